@@ -1,0 +1,133 @@
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { z } from "zod";
+import { InputError } from "./errors.ts";
+
+/** A band is open-ended upwards when it has no `below`; bands are listed low to high. */
+const band = z.object({
+  name: z.string().min(1),
+  below: z.number().positive().optional(),
+});
+
+function bandsSchema(defaults: z.input<typeof band>[]) {
+  return z
+    .array(band)
+    .min(1)
+    .default(defaults)
+    .superRefine((bands, ctx) => {
+      bands.forEach((b, i) => {
+        const last = i === bands.length - 1;
+        if (last && b.below !== undefined) {
+          ctx.addIssue({ code: "custom", path: [i, "below"], message: "the last band must be open-ended (no `below`)" });
+        }
+        if (!last && b.below === undefined) {
+          ctx.addIssue({ code: "custom", path: [i, "below"], message: "every band but the last needs `below`" });
+        }
+        const previous = bands[i - 1]?.below;
+        if (previous !== undefined && b.below !== undefined && b.below <= previous) {
+          ctx.addIssue({
+            code: "custom",
+            path: [i, "below"],
+            message: `bands must rise: expected a number above ${previous}, got ${b.below}`,
+          });
+        }
+      });
+      const names = bands.map((b) => b.name);
+      const repeated = names.find((n, i) => names.indexOf(n) !== i);
+      if (repeated) ctx.addIssue({ code: "custom", message: `band name "${repeated}" is used twice` });
+    });
+}
+
+const isoDate = z.iso.date();
+
+export const configSchema = z
+  .object({
+    /** The DuckDB file; relative paths are relative to the config file. */
+    warehouse: z.string().min(1).default("./warehouse.duckdb"),
+    /** The sources folder `build` and `ingest` read when no --sources/--dir is given. */
+    sources: z.string().min(1).optional(),
+    /** ISO 4217 code that money is reported in; other currencies convert through finance_fx_rates. */
+    reportingCurrency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, "expected a three-letter upper-case ISO 4217 code such as USD")
+      .default("USD"),
+    /** Month (1–12) in which the fiscal year starts; fiscal years are named for the calendar year they end in. */
+    fiscalYearStartMonth: z.number().int().min(1).max(12).default(1),
+    /** Last day of data to report on; by default the last day of the month of the newest subscription date. */
+    asOf: isoDate.optional(),
+    /** Default window for NRR, GRR and logo retention. */
+    retentionWindowMonths: z.number().int().min(1).max(120).default(12),
+    /** Segments by employee count (DESIGN.md: SMB < 100 ≤ Mid-Market < 1000 ≤ Enterprise). */
+    segments: bandsSchema([
+      { name: "SMB", below: 100 },
+      { name: "Mid-Market", below: 1000 },
+      { name: "Enterprise" },
+    ]),
+    /** Touch tiers by account ARR in the reporting currency (tech < 10k ≤ low < 50k ≤ high). */
+    touchTiers: bandsSchema([{ name: "tech", below: 10_000 }, { name: "low", below: 50_000 }, { name: "high" }]),
+    site: z
+      .object({
+        outDir: z.string().min(1).default("./site"),
+        title: z.string().min(1).default("Bellwether"),
+      })
+      .prefault({}),
+  })
+  .strict();
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = z.output<typeof configSchema> & { /** folder that relative paths resolve against */ root: string };
+
+/** Identity at run time; gives editors the types and defaults of every key. */
+export function defineConfig(config: ConfigInput): ConfigInput {
+  return config;
+}
+
+export const DEFAULT_CONFIG_FILE = "bellwether.config.ts";
+
+/** Validates a config object; errors name the key, what was expected and what was found. */
+export function parseConfig(input: unknown, root: string, source = "config"): Config {
+  const parsed = configSchema.safeParse(input ?? {});
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const key = issue.path.length ? issue.path.map(String).join(".").replace(/\.(\d+)/g, "[$1]") : "(top level)";
+      return `  ${key}: ${describeIssue(issue)}`;
+    });
+    throw new InputError(`${source}: invalid configuration\n${lines.join("\n")}`);
+  }
+  return { ...parsed.data, root };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === "unrecognized_keys") {
+    const known = Object.keys(configSchema.shape).join(", ");
+    return `unknown key ${issue.keys.map((k) => `"${k}"`).join(", ")} (known keys: ${known})`;
+  }
+  return issue.message;
+}
+
+/**
+ * Loads `bellwether.config.ts` (or the file given). No file at the default path means all defaults;
+ * a file that was named explicitly must exist.
+ */
+export async function loadConfig(file?: string, cwd = process.cwd()): Promise<Config> {
+  const path = resolve(cwd, file ?? DEFAULT_CONFIG_FILE);
+  if (!existsSync(path)) {
+    if (file) throw new InputError(`${file}: config file not found`);
+    return parseConfig({}, cwd);
+  }
+  let loaded: unknown;
+  try {
+    const module = (await import(pathToFileURL(path).href)) as { default?: unknown };
+    loaded = module.default;
+  } catch (error) {
+    throw new InputError(`${path}: could not load the config file: ${(error as Error).message}`);
+  }
+  if (loaded === undefined) throw new InputError(`${path}: expected \`export default defineConfig({...})\``);
+  return parseConfig(loaded, dirname(path), path);
+}
+
+/** Resolves a path from the config against the config's folder. */
+export function configPath(config: Config, path: string): string {
+  return resolve(config.root, path);
+}

@@ -1,0 +1,51 @@
+/**
+ * Calendar arithmetic on ISO dates (YYYY-MM-DD) without time zones: a month is an integer index
+ * (year * 12 + month - 1) so that windows of L months never drift on short months.
+ */
+export function monthIndexOf(iso: string): number {
+  const year = Number(iso.slice(0, 4));
+  const month = Number(iso.slice(5, 7));
+  return year * 12 + month - 1;
+}
+
+export function daysInMonth(monthIndex: number): number {
+  const year = Math.floor(monthIndex / 12);
+  const month = (monthIndex % 12) + 1;
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** ISO date for a day of a month index; days past the month's end clamp to its last day. */
+export function isoDate(monthIndex: number, day: number): string {
+  const year = Math.floor(monthIndex / 12);
+  const month = (monthIndex % 12) + 1;
+  const d = Math.min(day, daysInMonth(monthIndex));
+  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+}
+
+export function monthEnd(monthIndex: number): string {
+  return isoDate(monthIndex, 31);
+}
+
+export function dayOf(iso: string): number {
+  return Number(iso.slice(8, 10));
+}
+
+/** Same day n months later, clamped to the month's end (Jan 31 + 1 month = Feb 28/29). */
+export function addMonths(iso: string, n: number): string {
+  return isoDate(monthIndexOf(iso) + n, dayOf(iso));
+}
+
+export function addDays(iso: string, n: number): string {
+  const t = Date.parse(`${iso}T00:00:00Z`) + n * 86_400_000;
+  return new Date(t).toISOString().slice(0, 10);
+}
+
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+export function isIsoDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const day = dayOf(text);
+  return day >= 1 && day <= daysInMonth(monthIndexOf(text)) && Number(text.slice(5, 7)) <= 12;
+}

@@ -1,0 +1,27 @@
+/**
+ * Progress and status lines go to stderr so that stdout stays clean for data
+ * (`bellwether query --format json | jq` must work).
+ */
+let quiet = false;
+
+export function setQuiet(value: boolean): void {
+  quiet = value;
+}
+
+export function info(message: string): void {
+  if (!quiet) process.stderr.write(`${message}\n`);
+}
+
+export function warn(message: string): void {
+  process.stderr.write(`warning: ${message}\n`);
+}
+
+/** Times a step and reports it as one line: "  name ........ 1,234 rows  0.12 s". */
+export async function step<T>(label: string, work: () => Promise<T>, describe?: (result: T) => string): Promise<T> {
+  const started = performance.now();
+  const result = await work();
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  const detail = describe ? describe(result) : "";
+  info(`  ${label.padEnd(34, " ")} ${detail.padStart(18, " ")}  ${seconds.padStart(6, " ")} s`);
+  return result;
+}

@@ -1,0 +1,99 @@
+import { z } from "zod";
+
+/** What one column of a raw table is, read off its zod declaration. */
+export interface ColumnSpec {
+  name: string;
+  duckType: "VARCHAR" | "DATE" | "TIMESTAMP" | "BIGINT" | "INTEGER" | "DOUBLE" | "BOOLEAN";
+  required: boolean;
+  /** SQL literal used when the cell is empty. */
+  defaultSql?: string;
+  accepted?: readonly (string | number)[];
+  min?: number;
+  max?: number;
+}
+
+/** A row-level rule over typed columns that the column types alone cannot say. */
+export interface Rule {
+  name: string;
+  column: string;
+  /** SQL over the typed columns that is true for a good row (nulls pass). */
+  sql: string;
+  message: string;
+}
+
+export interface ContractInput<Shape extends z.ZodRawShape> {
+  table: string;
+  key: readonly (keyof Shape & string)[];
+  columns: z.ZodObject<Shape>;
+  /** column → table whose key it must match (an orphan is quarantined, never dropped). */
+  references?: Partial<Record<keyof Shape & string, string>>;
+  rules?: readonly Rule[];
+}
+
+export interface Contract<Shape extends z.ZodRawShape = z.ZodRawShape> extends ContractInput<Shape> {
+  specs: readonly ColumnSpec[];
+  /** The TypeScript type of a landed row is `z.output<typeof contract.columns>`. */
+}
+
+export function defineContract<Shape extends z.ZodRawShape>(input: ContractInput<Shape>): Contract<Shape> {
+  const specs = Object.entries(input.columns.shape).map(([name, schema]) => columnSpec(name, schema as z.ZodType));
+  const names = new Set(specs.map((s) => s.name));
+  for (const k of input.key) if (!names.has(k)) throw new Error(`${input.table}: key column ${k} is not declared`);
+  return { ...input, specs };
+}
+
+function columnSpec(name: string, schema: z.ZodType): ColumnSpec {
+  let inner = schema as z.core.$ZodType;
+  let required = true;
+  let defaultValue: unknown;
+  for (;;) {
+    const def = inner._zod.def as z.core.$ZodTypeDef & { innerType?: z.core.$ZodType; defaultValue?: unknown };
+    if (def.type === "optional" || def.type === "nullable" || def.type === "default") {
+      required = false;
+      if (def.type === "default") defaultValue = def.defaultValue;
+      if (!def.innerType) break;
+      inner = def.innerType;
+    } else break;
+  }
+  const def = inner._zod.def as z.core.$ZodTypeDef & {
+    format?: string;
+    entries?: Record<string, string>;
+    values?: (string | number)[];
+  };
+  const spec: ColumnSpec = { name, duckType: "VARCHAR", required };
+  switch (def.type) {
+    case "string":
+      spec.duckType = def.format === "date" ? "DATE" : def.format === "datetime" ? "TIMESTAMP" : "VARCHAR";
+      break;
+    case "number": {
+      const n = inner as unknown as z.ZodNumber;
+      spec.duckType = def.format === "safeint" ? "BIGINT" : "DOUBLE";
+      if (n.minValue !== null && Number.isFinite(n.minValue) && n.minValue > Number.MIN_SAFE_INTEGER)
+        spec.min = n.minValue;
+      if (n.maxValue !== null && Number.isFinite(n.maxValue) && n.maxValue < Number.MAX_SAFE_INTEGER)
+        spec.max = n.maxValue;
+      break;
+    }
+    case "boolean":
+      spec.duckType = "BOOLEAN";
+      break;
+    case "enum":
+      spec.accepted = Object.values(def.entries ?? {});
+      break;
+    case "literal": {
+      const values = def.values ?? [];
+      spec.accepted = values;
+      spec.duckType = values.every((v) => typeof v === "number") ? "INTEGER" : "VARCHAR";
+      break;
+    }
+    default:
+      throw new Error(`column ${name}: zod type "${def.type}" has no DuckDB mapping`);
+  }
+  if (defaultValue !== undefined) spec.defaultSql = sqlLiteral(defaultValue);
+  return spec;
+}
+
+function sqlLiteral(value: unknown): string {
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return `'${String(value).replaceAll("'", "''")}'`;
+}

@@ -1,0 +1,19 @@
+import { z } from "zod";
+import { defineContract } from "../contract.ts";
+
+export const crmOpportunities = defineContract({
+  table: "crm_opportunities",
+  key: ["opportunity_id"],
+  columns: z.object({
+    opportunity_id: z.string(),
+    account_id: z.string(),
+    type: z.enum(["new", "renewal", "expansion", "cross_sell"]),
+    stage: z.string().optional(),
+    amount: z.number().min(0).optional(),
+    close_date: z.iso.date().optional(),
+    is_won: z.boolean().optional(),
+    source: z.enum(["sales", "cs"]).optional(),
+    loss_reason: z.string().optional(),
+  }),
+  references: { account_id: "crm_accounts" },
+});

@@ -1,0 +1,38 @@
+import { z } from "zod";
+import { defineContract } from "../contract.ts";
+
+export const crmSubscriptions = defineContract({
+  table: "crm_subscriptions",
+  key: ["subscription_id"],
+  columns: z.object({
+    subscription_id: z.string(),
+    account_id: z.string(),
+    product: z.string().optional(),
+    plan: z.string().optional(),
+    start_date: z.iso.date(),
+    /** Exclusive; empty = open-ended. */
+    end_date: z.iso.date().optional(),
+    /** Price of one unit for one billing interval, in `currency`. */
+    amount: z.number().min(0),
+    interval_months: z.literal([1, 3, 12, 24, 36]),
+    quantity: z.number().min(0).default(1),
+    discount: z.number().min(0).max(1).default(0),
+    /** Empty = the reporting currency. */
+    currency: z.string().optional(),
+  }),
+  references: { account_id: "crm_accounts" },
+  rules: [
+    {
+      name: "end_after_start",
+      column: "end_date",
+      sql: "end_date > start_date",
+      message: "end_date must be after start_date (end_date is exclusive)",
+    },
+    {
+      name: "currency_code",
+      column: "currency",
+      sql: "regexp_full_match(currency, '[A-Z]{3}')",
+      message: "currency must be a three-letter upper-case ISO 4217 code",
+    },
+  ],
+});

@@ -1,0 +1,16 @@
+import { z } from "zod";
+import { defineContract } from "../contract.ts";
+
+export const financeFxRates = defineContract({
+  table: "finance_fx_rates",
+  key: ["currency", "month"],
+  columns: z.object({
+    currency: z.string(),
+    month: z.iso.date(),
+    /** Reporting-currency units per one unit of `currency`. */
+    rate: z.number().min(0),
+  }),
+  rules: [
+    { name: "rate_positive", column: "rate", sql: "rate > 0", message: "an FX rate must be above 0" },
+  ],
+});

@@ -1,0 +1,346 @@
+import { addDays, addMonths, daysInMonth, isoDate, monthIndexOf } from "../../core/dates.ts";
+import {
+  awkwardNames, channelHealth, channels, countries, type Country, csmNames, features, firstNames, industries,
+  industryHealth, lastNames, lossReasons, nameFirst, nameSecond, nameSuffix, npsComments, pooledCsm,
+  ticketCategories, titles,
+} from "./names.ts";
+import { clamp, type Random, sigmoid } from "./random.ts";
+import { nextId, type Segment, type World } from "./world.ts";
+
+type Interval = 1 | 3 | 12 | 24 | 36;
+type Role = keyof typeof titles;
+
+interface Line {
+  id: string;
+  product: "Core" | "Analytics";
+  plan: string;
+  start: string;
+  interval: Interval;
+  quantity: number;
+  discount: number;
+  /** Term lines end (exclusive) at the term's end; monthly lines stay open until changed. */
+  termEnd: string | null;
+}
+
+interface Contact {
+  id: string;
+  role: Role;
+  email: string;
+  title: string;
+  started: string;
+  left: string | null;
+}
+
+/** USD list price per seat per month; local price lists round the converted price. */
+const seatPrice: Record<string, number> = { Starter: 30, Growth: 55, Enterprise: 90, "Add-on": 15 };
+const localFactor: Record<string, number> = { USD: 1, EUR: 0.92, GBP: 0.79 };
+const usdPerUnit: Record<string, number> = { USD: 1, EUR: 1.08, GBP: 1.27 };
+
+/**
+ * Simulates one customer from acquisition to the as-of date. A latent health `h` drifts month by month;
+ * usage, tickets, survey scores and milestones are drawn from it, and renewals, churn, expansion and
+ * contraction are decided by it, so that churn really follows low usage, bad support and detractors.
+ */
+export function simulateAccount(world: World, rng: Random, acquiredMonth: number, existingBook: boolean): void {
+  const w = world.writers;
+  const accountId = nextId(world, "A", 5);
+  const segment = rng.weighted<Segment>({ SMB: 0.6, "Mid-Market": 0.3, Enterprise: 0.1 });
+  const employees = Math.round(
+    segment === "SMB" ? rng.logUniform(5, 99) : segment === "Mid-Market" ? rng.logUniform(100, 999) : rng.logUniform(1000, 25000),
+  );
+  const industry = rng.weighted(industries);
+  const channel = rng.weighted(channels);
+  const country = rng.weighted(Object.fromEntries(Object.entries(countries).map(([c, v]) => [c, v.weight])) as Record<Country, number>);
+  const { region, currency } = countries[country];
+  const baseHealth = rng.normal(0.1, 0.85) + industryHealth[industry] + channelHealth[channel];
+  let health = baseHealth + rng.normal(0, 0.3);
+  const name = rng.chance(0.03)
+    ? `${rng.pick(awkwardNames)}${rng.chance(0.5) ? "" : ` ${accountId.slice(-3)}`}`
+    : `${rng.pick(nameFirst)} ${rng.pick(nameSecond)}${(() => { const s = rng.pick(nameSuffix); return s ? ` ${s}` : ""; })()}`;
+  const techTouch = segment === "SMB" && rng.chance(0.7);
+  const owner = techTouch ? pooledCsm : rng.pick(csmNames);
+
+  const startDay = rng.chance(0.06) ? 31 : rng.int(1, 28);
+  const firstStart = isoDate(acquiredMonth, startDay);
+  const createdAt = existingBook ? addDays(firstStart, -rng.int(60, 1000)) : addDays(firstStart, -rng.int(5, 45));
+  w.crm_accounts?.write({
+    account_id: accountId, name, industry, employee_count: employees, region, country,
+    owner_csm: owner, acquisition_channel: channel, created_at: createdAt,
+  });
+
+  let plan = segment === "SMB" ? (rng.chance(0.7) ? "Starter" : "Growth") : segment === "Mid-Market" ? (rng.chance(0.7) ? "Growth" : "Enterprise") : "Enterprise";
+  const seatShare = segment === "Enterprise" ? rng.uniform(0.02, 0.08) : rng.uniform(0.08, 0.35);
+  let seats = Math.max(2, Math.round(employees * seatShare));
+  const interval: Interval =
+    segment === "SMB" ? (rng.chance(0.65) ? 1 : 12)
+    : segment === "Mid-Market" ? (rng.chance(0.3) ? 3 : 12)
+    : rng.weighted<Interval>({ 12: 0.6, 24: 0.2, 36: 0.2 });
+  let discount = segment === "SMB" ? (interval === 12 && rng.chance(0.4) ? 0.1 : 0) : segment === "Mid-Market" ? rng.pick([0, 0.05, 0.1, 0.15]) : rng.pick([0.1, 0.15, 0.2, 0.25, 0.3]);
+
+  const lines: Line[] = [];
+  const contacts: Contact[] = [];
+  let addOn = false;
+
+  const price = (p: string) => Math.round((seatPrice[p] ?? 0) * (localFactor[currency] ?? 1));
+  const lineMrr = (l: Line) => price(l.plan) * l.quantity * (1 - l.discount);
+  const open = (product: Line["product"], linePlan: string, start: string, iv: Interval, quantity: number, termEnd: string | null): Line => {
+    const line: Line = { id: nextId(world, "S", 6), product, plan: linePlan, start, interval: iv, quantity, discount, termEnd };
+    lines.push(line);
+    return line;
+  };
+  const close = (line: Line, end: string | null) => {
+    lines.splice(lines.indexOf(line), 1);
+    w.crm_subscriptions?.write({
+      subscription_id: line.id, account_id: accountId, product: line.product, plan: line.plan,
+      start_date: line.start, end_date: end, amount: price(line.plan) * line.interval, interval_months: line.interval,
+      quantity: line.quantity, discount: line.discount, currency,
+    });
+  };
+  const opportunity = (type: string, closeDate: string, amount: number, won: boolean | null, source: "sales" | "cs", lossReason?: string) => {
+    if (closeDate > world.asOf && won !== null) return;
+    w.crm_opportunities?.write({
+      opportunity_id: nextId(world, "O", 6), account_id: accountId, type,
+      stage: won === null ? "negotiation" : won ? "closed_won" : "closed_lost",
+      amount: Math.round(amount * 100) / 100, close_date: closeDate, is_won: won, source, loss_reason: lossReason ?? null,
+    });
+  };
+  const addContact = (role: Role, started: string) => {
+    const first = rng.pick(firstNames);
+    const last = rng.pick(lastNames);
+    const domain = `${name.toLowerCase().normalize("NFD").replace(/[^a-z0-9]+/g, "").slice(0, 18) || "example"}.example`;
+    const email = `${first}.${last}@${domain}`.toLowerCase();
+    contacts.push({ id: nextId(world, "C", 6), role, email, title: rng.pick(titles[role]), started, left: null });
+  };
+
+  // Contacts at the start: one buyer, one or two champions, some power users, the rest users.
+  const contactCount = clamp(Math.round(2 + Math.log2(seats) * 1.4), 2, 18);
+  for (let i = 0; i < contactCount; i++) {
+    const role: Role = i === 0 ? "buyer" : i <= (segment === "SMB" ? 1 : 2) ? "champion" : rng.chance(0.3) ? "power_user" : "user";
+    addContact(role, addDays(createdAt, rng.int(0, 30)));
+  }
+
+  const termEndFor = (start: string, iv: Interval) => (iv === 1 ? null : addMonths(start, iv));
+  const core = open("Core", plan, firstStart, interval, seats, termEndFor(firstStart, interval));
+  opportunity("new", addDays(firstStart, -rng.int(3, 20)), lineMrr(core) * 12, true, "sales");
+
+  // Milestones: time to value is slower for unhealthy accounts, and some never get there.
+  const milestone = (label: string, date: string) => {
+    if (date <= world.asOf) w.crm_milestones?.write({ account_id: accountId, milestone: label, achieved_at: date });
+  };
+  milestone("kickoff", addDays(firstStart, rng.int(0, 7)));
+  milestone("onboarding_complete", addDays(firstStart, Math.round(12 + 40 * sigmoid(-baseHealth) + rng.uniform(0, 10))));
+  const reachesValue = rng.chance(sigmoid(1.4 + 1.5 * baseHealth));
+  const valueDate = addDays(firstStart, Math.round(Math.exp(rng.normal(Math.log(18 + 45 * sigmoid(-1.2 * baseHealth)), 0.45))));
+  if (reachesValue) milestone("value_one", valueDate);
+  if (rng.chance(sigmoid(0.3 + baseHealth))) milestone("integration_live", addDays(firstStart, rng.int(20, 120)));
+
+  let returnMonth: number | null = null;
+  for (let m = acquiredMonth; m <= world.lastMonth; m++) {
+    const monthDays = daysInMonth(m);
+    const lastDay = isoDate(m, 31);
+    const capDay = m === monthIndexOf(world.asOf) ? Number(world.asOf.slice(8, 10)) : monthDays;
+
+    if (lines.length === 0) {
+      if (returnMonth !== m) continue;
+      // Reactivation: a churned customer comes back on a fresh monthly or annual contract.
+      health = 0.5 * baseHealth + rng.normal(0.3, 0.5);
+      const start = isoDate(m, rng.int(1, Math.min(28, capDay)));
+      const iv: Interval = rng.chance(0.6) ? 1 : 12;
+      seats = Math.max(2, Math.round(seats * rng.uniform(0.5, 1)));
+      open("Core", plan, start, iv, seats, termEndFor(start, iv));
+      opportunity("new", addDays(start, -rng.int(3, 20)), seats * price(plan) * 12, true, "sales");
+      returnMonth = null;
+    }
+
+    // Renewals of term lines ending this month: renew (with seat changes) or churn together.
+    const ending = lines.filter((l) => l.termEnd !== null && monthIndexOf(l.termEnd) === m && l.termEnd <= world.asOf);
+    if (ending.length > 0) {
+      const termEnd = ending[0]?.termEnd as string;
+      const logit = -2.3 - 1.7 * health - (segment === "Enterprise" ? 0.5 : 0);
+      const renews = !rng.chance(sigmoid(logit));
+      const arrBefore = ending.reduce((s, l) => s + lineMrr(l) * 12, 0);
+      if (renews) {
+        const grow = health > 0.2 && rng.chance(0.45);
+        const shrink = !grow && health < -0.3 && rng.chance(0.5);
+        if (health > 0.6 && rng.chance(0.1)) plan = plan === "Starter" ? "Growth" : "Enterprise";
+        if (rng.chance(0.15)) discount = clamp(discount + rng.pick([-0.05, 0.05]), 0, 0.35);
+        for (const l of ending) {
+          close(l, termEnd);
+          let quantity = l.quantity;
+          if (l.product === "Core") {
+            if (grow) quantity = Math.round(quantity * rng.uniform(1.1, 1.6)) + 1;
+            if (shrink) quantity = Math.max(1, Math.round(quantity * rng.uniform(0.55, 0.9)));
+            seats = quantity;
+          }
+          open(l.product, l.product === "Core" ? plan : l.plan, termEnd, l.interval, quantity, termEndFor(termEnd, l.interval));
+        }
+        const arrAfter = lines.reduce((s, l) => s + lineMrr(l) * 12, 0);
+        opportunity("renewal", addDays(termEnd, -rng.int(0, 20)), Math.min(arrBefore, arrAfter), true, segment === "SMB" ? "sales" : "cs");
+        if (grow) opportunity("expansion", addDays(termEnd, -rng.int(0, 20)), arrAfter - Math.min(arrBefore, arrAfter), true, rng.chance(0.7) ? "cs" : "sales");
+      } else {
+        for (const l of ending) close(l, termEnd);
+        opportunity("renewal", addDays(termEnd, -rng.int(0, 25)), arrBefore, false, segment === "SMB" ? "sales" : "cs", lossReasons[health < -1 ? 1 : rng.int(0, lossReasons.length - 1)]);
+      }
+    }
+    for (const l of lines) {
+      if (l.termEnd && l.termEnd > world.asOf && monthIndexOf(l.termEnd) === monthIndexOf(world.asOf) + 2 && m === world.lastMonth) {
+        opportunity("renewal", l.termEnd, lineMrr(l) * 12, null, segment === "SMB" ? "sales" : "cs");
+      }
+    }
+
+    // Month-to-month lines: churn or change seats on a day inside the month.
+    for (const l of lines.filter((x) => x.interval === 1)) {
+      const day = rng.int(1, capDay);
+      const date = isoDate(m, day);
+      if (date <= l.start) continue;
+      if (rng.chance(clamp(0.03 * Math.exp(-1.1 * health), 0, 0.5))) {
+        for (const other of lines.filter((x) => x.interval === 1)) close(other, date);
+        break;
+      }
+      if (l.product === "Core" && rng.chance(0.07)) {
+        const up = rng.normal(health, 1) > 0.2;
+        const quantity = up ? l.quantity + Math.max(1, Math.round(l.quantity * rng.uniform(0.1, 0.4))) : Math.max(1, Math.round(l.quantity * rng.uniform(0.6, 0.9)));
+        if (quantity === l.quantity) continue;
+        close(l, date);
+        open("Core", plan, date, 1, quantity, null);
+        if (up) opportunity("expansion", date, (quantity - l.quantity) * price(plan) * 12 * (1 - discount), true, rng.chance(0.6) ? "cs" : "sales");
+        seats = quantity;
+      }
+    }
+
+    // Mid-term expansion (co-termed seats) and the Analytics cross-sell for healthy larger accounts.
+    const termCore = lines.find((l) => l.product === "Core" && l.termEnd !== null);
+    if (termCore?.termEnd && health > 0.4 && rng.chance(0.025) && monthIndexOf(termCore.termEnd) > m + 1) {
+      const start = isoDate(m, rng.int(1, capDay));
+      if (start > termCore.start) {
+        const extra = Math.max(1, Math.round(termCore.quantity * rng.uniform(0.1, 0.3)));
+        open("Core", termCore.plan, start, termCore.interval, extra, termCore.termEnd);
+        opportunity("expansion", start, extra * price(termCore.plan) * 12 * (1 - discount), true, "cs");
+      }
+    }
+    if (!addOn && segment !== "SMB" && health > 0.6 && lines.length > 0 && rng.chance(0.03)) {
+      const anchor = lines[0] as Line;
+      const start = isoDate(m, rng.int(1, capDay));
+      if (start > anchor.start && (!anchor.termEnd || monthIndexOf(anchor.termEnd) > m + 1)) {
+        addOn = true;
+        const quantity = Math.max(1, Math.round(seats * 0.3));
+        open("Analytics", "Add-on", start, anchor.interval, quantity, anchor.termEnd);
+        opportunity("cross_sell", start, quantity * price("Add-on") * 12 * (1 - discount), true, "cs");
+      }
+    }
+    if (health > -0.2 && rng.chance(0.02)) {
+      opportunity("expansion", isoDate(m, rng.int(1, capDay)), seats * price(plan) * 3, false, "cs", "budget");
+    }
+
+    if (lines.length === 0) {
+      if (rng.chance(0.3)) returnMonth = m + rng.int(2, 9);
+      continue;
+    }
+
+    // What the month looked like from the customer's side.
+    const mrr = lines.reduce((s, l) => s + lineMrr(l), 0);
+    const t = world.tally[segment];
+    const offset = m - world.firstMonth;
+    t.active[offset] = (t.active[offset] ?? 0) + 1;
+    t.mrrUsd[offset] = (t.mrrUsd[offset] ?? 0) + mrr * (usdPerUnit[currency] ?? 1);
+    if (m === acquiredMonth) t.new[offset] = (t.new[offset] ?? 0) + 1;
+    const seatsNow = lines.filter((l) => l.product === "Core").reduce((s, l) => s + l.quantity, 0);
+    const firstDay = m === acquiredMonth ? startDay : 1;
+    const dayIn = () => clamp(rng.int(Math.min(firstDay, capDay), capDay), 1, monthDays);
+    const stamp = (day: number) => `${isoDate(m, day)}T${String(rng.int(7, 21)).padStart(2, "0")}:${String(rng.int(0, 59)).padStart(2, "0")}:${String(rng.int(0, 59)).padStart(2, "0")}Z`;
+    health += emitUsage(world, rng, accountId, seatsNow, health, dayIn, stamp);
+    health += emitTickets(world, rng, accountId, seatsNow, health, m, dayIn, stamp);
+    emitSurveys(world, rng, accountId, contacts, health, m, dayIn);
+
+    // Relationship: contacts leave, a champion's departure hurts, and is sometimes replaced.
+    for (const c of contacts) {
+      if (c.left || c.started > lastDay) continue;
+      if (rng.chance(0.006 + 0.015 * sigmoid(-health))) {
+        c.left = isoDate(m, dayIn());
+        if (c.role === "champion") {
+          health -= 0.45;
+          if (rng.chance(0.5)) addContact("champion", addDays(c.left, rng.int(20, 60)));
+        }
+      }
+    }
+    if (!reachesValue && m === acquiredMonth + 3) health -= 0.3;
+    health += 0.12 * (baseHealth - health) + rng.normal(0, 0.2);
+  }
+  for (const l of [...lines]) close(l, l.termEnd);
+  for (const c of contacts) {
+    if (c.started > world.asOf) continue;
+    w.crm_contacts?.write({
+      contact_id: c.id, account_id: accountId, email: c.email, title: c.title, role: c.role, started_at: c.started, left_at: c.left,
+    });
+  }
+}
+
+/** Product usage: share of seats active and features touched both rise with health. Returns a health nudge. */
+function emitUsage(world: World, rng: Random, accountId: string, seats: number, health: number, dayIn: () => number, stamp: (day: number) => string): number {
+  const writer = world.writers.usage_events;
+  const utilisation = 0.03 + 0.9 * sigmoid(0.2 + 1.3 * health);
+  const active = clamp(Math.round(seats * utilisation + rng.normal(0, Math.sqrt(seats) * 0.3)), 0, seats);
+  const breadth = 2 + Math.round((features.length - 2) * sigmoid(health - 0.2));
+  const offset = rng.int(0, Math.max(0, seats - 1));
+  for (let u = 0; u < active; u++) {
+    const userId = `${accountId}-U${String(((offset + u) % seats) + 1).padStart(4, "0")}`;
+    const events = 1 + rng.poisson(0.3 + 0.9 * sigmoid(health));
+    for (let e = 0; e < events; e++) {
+      const eventName = e === 0 || rng.chance(0.3) ? "login" : features[rng.int(0, breadth - 1)];
+      writer?.write({ account_id: accountId, user_id: userId, event_name: eventName, occurred_at: stamp(dayIn()), event_id: nextId(world, "E", 9) });
+    }
+  }
+  return active === 0 && seats > 0 ? -0.1 : 0;
+}
+
+/** Support: unhealthy accounts file more and more urgent tickets; slow answers to urgent ones hurt. */
+function emitTickets(world: World, rng: Random, accountId: string, seats: number, health: number, m: number, dayIn: () => number, stamp: (day: number) => string): number {
+  const writer = world.writers.support_tickets;
+  const rate = Math.min(12, (0.25 + seats / 90) * (0.6 + 1.2 * sigmoid(-health)));
+  const count = rng.poisson(rate);
+  let nudge = 0;
+  const asOfEnd = Date.parse(`${world.asOf}T23:59:59Z`);
+  for (let i = 0; i < count; i++) {
+    const priority = rng.weighted(health < -0.4 ? { low: 0.15, normal: 0.4, high: 0.28, urgent: 0.17 } : { low: 0.28, normal: 0.47, high: 0.18, urgent: 0.07 });
+    const created = stamp(dayIn());
+    const speed = priority === "urgent" ? 0.25 : priority === "high" ? 0.5 : 1;
+    const responseHours = Math.exp(rng.normal(Math.log(5), 0.9)) * speed * (0.8 + 1.2 * sigmoid(-health));
+    const solveHours = responseHours + Math.exp(rng.normal(Math.log(22), 1));
+    const createdMs = Date.parse(created);
+    const at = (hours: number) => new Date(createdMs + Math.round(hours * 3600) * 1000).toISOString().replace(".000Z", "Z");
+    const responded = createdMs + responseHours * 3_600_000 <= asOfEnd;
+    const solved = createdMs + solveHours * 3_600_000 <= asOfEnd;
+    const slow = (priority === "urgent" || priority === "high") && responseHours > 24;
+    if (slow) nudge -= 0.2;
+    const answersCsat = solved && rng.chance(0.55);
+    writer?.write({
+      ticket_id: nextId(world, "T", 7), account_id: accountId, created_at: created,
+      first_response_at: responded ? at(responseHours) : null, solved_at: solved ? at(solveHours) : null,
+      priority, status: solved ? "solved" : responded ? "pending" : "open", category: rng.pick(ticketCategories),
+      csat: answersCsat ? clamp(Math.round(3.7 + 0.8 * health - (slow ? 1 : 0) + rng.normal(0, 0.8)), 1, 5) : null,
+      ces: answersCsat && rng.chance(0.5) ? clamp(Math.round(4.8 + 0.9 * health + rng.normal(0, 1)), 1, 7) : null,
+    });
+    world.ticketsByMonth[m - world.firstMonth] = (world.ticketsByMonth[m - world.firstMonth] ?? 0) + 1;
+  }
+  return nudge;
+}
+
+/** NPS every quarter from a few contacts, relationship CSAT and CES now and then; detractors are unhealthy. */
+function emitSurveys(world: World, rng: Random, accountId: string, contacts: Contact[], health: number, m: number, dayIn: () => number): void {
+  const writer = world.writers.survey_responses;
+  const date = () => isoDate(m, dayIn());
+  const current = contacts.filter((c) => !c.left && c.started <= isoDate(m, 1));
+  const respond = (survey: string, score: number, contactId: string | null, comment: string | null) =>
+    writer?.write({ response_id: nextId(world, "R", 7), account_id: accountId, contact_id: contactId, survey, score, comment, responded_at: date() });
+  if (m % 3 === 1) {
+    for (const c of current) {
+      if (!rng.chance(0.3)) continue;
+      const score = clamp(Math.round(7.2 + 2.2 * health + rng.normal(0, 1.5)), 0, 10);
+      const kind = score >= 9 ? "promoter" : score >= 7 ? "passive" : "detractor";
+      respond("nps", score, c.id, rng.chance(0.35) ? rng.pick(npsComments[kind]) : null);
+    }
+  }
+  const someone = current.length ? rng.pick(current).id : null;
+  if (rng.chance(0.12)) respond("csat", clamp(Math.round(3.8 + 0.9 * health + rng.normal(0, 0.8)), 1, 5), someone, null);
+  if (rng.chance(0.08)) respond("ces", clamp(Math.round(4.8 + 0.9 * health + rng.normal(0, 1)), 1, 7), someone, null);
+}

@@ -1,0 +1,131 @@
+import { mkdirSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { isoDate, monthIndexOf } from "../../core/dates.ts";
+import { Warehouse, literal } from "../../core/warehouse.ts";
+import { columnNames, tableNames } from "../contracts/index.ts";
+import { simulateAccount } from "./account.ts";
+import { CsvWriter } from "./csv-writer.ts";
+import { Random } from "./random.ts";
+import { type Segment, segments, type World } from "./world.ts";
+
+/** The sample's data ends here whatever day it is generated, so the same seed gives the same files. */
+export const SAMPLE_AS_OF = "2026-09-30";
+
+export const SAMPLE_SCALES = {
+  small: { accounts: 600, months: 36 },
+  large: { accounts: 10_000, months: 60 },
+} as const;
+
+export interface SampleOptions {
+  out: string;
+  accounts: number;
+  months: number;
+  seed: string | number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface SampleFile {
+  table: string;
+  path: string;
+  rows: number;
+  bytes: number;
+}
+
+/**
+ * Writes one CSV per landing table of DESIGN.md (and usage events again as Parquet under
+ * `parquet/`) for a believable B2B SaaS company. Deterministic for a given seed, size and length.
+ */
+export async function generateSample(options: SampleOptions): Promise<SampleFile[]> {
+  const { out, accounts, months } = options;
+  if (!Number.isInteger(accounts) || accounts < 1) throw new RangeError("accounts must be a whole number of at least 1");
+  if (!Number.isInteger(months) || months < 2) throw new RangeError("months must be a whole number of at least 2");
+  mkdirSync(out, { recursive: true });
+  const lastMonth = monthIndexOf(SAMPLE_AS_OF);
+  const firstMonth = lastMonth - months + 1;
+  const rng = new Random(`bellwether-sample:${options.seed}`);
+  const writers = Object.fromEntries(
+    tableNames.map((table) => [table, new CsvWriter(join(out, `${table}.csv`), columnNames(table))]),
+  );
+  const tally = Object.fromEntries(segments.map((s) => [s, { active: [], new: [], mrrUsd: [] }])) as World["tally"];
+  const world: World = { rng, firstMonth, lastMonth, asOf: SAMPLE_AS_OF, writers, nextId: {}, tally, ticketsByMonth: [] };
+
+  // A third of the book exists at the start; the rest is acquired at a rate that grows over time.
+  const acquisition = rng.fork("acquisition");
+  const schedule = Array.from({ length: accounts }, (_, i) => {
+    if (i < Math.round(accounts * 0.3)) return firstMonth;
+    const u = acquisition.next();
+    return firstMonth + Math.min(months - 1, Math.floor(months * Math.sqrt(u)));
+  }).sort((a, b) => a - b);
+  schedule.forEach((month, i) => {
+    simulateAccount(world, rng.fork(i), month, month === firstMonth && i < Math.round(accounts * 0.3));
+    if ((i + 1) % 50 === 0 || i + 1 === accounts) options.onProgress?.(i + 1, accounts);
+  });
+
+  writeCosts(world, rng.fork("costs"));
+  writeFxRates(world, rng.fork("fx"));
+  for (const writer of Object.values(writers)) writer.close();
+  await writeParquet(join(out, "usage_events.csv"), join(out, "parquet", "usage_events.parquet"));
+
+  const files: SampleFile[] = Object.values(writers).map((w) => ({
+    table: w.path.replace(/^.*[\\/]/, "").replace(/\.csv$/, ""),
+    path: w.path,
+    rows: w.rows,
+    bytes: statSync(w.path).size,
+  }));
+  const parquetPath = join(out, "parquet", "usage_events.parquet");
+  files.push({ table: "usage_events", path: parquetPath, rows: writers.usage_events?.rows ?? 0, bytes: statSync(parquetPath).size });
+  return files;
+}
+
+/** Monthly CS costs by cost centre: named CSMs per account load, onboarding per new logo, shared support and ops. */
+function writeCosts(world: World, rng: Random): void {
+  const writer = world.writers.finance_cs_costs;
+  const accountsPerCsm: Record<Segment, number> = { SMB: 140, "Mid-Market": 35, Enterprise: 12 };
+  const onboardingPerLogo: Record<Segment, number> = { SMB: 450, "Mid-Market": 2600, Enterprise: 9500 };
+  const money = (x: number) => Math.round(x * 100) / 100;
+  for (let m = world.firstMonth; m <= world.lastMonth; m++) {
+    const offset = m - world.firstMonth;
+    const month = isoDate(m, 1);
+    for (const segment of segments) {
+      const t = world.tally[segment];
+      const active = t.active[offset] ?? 0;
+      writer?.write({ month, cost_center: "csm", segment, amount: money((active / accountsPerCsm[segment]) * 10_400 * rng.uniform(0.97, 1.03)), currency: "USD" });
+      writer?.write({ month, cost_center: "onboarding", segment, amount: money((t.new[offset] ?? 0) * onboardingPerLogo[segment]), currency: "USD" });
+      writer?.write({ month, cost_center: "renewals", segment, amount: money((t.mrrUsd[offset] ?? 0) * 0.025), currency: "USD" });
+      // Expansion selling is CS-adjacent but not a retention cost: it exercises the cost-centre filter.
+      writer?.write({ month, cost_center: "account_management", segment, amount: money((t.mrrUsd[offset] ?? 0) * 0.03), currency: "USD" });
+    }
+    const tickets = world.ticketsByMonth[offset] ?? 0;
+    writer?.write({ month, cost_center: "support", segment: null, amount: money(18_000 + tickets * 38), currency: "USD" });
+    writer?.write({ month, cost_center: "cs_ops", segment: null, amount: money(12_500 + offset * 150), currency: "USD" });
+  }
+}
+
+/** Month-start rates for EUR and GBP as a gentle random walk: reporting-currency units per unit. */
+function writeFxRates(world: World, rng: Random): void {
+  const writer = world.writers.finance_fx_rates;
+  const rates: Record<string, number> = { EUR: 1.08, GBP: 1.27 };
+  for (let m = world.firstMonth - 1; m <= world.lastMonth; m++) {
+    for (const currency of Object.keys(rates)) {
+      const rate = (rates[currency] ?? 1) * (1 + rng.normal(0, 0.012));
+      rates[currency] = rate;
+      writer?.write({ currency, month: isoDate(m, 1), rate: rate.toFixed(4) });
+    }
+  }
+}
+
+/** Parquet through DuckDB's writer; one thread so the file's bytes do not depend on scheduling. */
+async function writeParquet(csvPath: string, parquetPath: string): Promise<void> {
+  mkdirSync(join(parquetPath, ".."), { recursive: true });
+  rmSync(parquetPath, { force: true });
+  const db = await Warehouse.open(":memory:");
+  try {
+    await db.run("SET threads = 1");
+    await db.run(
+      `COPY (SELECT * FROM read_csv(${literal(csvPath)}, header = true, columns = {'account_id': 'VARCHAR', 'user_id': 'VARCHAR', 'event_name': 'VARCHAR', 'occurred_at': 'VARCHAR', 'event_id': 'VARCHAR'}))
+       TO ${literal(parquetPath)} (FORMAT parquet, COMPRESSION zstd)`,
+    );
+  } finally {
+    db.close();
+  }
+}
