@@ -27,6 +27,8 @@ export class Warehouse {
       throw new InputError(`${path}: could not open the warehouse: ${message}`);
     }
     const connection = await instance.connect();
+    // Timestamps land as UTC whatever the machine's zone, so the same files give the same warehouse.
+    await connection.run("SET TimeZone = 'UTC'");
     return new Warehouse(path, instance, connection);
   }
 

@@ -1,0 +1,46 @@
+import { warn } from "../core/log.ts";
+import type { Warehouse } from "../core/warehouse.ts";
+import type { Contract } from "./contract.ts";
+import { contracts, type TableName } from "./contracts/index.ts";
+import { type LoadResult, landFile } from "./land.ts";
+import { ensureLandingTables } from "./schema.ts";
+
+/** Tables in an order where every referenced table lands before the tables that point at it. */
+export function landingOrder(): TableName[] {
+  const order: TableName[] = [];
+  const visit = (table: TableName, path: TableName[]) => {
+    if (order.includes(table)) return;
+    if (path.includes(table)) throw new Error(`contract references form a cycle: ${[...path, table].join(" → ")}`);
+    const contract: Contract = contracts[table];
+    for (const target of Object.values(contract.references ?? {})) visit(target as TableName, [...path, table]);
+    order.push(table);
+  };
+  for (const table of Object.keys(contracts) as TableName[]) visit(table, []);
+  return order;
+}
+
+/**
+ * Lands every file of every table. Tables with no file are created empty with a warning, so
+ * everything downstream can say "no data" instead of failing.
+ */
+export async function ingest(
+  db: Warehouse,
+  sources: Map<TableName, string[]>,
+  onLoad?: (result: LoadResult) => void,
+): Promise<LoadResult[]> {
+  const results: LoadResult[] = [];
+  for (const table of landingOrder()) {
+    const files = sources.get(table) ?? [];
+    if (files.length === 0) {
+      warn(`no file for ${table}: it stays as it was (empty on a new warehouse)`);
+      await ensureLandingTables(db, contracts[table]);
+      continue;
+    }
+    for (const file of files) {
+      const result = await landFile(db, contracts[table], file);
+      results.push(result);
+      onLoad?.(result);
+    }
+  }
+  return results;
+}

@@ -1,0 +1,21 @@
+import type { Warehouse } from "../core/warehouse.ts";
+import { ident } from "../core/warehouse.ts";
+import type { Contract } from "./contract.ts";
+
+/** Columns every raw row carries so a changed file can replace exactly the rows it brought. */
+export const lineageColumns = "_source_file VARCHAR NOT NULL, _source_line BIGINT NOT NULL, _load_id VARCHAR NOT NULL";
+
+/** Creates raw.<table>, quarantine.<table> and meta.loads when missing; never alters existing data. */
+export async function ensureLandingTables(db: Warehouse, contract: Contract): Promise<void> {
+  await db.run("CREATE SCHEMA IF NOT EXISTS raw; CREATE SCHEMA IF NOT EXISTS quarantine; CREATE SCHEMA IF NOT EXISTS meta");
+  const typed = contract.specs.map((s) => `${ident(s.name)} ${s.duckType}`).join(", ");
+  await db.run(`CREATE TABLE IF NOT EXISTS raw.${ident(contract.table)} (${typed}, ${lineageColumns})`);
+  const original = contract.specs.map((s) => `${ident(s.name)} VARCHAR`).join(", ");
+  await db.run(
+    `CREATE TABLE IF NOT EXISTS quarantine.${ident(contract.table)} (${lineageColumns}, reason VARCHAR NOT NULL, column_name VARCHAR, message VARCHAR NOT NULL, ${original})`,
+  );
+  await db.run(`CREATE TABLE IF NOT EXISTS meta.loads (
+    load_id VARCHAR PRIMARY KEY, table_name VARCHAR NOT NULL, file VARCHAR NOT NULL, content_hash VARCHAR,
+    bytes BIGINT, rows_read BIGINT, rows_landed BIGINT, rows_quarantined BIGINT,
+    status VARCHAR NOT NULL, message VARCHAR, started_at TIMESTAMP NOT NULL, seconds DOUBLE)`);
+}
