@@ -30,16 +30,26 @@ export interface ContractInput<Shape extends z.ZodRawShape> {
   rules?: readonly Rule[];
 }
 
-export interface Contract<Shape extends z.ZodRawShape = z.ZodRawShape> extends ContractInput<Shape> {
+/** A contract as the rest of Bellwether sees it; `columns` keeps the zod type for row types. */
+export interface Contract {
+  table: string;
+  key: readonly string[];
+  columns: z.ZodType;
+  references?: Readonly<Record<string, string>>;
+  rules?: readonly Rule[];
   specs: readonly ColumnSpec[];
-  /** The TypeScript type of a landed row is `z.output<typeof contract.columns>`. */
 }
 
-export function defineContract<Shape extends z.ZodRawShape>(input: ContractInput<Shape>): Contract<Shape> {
+/** The row type of a landed table: `RowOf<typeof crmAccounts>`. */
+export type RowOf<C extends { columns: z.ZodType }> = z.output<C["columns"]>;
+
+export function defineContract<Shape extends z.ZodRawShape>(
+  input: ContractInput<Shape>,
+): Contract & { columns: z.ZodObject<Shape> } {
   const specs = Object.entries(input.columns.shape).map(([name, schema]) => columnSpec(name, schema as z.ZodType));
   const names = new Set(specs.map((s) => s.name));
   for (const k of input.key) if (!names.has(k)) throw new Error(`${input.table}: key column ${k} is not declared`);
-  return { ...input, specs };
+  return { ...input, references: input.references as Record<string, string> | undefined, specs };
 }
 
 function columnSpec(name: string, schema: z.ZodType): ColumnSpec {

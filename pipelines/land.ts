@@ -58,7 +58,10 @@ export async function landFile(db: Warehouse, contract: Contract, file: string):
   return db.transaction(async () => {
     const table = `raw.${ident(contract.table)}`;
     const quarantine = `quarantine.${ident(contract.table)}`;
-    const columns = contract.specs.map((s) => ident(s.name)).join(", ");
+    // Defaults apply only here: the checks saw the value as given, so "abc" is bad_type, never silently 1.
+    const columns = contract.specs
+      .map((s) => (s.defaultSql ? `coalesce(${ident(s.name)}, ${s.defaultSql})` : ident(s.name)))
+      .join(", ");
     const keyMatch = contract.key.map((k) => `c.${ident(k)} IS NOT DISTINCT FROM t.${ident(k)}`).join(" AND ");
     await db.run(`DELETE FROM ${table} WHERE _source_file = $1`, [file]);
     await db.run(`DELETE FROM ${quarantine} WHERE _source_file = $1`, [file]);
@@ -124,8 +127,7 @@ async function stage(db: Warehouse, contract: Contract, file: string): Promise<v
 async function checksFor(db: Warehouse, contract: Contract): Promise<Check[]> {
   const checks = contractChecks(contract);
   for (const [column, target] of Object.entries(contract.references ?? {})) {
-    const targetContract = contracts[target as keyof typeof contracts];
-    const targetKey = targetContract.key[0] as string;
+    const targetKey = contracts[target as keyof typeof contracts].key[0] ?? column;
     // With no rows at all in the referenced table every row would be an orphan: that is a missing
     // export, reported as such by ingest, not a property of these rows.
     const rows = await db.one<{ n: number }>(`SELECT count(*) AS n FROM raw.${ident(target)}`).catch(() => undefined);

@@ -74,7 +74,7 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
   const interval: Interval =
     segment === "SMB" ? (rng.chance(0.65) ? 1 : 12)
     : segment === "Mid-Market" ? (rng.chance(0.3) ? 3 : 12)
-    : rng.weighted<Interval>({ 12: 0.6, 24: 0.2, 36: 0.2 });
+    : (Number(rng.weighted({ 12: 0.6, 24: 0.2, 36: 0.2 })) as Interval);
   let discount = segment === "SMB" ? (interval === 12 && rng.chance(0.4) ? 0.1 : 0) : segment === "Mid-Market" ? rng.pick([0, 0.05, 0.1, 0.15]) : rng.pick([0.1, 0.15, 0.2, 0.25, 0.3]);
 
   const lines: Line[] = [];
@@ -156,11 +156,11 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
     const ending = lines.filter((l) => l.termEnd !== null && monthIndexOf(l.termEnd) === m && l.termEnd <= world.asOf);
     if (ending.length > 0) {
       const termEnd = ending[0]?.termEnd as string;
-      const logit = -2.3 - 1.7 * health - (segment === "Enterprise" ? 0.5 : 0);
+      const logit = -2.3 - 1.7 * health - (segment === "Enterprise" ? 0.9 : segment === "Mid-Market" ? 0.3 : 0);
       const renews = !rng.chance(sigmoid(logit));
       const arrBefore = ending.reduce((s, l) => s + lineMrr(l) * 12, 0);
       if (renews) {
-        const grow = health > 0.2 && rng.chance(0.45);
+        const grow = health > -0.1 && rng.chance(segment === "SMB" ? 0.4 : 0.6);
         const shrink = !grow && health < -0.3 && rng.chance(0.5);
         if (health > 0.6 && rng.chance(0.1)) plan = plan === "Starter" ? "Growth" : "Enterprise";
         if (rng.chance(0.15)) discount = clamp(discount + rng.pick([-0.05, 0.05]), 0, 0.35);
@@ -168,7 +168,7 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
           close(l, termEnd);
           let quantity = l.quantity;
           if (l.product === "Core") {
-            if (grow) quantity = Math.round(quantity * rng.uniform(1.1, 1.6)) + 1;
+            if (grow) quantity = Math.round(quantity * rng.uniform(1.1, segment === "Enterprise" ? 1.8 : 1.5)) + 1;
             if (shrink) quantity = Math.max(1, Math.round(quantity * rng.uniform(0.55, 0.9)));
             seats = quantity;
           }
@@ -198,7 +198,7 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
         break;
       }
       if (l.product === "Core" && rng.chance(0.07)) {
-        const up = rng.normal(health, 1) > 0.2;
+        const up = rng.normal(health, 1) > 0;
         const quantity = up ? l.quantity + Math.max(1, Math.round(l.quantity * rng.uniform(0.1, 0.4))) : Math.max(1, Math.round(l.quantity * rng.uniform(0.6, 0.9)));
         if (quantity === l.quantity) continue;
         close(l, date);
@@ -210,7 +210,7 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
 
     // Mid-term expansion (co-termed seats) and the Analytics cross-sell for healthy larger accounts.
     const termCore = lines.find((l) => l.product === "Core" && l.termEnd !== null);
-    if (termCore?.termEnd && health > 0.4 && rng.chance(0.025) && monthIndexOf(termCore.termEnd) > m + 1) {
+    if (termCore?.termEnd && health > 0.2 && rng.chance(0.04) && monthIndexOf(termCore.termEnd) > m + 1) {
       const start = isoDate(m, rng.int(1, capDay));
       if (start > termCore.start) {
         const extra = Math.max(1, Math.round(termCore.quantity * rng.uniform(0.1, 0.3)));

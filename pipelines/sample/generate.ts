@@ -46,7 +46,8 @@ export async function generateSample(options: SampleOptions): Promise<SampleFile
   const writers = Object.fromEntries(
     tableNames.map((table) => [table, new CsvWriter(join(out, `${table}.csv`), columnNames(table))]),
   );
-  const tally = Object.fromEntries(segments.map((s) => [s, { active: [], new: [], mrrUsd: [] }])) as World["tally"];
+  const emptyTally = () => ({ active: [] as number[], new: [] as number[], mrrUsd: [] as number[] });
+  const tally: World["tally"] = { SMB: emptyTally(), "Mid-Market": emptyTally(), Enterprise: emptyTally() };
   const world: World = { rng, firstMonth, lastMonth, asOf: SAMPLE_AS_OF, writers, nextId: {}, tally, ticketsByMonth: [] };
 
   // A third of the book exists at the start; the rest is acquired at a rate that grows over time.

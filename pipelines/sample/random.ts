@@ -80,8 +80,8 @@ export class Random {
     return item;
   }
 
-  /** Picks a key of `weights` with probability proportional to its weight. */
-  weighted<K extends string | number>(weights: Readonly<Record<K, number>>): K {
+  /** Picks a key of `weights` with probability proportional to its weight. Keys come back as strings. */
+  weighted<K extends string>(weights: Readonly<Record<K, number>>): K {
     const entries = Object.entries(weights) as [K, number][];
     const total = entries.reduce((sum, [, w]) => sum + w, 0);
     let target = this.next() * total;

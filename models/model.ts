@@ -1,0 +1,61 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export interface DataTest {
+  /** As written, e.g. `unique(account_id, month)`. */
+  text: string;
+  kind: "unique" | "not_null" | "accepted_values" | "relationships" | "expression";
+  args: string;
+}
+
+export interface Model {
+  /** schema.name, e.g. `marts.account_months` */
+  id: string;
+  schema: "staging" | "marts";
+  name: string;
+  file: string;
+  sql: string;
+  description: string;
+  tests: DataTest[];
+  /** Tables this model reads: other models, raw.* sources and config.* settings. */
+  inputs: string[];
+}
+
+export const MODELS_DIR = dirname(fileURLToPath(import.meta.url));
+const READ_PATTERN = /\b(raw|staging|marts|config)\.([a-z_][a-z0-9_]*)\b/g;
+const TEST_PATTERN = /^(unique|not_null|accepted_values|relationships|expression)\((.*)\)$/;
+
+/**
+ * Reads one model file. The header comment says what one row is; `-- @test kind(args)` lines
+ * declare its data tests. Inputs come from the schema-qualified names in the SQL itself.
+ */
+export function readModel(file: string): Model {
+  const sql = readFileSync(file, "utf8");
+  const schema = basename(dirname(file)) as Model["schema"];
+  const name = basename(file, ".sql");
+  const header = sql.split("\n").filter((line) => line.startsWith("--")).map((line) => line.replace(/^--\s?/, ""));
+  const tests = header
+    .filter((line) => line.startsWith("@test "))
+    .map((line) => {
+      const text = line.slice("@test ".length).trim();
+      const match = TEST_PATTERN.exec(text);
+      if (!match) throw new Error(`${file}: cannot read data test "${text}" (expected unique(...), not_null(...), accepted_values(...), relationships(...) or expression(...))`);
+      return { text, kind: match[1] as DataTest["kind"], args: match[2] ?? "" };
+    });
+  const description = header.filter((line) => !line.startsWith("@")).join(" ").trim();
+  const body = sql.split("\n").filter((line) => !line.trimStart().startsWith("--")).join("\n");
+  const id = `${schema}.${name}`;
+  const inputs = [...new Set([...body.matchAll(READ_PATTERN)].map((m) => `${m[1]}.${m[2]}`))].filter((x) => x !== id).sort();
+  return { id, schema, name, file, sql: body.trim().replace(/;\s*$/, ""), description, tests, inputs };
+}
+
+/** Every model under models/staging and models/marts. */
+export function readModels(dir = MODELS_DIR): Model[] {
+  return ["staging", "marts"].flatMap((schema) =>
+    readdirSync(join(dir, schema))
+      .filter((f) => f.endsWith(".sql"))
+      .sort()
+      .map((f) => readModel(join(dir, schema, f))),
+  );
+}

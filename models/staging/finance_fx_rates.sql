@@ -1,0 +1,8 @@
+-- One row per currency and month: reporting-currency units for one unit of the currency.
+-- @test unique(currency, month)
+-- @test expression(rate > 0)
+SELECT
+  upper(trim(currency)) AS currency,
+  date_trunc('month', month)::DATE AS month,
+  rate
+FROM raw.finance_fx_rates
