@@ -1,0 +1,36 @@
+import { z } from "zod";
+import { type DimensionDefinition, dimensionDefinition, type MetricDefinition, metricDefinition } from "./definition.ts";
+import * as arrFamily from "./definitions/arr.ts";
+import * as retention from "./definitions/retention.ts";
+import { dimensions } from "./dimensions.ts";
+
+export interface Catalog {
+  metrics: ReadonlyMap<string, MetricDefinition>;
+  dimensions: ReadonlyMap<string, DimensionDefinition>;
+}
+
+/** Validates every definition once; a bad definition names itself and the key. */
+export function buildCatalog(metricInputs: readonly unknown[], dimensionInputs: readonly unknown[]): Catalog {
+  const metrics = new Map<string, MetricDefinition>();
+  for (const input of metricInputs) {
+    const parsed = metricDefinition.safeParse(input);
+    const label = (input as { name?: string }).name ?? "(unnamed)";
+    if (!parsed.success) throw new Error(`metric ${label}: ${z.prettifyError(parsed.error)}`);
+    if (metrics.has(parsed.data.name)) throw new Error(`metric ${label} is defined twice`);
+    metrics.set(parsed.data.name, parsed.data);
+  }
+  const dims = new Map<string, DimensionDefinition>();
+  for (const input of dimensionInputs) {
+    const parsed = dimensionDefinition.parse(input);
+    dims.set(parsed.name, parsed);
+  }
+  return { metrics, dimensions: dims };
+}
+
+let defaultCatalog: Catalog | undefined;
+
+/** The catalog of every metric shipped in metrics/definitions. */
+export function catalog(): Catalog {
+  defaultCatalog ??= buildCatalog([...Object.values(arrFamily), ...Object.values(retention)], dimensions);
+  return defaultCatalog;
+}

@@ -1,0 +1,128 @@
+import { closest, UsageError } from "../core/errors.ts";
+import { isIsoDate } from "../core/dates.ts";
+import type { Catalog } from "./catalog.ts";
+import type { DimensionDefinition, MetricDefinition } from "./definition.ts";
+import { builder, type Db, sameValue, sql } from "./sql.ts";
+import { metricType } from "./types/index.ts";
+
+export const GRAINS = ["month", "quarter", "year"] as const;
+export type Grain = (typeof GRAINS)[number];
+
+/** What a person (or a page) asks for. Every value in it is bound as a parameter. */
+export interface MetricQuery {
+  metrics: readonly string[];
+  by?: readonly string[];
+  grain?: Grain;
+  /** ISO dates: periods whose last day falls in [from, to]. */
+  from?: string;
+  to?: string;
+  where?: Readonly<Record<string, string>>;
+  /** Months in the retention window. */
+  window?: number;
+}
+
+export interface OutputColumn {
+  name: string;
+  role: "period" | "dimension" | "metric";
+  label: string;
+  format?: MetricDefinition["format"];
+}
+
+export interface CompiledQuery {
+  sql: string;
+  parameters: readonly unknown[];
+  columns: OutputColumn[];
+}
+
+export interface CompileOptions {
+  catalog: Catalog;
+  /** Window used when neither the query nor the metric gives one. */
+  defaultWindow: number;
+}
+
+/**
+ * Turns a metric query into one SQL statement: a spine of periods × dimension values, and one CTE per
+ * metric built by its type, left-joined onto the spine so that every period and group has a row.
+ */
+export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow }: CompileOptions): CompiledQuery {
+  const metrics = query.metrics.map((name) => lookup(catalog.metrics, name, "metric"));
+  if (metrics.length === 0) throw new UsageError("name at least one metric");
+  const by = (query.by ?? []).map((name) => lookup(catalog.dimensions, name, "dimension"));
+  const where = Object.entries(query.where ?? {}).map(([name, value]) => ({
+    dimension: lookup(catalog.dimensions, name, "dimension"),
+    value,
+  }));
+  const grain = query.grain ?? "month";
+  if (!GRAINS.includes(grain)) throw new UsageError(`unknown grain "${grain}" (grains: ${GRAINS.join(", ")})`);
+  for (const [key, value] of [["from", query.from], ["to", query.to]] as const) {
+    if (value !== undefined && !isIsoDate(value)) throw new UsageError(`--${key} must be an ISO date (YYYY-MM-DD), got "${value}"`);
+  }
+  if (query.window !== undefined && (!Number.isInteger(query.window) || query.window < 1)) {
+    throw new UsageError(`--window must be a whole number of months, at least 1, got ${query.window}`);
+  }
+
+  const db: Db = builder;
+  let ctes = db.with("periods", (qc) => {
+    let periods = qc.selectFrom("marts.months").select(["month_end as period", "month_index"]);
+    if (grain === "quarter") periods = periods.where("is_quarter_end", "=", true);
+    if (grain === "year") periods = periods.where("is_year_end", "=", true);
+    if (query.from) periods = periods.where("month_end", ">=", sql<string>`CAST(${query.from} AS DATE)`);
+    if (query.to) periods = periods.where("month_end", "<=", sql<string>`CAST(${query.to} AS DATE)`);
+    return periods;
+  });
+  // The groups a row can belong to. With a filter but no grouping it is one row or none, so that a
+  // filter matching nothing gives no rows rather than a column of zeros.
+  const grouped = by.length > 0 || where.length > 0;
+  if (grouped) {
+    ctes = ctes.with("groups", (qc) => {
+      let groups = qc
+        .selectFrom("marts.account_months")
+        .select(by.length > 0 ? by.map((d) => sql.ref(d.column).as(d.name)) : [sql<boolean>`true`.as("matched")])
+        .distinct();
+      for (const { dimension, value } of where) groups = groups.where(dimension.column, "=", value);
+      return groups;
+    });
+  }
+  metrics.forEach((metric, i) => {
+    const window = query.window ?? (metric.type === "window_retention" ? metric.window : undefined) ?? defaultWindow;
+    ctes = ctes.with(`m${i}`, (qc) => metricType(metric).build(metric, { db: qc as unknown as Db, by, where, window }));
+  });
+
+  let spine = ctes.selectFrom("periods as p").select("p.period");
+  if (grouped) spine = spine.crossJoin("groups as g").select(by.map((d) => `g.${d.name}`));
+  metrics.forEach((metric, i) => {
+    spine = spine.leftJoin(`m${i}`, (join) => {
+      let on = join.onRef(`m${i}.period`, "=", "p.period");
+      for (const d of by) on = on.on(sameValue(`m${i}.${d.name}`, `g.${d.name}`));
+      return on;
+    });
+    const empty = metricType(metric).empty(metric);
+    const value = empty === null ? sql.ref(`m${i}.value`) : sql`coalesce(${sql.ref(`m${i}.value`)}, ${sql.lit(empty)})`;
+    // Money is reported to the cent; ratios keep their precision (they were computed from unrounded sums).
+    const output = metric.format === "currency" ? sql`round(${value}, 2)` : value;
+    spine = spine.select(sql`${output}::DOUBLE`.as(metric.name));
+  });
+  spine = spine.orderBy("p.period");
+  for (const d of by) spine = spine.orderBy(`g.${d.name}`);
+
+  const compiled = spine.compile();
+  return {
+    sql: compiled.sql,
+    parameters: compiled.parameters,
+    columns: [
+      { name: "period", role: "period", label: "Period" },
+      ...by.map((d) => ({ name: d.name, role: "dimension" as const, label: d.label })),
+      ...metrics.map((m) => ({ name: m.name, role: "metric" as const, label: m.label, format: m.format })),
+    ],
+  };
+}
+
+function lookup<T>(map: ReadonlyMap<string, T>, name: string, kind: "metric" | "dimension"): T {
+  const found = map.get(name);
+  if (found) return found;
+  const names = [...map.keys()];
+  const hint = closest(name, names);
+  throw new UsageError(`unknown ${kind} "${name}"${hint ? ` — did you mean "${hint}"?` : ""} (${kind}s: ${names.join(", ")})`);
+}
+
+export type { DimensionDefinition };

@@ -1,0 +1,56 @@
+import { z } from "zod";
+
+const name = z.string().regex(/^[a-z][a-z0-9_]*$/, "metric names are snake_case");
+
+const common = {
+  name,
+  label: z.string().min(1),
+  /** What the number means, in words a CFO would accept. Shown by `bellwether metrics` and the glossary. */
+  description: z.string().min(1),
+  /** The formula in DESIGN.md's notation. */
+  formula: z.string().min(1),
+  owner: z.string().default("CS Ops"),
+  format: z.enum(["currency", "percent", "count", "days", "ratio"]),
+};
+
+/** An aggregate over account-months on the last month of each period (ARR, customers). */
+export const snapshotMetric = z.object({
+  ...common,
+  type: z.literal("snapshot"),
+  agg: z.enum(["sum", "count_distinct", "avg"]),
+  /** A column or SQL expression over marts.account_months. */
+  measure: z.string().min(1),
+  /** Optional SQL condition over marts.account_months rows. */
+  filter: z.string().optional(),
+});
+
+/**
+ * DESIGN.md window retention: base B = accounts with ARR(s) > 0 where s = t − window; the metric is
+ * Σ_B numerator / Σ_B denominator, grouped by each account's dimensions as of s.
+ */
+export const windowRetentionMetric = z.object({
+  ...common,
+  type: z.literal("window_retention"),
+  numerator: z.enum(["arr_end", "arr_end_capped", "logos_retained", "logos_lost"]),
+  denominator: z.enum(["arr_start", "logos"]),
+  /** Months in the window; the query's --window, then this, then the config's default. */
+  window: z.number().int().min(1).optional(),
+});
+
+export const metricDefinition = z.discriminatedUnion("type", [snapshotMetric, windowRetentionMetric]);
+export type MetricDefinition = z.output<typeof metricDefinition>;
+export type MetricInput = z.input<typeof metricDefinition>;
+export type MetricType = MetricDefinition["type"];
+
+export const dimensionDefinition = z.object({
+  name,
+  label: z.string().min(1),
+  description: z.string().min(1),
+  /** Column of marts.account_months, read as of the period (or as of the window start for retention). */
+  column: z.string().regex(/^[a-z_][a-z0-9_]*$/),
+});
+export type DimensionDefinition = z.output<typeof dimensionDefinition>;
+
+/** Declares a metric; validation happens once, when the catalog is built. */
+export const defineMetric = (metric: MetricInput): MetricInput => metric;
+export const defineDimension = (dimension: z.input<typeof dimensionDefinition>) => dimension;

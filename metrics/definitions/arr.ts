@@ -1,0 +1,36 @@
+import { defineMetric } from "../definition.ts";
+
+export const arr = defineMetric({
+  name: "arr",
+  label: "ARR",
+  description:
+    "Annual recurring revenue at the period's last day: twelve times the MRR of every subscription line active that day, in the reporting currency at each line's start-month FX rate.",
+  formula: "Σ_accounts Σ_lines active on the last day 12 × amount × quantity × (1 − discount) / interval_months × fx(start month)",
+  format: "currency",
+  type: "snapshot",
+  agg: "sum",
+  measure: "arr",
+});
+
+export const mrr = defineMetric({
+  name: "mrr",
+  label: "MRR",
+  description: "Monthly recurring revenue at the period's last day (ARR / 12).",
+  formula: "ARR / 12",
+  format: "currency",
+  type: "snapshot",
+  agg: "sum",
+  measure: "mrr",
+});
+
+export const customers = defineMetric({
+  name: "customers",
+  label: "Customers",
+  description: "Accounts with positive ARR on the period's last day.",
+  formula: "|{a : ARR_a(t) > 0}|",
+  format: "count",
+  type: "snapshot",
+  agg: "count_distinct",
+  measure: "account_id",
+  filter: "arr > 0",
+});

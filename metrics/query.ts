@@ -1,0 +1,26 @@
+import type { Config } from "../core/config.ts";
+import type { Params, Warehouse } from "../core/warehouse.ts";
+import { catalog as defaultCatalog, type Catalog } from "./catalog.ts";
+import { type CompiledQuery, compileMetricQuery, type MetricQuery, type OutputColumn } from "./compile.ts";
+
+export type MetricRow = Record<string, string | number | null>;
+
+export interface QueryResult {
+  columns: OutputColumn[];
+  rows: MetricRow[];
+  compiled: CompiledQuery;
+}
+
+/** The one way numbers leave the warehouse: pages, exports and `bellwether query` all come through here. */
+export async function query(db: Warehouse, config: Config, request: MetricQuery, catalog: Catalog = defaultCatalog()): Promise<QueryResult> {
+  const compiled = compileMetricQuery(request, { catalog, defaultWindow: config.retentionWindowMonths });
+  const rows = await db.all<MetricRow>(compiled.sql, compiled.parameters as Params);
+  // DuckDB yields NaN for 0/0 in DOUBLE arithmetic; the contract says null where a metric is undefined.
+  for (const row of rows) {
+    for (const column of compiled.columns) {
+      const value = row[column.name];
+      if (typeof value === "number" && !Number.isFinite(value)) row[column.name] = null;
+    }
+  }
+  return { columns: compiled.columns, rows, compiled };
+}

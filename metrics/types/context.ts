@@ -1,0 +1,26 @@
+import type { SelectQueryBuilder } from "kysely";
+import type { DimensionDefinition, MetricDefinition } from "../definition.ts";
+import type { Db } from "../sql.ts";
+
+export interface MetricContext {
+  db: Db;
+  /** Dimensions to group by, in output order. */
+  by: readonly DimensionDefinition[];
+  /** Equality filters on dimensions; values are bound as parameters, never spliced into SQL. */
+  where: readonly { dimension: DimensionDefinition; value: string }[];
+  /** Window length in months for retention metrics. */
+  window: number;
+}
+
+/**
+ * Builds the rows of one metric: `period`, one column per grouped dimension (named for the
+ * dimension), and `value`. It reads the `periods` CTE (period, month_index) the compiler provides.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: rows are shaped by metric definitions at run time.
+export type MetricRows = SelectQueryBuilder<any, any, any>;
+
+export interface MetricType<M extends MetricDefinition> {
+  build(metric: M, context: MetricContext): MetricRows;
+  /** The value for a group with no rows at all: 0 for sums and counts, null for ratios. */
+  empty(metric: M): 0 | null;
+}
