@@ -49,3 +49,13 @@ export function isIsoDate(text: string): boolean {
   const day = dayOf(text);
   return day >= 1 && day <= daysInMonth(monthIndexOf(text)) && Number(text.slice(5, 7)) <= 12;
 }
+
+/** "FY2026 Q1" for a period end date, with fiscal years named for the calendar year they end in. */
+export function fiscalQuarterLabel(iso: string, fiscalYearStartMonth: number): string {
+  const month = Number(iso.slice(5, 7));
+  const year = Number(iso.slice(0, 4));
+  const offset = (month - fiscalYearStartMonth + 12) % 12;
+  const startYear = month >= fiscalYearStartMonth ? year : year - 1;
+  const fiscalYear = fiscalYearStartMonth === 1 ? startYear : startYear + 1;
+  return `FY${fiscalYear} Q${Math.floor(offset / 3) + 1}`;
+}

@@ -25,3 +25,24 @@ export async function step<T>(label: string, work: () => Promise<T>, describe?: 
   info(`  ${label.padEnd(34, " ")} ${detail.padStart(18, " ")}  ${seconds.padStart(6, " ")} s`);
   return result;
 }
+
+/** A progress line for long work: redrawn in place on a terminal, a line every 10% otherwise. */
+export function progress(label: string): (done: number, total: number) => void {
+  let lastTenth = -1;
+  return (done, total) => {
+    if (quiet) return;
+    const share = total > 0 ? done / total : 1;
+    if (process.stderr.isTTY) {
+      const width = 30;
+      const filled = Math.round(share * width);
+      process.stderr.write(`\r  ${label} [${"#".repeat(filled)}${" ".repeat(width - filled)}] ${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")}`);
+      if (done >= total) process.stderr.write("\n");
+    } else {
+      const tenth = Math.floor(share * 10);
+      if (tenth !== lastTenth) {
+        lastTenth = tenth;
+        process.stderr.write(`  ${label}: ${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")}\n`);
+      }
+    }
+  };
+}

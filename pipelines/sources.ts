@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../core/errors.ts";
+import type { Warehouse } from "../core/warehouse.ts";
 import { type TableName, tableNames } from "./contracts/index.ts";
 
 export const FILE_PATTERN = /\.(csv|ndjson|jsonl|json|parquet)(\.gz)?$/i;
@@ -27,4 +28,11 @@ export function findSources(dir: string): Map<TableName, string[]> {
     found.set(table, [...single.map((e) => join(root, e)), ...inFolder]);
   }
   return found;
+}
+
+/** Files matching a path or glob, sorted; a pattern matching nothing is an error that names it. */
+export async function expandGlob(db: Warehouse, pattern: string): Promise<string[]> {
+  const rows = await db.all<{ file: string }>("SELECT file FROM glob($1) ORDER BY file", [pattern]);
+  if (rows.length === 0) throw new InputError(`${pattern}: no file matches`);
+  return rows.map((r) => r.file);
 }

@@ -1,6 +1,5 @@
 import { closeSync, openSync, writeSync } from "node:fs";
-
-export type CsvValue = string | number | boolean | null | undefined;
+import { type CsvValue, csvLine } from "../../core/csv.ts";
 
 /**
  * Writes RFC 4180 CSV through a buffer, so that tens of millions of rows stream to disk without
@@ -21,7 +20,7 @@ export class CsvWriter {
   }
 
   write(row: Readonly<Record<string, CsvValue>>): void {
-    this.push(this.columns.map((c) => csvCell(row[c])).join(","));
+    this.push(csvLine(this.columns.map((c) => row[c])));
     this.rows++;
   }
 
@@ -42,10 +41,4 @@ export class CsvWriter {
     this.buffer = [];
     this.bufferedChars = 0;
   }
-}
-
-export function csvCell(value: CsvValue): string {
-  if (value === null || value === undefined) return "";
-  const text = String(value);
-  return /[",\n\r]/.test(text) || text !== text.trim() ? `"${text.replaceAll('"', '""')}"` : text;
 }

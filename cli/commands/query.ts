@@ -1,0 +1,96 @@
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { configPath } from "../../core/config.ts";
+import { InputError, UsageError } from "../../core/errors.ts";
+import { formatValue } from "../../core/format.ts";
+import { Warehouse } from "../../core/warehouse.ts";
+import { catalog } from "../../metrics/catalog.ts";
+import { compileMetricQuery, GRAINS, type Grain, type MetricQuery } from "../../metrics/compile.ts";
+import { query, type QueryResult } from "../../metrics/query.ts";
+import { toCsv } from "../../dashboards/render.ts";
+import type { Command } from "../command.ts";
+import { renderTable } from "../table.ts";
+import { list, wholeNumber } from "./flags.ts";
+
+const FORMATS = ["table", "csv", "json"] as const;
+
+export const queryCommand: Command = {
+  name: "query",
+  summary: "compute metrics by period and dimension",
+  usage: "bellwether query METRIC[,METRIC...] [--by DIM[,DIM]] [--grain month|quarter|year] [--from DATE] [--to DATE] [--window MONTHS] [--where DIM=VALUE ...] [--format table|csv|json] [--out FILE]",
+  description: `Computes metrics from the warehouse's marts through the metrics catalog: one row per period (the ISO date of its last day) and per value of each --by dimension. Quarters and years are fiscal (config fiscalYearStartMonth). Retention metrics (nrr, grr, logo_retention, logo_churn) look back --window months (default 12) and group each account by its dimension at the window start. --format json prints one JSON array with keys period, each dimension and each metric; money is in the reporting currency, ratios are fractions (1.07, not 107%), and a metric that is undefined (an empty base) is null. --sql prints the compiled SQL and its parameters instead of running it.
+Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog().dimensions.keys()].join(", ")}.`,
+  positionals: "one-or-more",
+  options: {
+    by: { type: "string", multiple: true, placeholder: "DIM[,DIM]", description: "group by these dimensions" },
+    grain: { type: "string", placeholder: "GRAIN", description: "month, quarter or year (default month)" },
+    from: { type: "string", placeholder: "DATE", description: "first period end to include (YYYY-MM-DD)" },
+    to: { type: "string", placeholder: "DATE", description: "last period end to include (YYYY-MM-DD)" },
+    window: { type: "string", placeholder: "MONTHS", description: "retention window in months (default 12)" },
+    where: { type: "string", multiple: true, placeholder: "DIM=VALUE", description: "keep rows whose dimension has this value; repeatable" },
+    format: { type: "string", placeholder: "FORMAT", description: "table (default), csv or json" },
+    out: { type: "string", placeholder: "FILE", description: "write to FILE instead of stdout" },
+    sql: { type: "boolean", description: "print the compiled SQL and parameters; do not run" },
+  },
+  examples: [
+    "bellwether query nrr,grr,logo_churn --by segment --grain quarter --format json",
+    "bellwether query arr --grain year --where segment=Enterprise",
+    "bellwether query nrr --window 6 --from 2025-01-01 --format csv --out nrr.csv",
+  ],
+  async run({ values, positionals, config: loadConfig }) {
+    const metrics = list(positionals);
+    if (metrics.length === 0) throw new UsageError("name at least one metric, e.g. bellwether query nrr\nSee: bellwether query --help");
+    const format = (values.format as string | undefined) ?? "table";
+    if (!FORMATS.includes(format as (typeof FORMATS)[number])) {
+      throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got "${format}"`);
+    }
+    const grain = (values.grain as string | undefined) ?? "month";
+    if (!GRAINS.includes(grain as Grain)) throw new UsageError(`--grain must be one of ${GRAINS.join(", ")}, got "${grain}"`);
+    const where: Record<string, string> = {};
+    for (const item of list(values.where)) {
+      const at = item.indexOf("=");
+      if (at <= 0) throw new UsageError(`--where takes DIM=VALUE, got "${item}"`);
+      where[item.slice(0, at)] = item.slice(at + 1);
+    }
+    const request: MetricQuery = {
+      metrics,
+      by: list(values.by),
+      grain: grain as Grain,
+      from: values.from as string | undefined,
+      to: values.to as string | undefined,
+      where,
+      window: values.window === undefined ? undefined : wholeNumber("window", values.window, 1),
+    };
+    const config = await loadConfig();
+    if (values.sql) {
+      const compiled = compileMetricQuery(request, { catalog: catalog(), defaultWindow: config.retentionWindowMonths });
+      process.stdout.write(`${compiled.sql}\n-- parameters: ${JSON.stringify(compiled.parameters)}\n`);
+      return 0;
+    }
+    const db = await Warehouse.open(configPath(config, config.warehouse));
+    try {
+      if (!(await db.tableExists("marts", "account_months"))) {
+        throw new InputError(`${db.path}: no marts in this warehouse yet; run \`bellwether build\` first`);
+      }
+      const result = await query(db, config, request);
+      const text = render(result, format as (typeof FORMATS)[number], config.reportingCurrency);
+      if (typeof values.out === "string") writeFileSync(resolve(values.out), text);
+      else process.stdout.write(text);
+      return 0;
+    } finally {
+      db.close();
+    }
+  },
+};
+
+function render(result: QueryResult, format: (typeof FORMATS)[number], currency: string): string {
+  if (format === "json") return `${JSON.stringify(result.rows, null, 2)}\n`;
+  if (format === "csv") return toCsv(result);
+  const headers = result.columns.map((c) => c.name);
+  const rows = result.rows.map((row) =>
+    result.columns.map((c) =>
+      c.role === "metric" ? formatValue(row[c.name] as number | null, c.format ?? "ratio", { currency }) : String(row[c.name] ?? "—"),
+    ),
+  );
+  return `${renderTable(headers, rows)}\n`;
+}

@@ -1,0 +1,39 @@
+/** Numbers as people read them in a board deck: $4.2M, 107.3%, 1,204, 38 days. */
+export type ValueFormat = "currency" | "percent" | "count" | "days" | "ratio";
+
+export interface FormatOptions {
+  currency?: string;
+  /** "compact" for tiles and axes ($4.2M), "full" for tables ($4,213,887). */
+  style?: "compact" | "full";
+}
+
+export function formatValue(value: number | null | undefined, format: ValueFormat, options: FormatOptions = {}): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return "—";
+  const { currency = "USD", style = "full" } = options;
+  switch (format) {
+    case "currency":
+      return formatMoney(value, currency, style);
+    case "percent":
+      return `${(value * 100).toFixed(1)}%`;
+    case "count":
+      return Math.round(value).toLocaleString("en-US");
+    case "days":
+      return `${Math.round(value).toLocaleString("en-US")} day${Math.round(value) === 1 ? "" : "s"}`;
+    case "ratio":
+      return value.toFixed(2);
+  }
+}
+
+export function formatMoney(value: number, currency: string, style: "compact" | "full" = "full"): string {
+  const absolute = Math.abs(value);
+  if (style === "compact" && absolute >= 1000) {
+    return new Intl.NumberFormat("en-US", {
+      style: "currency",
+      currency,
+      notation: "compact",
+      minimumFractionDigits: 0,
+      maximumFractionDigits: absolute >= 1e9 ? 2 : 1,
+    }).format(value);
+  }
+  return new Intl.NumberFormat("en-US", { style: "currency", currency, maximumFractionDigits: 0 }).format(value);
+}
