@@ -67,7 +67,12 @@ export class Warehouse {
     }
   }
 
+  private closed = false;
+
+  /** Releases the file (and its lock) so another process can open it; safe to call twice. */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.connection.closeSync();
     this.instance.closeSync();
   }

@@ -1,0 +1,56 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Config, type ConfigInput, parseConfig } from "../core/config.ts";
+import { setQuiet } from "../core/log.ts";
+import { Warehouse } from "../core/warehouse.ts";
+import { runModels } from "../models/run.ts";
+import { ingest } from "../pipelines/ingest.ts";
+import { findSources } from "../pipelines/sources.ts";
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const FIXTURES = join(ROOT, "test", "fixtures");
+const BIN = join(ROOT, "bin", "bellwether.js");
+
+setQuiet(true);
+
+export function tempDir(prefix = "bellwether-test-"): { dir: string; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Lands a sources folder into a fresh warehouse and builds every model; throws if anything fails. */
+export async function buildFixture(sourcesDir: string, configInput: ConfigInput = {}): Promise<{ db: Warehouse; config: Config; dir: string; cleanup(): void }> {
+  const { dir, cleanup } = tempDir();
+  const config = parseConfig({ warehouse: join(dir, "warehouse.duckdb"), ...configInput }, dir);
+  const db = await Warehouse.open(config.warehouse);
+  const loads = await ingest(db, findSources(sourcesDir));
+  const refused = loads.filter((l) => l.status === "refused");
+  if (refused.length) throw new Error(refused.map((l) => l.message).join("\n"));
+  const models = await runModels(db, config);
+  const failed = models.filter((m) => m.status !== "built");
+  if (failed.length) throw new Error(failed.map((m) => m.error).join("\n"));
+  return {
+    db,
+    config,
+    dir,
+    cleanup() {
+      db.close();
+      cleanup();
+    },
+  };
+}
+
+export interface CliResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real `bellwether` executable, as a user or a script would. */
+export function cli(args: string[], cwd: string): CliResult {
+  const run = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", timeout: 120_000 });
+  return { status: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
+}
