@@ -113,7 +113,7 @@ async function stage(db: Warehouse, contract: Contract, file: string): Promise<v
   }
   const projection = contract.specs.map((s) => {
     const source = byName.get(s.name);
-    return `${source === undefined ? "NULL" : `CAST(${ident(source)} AS VARCHAR)`} AS ${ident(`${s.name}__text`)}`;
+    return `${source === undefined ? "NULL::VARCHAR" : `CAST(${ident(source)} AS VARCHAR)`} AS ${ident(`${s.name}__text`)}`;
   });
   await db.run("DROP TABLE IF EXISTS __stage");
   try {

@@ -1,0 +1,95 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parseConfig } from "../core/config.ts";
+import { Warehouse } from "../core/warehouse.ts";
+import { buildOrder, selectModels } from "../models/graph.ts";
+import { readModels } from "../models/model.ts";
+import { runModels } from "../models/run.ts";
+import { tempDir } from "./helpers.ts";
+
+describe("the shipped model graph", () => {
+  it("reads each model's inputs from its SQL and orders builds by them", () => {
+    const models = readModels();
+    const accountMonths = models.find((m) => m.id === "marts.account_months");
+    expect(accountMonths?.inputs).toEqual([
+      "config.segment_bands", "config.touch_tiers", "marts.months", "marts.subscription_lines", "staging.crm_accounts",
+    ]);
+    const order = buildOrder(models).map((m) => m.id);
+    expect(order.indexOf("marts.subscription_lines")).toBeGreaterThan(order.indexOf("staging.finance_fx_rates"));
+    expect(order.indexOf("marts.account_months")).toBeGreaterThan(order.indexOf("marts.subscription_lines"));
+    expect(order.indexOf("marts.account_months")).toBeGreaterThan(order.indexOf("marts.months"));
+  });
+
+  it("selects a model and everything downstream with NAME+", () => {
+    const models = readModels();
+    expect([...selectModels(models, "subscription_lines+")].sort()).toEqual(["marts.account_months", "marts.subscription_lines"]);
+    expect([...selectModels(models, "staging.crm_subscriptions")]).toEqual(["staging.crm_subscriptions"]);
+    expect(() => selectModels(models, "acount_months")).toThrow('no model named "acount_months" — did you mean "account_months"?');
+  });
+});
+
+describe("building models", () => {
+  let dir: string;
+  let cleanup: () => void;
+  let db: Warehouse;
+  const config = parseConfig({}, "/tmp");
+  const model = (path: string, sql: string) => {
+    mkdirSync(join(dir, "models", path, ".."), { recursive: true });
+    writeFileSync(join(dir, "models", path), sql);
+  };
+
+  beforeEach(async () => {
+    ({ dir, cleanup } = tempDir());
+    mkdirSync(join(dir, "models", "staging"), { recursive: true });
+    mkdirSync(join(dir, "models", "marts"), { recursive: true });
+    db = await Warehouse.open(join(dir, "w.duckdb"));
+    await db.run("CREATE SCHEMA raw; CREATE TABLE raw.things AS SELECT * FROM (VALUES (1, 10), (2, 20)) t(id, amount)");
+  });
+  afterEach(() => {
+    db.close();
+    cleanup();
+  });
+
+  it("stops a model whose data test fails, names the test and the offending rows, skips its dependants and keeps the previous table", async () => {
+    model("staging/things.sql", "-- One row per thing.\n-- @test expression(amount >= 0)\nSELECT id, amount FROM raw.things");
+    model("marts/totals.sql", "-- One row.\nSELECT sum(amount) AS total FROM staging.things");
+    model("marts/unrelated.sql", "-- One row.\nSELECT 42 AS answer FROM raw.things LIMIT 1");
+    const first = await runModels(db, config, { models: readModels(join(dir, "models")) });
+    expect(first.map((r) => [r.model, r.status, r.rows])).toEqual([
+      ["staging.things", "built", 2],
+      ["marts.totals", "built", 1],
+      ["marts.unrelated", "built", 1],
+    ]);
+
+    await db.run("INSERT INTO raw.things VALUES (3, -5), (4, -7)");
+    const second = await runModels(db, config, { models: readModels(join(dir, "models")) });
+    const byModel = Object.fromEntries(second.map((r) => [r.model, r]));
+    expect(byModel["staging.things"]?.status).toBe("failed");
+    expect(byModel["staging.things"]?.error).toBe(
+      'staging.things: data test expression(amount >= 0) failed on 2 rows; first 2:\n    {"id":3,"amount":-5}\n    {"id":4,"amount":-7}',
+    );
+    expect(byModel["marts.totals"]).toMatchObject({ status: "skipped", error: "skipped: staging.things failed" });
+    expect(byModel["marts.unrelated"]?.status).toBe("built");
+    // The previous versions are still there and readable.
+    expect(await db.all("SELECT count(*) AS n FROM staging.things")).toEqual([{ n: 2 }]);
+    expect(await db.all("SELECT total FROM marts.totals")).toEqual([{ total: 30 }]);
+    expect(await db.all("SELECT table_name FROM information_schema.tables WHERE table_name LIKE '__building%'")).toEqual([]);
+  });
+
+  it("reports bad SQL with the model and its file, leaving the previous table", async () => {
+    model("staging/things.sql", "SELECT id, amount FROM raw.things");
+    await runModels(db, config, { models: readModels(join(dir, "models")) });
+    model("staging/things.sql", "SELECT id, amount, no_such_column FROM raw.things");
+    const [result] = await runModels(db, config, { models: readModels(join(dir, "models")) });
+    expect(result?.status).toBe("failed");
+    expect(result?.error).toContain(`staging.things (${join(dir, "models", "staging", "things.sql")}): Binder Error`);
+    expect(await db.all("SELECT count(*) AS n FROM staging.things")).toEqual([{ n: 2 }]);
+  });
+
+  it("refuses a cycle and names it", () => {
+    model("marts/a.sql", "SELECT * FROM marts.b");
+    model("marts/b.sql", "SELECT * FROM marts.a");
+    expect(() => buildOrder(readModels(join(dir, "models")))).toThrow("models form a cycle: marts.a → marts.b → marts.a");
+  });
+});

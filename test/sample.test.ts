@@ -1,0 +1,119 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { generateSample } from "../pipelines/sample/generate.ts";
+import { buildFixture, cli, tempDir } from "./helpers.ts";
+
+const temps: { cleanup(): void }[] = [];
+afterAll(() => {
+  for (const t of temps) t.cleanup();
+});
+function temp() {
+  const t = tempDir();
+  temps.push(t);
+  return t.dir;
+}
+
+function filesUnder(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) {
+      const path = join(entry.parentPath, entry.name);
+      out.set(path.slice(dir.length), readFileSync(path));
+    }
+  }
+  return out;
+}
+
+describe("bellwether build --sample", () => {
+  it("gives byte-identical raw files and the same metric values twice with the same seed", () => {
+    const runs = [temp(), temp()].map((dir) => {
+      const build = cli(["build", "--sample"], dir);
+      expect(build.stderr).not.toMatch(/error/i);
+      expect(build.status).toBe(0);
+      expect(build.stdout).toContain(`Warehouse: ${join(dir, "warehouse.duckdb")}`);
+      expect(build.stdout).toContain(`Site:      ${join(dir, "site", "index.html")}`);
+      const metrics = cli(["query", "arr,nrr,grr,logo_churn", "--by", "segment", "--grain", "quarter", "--format", "json"], dir);
+      expect(metrics.status).toBe(0);
+      return { files: filesUnder(join(dir, ".bellwether", "sample")), metrics: metrics.stdout };
+    });
+    const [first, second] = runs as [(typeof runs)[0], (typeof runs)[0]];
+    // Every landing table as CSV, and usage events again as Parquet.
+    expect([...first.files.keys()].sort()).toEqual(
+      [
+        "/crm_accounts.csv", "/crm_contacts.csv", "/crm_milestones.csv", "/crm_opportunities.csv", "/crm_subscriptions.csv",
+        "/finance_cs_costs.csv", "/finance_fx_rates.csv", "/parquet/usage_events.parquet", "/support_tickets.csv",
+        "/survey_responses.csv", "/usage_events.csv",
+      ].sort(),
+    );
+    for (const [name, bytes] of first.files) expect(bytes.equals(second.files.get(name) ?? Buffer.alloc(0)), name).toBe(true);
+    expect(second.metrics).toBe(first.metrics);
+    const rows = JSON.parse(first.metrics) as { segment: string; nrr: number | null }[];
+    expect(new Set(rows.map((r) => r.segment))).toEqual(new Set(["SMB", "Mid-Market", "Enterprise"]));
+    expect(rows.filter((r) => r.nrr !== null).length).toBeGreaterThan(0);
+  });
+});
+
+describe("the sample generator", () => {
+  it("changes with the seed", async () => {
+    const [a, b] = [temp(), temp()];
+    await generateSample({ out: a, accounts: 30, months: 12, seed: 1 });
+    await generateSample({ out: b, accounts: 30, months: 12, seed: 2 });
+    expect(readFileSync(join(a, "crm_subscriptions.csv")).equals(readFileSync(join(b, "crm_subscriptions.csv")))).toBe(false);
+  });
+
+  it("writes believable, internally consistent tables", async () => {
+    const dir = temp();
+    const files = await generateSample({ out: dir, accounts: 120, months: 24, seed: 3 });
+    const rows = (table: string) => files.find((f) => f.table === table && f.path.endsWith(".csv"))?.rows ?? 0;
+    expect(rows("crm_accounts")).toBe(120);
+    const subscriptions = readFileSync(join(dir, "crm_subscriptions.csv"), "utf8").trim().split("\n").slice(1);
+    const intervals = new Set(subscriptions.map((line) => line.split(",")[7]));
+    // monthly, quarterly, annual and multi-year contracts all occur
+    for (const interval of ["1", "3", "12"]) expect(intervals).toContain(interval);
+    expect([...intervals].some((i) => i === "24" || i === "36")).toBe(true);
+    const currencies = new Set(subscriptions.map((line) => line.split(",").at(-1)));
+    expect(currencies).toEqual(new Set(["USD", "EUR", "GBP"]));
+    const roles = readFileSync(join(dir, "crm_contacts.csv"), "utf8");
+    for (const role of ["buyer", "champion", "power_user", "user"]) expect(roles).toContain(`,${role},`);
+    for (const table of ["support_tickets", "usage_events", "survey_responses", "crm_milestones", "crm_opportunities", "finance_cs_costs", "finance_fx_rates"]) {
+      expect(rows(table), table).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe("the sample's latent health", () => {
+  it("makes churners use less, score lower and suffer slower urgent support than accounts that stay", async () => {
+    const dir = temp();
+    await generateSample({ out: dir, accounts: 400, months: 24, seed: 11 });
+    const fixture = await buildFixture(dir);
+    try {
+      // An account churned if it had ARR once and has none in the last month of data.
+      const [row] = await fixture.db.all<Record<string, number>>(`
+        WITH status AS (
+          SELECT account_id, bool_or(arr > 0) AND NOT arg_max(arr, month_index) > 0 AS churned
+          FROM marts.account_months GROUP BY ALL
+        ),
+        nps AS (SELECT account_id, avg(score) AS nps FROM raw.survey_responses WHERE survey = 'nps' GROUP BY ALL),
+        usage AS (SELECT account_id, count(DISTINCT user_id) AS users FROM raw.usage_events GROUP BY ALL),
+        seats AS (SELECT account_id, max(quantity) AS seats FROM raw.crm_subscriptions GROUP BY ALL),
+        slow AS (
+          SELECT account_id, avg(CASE WHEN epoch(first_response_at - created_at) > 24 * 3600 THEN 1 ELSE 0 END) AS slow_share
+          FROM raw.support_tickets WHERE priority IN ('high', 'urgent') AND first_response_at IS NOT NULL GROUP BY ALL
+        )
+        SELECT
+          avg(nps) FILTER (WHERE churned) AS nps_churned, avg(nps) FILTER (WHERE NOT churned) AS nps_stayed,
+          avg(users / seats) FILTER (WHERE churned) AS use_churned, avg(users / seats) FILTER (WHERE NOT churned) AS use_stayed,
+          avg(slow_share) FILTER (WHERE churned) AS slow_churned, avg(slow_share) FILTER (WHERE NOT churned) AS slow_stayed,
+          count(*) FILTER (WHERE churned) AS churners
+        FROM status LEFT JOIN nps USING (account_id) LEFT JOIN usage USING (account_id)
+        LEFT JOIN seats USING (account_id) LEFT JOIN slow USING (account_id)`);
+      expect(row?.churners).toBeGreaterThan(30);
+      expect((row?.nps_stayed ?? 0) - (row?.nps_churned ?? 0)).toBeGreaterThan(1);
+      expect(row?.use_stayed ?? 0).toBeGreaterThan((row?.use_churned ?? 0) * 1.15);
+      expect(row?.slow_churned ?? 0).toBeGreaterThan(row?.slow_stayed ?? 0);
+    } finally {
+      fixture.cleanup();
+    }
+  });
+});
