@@ -1,4 +1,4 @@
-import { InputError, UsageError, closest } from "../core/errors.ts";
+import { closest, InputError, UsageError } from "../core/errors.ts";
 import { setQuiet } from "../core/log.ts";
 import { type Command, helpText, parseCommandArgs } from "./command.ts";
 import { buildCommand } from "./commands/build.ts";
@@ -38,7 +38,10 @@ export async function main(argv: string[]): Promise<number> {
   const command = commands.find((c) => c.name === name);
   try {
     if (!command) {
-      const hint = closest(name, commands.map((c) => c.name));
+      const hint = closest(
+        name,
+        commands.map((c) => c.name),
+      );
       throw new UsageError(`unknown command "${name}"${hint ? ` — did you mean "${hint}"?` : ""}\nSee: bellwether --help`);
     }
     if (rest.includes("--help") || rest.includes("-h")) {

@@ -3,9 +3,14 @@ import type { Writable } from "node:stream";
 /** A plain aligned text table; numbers (and dashes) align right. */
 export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => /^[-−(]?[$€£¥]?[\d,.]+[%KMBT]?\)?$|^[-—]$|^\d[\d,]* days?$/.test(r[i] ?? "")));
+  const numeric = headers.map(
+    (_, i) => rows.length > 0 && rows.every((r) => /^[-−(]?[$€£¥]?[\d,.]+[%KMBT]?\)?$|^[-—]$|^\d[\d,]* days?$/.test(r[i] ?? "")),
+  );
   const line = (cells: readonly string[]) =>
-    cells.map((c, i) => (numeric[i] ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join("  ").trimEnd();
+    cells
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
   return [line(headers), widths.map((w) => "─".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 

@@ -59,11 +59,7 @@ export const configSchema = z
     /** Default window for NRR, GRR and logo retention. */
     retentionWindowMonths: z.number().int().min(1).max(120).default(12),
     /** Segments by employee count (DESIGN.md: SMB < 100 ≤ Mid-Market < 1000 ≤ Enterprise). */
-    segments: bandsSchema([
-      { name: "SMB", below: 100 },
-      { name: "Mid-Market", below: 1000 },
-      { name: "Enterprise" },
-    ]),
+    segments: bandsSchema([{ name: "SMB", below: 100 }, { name: "Mid-Market", below: 1000 }, { name: "Enterprise" }]),
     /** Touch tiers by account ARR in the reporting currency (tech < 10k ≤ low < 50k ≤ high). */
     touchTiers: bandsSchema([{ name: "tech", below: 10_000 }, { name: "low", below: 50_000 }, { name: "high" }]),
     site: z
@@ -90,7 +86,12 @@ export function parseConfig(input: unknown, root: string, source = "config"): Co
   const parsed = configSchema.safeParse(input ?? {});
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
-      const key = issue.path.length ? issue.path.map(String).join(".").replace(/\.(\d+)/g, "[$1]") : "(top level)";
+      const key = issue.path.length
+        ? issue.path
+            .map(String)
+            .join(".")
+            .replace(/\.(\d+)/g, "[$1]")
+        : "(top level)";
       return `  ${key}: ${describeIssue(issue)}`;
     });
     throw new InputError(`${source}: invalid configuration\n${lines.join("\n")}`);

@@ -35,7 +35,9 @@ export function progress(label: string): (done: number, total: number) => void {
     if (process.stderr.isTTY) {
       const width = 30;
       const filled = Math.round(share * width);
-      process.stderr.write(`\r  ${label} [${"#".repeat(filled)}${" ".repeat(width - filled)}] ${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")}`);
+      process.stderr.write(
+        `\r  ${label} [${"#".repeat(filled)}${" ".repeat(width - filled)}] ${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")}`,
+      );
       if (done >= total) process.stderr.write("\n");
     } else {
       const tenth = Math.floor(share * 10);

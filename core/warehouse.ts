@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
 import { InputError } from "./errors.ts";
 
 export type Row = Record<string, unknown>;
@@ -47,10 +47,10 @@ export class Warehouse {
   }
 
   async tableExists(schema: string, table: string): Promise<boolean> {
-    const row = await this.one(
-      "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2",
-      [schema, table],
-    );
+    const row = await this.one("SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2", [
+      schema,
+      table,
+    ]);
     return Number(row?.n ?? 0) > 0;
   }
 

@@ -4,11 +4,11 @@ import { fileURLToPath } from "node:url";
 import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
 import type { Config } from "../core/config.ts";
+import { csvLine } from "../core/csv.ts";
 import { fiscalQuarterLabel } from "../core/dates.ts";
 import { formatValue } from "../core/format.ts";
-import { csvLine } from "../core/csv.ts";
 import type { Warehouse } from "../core/warehouse.ts";
-import { query, type QueryResult } from "../metrics/query.ts";
+import { type QueryResult, query } from "../metrics/query.ts";
 import { type Html, html, raw } from "./html.ts";
 import type { ChartContext, ChartSpec, PageSpec, TileSpec } from "./page.ts";
 import { pages as allPages } from "./pages/index.ts";
@@ -25,7 +25,12 @@ export interface RenderedSite {
  * written, so a failure leaves the previous site as it was. Pages read numbers only through the
  * metrics query API.
  */
-export async function renderSite(db: Warehouse, config: Config, outDir: string, pages: readonly PageSpec[] = allPages): Promise<RenderedSite> {
+export async function renderSite(
+  db: Warehouse,
+  config: Config,
+  outDir: string,
+  pages: readonly PageSpec[] = allPages,
+): Promise<RenderedSite> {
   const building = `${outDir}.building-${process.pid}`;
   rmSync(building, { recursive: true, force: true });
   mkdirSync(join(building, "data"), { recursive: true });
@@ -54,7 +59,14 @@ function swapIn(building: string, outDir: string): void {
   rmSync(previous, { recursive: true, force: true });
 }
 
-async function renderPage(db: Warehouse, config: Config, page: PageSpec, pages: readonly PageSpec[], context: ChartContext, dir: string): Promise<string> {
+async function renderPage(
+  db: Warehouse,
+  config: Config,
+  page: PageSpec,
+  pages: readonly PageSpec[],
+  context: ChartContext,
+  dir: string,
+): Promise<string> {
   const tiles = await Promise.all(page.tiles.map(async (tile) => renderTile(tile, await query(db, config, tile.query), context)));
   const charts: Html[] = [];
   let asOf = "";

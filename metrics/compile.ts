@@ -1,5 +1,5 @@
-import { closest, UsageError } from "../core/errors.ts";
 import { isIsoDate } from "../core/dates.ts";
+import { closest, UsageError } from "../core/errors.ts";
 import type { Catalog } from "./catalog.ts";
 import type { DimensionDefinition, MetricDefinition } from "./definition.ts";
 import { builder, type Db, sameValue, sql } from "./sql.ts";
@@ -54,7 +54,10 @@ export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow 
   }));
   const grain = query.grain ?? "month";
   if (!GRAINS.includes(grain)) throw new UsageError(`unknown grain "${grain}" (grains: ${GRAINS.join(", ")})`);
-  for (const [key, value] of [["from", query.from], ["to", query.to]] as const) {
+  for (const [key, value] of [
+    ["from", query.from],
+    ["to", query.to],
+  ] as const) {
     if (value !== undefined && !isIsoDate(value)) throw new UsageError(`--${key} must be an ISO date (YYYY-MM-DD), got "${value}"`);
   }
   if (query.window !== undefined && (!Number.isInteger(query.window) || query.window < 1)) {

@@ -1,6 +1,6 @@
 import type { Config } from "../core/config.ts";
 import type { Params, Warehouse } from "../core/warehouse.ts";
-import { catalog as defaultCatalog, type Catalog } from "./catalog.ts";
+import { type Catalog, catalog as defaultCatalog } from "./catalog.ts";
 import { type CompiledQuery, compileMetricQuery, type MetricQuery, type OutputColumn } from "./compile.ts";
 
 export type MetricRow = Record<string, string | number | null>;
@@ -12,7 +12,12 @@ export interface QueryResult {
 }
 
 /** The one way numbers leave the warehouse: pages, exports and `bellwether query` all come through here. */
-export async function query(db: Warehouse, config: Config, request: MetricQuery, catalog: Catalog = defaultCatalog()): Promise<QueryResult> {
+export async function query(
+  db: Warehouse,
+  config: Config,
+  request: MetricQuery,
+  catalog: Catalog = defaultCatalog(),
+): Promise<QueryResult> {
   const compiled = compileMetricQuery(request, { catalog, defaultWindow: config.retentionWindowMonths });
   const rows = await db.all<MetricRow>(compiled.sql, compiled.parameters as Params);
   // DuckDB yields NaN for 0/0 in DOUBLE arithmetic; the contract says null where a metric is undefined.

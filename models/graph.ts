@@ -1,4 +1,4 @@
-import { UsageError, closest } from "../core/errors.ts";
+import { closest, UsageError } from "../core/errors.ts";
 import type { Model } from "./model.ts";
 
 /** Models in build order: every model after the models it reads. A cycle is refused and named. */

@@ -34,17 +34,29 @@ export function readModel(file: string): Model {
   const sql = readFileSync(file, "utf8");
   const schema = basename(dirname(file)) as Model["schema"];
   const name = basename(file, ".sql");
-  const header = sql.split("\n").filter((line) => line.startsWith("--")).map((line) => line.replace(/^--\s?/, ""));
+  const header = sql
+    .split("\n")
+    .filter((line) => line.startsWith("--"))
+    .map((line) => line.replace(/^--\s?/, ""));
   const tests = header
     .filter((line) => line.startsWith("@test "))
     .map((line) => {
       const text = line.slice("@test ".length).trim();
       const match = TEST_PATTERN.exec(text);
-      if (!match) throw new Error(`${file}: cannot read data test "${text}" (expected unique(...), not_null(...), accepted_values(...), relationships(...) or expression(...))`);
+      if (!match)
+        throw new Error(
+          `${file}: cannot read data test "${text}" (expected unique(...), not_null(...), accepted_values(...), relationships(...) or expression(...))`,
+        );
       return { text, kind: match[1] as DataTest["kind"], args: match[2] ?? "" };
     });
-  const description = header.filter((line) => !line.startsWith("@")).join(" ").trim();
-  const body = sql.split("\n").filter((line) => !line.trimStart().startsWith("--")).join("\n");
+  const description = header
+    .filter((line) => !line.startsWith("@"))
+    .join(" ")
+    .trim();
+  const body = sql
+    .split("\n")
+    .filter((line) => !line.trimStart().startsWith("--"))
+    .join("\n");
   const id = `${schema}.${name}`;
   const inputs = [...new Set([...body.matchAll(READ_PATTERN)].map((m) => `${m[1]}.${m[2]}`))].filter((x) => x !== id).sort();
   return { id, schema, name, file, sql: body.trim().replace(/;\s*$/, ""), description, tests, inputs };

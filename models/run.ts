@@ -42,11 +42,21 @@ export async function runModels(db: Warehouse, config: Config, options: RunModel
     }
     const started = performance.now();
     try {
-      const rows = await step(model.id, () => buildModel(db, model), (n) => `${n.toLocaleString("en-US")} rows`);
+      const rows = await step(
+        model.id,
+        () => buildModel(db, model),
+        (n) => `${n.toLocaleString("en-US")} rows`,
+      );
       results.push({ model: model.id, status: "built", rows, seconds: (performance.now() - started) / 1000 });
     } catch (error) {
       broken.add(model.id);
-      results.push({ model: model.id, status: "failed", rows: 0, seconds: (performance.now() - started) / 1000, error: (error as Error).message });
+      results.push({
+        model: model.id,
+        status: "failed",
+        rows: 0,
+        seconds: (performance.now() - started) / 1000,
+        error: (error as Error).message,
+      });
     }
   }
   return results;
@@ -67,7 +77,9 @@ async function buildModel(db: Warehouse, model: Model): Promise<number> {
       if (count?.n) {
         const sample = await db.all(`SELECT * FROM ${failing} LIMIT 5`);
         const shown = sample.map((row) => `    ${JSON.stringify(row)}`).join("\n");
-        throw new Error(`${model.id}: data test ${test.text} failed on ${count.n} row${count.n === 1 ? "" : "s"}; first ${sample.length}:\n${shown}`);
+        throw new Error(
+          `${model.id}: data test ${test.text} failed on ${count.n} row${count.n === 1 ? "" : "s"}; first ${sample.length}:\n${shown}`,
+        );
       }
     }
     const rows = (await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${building}`))?.n ?? 0;

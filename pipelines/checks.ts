@@ -67,10 +67,9 @@ export function contractChecks(contract: Contract): Check[] {
       });
     }
     if (spec.min !== undefined || spec.max !== undefined) {
-      const parts = [
-        spec.min !== undefined ? `${typed} < ${spec.min}` : "",
-        spec.max !== undefined ? `${typed} > ${spec.max}` : "",
-      ].filter(Boolean);
+      const parts = [spec.min !== undefined ? `${typed} < ${spec.min}` : "", spec.max !== undefined ? `${typed} > ${spec.max}` : ""].filter(
+        Boolean,
+      );
       const range =
         spec.min !== undefined && spec.max !== undefined
           ? `between ${spec.min} and ${spec.max}`

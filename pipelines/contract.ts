@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 
 /** What one column of a raw table is, read off its zod declaration. */
 export interface ColumnSpec {
@@ -43,9 +43,7 @@ export interface Contract {
 /** The row type of a landed table: `RowOf<typeof crmAccounts>`. */
 export type RowOf<C extends { columns: z.ZodType }> = z.output<C["columns"]>;
 
-export function defineContract<Shape extends z.ZodRawShape>(
-  input: ContractInput<Shape>,
-): Contract & { columns: z.ZodObject<Shape> } {
+export function defineContract<Shape extends z.ZodRawShape>(input: ContractInput<Shape>): Contract & { columns: z.ZodObject<Shape> } {
   const specs = Object.entries(input.columns.shape).map(([name, schema]) => columnSpec(name, schema as z.ZodType));
   const names = new Set(specs.map((s) => s.name));
   for (const k of input.key) if (!names.has(k)) throw new Error(`${input.table}: key column ${k} is not declared`);
@@ -78,10 +76,8 @@ function columnSpec(name: string, schema: z.ZodType): ColumnSpec {
     case "number": {
       const n = inner as unknown as z.ZodNumber;
       spec.duckType = def.format === "safeint" ? "BIGINT" : "DOUBLE";
-      if (n.minValue !== null && Number.isFinite(n.minValue) && n.minValue > Number.MIN_SAFE_INTEGER)
-        spec.min = n.minValue;
-      if (n.maxValue !== null && Number.isFinite(n.maxValue) && n.maxValue < Number.MAX_SAFE_INTEGER)
-        spec.max = n.maxValue;
+      if (n.minValue !== null && Number.isFinite(n.minValue) && n.minValue > Number.MIN_SAFE_INTEGER) spec.min = n.minValue;
+      if (n.maxValue !== null && Number.isFinite(n.maxValue) && n.maxValue < Number.MAX_SAFE_INTEGER) spec.max = n.maxValue;
       break;
     }
     case "boolean":

@@ -40,8 +40,18 @@ export async function landFile(db: Warehouse, contract: Contract, file: string):
   const loadId = randomUUID();
   const record = (result: LoadResult) =>
     db.run("INSERT INTO meta.loads VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::TIMESTAMP, $12)", [
-      loadId, contract.table, file, hash, bytes, result.read, result.landed, result.quarantined,
-      result.status, result.message ?? null, startedAt, (performance.now() - started) / 1000,
+      loadId,
+      contract.table,
+      file,
+      hash,
+      bytes,
+      result.read,
+      result.landed,
+      result.quarantined,
+      result.status,
+      result.message ?? null,
+      startedAt,
+      (performance.now() - started) / 1000,
     ]);
 
   try {
@@ -59,14 +69,15 @@ export async function landFile(db: Warehouse, contract: Contract, file: string):
     const table = `raw.${ident(contract.table)}`;
     const quarantine = `quarantine.${ident(contract.table)}`;
     // Defaults apply only here: the checks saw the value as given, so "abc" is bad_type, never silently 1.
-    const columns = contract.specs
-      .map((s) => (s.defaultSql ? `coalesce(${ident(s.name)}, ${s.defaultSql})` : ident(s.name)))
-      .join(", ");
+    const columns = contract.specs.map((s) => (s.defaultSql ? `coalesce(${ident(s.name)}, ${s.defaultSql})` : ident(s.name))).join(", ");
     const keyMatch = contract.key.map((k) => `c.${ident(k)} IS NOT DISTINCT FROM t.${ident(k)}`).join(" AND ");
     await db.run(`DELETE FROM ${table} WHERE _source_file = $1`, [file]);
     await db.run(`DELETE FROM ${quarantine} WHERE _source_file = $1`, [file]);
     await db.run(`DELETE FROM ${table} t WHERE EXISTS (SELECT 1 FROM __checked c WHERE c.__check IS NULL AND ${keyMatch})`);
-    await db.run(`INSERT INTO ${table} SELECT ${columns}, $1, __line, $2 FROM __checked WHERE __check IS NULL ORDER BY __line`, [file, loadId]);
+    await db.run(`INSERT INTO ${table} SELECT ${columns}, $1, __line, $2 FROM __checked WHERE __check IS NULL ORDER BY __line`, [
+      file,
+      loadId,
+    ]);
     const texts = contract.specs.map((s) => ident(`${s.name}__text`)).join(", ");
     await db.run(
       `INSERT INTO ${quarantine}

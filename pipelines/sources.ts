@@ -20,7 +20,10 @@ export function findSources(dir: string): Map<TableName, string[]> {
     const folder = join(root, table);
     const inFolder =
       existsSync(folder) && statSync(folder).isDirectory()
-        ? readdirSync(folder).filter((e) => FILE_PATTERN.test(e)).sort().map((e) => join(folder, e))
+        ? readdirSync(folder)
+            .filter((e) => FILE_PATTERN.test(e))
+            .sort()
+            .map((e) => join(folder, e))
         : [];
     if (single.length > 1) {
       throw new InputError(`${dir}: ${single.join(" and ")} are both ${table}; keep one, or put several in a ${table}/ folder`);

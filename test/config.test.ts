@@ -14,7 +14,11 @@ describe("config", () => {
       expect(config.reportingCurrency).toBe("USD");
       expect(config.fiscalYearStartMonth).toBe(1);
       expect(config.retentionWindowMonths).toBe(12);
-      expect(config.segments.map((b) => [b.name, b.below])).toEqual([["SMB", 100], ["Mid-Market", 1000], ["Enterprise", undefined]]);
+      expect(config.segments.map((b) => [b.name, b.below])).toEqual([
+        ["SMB", 100],
+        ["Mid-Market", 1000],
+        ["Enterprise", undefined],
+      ]);
       expect(config.touchTiers.map((b) => b.below)).toEqual([10_000, 50_000, undefined]);
       expect(config.site.outDir).toBe("./site");
     } finally {
@@ -42,7 +46,10 @@ describe("config", () => {
   it.each([
     [{ reportingCurrency: "usd" }, "reportingCurrency: expected a three-letter upper-case ISO 4217 code such as USD"],
     [{ fiscalYearStartMonth: 13 }, "fiscalYearStartMonth: Too big: expected number to be <=12"],
-    [{ segments: [{ name: "Small", below: 500 }, { name: "Big", below: 100 }, { name: "Huge" }] }, "segments[1].below: bands must rise: expected a number above 500, got 100"],
+    [
+      { segments: [{ name: "Small", below: 500 }, { name: "Big", below: 100 }, { name: "Huge" }] },
+      "segments[1].below: bands must rise: expected a number above 500, got 100",
+    ],
     [{ touchTiers: [{ name: "all", below: 5 }] }, "touchTiers[0].below: the last band must be open-ended (no `below`)"],
     [{ asOf: "2024-13-01" }, "asOf:"],
     [{ warehous: "x.duckdb" }, '(top level): unknown key "warehous"'],

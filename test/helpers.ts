@@ -22,7 +22,10 @@ export function tempDir(prefix = "bellwether-test-"): { dir: string; cleanup(): 
 }
 
 /** Lands a sources folder into a fresh warehouse and builds every model; throws if anything fails. */
-export async function buildFixture(sourcesDir: string, configInput: ConfigInput = {}): Promise<{ db: Warehouse; config: Config; dir: string; cleanup(): void }> {
+export async function buildFixture(
+  sourcesDir: string,
+  configInput: ConfigInput = {},
+): Promise<{ db: Warehouse; config: Config; dir: string; cleanup(): void }> {
   const { dir, cleanup } = tempDir();
   const config = parseConfig({ warehouse: join(dir, "warehouse.duckdb"), ...configInput }, dir);
   const db = await Warehouse.open(config.warehouse);

@@ -45,7 +45,15 @@ describe("landing a file with bad rows", () => {
     ]);
     const result = await landFile(db, contracts.crm_subscriptions, file);
     expect(result).toMatchObject({ status: "landed", read: 9, landed: 2, quarantined: 7 });
-    expect(result.reasons).toEqual({ bad_type: 1, orphan: 1, duplicate_key: 1, not_accepted: 1, out_of_range: 1, rule: 1, missing_value: 1 });
+    expect(result.reasons).toEqual({
+      bad_type: 1,
+      orphan: 1,
+      duplicate_key: 1,
+      not_accepted: 1,
+      out_of_range: 1,
+      rule: 1,
+      missing_value: 1,
+    });
 
     const quarantined = await db.all(
       "SELECT _source_line AS line, column_name, reason, subscription_id FROM quarantine.crm_subscriptions ORDER BY line",
@@ -59,12 +67,16 @@ describe("landing a file with bad rows", () => {
       { line: 8, column_name: "end_date", reason: "rule", subscription_id: "S6" },
       { line: 9, column_name: "amount", reason: "missing_value", subscription_id: "S7" },
     ]);
-    const landed = await db.all("SELECT subscription_id, amount, quantity, discount, _source_line AS line FROM raw.crm_subscriptions ORDER BY 1");
+    const landed = await db.all(
+      "SELECT subscription_id, amount, quantity, discount, _source_line AS line FROM raw.crm_subscriptions ORDER BY 1",
+    );
     expect(landed).toEqual([
       { subscription_id: "S1", amount: 100, quantity: 2, discount: 0, line: 2 },
       { subscription_id: "S8", amount: 250.5, quantity: 1, discount: 0, line: 10 },
     ]);
-    const [load] = await db.all("SELECT rows_read, rows_landed, rows_quarantined, status FROM meta.loads WHERE table_name = 'crm_subscriptions'");
+    const [load] = await db.all(
+      "SELECT rows_read, rows_landed, rows_quarantined, status FROM meta.loads WHERE table_name = 'crm_subscriptions'",
+    );
     expect(load).toEqual({ rows_read: 9, rows_landed: 2, rows_quarantined: 7, status: "landed" });
   });
 
@@ -76,11 +88,17 @@ describe("landing a file with bad rows", () => {
   });
 
   it("refuses a whole number written with a fraction instead of rounding it", async () => {
-    const tickets = write("support_tickets.csv", ["ticket_id,account_id,created_at,csat", "T1,A1,2024-01-01T10:00:00Z,3.5", "T2,A1,2024-01-01T10:00:00+02:00,4"]);
+    const tickets = write("support_tickets.csv", [
+      "ticket_id,account_id,created_at,csat",
+      "T1,A1,2024-01-01T10:00:00Z,3.5",
+      "T2,A1,2024-01-01T10:00:00+02:00,4",
+    ]);
     const result = await landFile(db, contracts.support_tickets, tickets);
     expect(result).toMatchObject({ landed: 1, quarantined: 1, reasons: { bad_type: 1 } });
     // The offset is applied, not dropped: 10:00 at +02:00 is 08:00 UTC.
-    expect(await db.all("SELECT ticket_id, strftime(created_at, '%H:%M') AS at FROM raw.support_tickets")).toEqual([{ ticket_id: "T2", at: "08:00" }]);
+    expect(await db.all("SELECT ticket_id, strftime(created_at, '%H:%M') AS at FROM raw.support_tickets")).toEqual([
+      { ticket_id: "T2", at: "08:00" },
+    ]);
   });
 });
 
@@ -91,7 +109,9 @@ describe("re-loading", () => {
     const again = await landFile(db, contracts.crm_subscriptions, file);
     expect(again.status).toBe("skipped");
     expect(await db.all("SELECT count(*) AS n FROM raw.crm_subscriptions")).toEqual([{ n: 1 }]);
-    expect(await db.all("SELECT status, count(*) AS n FROM meta.loads WHERE table_name = 'crm_subscriptions' GROUP BY ALL")).toEqual([{ status: "landed", n: 1 }]);
+    expect(await db.all("SELECT status, count(*) AS n FROM meta.loads WHERE table_name = 'crm_subscriptions' GROUP BY ALL")).toEqual([
+      { status: "landed", n: 1 },
+    ]);
   });
 
   it("replaces the rows a changed file brought before, quarantine included", async () => {

@@ -13,7 +13,11 @@ describe("the shipped model graph", () => {
     const models = readModels();
     const accountMonths = models.find((m) => m.id === "marts.account_months");
     expect(accountMonths?.inputs).toEqual([
-      "config.segment_bands", "config.touch_tiers", "marts.months", "marts.subscription_lines", "staging.crm_accounts",
+      "config.segment_bands",
+      "config.touch_tiers",
+      "marts.months",
+      "marts.subscription_lines",
+      "staging.crm_accounts",
     ]);
     const order = buildOrder(models).map((m) => m.id);
     expect(order.indexOf("marts.subscription_lines")).toBeGreaterThan(order.indexOf("staging.finance_fx_rates"));

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MetricQuery } from "../metrics/compile.ts";
-import { query } from "../metrics/query.ts";
+import { type MetricRow, query } from "../metrics/query.ts";
 import { buildFixture, cli, FIXTURES } from "./helpers.ts";
 
 /*
@@ -37,7 +37,7 @@ beforeAll(async () => {
 afterAll(() => fixture?.cleanup());
 
 const run = (request: MetricQuery) => query(fixture.db, fixture.config, request).then((r) => r.rows);
-const at = <T extends { period: unknown }>(rows: T[], period: string) => rows.filter((r) => r.period === period);
+const at = (rows: MetricRow[], period: string) => rows.filter((r) => r.period === period);
 
 describe("ARR at month ends", () => {
   it("counts a mid-month start from its first month end, and a line ending on a last day not at all that day", async () => {
@@ -99,8 +99,18 @@ describe("the same numbers through the command line", () => {
   // The CLI is another process: it needs the warehouse file unlocked. These tests run last in this file.
   beforeAll(() => fixture.db.close());
   const args = (format: string) => [
-    "query", "nrr,grr,logo_churn", "--by", "segment", "--grain", "quarter", "--from", "2024-12-01",
-    "--format", format, "--warehouse", fixture.config.warehouse,
+    "query",
+    "nrr,grr,logo_churn",
+    "--by",
+    "segment",
+    "--grain",
+    "quarter",
+    "--from",
+    "2024-12-01",
+    "--format",
+    format,
+    "--warehouse",
+    fixture.config.warehouse,
   ];
 
   it("prints the JSON contract: period, one key per dimension and per metric, null where undefined", () => {

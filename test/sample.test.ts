@@ -41,9 +41,17 @@ describe("bellwether build --sample", () => {
     // Every landing table as CSV, and usage events again as Parquet.
     expect([...first.files.keys()].sort()).toEqual(
       [
-        "/crm_accounts.csv", "/crm_contacts.csv", "/crm_milestones.csv", "/crm_opportunities.csv", "/crm_subscriptions.csv",
-        "/finance_cs_costs.csv", "/finance_fx_rates.csv", "/parquet/usage_events.parquet", "/support_tickets.csv",
-        "/survey_responses.csv", "/usage_events.csv",
+        "/crm_accounts.csv",
+        "/crm_contacts.csv",
+        "/crm_milestones.csv",
+        "/crm_opportunities.csv",
+        "/crm_subscriptions.csv",
+        "/finance_cs_costs.csv",
+        "/finance_fx_rates.csv",
+        "/parquet/usage_events.parquet",
+        "/support_tickets.csv",
+        "/survey_responses.csv",
+        "/usage_events.csv",
       ].sort(),
     );
     for (const [name, bytes] of first.files) expect(bytes.equals(second.files.get(name) ?? Buffer.alloc(0)), name).toBe(true);
@@ -76,7 +84,15 @@ describe("the sample generator", () => {
     expect(currencies).toEqual(new Set(["USD", "EUR", "GBP"]));
     const roles = readFileSync(join(dir, "crm_contacts.csv"), "utf8");
     for (const role of ["buyer", "champion", "power_user", "user"]) expect(roles).toContain(`,${role},`);
-    for (const table of ["support_tickets", "usage_events", "survey_responses", "crm_milestones", "crm_opportunities", "finance_cs_costs", "finance_fx_rates"]) {
+    for (const table of [
+      "support_tickets",
+      "usage_events",
+      "survey_responses",
+      "crm_milestones",
+      "crm_opportunities",
+      "finance_cs_costs",
+      "finance_fx_rates",
+    ]) {
       expect(rows(table), table).toBeGreaterThan(0);
     }
   });

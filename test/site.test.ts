@@ -47,7 +47,9 @@ describe("the rendered site", () => {
   });
 
   it("puts the chart's rows in its CSV, unformatted", () => {
-    const csv = readFileSync(join(site, "data", "arr-by-segment.csv"), "utf8").trim().split("\n");
+    const csv = readFileSync(join(site, "data", "arr-by-segment.csv"), "utf8")
+      .trim()
+      .split("\n");
     expect(csv[0]).toBe("period,segment,arr");
     expect(csv.slice(-3)).toEqual(["2024-12-31,Enterprise,24000", "2024-12-31,Mid-Market,6000", "2024-12-31,SMB,22080"]);
   });
@@ -64,7 +66,13 @@ describe("the rendered site", () => {
 
   it("leaves the previous site as it was when a render fails", async () => {
     const before = readFileSync(join(site, "index.html"), "utf8");
-    const broken = definePage({ file: "index.html", title: "Broken", intro: "", tiles: [], charts: [{ id: "x", title: "x", description: "x", query: { metrics: ["no_such_metric"] }, plot: () => ({}) }] });
+    const broken = definePage({
+      file: "index.html",
+      title: "Broken",
+      intro: "",
+      tiles: [],
+      charts: [{ id: "x", title: "x", description: "x", query: { metrics: ["no_such_metric"] }, plot: () => ({}) }],
+    });
     await expect(renderSite(fixture.db, fixture.config, site, [broken])).rejects.toThrow('unknown metric "no_such_metric"');
     expect(readFileSync(join(site, "index.html"), "utf8")).toBe(before);
     expect(readdirSync(fixture.dir).filter((f) => f.includes(".building-") || f.includes(".previous-"))).toEqual([]);

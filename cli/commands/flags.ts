@@ -11,5 +11,8 @@ export function wholeNumber(flag: string, value: unknown, min: number): number {
 /** `a,b` and repeated flags alike become one list. */
 export function list(value: unknown): string[] {
   const items = Array.isArray(value) ? value : typeof value === "string" ? [value] : [];
-  return items.flatMap((v) => String(v).split(",")).map((v) => v.trim()).filter(Boolean);
+  return items
+    .flatMap((v) => String(v).split(","))
+    .map((v) => v.trim())
+    .filter(Boolean);
 }

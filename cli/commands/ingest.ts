@@ -19,7 +19,12 @@ export const ingestCommand: Command = {
 Exit status: 0 when everything was read (quarantined rows included, unless --strict), 1 when a file was refused.`,
   options: {
     dir: { type: "string", placeholder: "DIR", description: "sources folder (default: the config's `sources`)" },
-    source: { type: "string", multiple: true, placeholder: "TABLE=PATH", description: "a table's file or glob, overriding the folder; repeatable" },
+    source: {
+      type: "string",
+      multiple: true,
+      placeholder: "TABLE=PATH",
+      description: "a table's file or glob, overriding the folder; repeatable",
+    },
     strict: { type: "boolean", description: "exit 1 when any row was quarantined" },
   },
   examples: [
@@ -64,7 +69,9 @@ export function printLoadSummary(results: readonly LoadResult[]): void {
       r.read.toLocaleString("en-US"),
       r.landed.toLocaleString("en-US"),
       r.quarantined.toLocaleString("en-US"),
-      Object.entries(r.reasons).map(([k, n]) => `${k} ${n}`).join(", "),
+      Object.entries(r.reasons)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(", "),
     ]),
     process.stderr,
   );

@@ -4,10 +4,10 @@ import { configPath } from "../../core/config.ts";
 import { InputError, UsageError } from "../../core/errors.ts";
 import { formatValue } from "../../core/format.ts";
 import { Warehouse } from "../../core/warehouse.ts";
+import { toCsv } from "../../dashboards/render.ts";
 import { catalog } from "../../metrics/catalog.ts";
 import { compileMetricQuery, GRAINS, type Grain, type MetricQuery } from "../../metrics/compile.ts";
-import { query, type QueryResult } from "../../metrics/query.ts";
-import { toCsv } from "../../dashboards/render.ts";
+import { type QueryResult, query } from "../../metrics/query.ts";
 import type { Command } from "../command.ts";
 import { renderTable } from "../table.ts";
 import { list, wholeNumber } from "./flags.ts";
@@ -17,7 +17,8 @@ const FORMATS = ["table", "csv", "json"] as const;
 export const queryCommand: Command = {
   name: "query",
   summary: "compute metrics by period and dimension",
-  usage: "bellwether query METRIC[,METRIC...] [--by DIM[,DIM]] [--grain month|quarter|year] [--from DATE] [--to DATE] [--window MONTHS] [--where DIM=VALUE ...] [--format table|csv|json] [--out FILE]",
+  usage:
+    "bellwether query METRIC[,METRIC...] [--by DIM[,DIM]] [--grain month|quarter|year] [--from DATE] [--to DATE] [--window MONTHS] [--where DIM=VALUE ...] [--format table|csv|json] [--out FILE]",
   description: `Computes metrics from the warehouse's marts through the metrics catalog: one row per period (the ISO date of its last day) and per value of each --by dimension. Quarters and years are fiscal (config fiscalYearStartMonth). Retention metrics (nrr, grr, logo_retention, logo_churn) look back --window months (default 12) and group each account by its dimension at the window start. --format json prints one JSON array with keys period, each dimension and each metric; money is in the reporting currency, ratios are fractions (1.07, not 107%), and a metric that is undefined (an empty base) is null. --sql prints the compiled SQL and its parameters instead of running it.
 Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog().dimensions.keys()].join(", ")}.`,
   positionals: "one-or-more",
@@ -27,7 +28,12 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
     from: { type: "string", placeholder: "DATE", description: "first period end to include (YYYY-MM-DD)" },
     to: { type: "string", placeholder: "DATE", description: "last period end to include (YYYY-MM-DD)" },
     window: { type: "string", placeholder: "MONTHS", description: "retention window in months (default 12)" },
-    where: { type: "string", multiple: true, placeholder: "DIM=VALUE", description: "keep rows whose dimension has this value; repeatable" },
+    where: {
+      type: "string",
+      multiple: true,
+      placeholder: "DIM=VALUE",
+      description: "keep rows whose dimension has this value; repeatable",
+    },
     format: { type: "string", placeholder: "FORMAT", description: "table (default), csv or json" },
     out: { type: "string", placeholder: "FILE", description: "write to FILE instead of stdout" },
     sql: { type: "boolean", description: "print the compiled SQL and parameters; do not run" },

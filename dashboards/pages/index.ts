@@ -19,7 +19,8 @@ export const indexPage = definePage({
       title: "ARR by segment at each quarter end",
       description: "Stacked bars: annual recurring revenue at each fiscal quarter end, split by segment.",
       query: { metrics: ["arr"], by: ["segment"], grain: "quarter" },
-      plot: (rows, context) => stackedBars(rows, { y: "arr", by: "segment", format: "currency", label: `ARR (${context.currency})` }, context),
+      plot: (rows, context) =>
+        stackedBars(rows, { y: "arr", by: "segment", format: "currency", label: `ARR (${context.currency})` }, context),
     },
     {
       id: "nrr-by-segment",

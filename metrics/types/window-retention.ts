@@ -30,11 +30,7 @@ export const windowRetention: MetricType<WindowRetention> = {
       )
       .select("p.period")
       .select(by.map((d) => sql.ref(`b.${d.column}`).as(d.name)))
-      .select(
-        sql
-          .raw(`sum(${terms[metric.numerator]})::DOUBLE / nullif(sum(${terms[metric.denominator]}), 0)`)
-          .as("value"),
-      )
+      .select(sql.raw(`sum(${terms[metric.numerator]})::DOUBLE / nullif(sum(${terms[metric.denominator]}), 0)`).as("value"))
       .groupBy(["p.period", ...by.map((d) => `b.${d.column}`)]);
     for (const { dimension, value } of where) query = query.where(`b.${dimension.column}`, "=", value);
     return query;

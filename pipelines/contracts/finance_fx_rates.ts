@@ -10,7 +10,5 @@ export const financeFxRates = defineContract({
     /** Reporting-currency units per one unit of `currency`. */
     rate: z.number().min(0),
   }),
-  rules: [
-    { name: "rate_positive", column: "rate", sql: "rate > 0", message: "an FX rate must be above 0" },
-  ],
+  rules: [{ name: "rate_positive", column: "rate", sql: "rate > 0", message: "an FX rate must be above 0" }],
 });

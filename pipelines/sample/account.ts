@@ -1,8 +1,24 @@
 import { addDays, addMonths, daysInMonth, isoDate, monthIndexOf } from "../../core/dates.ts";
 import {
-  awkwardNames, channelHealth, channels, countries, type Country, csmNames, features, firstNames, industries,
-  industryHealth, lastNames, lossReasons, nameFirst, nameSecond, nameSuffix, npsComments, pooledCsm,
-  ticketCategories, titles,
+  awkwardNames,
+  type Country,
+  channelHealth,
+  channels,
+  countries,
+  csmNames,
+  features,
+  firstNames,
+  industries,
+  industryHealth,
+  lastNames,
+  lossReasons,
+  nameFirst,
+  nameSecond,
+  nameSuffix,
+  npsComments,
+  pooledCsm,
+  ticketCategories,
+  titles,
 } from "./names.ts";
 import { clamp, type Random, sigmoid } from "./random.ts";
 import { nextId, type Segment, type World } from "./world.ts";
@@ -56,7 +72,10 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
   let health = baseHealth + rng.normal(0, 0.3);
   const name = rng.chance(0.03)
     ? `${rng.pick(awkwardNames)}${rng.chance(0.5) ? "" : ` ${accountId.slice(-3)}`}`
-    : `${rng.pick(nameFirst)} ${rng.pick(nameSecond)}${(() => { const s = rng.pick(nameSuffix); return s ? ` ${s}` : ""; })()}`;
+    : `${rng.pick(nameFirst)} ${rng.pick(nameSecond)}${(() => {
+        const s = rng.pick(nameSuffix);
+        return s ? ` ${s}` : "";
+      })()}`;
   const techTouch = segment === "SMB" && rng.chance(0.7);
   const owner = techTouch ? pooledCsm : rng.pick(csmNames);
 
@@ -64,18 +83,47 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
   const firstStart = isoDate(acquiredMonth, startDay);
   const createdAt = existingBook ? addDays(firstStart, -rng.int(60, 1000)) : addDays(firstStart, -rng.int(5, 45));
   w.crm_accounts?.write({
-    account_id: accountId, name, industry, employee_count: employees, region, country,
-    owner_csm: owner, acquisition_channel: channel, created_at: createdAt,
+    account_id: accountId,
+    name,
+    industry,
+    employee_count: employees,
+    region,
+    country,
+    owner_csm: owner,
+    acquisition_channel: channel,
+    created_at: createdAt,
   });
 
-  let plan = segment === "SMB" ? (rng.chance(0.7) ? "Starter" : "Growth") : segment === "Mid-Market" ? (rng.chance(0.7) ? "Growth" : "Enterprise") : "Enterprise";
+  let plan =
+    segment === "SMB"
+      ? rng.chance(0.7)
+        ? "Starter"
+        : "Growth"
+      : segment === "Mid-Market"
+        ? rng.chance(0.7)
+          ? "Growth"
+          : "Enterprise"
+        : "Enterprise";
   const seatShare = segment === "Enterprise" ? rng.uniform(0.02, 0.08) : rng.uniform(0.08, 0.35);
   let seats = Math.max(2, Math.round(employees * seatShare));
   const interval: Interval =
-    segment === "SMB" ? (rng.chance(0.65) ? 1 : 12)
-    : segment === "Mid-Market" ? (rng.chance(0.3) ? 3 : 12)
-    : (Number(rng.weighted({ 12: 0.6, 24: 0.2, 36: 0.2 })) as Interval);
-  let discount = segment === "SMB" ? (interval === 12 && rng.chance(0.4) ? 0.1 : 0) : segment === "Mid-Market" ? rng.pick([0, 0.05, 0.1, 0.15]) : rng.pick([0.1, 0.15, 0.2, 0.25, 0.3]);
+    segment === "SMB"
+      ? rng.chance(0.65)
+        ? 1
+        : 12
+      : segment === "Mid-Market"
+        ? rng.chance(0.3)
+          ? 3
+          : 12
+        : (Number(rng.weighted({ 12: 0.6, 24: 0.2, 36: 0.2 })) as Interval);
+  let discount =
+    segment === "SMB"
+      ? interval === 12 && rng.chance(0.4)
+        ? 0.1
+        : 0
+      : segment === "Mid-Market"
+        ? rng.pick([0, 0.05, 0.1, 0.15])
+        : rng.pick([0.1, 0.15, 0.2, 0.25, 0.3]);
 
   const lines: Line[] = [];
   const contacts: Contact[] = [];
@@ -83,7 +131,14 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
 
   const price = (p: string) => Math.round((seatPrice[p] ?? 0) * (localFactor[currency] ?? 1));
   const lineMrr = (l: Line) => price(l.plan) * l.quantity * (1 - l.discount);
-  const open = (product: Line["product"], linePlan: string, start: string, iv: Interval, quantity: number, termEnd: string | null): Line => {
+  const open = (
+    product: Line["product"],
+    linePlan: string,
+    start: string,
+    iv: Interval,
+    quantity: number,
+    termEnd: string | null,
+  ): Line => {
     const line: Line = { id: nextId(world, "S", 6), product, plan: linePlan, start, interval: iv, quantity, discount, termEnd };
     lines.push(line);
     return line;
@@ -91,23 +146,50 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
   const close = (line: Line, end: string | null) => {
     lines.splice(lines.indexOf(line), 1);
     w.crm_subscriptions?.write({
-      subscription_id: line.id, account_id: accountId, product: line.product, plan: line.plan,
-      start_date: line.start, end_date: end, amount: price(line.plan) * line.interval, interval_months: line.interval,
-      quantity: line.quantity, discount: line.discount, currency,
+      subscription_id: line.id,
+      account_id: accountId,
+      product: line.product,
+      plan: line.plan,
+      start_date: line.start,
+      end_date: end,
+      amount: price(line.plan) * line.interval,
+      interval_months: line.interval,
+      quantity: line.quantity,
+      discount: line.discount,
+      currency,
     });
   };
-  const opportunity = (type: string, closeDate: string, amount: number, won: boolean | null, source: "sales" | "cs", lossReason?: string) => {
+  const opportunity = (
+    type: string,
+    closeDate: string,
+    amount: number,
+    won: boolean | null,
+    source: "sales" | "cs",
+    lossReason?: string,
+  ) => {
     if (closeDate > world.asOf && won !== null) return;
     w.crm_opportunities?.write({
-      opportunity_id: nextId(world, "O", 6), account_id: accountId, type,
+      opportunity_id: nextId(world, "O", 6),
+      account_id: accountId,
+      type,
       stage: won === null ? "negotiation" : won ? "closed_won" : "closed_lost",
-      amount: Math.round(amount * 100) / 100, close_date: closeDate, is_won: won, source, loss_reason: lossReason ?? null,
+      amount: Math.round(amount * 100) / 100,
+      close_date: closeDate,
+      is_won: won,
+      source,
+      loss_reason: lossReason ?? null,
     });
   };
   const addContact = (role: Role, started: string) => {
     const first = rng.pick(firstNames);
     const last = rng.pick(lastNames);
-    const domain = `${name.toLowerCase().normalize("NFD").replace(/[^a-z0-9]+/g, "").slice(0, 18) || "example"}.example`;
+    const domain = `${
+      name
+        .toLowerCase()
+        .normalize("NFD")
+        .replace(/[^a-z0-9]+/g, "")
+        .slice(0, 18) || "example"
+    }.example`;
     const email = `${first}.${last}@${domain}`.toLowerCase();
     contacts.push({ id: nextId(world, "C", 6), role, email, title: rng.pick(titles[role]), started, left: null });
   };
@@ -176,10 +258,24 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
         }
         const arrAfter = lines.reduce((s, l) => s + lineMrr(l) * 12, 0);
         opportunity("renewal", addDays(termEnd, -rng.int(0, 20)), Math.min(arrBefore, arrAfter), true, segment === "SMB" ? "sales" : "cs");
-        if (grow) opportunity("expansion", addDays(termEnd, -rng.int(0, 20)), arrAfter - Math.min(arrBefore, arrAfter), true, rng.chance(0.7) ? "cs" : "sales");
+        if (grow)
+          opportunity(
+            "expansion",
+            addDays(termEnd, -rng.int(0, 20)),
+            arrAfter - Math.min(arrBefore, arrAfter),
+            true,
+            rng.chance(0.7) ? "cs" : "sales",
+          );
       } else {
         for (const l of ending) close(l, termEnd);
-        opportunity("renewal", addDays(termEnd, -rng.int(0, 25)), arrBefore, false, segment === "SMB" ? "sales" : "cs", lossReasons[health < -1 ? 1 : rng.int(0, lossReasons.length - 1)]);
+        opportunity(
+          "renewal",
+          addDays(termEnd, -rng.int(0, 25)),
+          arrBefore,
+          false,
+          segment === "SMB" ? "sales" : "cs",
+          lossReasons[health < -1 ? 1 : rng.int(0, lossReasons.length - 1)],
+        );
       }
     }
     for (const l of lines) {
@@ -199,11 +295,20 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
       }
       if (l.product === "Core" && rng.chance(0.07)) {
         const up = rng.normal(health, 1) > 0;
-        const quantity = up ? l.quantity + Math.max(1, Math.round(l.quantity * rng.uniform(0.1, 0.4))) : Math.max(1, Math.round(l.quantity * rng.uniform(0.6, 0.9)));
+        const quantity = up
+          ? l.quantity + Math.max(1, Math.round(l.quantity * rng.uniform(0.1, 0.4)))
+          : Math.max(1, Math.round(l.quantity * rng.uniform(0.6, 0.9)));
         if (quantity === l.quantity) continue;
         close(l, date);
         open("Core", plan, date, 1, quantity, null);
-        if (up) opportunity("expansion", date, (quantity - l.quantity) * price(plan) * 12 * (1 - discount), true, rng.chance(0.6) ? "cs" : "sales");
+        if (up)
+          opportunity(
+            "expansion",
+            date,
+            (quantity - l.quantity) * price(plan) * 12 * (1 - discount),
+            true,
+            rng.chance(0.6) ? "cs" : "sales",
+          );
         seats = quantity;
       }
     }
@@ -247,7 +352,8 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
     const seatsNow = lines.filter((l) => l.product === "Core").reduce((s, l) => s + l.quantity, 0);
     const firstDay = m === acquiredMonth ? startDay : 1;
     const dayIn = () => clamp(rng.int(Math.min(firstDay, capDay), capDay), 1, monthDays);
-    const stamp = (day: number) => `${isoDate(m, day)}T${String(rng.int(7, 21)).padStart(2, "0")}:${String(rng.int(0, 59)).padStart(2, "0")}:${String(rng.int(0, 59)).padStart(2, "0")}Z`;
+    const stamp = (day: number) =>
+      `${isoDate(m, day)}T${String(rng.int(7, 21)).padStart(2, "0")}:${String(rng.int(0, 59)).padStart(2, "0")}:${String(rng.int(0, 59)).padStart(2, "0")}Z`;
     health += emitUsage(world, rng, accountId, seatsNow, health, dayIn, stamp);
     health += emitTickets(world, rng, accountId, seatsNow, health, m, dayIn, stamp);
     emitSurveys(world, rng, accountId, contacts, health, m, dayIn);
@@ -270,13 +376,27 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
   for (const c of contacts) {
     if (c.started > world.asOf) continue;
     w.crm_contacts?.write({
-      contact_id: c.id, account_id: accountId, email: c.email, title: c.title, role: c.role, started_at: c.started, left_at: c.left,
+      contact_id: c.id,
+      account_id: accountId,
+      email: c.email,
+      title: c.title,
+      role: c.role,
+      started_at: c.started,
+      left_at: c.left,
     });
   }
 }
 
 /** Product usage: share of seats active and features touched both rise with health. Returns a health nudge. */
-function emitUsage(world: World, rng: Random, accountId: string, seats: number, health: number, dayIn: () => number, stamp: (day: number) => string): number {
+function emitUsage(
+  world: World,
+  rng: Random,
+  accountId: string,
+  seats: number,
+  health: number,
+  dayIn: () => number,
+  stamp: (day: number) => string,
+): number {
   const writer = world.writers.usage_events;
   const utilisation = 0.03 + 0.9 * sigmoid(0.2 + 1.3 * health);
   const active = clamp(Math.round(seats * utilisation + rng.normal(0, Math.sqrt(seats) * 0.3)), 0, seats);
@@ -287,21 +407,38 @@ function emitUsage(world: World, rng: Random, accountId: string, seats: number, 
     const events = 1 + rng.poisson(0.3 + 0.9 * sigmoid(health));
     for (let e = 0; e < events; e++) {
       const eventName = e === 0 || rng.chance(0.3) ? "login" : features[rng.int(0, breadth - 1)];
-      writer?.write({ account_id: accountId, user_id: userId, event_name: eventName, occurred_at: stamp(dayIn()), event_id: nextId(world, "E", 9) });
+      writer?.write({
+        account_id: accountId,
+        user_id: userId,
+        event_name: eventName,
+        occurred_at: stamp(dayIn()),
+        event_id: nextId(world, "E", 9),
+      });
     }
   }
   return active === 0 && seats > 0 ? -0.1 : 0;
 }
 
 /** Support: unhealthy accounts file more and more urgent tickets; slow answers to urgent ones hurt. */
-function emitTickets(world: World, rng: Random, accountId: string, seats: number, health: number, m: number, dayIn: () => number, stamp: (day: number) => string): number {
+function emitTickets(
+  world: World,
+  rng: Random,
+  accountId: string,
+  seats: number,
+  health: number,
+  m: number,
+  dayIn: () => number,
+  stamp: (day: number) => string,
+): number {
   const writer = world.writers.support_tickets;
   const rate = Math.min(12, (0.25 + seats / 90) * (0.6 + 1.2 * sigmoid(-health)));
   const count = rng.poisson(rate);
   let nudge = 0;
   const asOfEnd = Date.parse(`${world.asOf}T23:59:59Z`);
   for (let i = 0; i < count; i++) {
-    const priority = rng.weighted(health < -0.4 ? { low: 0.15, normal: 0.4, high: 0.28, urgent: 0.17 } : { low: 0.28, normal: 0.47, high: 0.18, urgent: 0.07 });
+    const priority = rng.weighted(
+      health < -0.4 ? { low: 0.15, normal: 0.4, high: 0.28, urgent: 0.17 } : { low: 0.28, normal: 0.47, high: 0.18, urgent: 0.07 },
+    );
     const created = stamp(dayIn());
     const speed = priority === "urgent" ? 0.25 : priority === "high" ? 0.5 : 1;
     const responseHours = Math.exp(rng.normal(Math.log(5), 0.9)) * speed * (0.8 + 1.2 * sigmoid(-health));
@@ -314,9 +451,14 @@ function emitTickets(world: World, rng: Random, accountId: string, seats: number
     if (slow) nudge -= 0.2;
     const answersCsat = solved && rng.chance(0.55);
     writer?.write({
-      ticket_id: nextId(world, "T", 7), account_id: accountId, created_at: created,
-      first_response_at: responded ? at(responseHours) : null, solved_at: solved ? at(solveHours) : null,
-      priority, status: solved ? "solved" : responded ? "pending" : "open", category: rng.pick(ticketCategories),
+      ticket_id: nextId(world, "T", 7),
+      account_id: accountId,
+      created_at: created,
+      first_response_at: responded ? at(responseHours) : null,
+      solved_at: solved ? at(solveHours) : null,
+      priority,
+      status: solved ? "solved" : responded ? "pending" : "open",
+      category: rng.pick(ticketCategories),
       csat: answersCsat ? clamp(Math.round(3.7 + 0.8 * health - (slow ? 1 : 0) + rng.normal(0, 0.8)), 1, 5) : null,
       ces: answersCsat && rng.chance(0.5) ? clamp(Math.round(4.8 + 0.9 * health + rng.normal(0, 1)), 1, 7) : null,
     });
@@ -326,12 +468,28 @@ function emitTickets(world: World, rng: Random, accountId: string, seats: number
 }
 
 /** NPS every quarter from a few contacts, relationship CSAT and CES now and then; detractors are unhealthy. */
-function emitSurveys(world: World, rng: Random, accountId: string, contacts: Contact[], health: number, m: number, dayIn: () => number): void {
+function emitSurveys(
+  world: World,
+  rng: Random,
+  accountId: string,
+  contacts: Contact[],
+  health: number,
+  m: number,
+  dayIn: () => number,
+): void {
   const writer = world.writers.survey_responses;
   const date = () => isoDate(m, dayIn());
   const current = contacts.filter((c) => !c.left && c.started <= isoDate(m, 1));
   const respond = (survey: string, score: number, contactId: string | null, comment: string | null) =>
-    writer?.write({ response_id: nextId(world, "R", 7), account_id: accountId, contact_id: contactId, survey, score, comment, responded_at: date() });
+    writer?.write({
+      response_id: nextId(world, "R", 7),
+      account_id: accountId,
+      contact_id: contactId,
+      survey,
+      score,
+      comment,
+      responded_at: date(),
+    });
   if (m % 3 === 1) {
     for (const c of current) {
       if (!rng.chance(0.3)) continue;

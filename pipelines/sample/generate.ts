@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { isoDate, monthIndexOf } from "../../core/dates.ts";
-import { Warehouse, literal } from "../../core/warehouse.ts";
+import { literal, Warehouse } from "../../core/warehouse.ts";
 import { columnNames, tableNames } from "../contracts/index.ts";
 import { simulateAccount } from "./account.ts";
 import { CsvWriter } from "./csv-writer.ts";
@@ -43,9 +43,7 @@ export async function generateSample(options: SampleOptions): Promise<SampleFile
   const lastMonth = monthIndexOf(SAMPLE_AS_OF);
   const firstMonth = lastMonth - months + 1;
   const rng = new Random(`bellwether-sample:${options.seed}`);
-  const writers = Object.fromEntries(
-    tableNames.map((table) => [table, new CsvWriter(join(out, `${table}.csv`), columnNames(table))]),
-  );
+  const writers = Object.fromEntries(tableNames.map((table) => [table, new CsvWriter(join(out, `${table}.csv`), columnNames(table))]));
   const emptyTally = () => ({ active: [] as number[], new: [] as number[], mrrUsd: [] as number[] });
   const tally: World["tally"] = { SMB: emptyTally(), "Mid-Market": emptyTally(), Enterprise: emptyTally() };
   const world: World = { rng, firstMonth, lastMonth, asOf: SAMPLE_AS_OF, writers, nextId: {}, tally, ticketsByMonth: [] };
@@ -90,8 +88,20 @@ function writeCosts(world: World, rng: Random): void {
     for (const segment of segments) {
       const t = world.tally[segment];
       const active = t.active[offset] ?? 0;
-      writer?.write({ month, cost_center: "csm", segment, amount: money((active / accountsPerCsm[segment]) * 10_400 * rng.uniform(0.97, 1.03)), currency: "USD" });
-      writer?.write({ month, cost_center: "onboarding", segment, amount: money((t.new[offset] ?? 0) * onboardingPerLogo[segment]), currency: "USD" });
+      writer?.write({
+        month,
+        cost_center: "csm",
+        segment,
+        amount: money((active / accountsPerCsm[segment]) * 10_400 * rng.uniform(0.97, 1.03)),
+        currency: "USD",
+      });
+      writer?.write({
+        month,
+        cost_center: "onboarding",
+        segment,
+        amount: money((t.new[offset] ?? 0) * onboardingPerLogo[segment]),
+        currency: "USD",
+      });
       writer?.write({ month, cost_center: "renewals", segment, amount: money((t.mrrUsd[offset] ?? 0) * 0.025), currency: "USD" });
       // Expansion selling is CS-adjacent but not a retention cost: it exercises the cost-centre filter.
       writer?.write({ month, cost_center: "account_management", segment, amount: money((t.mrrUsd[offset] ?? 0) * 0.03), currency: "USD" });

@@ -1,18 +1,63 @@
 /** Word lists for believable, varied (and sometimes awkward to quote) sample text. */
 export const nameFirst = [
-  "Acme", "Northwind", "Blue Harbor", "Quantum", "Evergreen", "Summit", "Brightline", "Cobalt", "Redwood", "Lumen",
-  "Atlas", "Nimbus", "Pioneer", "Granite", "Helix", "Vertex", "Orchid", "Falcon", "Meridian", "Sierra",
-  "Copper", "Juniper", "Keystone", "Polar", "Silverline", "Tidewater", "Aurora", "Beacon", "Cascade", "Driftwood",
+  "Acme",
+  "Northwind",
+  "Blue Harbor",
+  "Quantum",
+  "Evergreen",
+  "Summit",
+  "Brightline",
+  "Cobalt",
+  "Redwood",
+  "Lumen",
+  "Atlas",
+  "Nimbus",
+  "Pioneer",
+  "Granite",
+  "Helix",
+  "Vertex",
+  "Orchid",
+  "Falcon",
+  "Meridian",
+  "Sierra",
+  "Copper",
+  "Juniper",
+  "Keystone",
+  "Polar",
+  "Silverline",
+  "Tidewater",
+  "Aurora",
+  "Beacon",
+  "Cascade",
+  "Driftwood",
 ];
 export const nameSecond = [
-  "Analytics", "Logistics", "Health", "Labs", "Systems", "Retail", "Capital", "Media", "Robotics", "Foods",
-  "Energy", "Learning", "Networks", "Partners", "Studios", "Works", "Dynamics", "Bio", "Mobility", "Software",
+  "Analytics",
+  "Logistics",
+  "Health",
+  "Labs",
+  "Systems",
+  "Retail",
+  "Capital",
+  "Media",
+  "Robotics",
+  "Foods",
+  "Energy",
+  "Learning",
+  "Networks",
+  "Partners",
+  "Studios",
+  "Works",
+  "Dynamics",
+  "Bio",
+  "Mobility",
+  "Software",
 ];
 export const nameSuffix = ["Inc.", "LLC", "Ltd", "GmbH", "SAS", "B.V.", "Group", "Co.", "plc", ""];
 /** Real exports carry names like these; they exercise quoting, Unicode and HTML escaping end to end. */
 export const awkwardNames = [
   "Müller & Söhne GmbH",
-  'O\'Reilly, Patel and Co',
+  "O'Reilly, Patel and Co",
   '"Quoted" Holdings',
   "Société Générale d'Exemple",
   "Zürich Ünited AG",
@@ -68,14 +113,62 @@ export const countries = {
 export type Country = keyof typeof countries;
 
 export const csmNames = [
-  "Avery Chen", "Jordan Patel", "Sam Okafor", "Riley Novak", "Morgan Silva", "Casey Lindqvist",
-  "Taylor Haddad", "Jamie Moreau", "Alex Kowalski", "Drew Nakamura", "Quinn O'Brien", "Rowan García",
+  "Avery Chen",
+  "Jordan Patel",
+  "Sam Okafor",
+  "Riley Novak",
+  "Morgan Silva",
+  "Casey Lindqvist",
+  "Taylor Haddad",
+  "Jamie Moreau",
+  "Alex Kowalski",
+  "Drew Nakamura",
+  "Quinn O'Brien",
+  "Rowan García",
 ];
 /** Tech-touch accounts are owned by a pooled team rather than a named CSM. */
 export const pooledCsm = "Digital CS";
 
-export const firstNames = ["Ana", "Ben", "Chloé", "Dev", "Emma", "Farid", "Grace", "Hiro", "Ines", "Jon", "Kai", "Lena", "Mo", "Nia", "Omar", "Priya", "Raj", "Sofia", "Tom", "Uma", "Wei", "Zoe"];
-export const lastNames = ["Smith", "Nguyen", "Schmidt", "Dubois", "Rossi", "Kim", "Novak", "Singh", "Brown", "Lopez", "Ivanova", "Okafor", "Jensen", "Sato"];
+export const firstNames = [
+  "Ana",
+  "Ben",
+  "Chloé",
+  "Dev",
+  "Emma",
+  "Farid",
+  "Grace",
+  "Hiro",
+  "Ines",
+  "Jon",
+  "Kai",
+  "Lena",
+  "Mo",
+  "Nia",
+  "Omar",
+  "Priya",
+  "Raj",
+  "Sofia",
+  "Tom",
+  "Uma",
+  "Wei",
+  "Zoe",
+];
+export const lastNames = [
+  "Smith",
+  "Nguyen",
+  "Schmidt",
+  "Dubois",
+  "Rossi",
+  "Kim",
+  "Novak",
+  "Singh",
+  "Brown",
+  "Lopez",
+  "Ivanova",
+  "Okafor",
+  "Jensen",
+  "Sato",
+];
 export const titles = {
   buyer: ["VP Customer Operations", "Head of Revenue Operations", "CFO", "COO"],
   champion: ["Director of Operations", "Senior Analyst", "Operations Manager", "Team Lead"],
@@ -83,11 +176,29 @@ export const titles = {
   user: ["Associate", "Coordinator", "Specialist", "Manager"],
 } as const;
 
-export const features = ["report_viewed", "dashboard_created", "export_run", "integration_connected", "alert_configured", "workflow_run", "api_call"] as const;
+export const features = [
+  "report_viewed",
+  "dashboard_created",
+  "export_run",
+  "integration_connected",
+  "alert_configured",
+  "workflow_run",
+  "api_call",
+] as const;
 export const ticketCategories = ["how_to", "bug", "billing", "integration", "performance", "access"] as const;
 export const npsComments = {
-  promoter: ["Love the dashboards, saves us hours every week.", "Great support team — fast and friendly.", "The API is \"just works\" good.", "Très bien, notre équipe l'adore."],
+  promoter: [
+    "Love the dashboards, saves us hours every week.",
+    "Great support team — fast and friendly.",
+    'The API is "just works" good.',
+    "Très bien, notre équipe l'adore.",
+  ],
   passive: ["Good overall, reporting could be faster.", "Does the job; onboarding took a while.", "Fine, but pricing is steep for us."],
-  detractor: ["Too slow, and support takes days to answer.", "We barely use it; hard to get the team on board.", "Integration keeps breaking,\nwe are evaluating alternatives.", "Not worth the price <seriously>."],
+  detractor: [
+    "Too slow, and support takes days to answer.",
+    "We barely use it; hard to get the team on board.",
+    "Integration keeps breaking,\nwe are evaluating alternatives.",
+    "Not worth the price <seriously>.",
+  ],
 };
 export const lossReasons = ["budget", "low adoption", "switched to competitor", "company acquired", "champion left", "poor support"];
