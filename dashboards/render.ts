@@ -78,26 +78,28 @@ async function renderPage(
   }
   const nav = pages.map((p) => html`<a href="${p.file}" ${p.file === page.file ? raw('aria-current="page"') : ""}>${p.title}</a>`);
   return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${page.title} · ${config.site.title}</title>
-<link rel="stylesheet" href="style.css">
-</head>
-<body>
-<header class="site"><span class="brand">${config.site.title}</span><nav>${nav}</nav></header>
-<main>
-<h1>${page.title}</h1>
-<p class="as-of">${asOf ? `As of ${asOf} (${context.periodLabel(asOf)}) · ` : ""}amounts in ${config.reportingCurrency}</p>
-<p class="intro">${page.intro}</p>
-<section class="tiles">${tiles}</section>
-${charts}
-</main>
-<footer>Made by Bellwether from the metrics catalog; every number here comes from a named metric.</footer>
-</body>
-</html>
-`.value;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${page.title} · ${config.site.title}</title>
+        <link rel="stylesheet" href="style.css" />
+      </head>
+      <body>
+        <header class="site">
+          <span class="brand">${config.site.title}</span>
+          <nav>${nav}</nav>
+        </header>
+        <main>
+          <h1>${page.title}</h1>
+          <p class="as-of">${asOf ? `As of ${asOf} (${context.periodLabel(asOf)}) · ` : ""}amounts in ${config.reportingCurrency}</p>
+          <p class="intro">${page.intro}</p>
+          <section class="tiles">${tiles}</section>
+          ${charts}
+        </main>
+        <footer>Made by Bellwether from the metrics catalog; every number here comes from a named metric.</footer>
+      </body>
+    </html> `.value;
 }
 
 function renderTile(tile: TileSpec, result: QueryResult, context: ChartContext): Html {
@@ -121,7 +123,11 @@ function renderTile(tile: TileSpec, result: QueryResult, context: ChartContext):
     const good = tile.metric.includes("churn") ? delta < 0 : delta > 0;
     change = html`<div class="change ${delta === 0 ? "" : good ? "up" : "down"}">${text} vs prior quarter</div>`;
   }
-  return html`<div class="tile"><div class="label">${column?.label ?? tile.metric}</div><div class="value">${formatValue(value, format, { currency: context.currency, style: "compact" })}</div>${change}</div>`;
+  return html`<div class="tile">
+    <div class="label">${column?.label ?? tile.metric}</div>
+    <div class="value">${formatValue(value, format, { currency: context.currency, style: "compact" })}</div>
+    ${change}
+  </div>`;
 }
 
 function renderChart(chart: ChartSpec, result: QueryResult, context: ChartContext): Html {
@@ -135,10 +141,12 @@ function renderChart(chart: ChartSpec, result: QueryResult, context: ChartContex
   }
   const asOf = result.rows.at(-1)?.period ?? "";
   return html`<figure class="chart" id="${chart.id}">
-<h2>${chart.title}</h2>
-${figure}
-<figcaption><span>${chart.description}</span><span>As of ${asOf}</span><a href="data/${chart.id}.csv" download>Download CSV</a></figcaption>
-</figure>`;
+    <h2>${chart.title}</h2>
+    ${figure}
+    <figcaption>
+      <span>${chart.description}</span><span>As of ${asOf}</span><a href="data/${chart.id}.csv" download>Download CSV</a>
+    </figcaption>
+  </figure>`;
 }
 
 /** The rows behind a chart as CSV: ISO periods, raw numbers (no formatting), empty cell for null. */

@@ -13,7 +13,7 @@ import {
  * Kysely only builds SQL here; DuckDB runs it. DuckDB reads PostgreSQL-style SQL and `$n`
  * parameters, so the PostgreSQL compiler is the right one, and no driver is needed.
  */
-// biome-ignore lint/suspicious/noExplicitAny: tables are resolved from metric definitions at run time.
+// `any`: tables are resolved from metric definitions at run time.
 export type Db = Kysely<any>;
 
 export const builder: Db = new Kysely({

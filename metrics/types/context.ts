@@ -16,7 +16,7 @@ export interface MetricContext {
  * Builds the rows of one metric: `period`, one column per grouped dimension (named for the
  * dimension), and `value`. It reads the `periods` CTE (period, month_index) the compiler provides.
  */
-// biome-ignore lint/suspicious/noExplicitAny: rows are shaped by metric definitions at run time.
+// `any`: rows are shaped by metric definitions at run time.
 export type MetricRows = SelectQueryBuilder<any, any, any>;
 
 export interface MetricType<M extends MetricDefinition> {
