@@ -50,8 +50,11 @@ export function stackedBars(rows: MetricRow[], options: SeriesOptions, context: 
 
 /** One line per group over the periods; gaps where the metric is undefined (null). */
 export function lines(rows: MetricRow[], options: SeriesOptions, context: ChartContext): Plot.PlotOptions {
-  const x = periods(rows, context);
+  // Start where the metric is first defined: a trailing window has nothing to say before the data covers it.
   const defined = rows.filter((r) => r[options.y] !== null);
+  const first = defined.map((r) => String(r.period)).sort()[0] ?? "";
+  rows = rows.filter((r) => String(r.period) >= first);
+  const x = periods(rows, context);
   return {
     x: { type: "point", domain: x.domain, label: null, tickRotate: x.domain.length > 8 ? -30 : 0 },
     y: { grid: true, label: options.label, ...axis(options.format, context) },
