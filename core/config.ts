@@ -39,12 +39,20 @@ function bandsSchema(defaults: z.input<typeof band>[]) {
     });
 }
 
+/** DuckDB's own default is 80% of RAM: too much to share a laptop with. */
+export const DEFAULT_MEMORY_LIMIT = "3GB";
+
 const isoDate = z.iso.date();
 
 export const configSchema = z
   .object({
     /** The DuckDB file; relative paths are relative to the config file. */
     warehouse: z.string().min(1).default("./warehouse.duckdb"),
+    /** DuckDB's memory cap (it spills to disk beyond it), e.g. "3GB". */
+    memoryLimit: z
+      .string()
+      .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'expected a size such as "3GB" or "512MB"')
+      .default(DEFAULT_MEMORY_LIMIT),
     /** The sources folder `build` and `ingest` read when no --sources/--dir is given. */
     sources: z.string().min(1).optional(),
     /** ISO 4217 code that money is reported in; other currencies convert through finance_fx_rates. */

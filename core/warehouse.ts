@@ -1,9 +1,11 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance, DuckDBPendingResultState, type DuckDBValue } from "@duckdb/node-api";
+import { type Config, configPath, DEFAULT_MEMORY_LIMIT } from "./config.ts";
 import { InputError } from "./errors.ts";
 
 export type Row = Record<string, unknown>;
+
 export type Params = DuckDBValue[];
 
 /** The embedded DuckDB file and the one connection every layer talks through. */
@@ -14,7 +16,8 @@ export class Warehouse {
     private readonly connection: DuckDBConnection,
   ) {}
 
-  static async open(path: string): Promise<Warehouse> {
+  /** Opens (or creates) the warehouse; DuckDB spills to disk beyond `memoryLimit`. */
+  static async open(path: string, { memoryLimit = DEFAULT_MEMORY_LIMIT }: { memoryLimit?: string } = {}): Promise<Warehouse> {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
     let instance: DuckDBInstance;
     try {
@@ -29,11 +32,35 @@ export class Warehouse {
     const connection = await instance.connect();
     // Timestamps land as UTC whatever the machine's zone, so the same files give the same warehouse.
     await connection.run("SET TimeZone = 'UTC'");
+    await connection.run(`SET memory_limit = ${literal(memoryLimit)}`);
     return new Warehouse(path, instance, connection);
   }
 
   async run(sql: string, params?: Params): Promise<void> {
     await this.connection.run(sql, params);
+  }
+
+  /**
+   * Runs a long statement task by task so that `onProgress` sees DuckDB's own estimate (0–1) as it
+   * goes; the event loop gets a turn between tasks so a progress bar can draw.
+   */
+  async runWithProgress(sql: string, onProgress: (fraction: number) => void, params?: Params): Promise<void> {
+    const pending = await this.connection.start(sql, params);
+    let lastReport = 0;
+    for (;;) {
+      const state = pending.runTask();
+      if (state === DuckDBPendingResultState.RESULT_READY) break;
+      const now = performance.now();
+      if (now - lastReport > 200) {
+        lastReport = now;
+        const { percentage } = this.connection.progress;
+        if (percentage >= 0) onProgress(Math.min(1, percentage / 100));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      if (state === DuckDBPendingResultState.NO_TASKS_AVAILABLE) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await pending.getResult();
+    onProgress(1);
   }
 
   /** Rows as plain JS: BIGINT and DECIMAL become numbers, DATE becomes "YYYY-MM-DD". */
@@ -101,4 +128,9 @@ export function ident(name: string): string {
 /** Quotes a string literal for DuckDB SQL (only for values we control, such as file paths). */
 export function literal(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** The warehouse a config names, with its memory limit. */
+export function openWarehouse(config: Config): Promise<Warehouse> {
+  return Warehouse.open(configPath(config, config.warehouse), { memoryLimit: config.memoryLimit });
 }

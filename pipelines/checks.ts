@@ -16,8 +16,10 @@ export function typedSql(spec: ColumnSpec, raw: string): string {
     case "VARCHAR":
       return `nullif(${raw}, '')`;
     case "TIMESTAMP":
-      // Through TIMESTAMPTZ: a plain TIMESTAMP cast ignores a "+02:00" offset instead of applying it.
-      return `(TRY_CAST(${text} AS TIMESTAMPTZ) AT TIME ZONE 'UTC')`;
+      // A plain TIMESTAMP cast ignores a "+02:00" offset instead of applying it, so text with an offset
+      // goes through TIMESTAMPTZ; the rest (…Z or no zone: UTC) takes the plain cast, several times faster.
+      return `CASE WHEN ${text}[-6] IN ('+', '-') OR ${text}[-5] IN ('+', '-') OR ${text}[-3] IN ('+', '-')
+        THEN (TRY_CAST(${text} AS TIMESTAMPTZ) AT TIME ZONE 'UTC') ELSE TRY_CAST(${text} AS TIMESTAMP) END`;
     case "BIGINT":
     case "INTEGER": {
       // A plain integer cast rounds "3.5" to 4; an integer column must hold a whole number.

@@ -25,6 +25,11 @@ export interface ContractInput<Shape extends z.ZodRawShape> {
   table: string;
   key: readonly (keyof Shape & string)[];
   columns: z.ZodObject<Shape>;
+  /**
+   * One SQL value over the typed columns that identifies a row, when that is not simply the key
+   * columns (usage events: the event_id, or the other columns when it is empty).
+   */
+  keySql?: string;
   /** column → table whose key it must match (an orphan is quarantined, never dropped). */
   references?: Partial<Record<keyof Shape & string, string>>;
   rules?: readonly Rule[];
@@ -34,6 +39,7 @@ export interface ContractInput<Shape extends z.ZodRawShape> {
 export interface Contract {
   table: string;
   key: readonly string[];
+  keySql?: string;
   columns: z.ZodType;
   references?: Readonly<Record<string, string>>;
   rules?: readonly Rule[];
@@ -102,4 +108,9 @@ function columnSpec(name: string, schema: z.ZodType): ColumnSpec {
 function sqlLiteral(value: unknown): string {
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return `'${String(value).replaceAll("'", "''")}'`;
+}
+
+/** SQL terms that identify a row, over one table's columns unqualified: keySql, or the key columns. */
+export function keyTerms(contract: Contract): string[] {
+  return contract.keySql ? [contract.keySql] : contract.key.map((k) => `"${k.replaceAll('"', '""')}"`);
 }

@@ -5,14 +5,18 @@ import type { Contract } from "./contract.ts";
 /** Columns every raw row carries so a changed file can replace exactly the rows it brought. */
 export const lineageColumns = "_source_file VARCHAR NOT NULL, _source_line BIGINT NOT NULL, _load_id VARCHAR NOT NULL";
 
-/** Creates raw.<table>, quarantine.<table> and meta.loads when missing; never alters existing data. */
+/**
+ * Creates raw.<table>, quarantine.<table> and meta.loads when missing; never alters existing data.
+ * A quarantined row keeps every contract column as the original text, or, when the record could not
+ * even be split into columns, the whole record in raw_record.
+ */
 export async function ensureLandingTables(db: Warehouse, contract: Contract): Promise<void> {
   await db.run("CREATE SCHEMA IF NOT EXISTS raw; CREATE SCHEMA IF NOT EXISTS quarantine; CREATE SCHEMA IF NOT EXISTS meta");
   const typed = contract.specs.map((s) => `${ident(s.name)} ${s.duckType}`).join(", ");
   await db.run(`CREATE TABLE IF NOT EXISTS raw.${ident(contract.table)} (${typed}, ${lineageColumns})`);
   const original = contract.specs.map((s) => `${ident(s.name)} VARCHAR`).join(", ");
   await db.run(
-    `CREATE TABLE IF NOT EXISTS quarantine.${ident(contract.table)} (${lineageColumns}, reason VARCHAR NOT NULL, column_name VARCHAR, message VARCHAR NOT NULL, ${original})`,
+    `CREATE TABLE IF NOT EXISTS quarantine.${ident(contract.table)} (${lineageColumns}, reason VARCHAR NOT NULL, column_name VARCHAR, message VARCHAR NOT NULL, raw_record VARCHAR, ${original})`,
   );
   await db.run(`CREATE TABLE IF NOT EXISTS meta.loads (
     load_id VARCHAR PRIMARY KEY, table_name VARCHAR NOT NULL, file VARCHAR NOT NULL, content_hash VARCHAR,

@@ -2,7 +2,7 @@ import { dirname, join, resolve } from "node:path";
 import { configPath } from "../../core/config.ts";
 import { UsageError } from "../../core/errors.ts";
 import { info, progress } from "../../core/log.ts";
-import { Warehouse } from "../../core/warehouse.ts";
+import { openWarehouse } from "../../core/warehouse.ts";
 import { renderSite } from "../../dashboards/render.ts";
 import { runModels } from "../../models/run.ts";
 import { ingest } from "../../pipelines/ingest.ts";
@@ -38,7 +38,7 @@ Prints the paths of the warehouse and of site/index.html on success; exits 1 on 
     else throw new UsageError("build needs --sample or --sources DIR (or `sources` in the config)\nSee: bellwether build --help");
 
     const sources = findSources(sourcesDir);
-    const db = await Warehouse.open(warehousePath);
+    const db = await openWarehouse(config);
     try {
       info("Landing sources");
       const loads = await ingest(db, sources);

@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { configPath } from "../../core/config.ts";
 import { UsageError } from "../../core/errors.ts";
 import { info } from "../../core/log.ts";
-import { Warehouse } from "../../core/warehouse.ts";
+import { openWarehouse } from "../../core/warehouse.ts";
 import { type TableName, tableNames } from "../../pipelines/contracts/index.ts";
 import { ingest } from "../../pipelines/ingest.ts";
 import type { LoadResult } from "../../pipelines/land.ts";
@@ -45,7 +45,7 @@ Exit status: 0 when everything was read (quarantined rows included, unless --str
     if (!dir && overrides.length === 0) {
       throw new UsageError("ingest needs --dir DIR, --source TABLE=PATH or `sources` in the config\nSee: bellwether ingest --help");
     }
-    const db = await Warehouse.open(configPath(config, config.warehouse));
+    const db = await openWarehouse(config);
     for (const [table, pattern] of overrides) sources.set(table, await expandGlob(db, pattern));
     try {
       const results = await ingest(db, sources, (r) => info(`  ${r.table.padEnd(18)} ${r.status.padEnd(8)} ${r.file}`));

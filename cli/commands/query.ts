@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { configPath } from "../../core/config.ts";
 import { InputError, UsageError } from "../../core/errors.ts";
 import { formatValue } from "../../core/format.ts";
-import { Warehouse } from "../../core/warehouse.ts";
+import { openWarehouse } from "../../core/warehouse.ts";
 import { toCsv } from "../../dashboards/render.ts";
 import { catalog } from "../../metrics/catalog.ts";
 import { compileMetricQuery, GRAINS, type Grain, type MetricQuery } from "../../metrics/compile.ts";
@@ -73,7 +73,7 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
       process.stdout.write(`${compiled.sql}\n-- parameters: ${JSON.stringify(compiled.parameters)}\n`);
       return 0;
     }
-    const db = await Warehouse.open(configPath(config, config.warehouse));
+    const db = await openWarehouse(config);
     try {
       if (!(await db.tableExists("marts", "account_months"))) {
         throw new InputError(`${db.path}: no marts in this warehouse yet; run \`bellwether build\` first`);

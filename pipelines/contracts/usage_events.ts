@@ -4,7 +4,8 @@ import { defineContract } from "../contract.ts";
 export const usageEvents = defineContract({
   table: "usage_events",
   // DESIGN.md: event_id, or (account_id, user_id, event_name, occurred_at) when there is none.
-  key: ["account_id", "user_id", "event_name", "occurred_at"],
+  key: ["event_id", "account_id", "user_id", "event_name", "occurred_at"],
+  keySql: "coalesce('id:' || event_id, concat_ws('|', account_id, user_id, event_name, occurred_at::VARCHAR))",
   columns: z.object({
     account_id: z.string(),
     user_id: z.string(),

@@ -398,13 +398,13 @@ function emitUsage(
   stamp: (day: number) => string,
 ): number {
   const writer = world.writers.usage_events;
-  const utilisation = 0.03 + 0.9 * sigmoid(0.2 + 1.3 * health);
+  const utilisation = 0.03 + 0.8 * sigmoid(0.2 + 1.3 * health);
   const active = clamp(Math.round(seats * utilisation + rng.normal(0, Math.sqrt(seats) * 0.3)), 0, seats);
   const breadth = 2 + Math.round((features.length - 2) * sigmoid(health - 0.2));
   const offset = rng.int(0, Math.max(0, seats - 1));
   for (let u = 0; u < active; u++) {
     const userId = `${accountId}-U${String(((offset + u) % seats) + 1).padStart(4, "0")}`;
-    const events = 1 + rng.poisson(0.3 + 0.9 * sigmoid(health));
+    const events = 1 + rng.poisson(0.1 + 0.5 * sigmoid(health));
     for (let e = 0; e < events; e++) {
       const eventName = e === 0 || rng.chance(0.3) ? "login" : features[rng.int(0, breadth - 1)];
       writer?.write({
@@ -440,14 +440,15 @@ function emitTickets(
       health < -0.4 ? { low: 0.15, normal: 0.4, high: 0.28, urgent: 0.17 } : { low: 0.28, normal: 0.47, high: 0.18, urgent: 0.07 },
     );
     const created = stamp(dayIn());
-    const speed = priority === "urgent" ? 0.25 : priority === "high" ? 0.5 : 1;
-    const responseHours = Math.exp(rng.normal(Math.log(5), 0.9)) * speed * (0.8 + 1.2 * sigmoid(-health));
+    // Unhealthy accounts wait longer; an urgent or high ticket answered after 8 hours breaches the SLA.
+    const speed = priority === "urgent" ? 0.5 : priority === "high" ? 0.8 : 1.5;
+    const responseHours = Math.exp(rng.normal(Math.log(4), 1)) * speed * (0.4 + 2.4 * sigmoid(-health));
     const solveHours = responseHours + Math.exp(rng.normal(Math.log(22), 1));
     const createdMs = Date.parse(created);
     const at = (hours: number) => new Date(createdMs + Math.round(hours * 3600) * 1000).toISOString().replace(".000Z", "Z");
     const responded = createdMs + responseHours * 3_600_000 <= asOfEnd;
     const solved = createdMs + solveHours * 3_600_000 <= asOfEnd;
-    const slow = (priority === "urgent" || priority === "high") && responseHours > 24;
+    const slow = (priority === "urgent" || priority === "high") && responseHours > 8;
     if (slow) nudge -= 0.2;
     const answersCsat = solved && rng.chance(0.55);
     writer?.write({
