@@ -27,7 +27,10 @@ export async function step<T>(label: string, work: () => Promise<T>, describe?: 
 }
 
 /** A progress line for long work: redrawn in place on a terminal, a line every 10% otherwise. */
-export function progress(label: string): (done: number, total: number) => void {
+export function progress(
+  label: string,
+  describe = (done: number, total: number) => `${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")}`,
+): (done: number, total: number) => void {
   let lastTenth = -1;
   return (done, total) => {
     if (quiet) return;
@@ -35,16 +38,20 @@ export function progress(label: string): (done: number, total: number) => void {
     if (process.stderr.isTTY) {
       const width = 30;
       const filled = Math.round(share * width);
-      process.stderr.write(
-        `\r  ${label} [${"#".repeat(filled)}${" ".repeat(width - filled)}] ${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")}`,
-      );
+      process.stderr.write(`\r  ${label} [${"#".repeat(filled)}${" ".repeat(width - filled)}] ${describe(done, total)}`);
       if (done >= total) process.stderr.write("\n");
     } else {
       const tenth = Math.floor(share * 10);
       if (tenth !== lastTenth) {
         lastTenth = tenth;
-        process.stderr.write(`  ${label}: ${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")}\n`);
+        process.stderr.write(`  ${label}: ${describe(done, total)}\n`);
       }
     }
   };
+}
+
+/** A bar for work measured as a fraction (0–1), such as DuckDB's progress on one statement. */
+export function percent(label: string): (fraction: number) => void {
+  const bar = progress(label, (done) => `${done}%`);
+  return (fraction) => bar(Math.round(fraction * 100), 100);
 }

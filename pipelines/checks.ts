@@ -9,9 +9,17 @@ export interface Check {
   message: string;
 }
 
+/**
+ * Text with surrounding spaces removed and '' as NULL. trim() copies every string, so only values that
+ * start or end with a space go through it: on tens of millions of rows that is most of the check's cost.
+ */
+export function cleanSql(raw: string): string {
+  return `nullif(CASE WHEN starts_with(${raw}, ' ') OR ends_with(${raw}, ' ') THEN trim(${raw}) ELSE ${raw} END, '')`;
+}
+
 /** The typed value of a column, read from the staged text `raw` (NULL when it does not parse). */
 export function typedSql(spec: ColumnSpec, raw: string): string {
-  const text = `nullif(trim(${raw}), '')`;
+  const text = cleanSql(raw);
   switch (spec.duckType) {
     case "VARCHAR":
       return `nullif(${raw}, '')`;
@@ -48,17 +56,19 @@ const typeNames: Record<ColumnSpec["duckType"], string> = {
 export function contractChecks(contract: Contract): Check[] {
   const checks: Check[] = [];
   for (const spec of contract.specs) {
-    const raw = `nullif(trim(${ident(`${spec.name}__text`)}), '')`;
+    const raw = cleanSql(ident(`${spec.name}__text`));
     const typed = ident(spec.name);
     if (spec.required) {
       checks.push({ reason: "missing_value", column: spec.name, failsSql: `${raw} IS NULL`, message: `${spec.name} is required` });
     }
-    checks.push({
-      reason: "bad_type",
-      column: spec.name,
-      failsSql: `${raw} IS NOT NULL AND ${typed} IS NULL`,
-      message: `${spec.name} must be ${typeNames[spec.duckType]}`,
-    });
+    if (spec.duckType !== "VARCHAR") {
+      checks.push({
+        reason: "bad_type",
+        column: spec.name,
+        failsSql: `${raw} IS NOT NULL AND ${typed} IS NULL`,
+        message: `${spec.name} must be ${typeNames[spec.duckType]}`,
+      });
+    }
     if (spec.accepted) {
       const list = spec.accepted.map((v) => (typeof v === "number" ? String(v) : literal(v))).join(", ");
       checks.push({

@@ -26,10 +26,10 @@ export interface ContractInput<Shape extends z.ZodRawShape> {
   key: readonly (keyof Shape & string)[];
   columns: z.ZodObject<Shape>;
   /**
-   * One SQL value over the typed columns that identifies a row, when that is not simply the key
+   * SQL terms over the typed columns that together identify a row, when that is not simply the key
    * columns (usage events: the event_id, or the other columns when it is empty).
    */
-  keySql?: string;
+  keySql?: readonly string[];
   /** column → table whose key it must match (an orphan is quarantined, never dropped). */
   references?: Partial<Record<keyof Shape & string, string>>;
   rules?: readonly Rule[];
@@ -39,7 +39,7 @@ export interface ContractInput<Shape extends z.ZodRawShape> {
 export interface Contract {
   table: string;
   key: readonly string[];
-  keySql?: string;
+  keySql?: readonly string[];
   columns: z.ZodType;
   references?: Readonly<Record<string, string>>;
   rules?: readonly Rule[];
@@ -112,5 +112,5 @@ function sqlLiteral(value: unknown): string {
 
 /** SQL terms that identify a row, over one table's columns unqualified: keySql, or the key columns. */
 export function keyTerms(contract: Contract): string[] {
-  return contract.keySql ? [contract.keySql] : contract.key.map((k) => `"${k.replaceAll('"', '""')}"`);
+  return contract.keySql ? [...contract.keySql] : contract.key.map((k) => `"${k.replaceAll('"', '""')}"`);
 }

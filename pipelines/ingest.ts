@@ -1,9 +1,13 @@
-import { warn } from "../core/log.ts";
+import { statSync } from "node:fs";
+import { basename } from "node:path";
+import { info, percent, warn } from "../core/log.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import type { Contract } from "./contract.ts";
 import { contracts, type TableName } from "./contracts/index.ts";
 import { type LoadResult, landFile } from "./land.ts";
 import { ensureLandingTables } from "./schema.ts";
+
+const LARGE_FILE_BYTES = 32 * 1024 * 1024;
 
 /** Tables in an order where every referenced table lands before the tables that point at it. */
 export function landingOrder(): TableName[] {
@@ -23,11 +27,7 @@ export function landingOrder(): TableName[] {
  * Lands every file of every table. Tables with no file are created empty with a warning, so
  * everything downstream can say "no data" instead of failing.
  */
-export async function ingest(
-  db: Warehouse,
-  sources: Map<TableName, string[]>,
-  onLoad?: (result: LoadResult) => void,
-): Promise<LoadResult[]> {
+export async function ingest(db: Warehouse, sources: Map<TableName, string[]>): Promise<LoadResult[]> {
   const results: LoadResult[] = [];
   for (const table of landingOrder()) {
     const files = sources.get(table) ?? [];
@@ -37,9 +37,11 @@ export async function ingest(
       continue;
     }
     for (const file of files) {
-      const result = await landFile(db, contracts[table], file);
+      // A bar for files big enough to wait for; a line per file otherwise.
+      const big = statSync(file).size > LARGE_FILE_BYTES;
+      const result = await landFile(db, contracts[table], file, big ? { onProgress: percent(`${table} ← ${basename(file)}`) } : {});
+      info(`  ${table.padEnd(18)} ${result.status.padEnd(8)} ${file}`);
       results.push(result);
-      onLoad?.(result);
     }
   }
   return results;

@@ -68,7 +68,13 @@ export async function landFile(db: Warehouse, contract: Contract, file: string, 
   let reader: SourceReader;
   try {
     reader = await openReader(db, file);
-    await db.runWithProgress(checkedSql(contract, checks, reader, file), options.onProgress ?? (() => {}));
+    const threads = reader.singleThreaded ? (await db.one<{ t: number }>("SELECT current_setting('threads') AS t"))?.t : undefined;
+    if (threads !== undefined) await db.run("SET threads = 1");
+    try {
+      await db.runWithProgress(checkedSql(contract, checks, reader, file), options.onProgress ?? (() => {}));
+    } finally {
+      if (threads !== undefined) await db.run(`SET threads = ${Number(threads)}`);
+    }
   } catch (error) {
     const message =
       error instanceof InputError ? error.message : `${file}: could not be read as ${contract.table}: ${(error as Error).message}`;

@@ -14,6 +14,11 @@ export interface SourceReader {
   firstLine: number;
   /** CSV only: structurally broken records, collected by DuckDB into __rejects. */
   collectsRejects: boolean;
+  /**
+   * The reader keeps file order only on one thread (DuckDB preserves insertion order across threads
+   * only for readers that number their batches, and the JSON reader does not).
+   */
+  singleThreaded: boolean;
 }
 
 export async function openReader(db: Warehouse, file: string): Promise<SourceReader> {
@@ -33,6 +38,7 @@ export async function openReader(db: Warehouse, file: string): Promise<SourceRea
         delim = ',', quote = '"', escape = '"', store_rejects = true, rejects_table = '__rejects', rejects_scan = '__rejects_scan'))`,
       firstLine: 2,
       collectsRejects: true,
+      singleThreaded: false,
     };
   }
   if (/\.(ndjson|jsonl)(\.gz)?$/i.test(file)) {
@@ -45,6 +51,7 @@ export async function openReader(db: Warehouse, file: string): Promise<SourceRea
       relation: `(SELECT *, NULL::BIGINT AS __ordinal FROM read_json(${path}, format = 'newline_delimited', columns = {${types}}))`,
       firstLine: 1,
       collectsRejects: false,
+      singleThreaded: true,
     };
   }
   if (/\.parquet$/i.test(file)) {
@@ -55,6 +62,7 @@ export async function openReader(db: Warehouse, file: string): Promise<SourceRea
       relation: `(SELECT * EXCLUDE (file_row_number), file_row_number AS __ordinal FROM read_parquet(${path}, file_row_number = true))`,
       firstLine: 1,
       collectsRejects: false,
+      singleThreaded: false,
     };
   }
   throw new InputError(`${file}: unknown file type (expected .csv, .ndjson, .jsonl or .parquet, optionally .gz)`);

@@ -1,7 +1,6 @@
 import { resolve } from "node:path";
 import { configPath } from "../../core/config.ts";
 import { UsageError } from "../../core/errors.ts";
-import { info } from "../../core/log.ts";
 import { openWarehouse } from "../../core/warehouse.ts";
 import { type TableName, tableNames } from "../../pipelines/contracts/index.ts";
 import { ingest } from "../../pipelines/ingest.ts";
@@ -48,7 +47,7 @@ Exit status: 0 when everything was read (quarantined rows included, unless --str
     const db = await openWarehouse(config);
     for (const [table, pattern] of overrides) sources.set(table, await expandGlob(db, pattern));
     try {
-      const results = await ingest(db, sources, (r) => info(`  ${r.table.padEnd(18)} ${r.status.padEnd(8)} ${r.file}`));
+      const results = await ingest(db, sources);
       printLoadSummary(results);
       if (results.some((r) => r.status === "refused")) return 1;
       if (values.strict && results.some((r) => r.quarantined > 0)) return 1;
@@ -59,21 +58,32 @@ Exit status: 0 when everything was read (quarantined rows included, unless --str
   },
 };
 
-/** Read, landed and quarantined (by reason) per file, and the reason of every refusal. */
+/** One line per table: files (and how many were skipped as unchanged), read, landed, quarantined by reason. */
 export function printLoadSummary(results: readonly LoadResult[]): void {
+  const tables = [...new Set(results.map((r) => r.table))];
+  const count = (n: number) => n.toLocaleString("en-US");
   printTable(
-    ["table", "status", "read", "landed", "quarantined", "reasons"],
-    results.map((r) => [
-      r.table,
-      r.status,
-      r.read.toLocaleString("en-US"),
-      r.landed.toLocaleString("en-US"),
-      r.quarantined.toLocaleString("en-US"),
-      Object.entries(r.reasons)
-        .map(([k, n]) => `${k} ${n}`)
-        .join(", "),
-    ]),
+    ["table", "files", "skipped", "refused", "read", "landed", "quarantined", "by reason"],
+    tables.map((table) => {
+      const loads = results.filter((r) => r.table === table);
+      const sum = (pick: (r: LoadResult) => number) => loads.reduce((total, r) => total + pick(r), 0);
+      const reasons = new Map<string, number>();
+      for (const r of loads) for (const [reason, n] of Object.entries(r.reasons)) reasons.set(reason, (reasons.get(reason) ?? 0) + n);
+      return [
+        table,
+        count(loads.length),
+        count(loads.filter((r) => r.status === "skipped").length),
+        count(loads.filter((r) => r.status === "refused").length),
+        count(sum((r) => r.read)),
+        count(sum((r) => r.landed)),
+        count(sum((r) => r.quarantined)),
+        [...reasons].map(([reason, n]) => `${reason} ${count(n)}`).join(", "),
+      ];
+    }),
     process.stderr,
   );
   for (const r of results.filter((x) => x.status === "refused")) process.stderr.write(`error: ${r.message}\n`);
+  if (results.some((r) => r.quarantined > 0)) {
+    process.stderr.write("Quarantined rows keep their file, line, column and reason: SELECT * FROM quarantine.<table>\n");
+  }
 }

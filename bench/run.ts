@@ -1,0 +1,103 @@
+// npm run bench: our landing against DuckDB's own readers on the same files, and our peak memory.
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { renderTable } from "../cli/table.ts";
+import { generateSample, SAMPLE_SCALES } from "../pipelines/sample/generate.ts";
+import { progress } from "../core/log.ts";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const DATA = join(ROOT, "bench", "data");
+const SAMPLE = join(DATA, "large");
+const TARGET = { ratio: 1.5, peakRssMiB: 4096 };
+
+/** The large sample is generated once and reused until the generator's code changes. */
+async function largeSample(): Promise<string> {
+  const generator = join(ROOT, "pipelines", "sample");
+  const hash = createHash("sha256");
+  for (const file of readdirSync(generator).sort()) hash.update(readFileSync(join(generator, file)));
+  const key = `${hash.digest("hex")} large seed=1`;
+  const keyFile = join(SAMPLE, ".sample-key");
+  if (existsSync(keyFile) && readFileSync(keyFile, "utf8") === key) return SAMPLE;
+  process.stderr.write(`Generating the large sample (10,000 accounts, 60 months) in ${SAMPLE} — once\n`);
+  await generateSample({ out: SAMPLE, ...SAMPLE_SCALES.large, seed: "1", onProgress: progress("accounts") });
+  writeFileSync(keyFile, key);
+  return SAMPLE;
+}
+
+interface Measurement {
+  mode: "raw" | "ours";
+  rows: number;
+  seconds: number;
+  peakRssMiB: number;
+}
+
+function measure(mode: "raw" | "ours", file: string): Measurement {
+  const run = spawnSync(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      join(ROOT, "bench", "land-one.ts"),
+      mode,
+      file,
+      join(DATA, `bench-${mode}.duckdb`),
+      join(SAMPLE, "crm_accounts.csv"),
+    ],
+    { encoding: "utf8", cwd: ROOT },
+  );
+  if (run.status !== 0) throw new Error(`${mode} ${file} failed:\n${run.stderr}`);
+  return JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "{}") as Measurement;
+}
+
+mkdirSync(DATA, { recursive: true });
+const sample = await largeSample();
+const files = { csv: join(sample, "usage_events.csv"), parquet: join(sample, "parquet", "usage_events.parquet") };
+const results = [];
+for (const [format, file] of Object.entries(files)) {
+  process.stderr.write(`Landing usage_events from ${format}: DuckDB's own reader, then ours\n`);
+  const raw = measure("raw", file);
+  const ours = measure("ours", file);
+  results.push({
+    table: "usage_events",
+    format,
+    rows: ours.rows,
+    duckdbSeconds: Number(raw.seconds.toFixed(2)),
+    oursSeconds: Number(ours.seconds.toFixed(2)),
+    ratio: Number((ours.seconds / raw.seconds).toFixed(2)),
+    oursPeakRssMiB: Math.round(ours.peakRssMiB),
+    duckdbPeakRssMiB: Math.round(raw.peakRssMiB),
+  });
+}
+process.stdout.write(
+  `${renderTable(
+    [
+      "landing",
+      "rows",
+      "DuckDB CTAS s",
+      "ours s",
+      "ratio",
+      `target ≤ ${TARGET.ratio}`,
+      "our peak RSS MiB",
+      `target ≤ ${TARGET.peakRssMiB}`,
+    ],
+    results.map((r) => [
+      `usage_events.${r.format}`,
+      r.rows.toLocaleString("en-US"),
+      r.duckdbSeconds.toFixed(1),
+      r.oursSeconds.toFixed(1),
+      r.ratio.toFixed(2),
+      r.ratio <= TARGET.ratio ? "met" : "missed",
+      String(r.oursPeakRssMiB),
+      r.oursPeakRssMiB <= TARGET.peakRssMiB ? "met" : "missed",
+    ]),
+  )}\n`,
+);
+const out = join(ROOT, "bench", "results.json");
+writeFileSync(
+  out,
+  `${JSON.stringify({ measuredAt: new Date().toISOString(), machine: { cpus: (await import("node:os")).cpus().length }, target: TARGET, landing: results }, null, 2)}\n`,
+);
+process.stderr.write(`Wrote ${out}\n`);
