@@ -203,3 +203,47 @@ describe("bellwether ingest", () => {
     expect(result.stderr).toContain("--source takes TABLE=PATH_OR_GLOB");
   });
 });
+
+describe("a copy of the sample with broken rows", () => {
+  it("lands every good row, quarantines every bad one with its reason, and read = landed + quarantined per file", async () => {
+    const { generateSample } = await import("../pipelines/sample/generate.ts");
+    const { appendFileSync, readdirSync } = await import("node:fs");
+    const src = join(dir, "sample");
+    const files = await generateSample({ out: src, accounts: 25, months: 12, seed: 5 });
+    const rowsOf = (table: string) => files.find((f) => f.table === table && f.path.endsWith(".csv"))?.rows ?? 0;
+    appendFileSync(
+      join(src, "crm_subscriptions.csv"),
+      "SBAD1,A00001,Core,Growth,2024-13-40,,100,1,1,0,USD\nSBAD2,NOPE,Core,Growth,2024-01-01,,100,1,1,0,USD\n",
+    );
+    appendFileSync(join(src, "support_tickets.csv"), "TBAD1,A00002,2024-01-01T10:00:00Z,,,critical,open,bug,,\n");
+    appendFileSync(join(src, "survey_responses.csv"), "RBAD1,A00003,,nps,12,,2024-01-01\nRBAD2,A00003,,ces,9,,2024-01-01\n");
+    appendFileSync(join(src, "usage_events.csv"), "A00004,u1,login,not-a-time,EBAD1\n");
+    const broken = { crm_subscriptions: 2, support_tickets: 1, survey_responses: 2, usage_events: 1 } as Record<string, number>;
+
+    const db = await Warehouse.open(join(dir, "w.duckdb"));
+    try {
+      const results = await ingest(db, findSources(src));
+      expect(results.map((r) => r.table).sort()).toEqual(
+        readdirSync(src)
+          .filter((f) => f.endsWith(".csv"))
+          .map((f) => f.replace(".csv", ""))
+          .sort(),
+      );
+      for (const r of results) {
+        expect(r.status, r.table).toBe("landed");
+        expect(r.read, r.table).toBe(r.landed + r.quarantined);
+        expect(r.landed, r.table).toBe(rowsOf(r.table));
+        expect(r.quarantined, r.table).toBe(broken[r.table] ?? 0);
+      }
+      expect(await db.all("SELECT reason, count(*) AS n FROM quarantine.crm_subscriptions GROUP BY ALL ORDER BY 1")).toEqual([
+        { reason: "bad_type", n: 1 },
+        { reason: "orphan", n: 1 },
+      ]);
+      const loads = await db.all<{ ok: boolean }>("SELECT rows_read = rows_landed + rows_quarantined AS ok FROM meta.loads");
+      expect(loads.length).toBe(10);
+      expect(loads.every((l) => l.ok)).toBe(true);
+    } finally {
+      db.close();
+    }
+  });
+});

@@ -177,3 +177,41 @@ describe("text from the source", () => {
     expect(rows.map((r) => r.name)).toEqual(names);
   });
 });
+
+describe("each contract rule", () => {
+  it("checks booleans, enums, amounts and the score range of each survey", async () => {
+    const opportunities = write("crm_opportunities.csv", [
+      "opportunity_id,account_id,type,amount,is_won,source",
+      "O1,A1,renewal,1000,true,cs", //      line 2: good
+      "O2,A1,renewal,1000,maybe,cs", //     line 3: not a boolean
+      "O3,A1,upsell,1000,true,cs", //       line 4: not a type
+      "O4,A1,expansion,-5,false,sales", //  line 5: negative amount
+      "O5,A2,cross_sell,,false,partner", // line 6: not a source
+    ]);
+    const o = await landFile(db, contracts.crm_opportunities, opportunities);
+    expect(o).toMatchObject({ read: 5, landed: 1, quarantined: 4, reasons: { bad_type: 1, not_accepted: 2, out_of_range: 1 } });
+    expect(await db.all("SELECT _source_line AS line, column_name FROM quarantine.crm_opportunities ORDER BY 1")).toEqual([
+      { line: 3, column_name: "is_won" },
+      { line: 4, column_name: "type" },
+      { line: 5, column_name: "amount" },
+      { line: 6, column_name: "source" },
+    ]);
+
+    const surveys = write("survey_responses.csv", [
+      "response_id,account_id,survey,score,responded_at",
+      "R1,A1,nps,10,2024-01-01", // good
+      "R2,A1,nps,11,2024-01-01", // NPS is 0–10
+      "R3,A1,csat,6,2024-01-01", // CSAT is 1–5
+      "R4,A1,ces,7,2024-01-01", //  good: CES is 1–7
+      "R5,A1,ces,0,2024-01-01", //  CES is 1–7
+      "R6,A1,csat,4,2024-01-01", // good
+    ]);
+    const s = await landFile(db, contracts.survey_responses, surveys);
+    expect(s).toMatchObject({ read: 6, landed: 3, quarantined: 3, reasons: { out_of_range: 1, rule: 2 } });
+    expect(await db.all("SELECT response_id, message FROM quarantine.survey_responses ORDER BY 1")).toEqual([
+      { response_id: "R2", message: "score must be between 0 and 10" },
+      { response_id: "R3", message: "score out of range for its survey (NPS 0–10, CSAT 1–5, CES 1–7)" },
+      { response_id: "R5", message: "score out of range for its survey (NPS 0–10, CSAT 1–5, CES 1–7)" },
+    ]);
+  });
+});
