@@ -68,6 +68,15 @@ export const configSchema = z
     retentionWindowMonths: z.number().int().min(1).max(120).default(12),
     /** Segments by employee count (DESIGN.md: SMB < 100 ≤ Mid-Market < 1000 ≤ Enterprise). */
     segments: bandsSchema([{ name: "SMB", below: 100 }, { name: "Mid-Market", below: 1000 }, { name: "Enterprise" }]),
+    /** Finer employee-count bands for ICP analysis (the `employee_band` dimension). */
+    employeeBands: bandsSchema([
+      { name: "1–49", below: 50 },
+      { name: "50–99", below: 100 },
+      { name: "100–249", below: 250 },
+      { name: "250–999", below: 1000 },
+      { name: "1,000–4,999", below: 5000 },
+      { name: "5,000+" },
+    ]),
     /** Touch tiers by account ARR in the reporting currency (tech < 10k ≤ low < 50k ≤ high). */
     touchTiers: bandsSchema([{ name: "tech", below: 10_000 }, { name: "low", below: 50_000 }, { name: "high" }]),
     site: z

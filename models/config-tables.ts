@@ -14,6 +14,7 @@ export async function writeConfigTables(db: Warehouse, config: Config): Promise<
     [config.reportingCurrency, config.fiscalYearStartMonth, config.asOf ?? null],
   );
   await writeBands(db, "config.segment_bands", config.segments);
+  await writeBands(db, "config.employee_bands", config.employeeBands);
   await writeBands(db, "config.touch_tiers", config.touchTiers);
 }
 

@@ -17,6 +17,8 @@ export interface Model {
   file: string;
   sql: string;
   description: string;
+  /** `-- @materialized view` for models too large to copy (usage events); tables otherwise. */
+  materialized: "table" | "view";
   tests: DataTest[];
   /** Tables this model reads: other models, raw.* sources and config.* settings. */
   inputs: string[];
@@ -53,13 +55,14 @@ export function readModel(file: string): Model {
     .filter((line) => !line.startsWith("@"))
     .join(" ")
     .trim();
+  const materialized = header.some((line) => line.trim() === "@materialized view") ? "view" : "table";
   const body = sql
     .split("\n")
     .filter((line) => !line.trimStart().startsWith("--"))
     .join("\n");
   const id = `${schema}.${name}`;
   const inputs = [...new Set([...body.matchAll(READ_PATTERN)].map((m) => `${m[1]}.${m[2]}`))].filter((x) => x !== id).sort();
-  return { id, schema, name, file, sql: body.trim().replace(/;\s*$/, ""), description, tests, inputs };
+  return { id, schema, name, file, sql: body.trim().replace(/;\s*$/, ""), description, materialized, tests, inputs };
 }
 
 /** Every model under models/staging and models/marts. */

@@ -65,8 +65,9 @@ export async function runModels(db: Warehouse, config: Config, options: RunModel
 async function buildModel(db: Warehouse, model: Model): Promise<number> {
   const building = `${model.schema}.${ident(`__building_${model.name}`)}`;
   const final = `${model.schema}.${ident(model.name)}`;
+  const kind = model.materialized === "view" ? "VIEW" : "TABLE";
   try {
-    await db.run(`CREATE OR REPLACE TABLE ${building} AS ${model.sql}`);
+    await db.run(`CREATE OR REPLACE ${kind} ${building} AS ${model.sql}`);
   } catch (error) {
     throw new Error(`${model.id} (${model.file}): ${(error as Error).message}`);
   }
@@ -84,12 +85,13 @@ async function buildModel(db: Warehouse, model: Model): Promise<number> {
     }
     const rows = (await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${building}`))?.n ?? 0;
     await db.transaction(async () => {
-      await db.run(`DROP TABLE IF EXISTS ${final}`);
-      await db.run(`ALTER TABLE ${building} RENAME TO ${ident(model.name)}`);
+      // The previous version may be the other kind (a model that became a view).
+      await db.run(`DROP TABLE IF EXISTS ${final}; DROP VIEW IF EXISTS ${final}`);
+      await db.run(`ALTER ${kind} ${building} RENAME TO ${ident(model.name)}`);
     });
     return rows;
   } catch (error) {
-    await db.run(`DROP TABLE IF EXISTS ${building}`);
+    await db.run(`DROP ${kind} IF EXISTS ${building}`);
     throw error;
   }
 }

@@ -2,14 +2,9 @@ import { dirname, join, resolve } from "node:path";
 import { configPath } from "../../core/config.ts";
 import { UsageError } from "../../core/errors.ts";
 import { info, progress } from "../../core/log.ts";
-import { openWarehouse } from "../../core/warehouse.ts";
-import { renderSite } from "../../dashboards/render.ts";
-import { runModels } from "../../models/run.ts";
-import { ingest } from "../../pipelines/ingest.ts";
 import { generateSample, SAMPLE_SCALES } from "../../pipelines/sample/generate.ts";
-import { findSources } from "../../pipelines/sources.ts";
 import type { Command } from "../command.ts";
-import { printLoadSummary } from "./ingest.ts";
+import { runJob } from "../job.ts";
 
 export const buildCommand: Command = {
   name: "build",
@@ -37,30 +32,6 @@ Prints the paths of the warehouse and of site/index.html on success; exits 1 on 
     else if (config.sources) sourcesDir = configPath(config, config.sources);
     else throw new UsageError("build needs --sample or --sources DIR (or `sources` in the config)\nSee: bellwether build --help");
 
-    const sources = findSources(sourcesDir);
-    const db = await openWarehouse(config);
-    try {
-      info("Landing sources");
-      const loads = await ingest(db, sources);
-      printLoadSummary(loads);
-      if (loads.some((l) => l.status === "refused")) {
-        process.stderr.write("error: a source file was refused; models and site were not rebuilt\n");
-        return 1;
-      }
-      info("Building models");
-      const models = await runModels(db, config);
-      const failed = models.filter((m) => m.status !== "built");
-      if (failed.length > 0) {
-        for (const m of failed) process.stderr.write(`error: ${m.model}: ${m.error}\n`);
-        process.stderr.write("error: models failed; the site was not rebuilt\n");
-        return 1;
-      }
-      info("Rendering site");
-      const site = await renderSite(db, config, siteDir);
-      process.stdout.write(`Warehouse: ${warehousePath}\nSite:      ${site.pages[0]}\n`);
-      return 0;
-    } finally {
-      db.close();
-    }
+    return runJob(config, { sourcesDir, siteDir });
   },
 };

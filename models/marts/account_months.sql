@@ -1,6 +1,7 @@
 -- One row per account and month, from its first paid month to the last month of data: the ARR of its
 -- lines active on the month's last day (start_date <= day < end_date), and its segment and touch tier
--- as of that month. Months after a churn are kept with ARR 0 so that retention can see them.
+-- as of that month (the segment is the account's, from account_attributes). Months after a churn are
+-- kept with ARR 0 so that retention can see them.
 -- @test unique(account_id, month_index)
 -- @test not_null(segment, touch_tier)
 -- @test expression(arr >= 0)
@@ -24,15 +25,13 @@ SELECT
   m.month_index,
   coalesce(a.arr, 0) AS arr,
   coalesce(a.arr, 0) / 12 AS mrr,
-  coalesce(seg.name, 'Unknown') AS segment,
+  coalesce(attr.segment, 'Unknown') AS segment,
   tier.name AS touch_tier,
   m.month_index - f.first_month_index AS age_months
 FROM first_paid AS f
 JOIN marts.months AS m ON m.month_index >= f.first_month_index
 LEFT JOIN active AS a ON a.account_id = f.account_id AND a.month_index = m.month_index
-LEFT JOIN staging.crm_accounts AS acc ON acc.account_id = f.account_id
-LEFT JOIN config.segment_bands AS seg
-  ON acc.employee_count >= coalesce(seg.lower, '-infinity'::DOUBLE) AND acc.employee_count < coalesce(seg.upper, 'infinity'::DOUBLE)
+LEFT JOIN marts.account_attributes AS attr ON attr.account_id = f.account_id
 LEFT JOIN config.touch_tiers AS tier
   ON coalesce(a.arr, 0) >= coalesce(tier.lower, '-infinity'::DOUBLE) AND coalesce(a.arr, 0) < coalesce(tier.upper, 'infinity'::DOUBLE)
 ORDER BY f.account_id, m.month_index

@@ -1,0 +1,21 @@
+-- One row per CRM account: what it is (segment and employee band from the config's bands), independent
+-- of what it pays. account_months and accounts both read it, so the bands are applied in one place.
+-- @test unique(account_id)
+-- @test not_null(segment, employee_band)
+SELECT
+  a.account_id,
+  a.name,
+  a.industry,
+  a.employee_count,
+  coalesce(seg.name, 'Unknown') AS segment,
+  coalesce(band.name, 'Unknown') AS employee_band,
+  a.region,
+  a.country,
+  a.owner_csm,
+  a.acquisition_channel,
+  a.created_at
+FROM staging.crm_accounts AS a
+LEFT JOIN config.segment_bands AS seg
+  ON a.employee_count >= coalesce(seg.lower, '-infinity'::DOUBLE) AND a.employee_count < coalesce(seg.upper, 'infinity'::DOUBLE)
+LEFT JOIN config.employee_bands AS band
+  ON a.employee_count >= coalesce(band.lower, '-infinity'::DOUBLE) AND a.employee_count < coalesce(band.upper, 'infinity'::DOUBLE)

@@ -1,0 +1,42 @@
+-- One row per month and segment: the ARR bridge within the segment. Segments come from employee
+-- count, which does not change month to month, so each segment's bridge must add up on its own.
+-- @test unique(month_index, segment)
+-- @test expression(abs(opening_arr + new_arr + reactivation_arr + expansion_arr + contraction_arr + churned_arr - closing_arr) < 0.005)
+WITH grid AS (
+  SELECT m.month, m.month_end, m.month_index, s.segment
+  FROM marts.months AS m
+  CROSS JOIN (SELECT DISTINCT segment FROM marts.account_months) AS s
+),
+closing AS (
+  SELECT g.month, g.month_end, g.month_index, g.segment, coalesce(sum(am.arr), 0) AS closing_arr
+  FROM grid AS g
+  LEFT JOIN marts.account_months AS am ON am.month_index = g.month_index AND am.segment = g.segment
+  GROUP BY ALL
+),
+moved AS (
+  SELECT
+    month_index,
+    segment,
+    sum(amount) FILTER (WHERE movement = 'new') AS new_arr,
+    sum(amount) FILTER (WHERE movement = 'reactivation') AS reactivation_arr,
+    sum(amount) FILTER (WHERE movement = 'expansion') AS expansion_arr,
+    sum(amount) FILTER (WHERE movement = 'contraction') AS contraction_arr,
+    sum(amount) FILTER (WHERE movement = 'churn') AS churned_arr
+  FROM marts.arr_movements
+  GROUP BY ALL
+)
+SELECT
+  c.month,
+  c.month_end,
+  c.month_index,
+  c.segment,
+  coalesce(lag(c.closing_arr) OVER (PARTITION BY c.segment ORDER BY c.month_index), 0) AS opening_arr,
+  coalesce(mv.new_arr, 0) AS new_arr,
+  coalesce(mv.reactivation_arr, 0) AS reactivation_arr,
+  coalesce(mv.expansion_arr, 0) AS expansion_arr,
+  coalesce(mv.contraction_arr, 0) AS contraction_arr,
+  coalesce(mv.churned_arr, 0) AS churned_arr,
+  c.closing_arr
+FROM closing AS c
+LEFT JOIN moved AS mv USING (month_index, segment)
+ORDER BY c.segment, c.month_index

@@ -1,0 +1,12 @@
+-- One row per survey answer (NPS 0–10, CSAT 1–5, CES 1–7).
+-- @test unique(response_id)
+-- @test accepted_values(survey, 'nps', 'csat', 'ces')
+SELECT
+  response_id,
+  account_id,
+  contact_id,
+  survey,
+  score,
+  nullif(trim(comment), '') AS comment,
+  responded_at
+FROM raw.survey_responses

@@ -1,0 +1,10 @@
+-- One row per product usage event. A view: tens of millions of rows are read where needed, not copied.
+-- @materialized view
+SELECT
+  account_id,
+  user_id,
+  event_name,
+  occurred_at,
+  CAST(occurred_at AS DATE) AS occurred_on,
+  event_id
+FROM raw.usage_events
