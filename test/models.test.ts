@@ -12,22 +12,25 @@ describe("the shipped model graph", () => {
   it("reads each model's inputs from its SQL and orders builds by them", () => {
     const models = readModels();
     const accountMonths = models.find((m) => m.id === "marts.account_months");
-    expect(accountMonths?.inputs).toEqual([
-      "config.segment_bands",
-      "config.touch_tiers",
-      "marts.months",
-      "marts.subscription_lines",
-      "staging.crm_accounts",
-    ]);
+    expect(accountMonths?.inputs).toEqual(["config.touch_tiers", "marts.account_attributes", "marts.months", "marts.subscription_lines"]);
     const order = buildOrder(models).map((m) => m.id);
     expect(order.indexOf("marts.subscription_lines")).toBeGreaterThan(order.indexOf("staging.finance_fx_rates"));
     expect(order.indexOf("marts.account_months")).toBeGreaterThan(order.indexOf("marts.subscription_lines"));
     expect(order.indexOf("marts.account_months")).toBeGreaterThan(order.indexOf("marts.months"));
+    expect(order.indexOf("marts.arr_bridge")).toBeGreaterThan(order.indexOf("marts.arr_movements"));
   });
 
   it("selects a model and everything downstream with NAME+", () => {
     const models = readModels();
-    expect([...selectModels(models, "subscription_lines+")].sort()).toEqual(["marts.account_months", "marts.subscription_lines"]);
+    expect([...selectModels(models, "subscription_lines+")].sort()).toEqual([
+      "marts.account_months",
+      "marts.accounts",
+      "marts.arr_bridge",
+      "marts.arr_movements",
+      "marts.cohort_retention",
+      "marts.segment_arr_bridge",
+      "marts.subscription_lines",
+    ]);
     expect([...selectModels(models, "staging.crm_subscriptions")]).toEqual(["staging.crm_subscriptions"]);
     expect(() => selectModels(models, "acount_months")).toThrow('no model named "acount_months" — did you mean "account_months"?');
   });

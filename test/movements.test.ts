@@ -54,7 +54,7 @@ describe("arr_bridge", () => {
     const rows = await fixture.db.all<Record<string, number>>(
       "SELECT opening_arr, new_arr, reactivation_arr, expansion_arr, contraction_arr, churned_arr, closing_arr FROM marts.arr_bridge ORDER BY month",
     );
-    expect(rows.map((r) => Math.round(r.closing_arr * 100) / 100)).toEqual(CLOSING);
+    expect(rows.map((r) => Math.round((r.closing_arr ?? 0) * 100) / 100)).toEqual(CLOSING);
     expect(rows[2]).toEqual({
       opening_arr: 112_800,
       new_arr: 1_320,
