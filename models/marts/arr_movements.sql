@@ -19,14 +19,7 @@ WITH sequenced AS (
   FROM marts.account_months
 )
 SELECT
-  account_id,
-  month,
-  month_end,
-  month_index,
-  segment,
-  previous_arr,
-  arr,
-  was_paid_before,
+  *,
   CASE
     WHEN previous_arr = 0 AND arr > 0 AND NOT was_paid_before THEN 'new'
     WHEN previous_arr = 0 AND arr > 0 THEN 'reactivation'

@@ -5,17 +5,7 @@
 -- @test not_null(fx_rate)
 -- @test expression(mrr >= 0)
 SELECT
-  s.subscription_id,
-  s.account_id,
-  s.product,
-  s.plan,
-  s.start_date,
-  s.end_date,
-  s.currency,
-  s.amount,
-  s.quantity,
-  s.discount,
-  s.interval_months,
+  s.*,
   s.amount * s.quantity * (1 - s.discount) / s.interval_months AS mrr_local,
   CASE WHEN s.currency = settings.reporting_currency THEN 1.0 ELSE fx.rate END AS fx_rate,
   s.amount * s.quantity * (1 - s.discount) / s.interval_months
