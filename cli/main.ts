@@ -3,11 +3,12 @@ import { setQuiet } from "../core/log.ts";
 import { type Command, helpText, parseCommandArgs } from "./command.ts";
 import { buildCommand } from "./commands/build.ts";
 import { ingestCommand } from "./commands/ingest.ts";
+import { metricsCommand } from "./commands/metrics.ts";
 import { queryCommand } from "./commands/query.ts";
 import { runCommand } from "./commands/run.ts";
 import { sampleCommand } from "./commands/sample.ts";
 
-export const commands: Command[] = [buildCommand, sampleCommand, ingestCommand, runCommand, queryCommand];
+export const commands: Command[] = [buildCommand, sampleCommand, ingestCommand, runCommand, queryCommand, metricsCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

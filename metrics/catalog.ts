@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { type DimensionDefinition, dimensionDefinition, type MetricDefinition, metricDefinition } from "./definition.ts";
+import { identifiersOf } from "./compile.ts";
 import * as arrFamily from "./definitions/arr.ts";
+import * as movements from "./definitions/movements.ts";
 import * as retention from "./definitions/retention.ts";
 import { dimensions } from "./dimensions.ts";
 
@@ -19,6 +21,24 @@ export function buildCatalog(metricInputs: readonly unknown[], dimensionInputs: 
     if (metrics.has(parsed.data.name)) throw new Error(`metric ${label} is defined twice`);
     metrics.set(parsed.data.name, parsed.data);
   }
+  // A derived metric may name only metrics (and a few functions), and never itself through others.
+  for (const metric of metrics.values()) {
+    if (metric.type !== "derived") continue;
+    const unknown = identifiersOf(metric.expression).filter((name) => !metrics.has(name));
+    if (unknown.length) throw new Error(`metric ${metric.name}: its expression names ${unknown.join(", ")}, which are not metrics`);
+    const path = [metric.name];
+    const walk = (name: string) => {
+      const m = metrics.get(name);
+      if (m?.type !== "derived") return;
+      for (const next of identifiersOf(m.expression)) {
+        if (path.includes(next)) throw new Error(`metrics form a cycle: ${[...path, next].join(" → ")}`);
+        path.push(next);
+        walk(next);
+        path.pop();
+      }
+    };
+    walk(metric.name);
+  }
   const dims = new Map<string, DimensionDefinition>();
   for (const input of dimensionInputs) {
     const parsed = dimensionDefinition.parse(input);
@@ -31,6 +51,6 @@ let defaultCatalog: Catalog | undefined;
 
 /** The catalog of every metric shipped in metrics/definitions. */
 export function catalog(): Catalog {
-  defaultCatalog ??= buildCatalog([...Object.values(arrFamily), ...Object.values(retention)], dimensions);
+  defaultCatalog ??= buildCatalog([...Object.values(arrFamily), ...Object.values(movements), ...Object.values(retention)], dimensions);
   return defaultCatalog;
 }

@@ -3,7 +3,40 @@ import { closest, UsageError } from "../core/errors.ts";
 import type { Catalog } from "./catalog.ts";
 import type { DimensionDefinition, MetricDefinition } from "./definition.ts";
 import { builder, type Db, sameValue, sql } from "./sql.ts";
-import { metricType } from "./types/index.ts";
+import { type BaseMetric, metricType } from "./types/index.ts";
+
+/** Months in one period of each grain. */
+const SPAN: Record<Grain, number> = { month: 1, quarter: 3, year: 12 };
+
+/** Identifiers in a derived expression that are not metrics: the SQL functions a definition may use. */
+export const EXPRESSION_FUNCTIONS = new Set(["nullif", "coalesce", "abs", "least", "greatest", "round"]);
+
+export function identifiersOf(expression: string): string[] {
+  return [...new Set(expression.match(/\b[a-z_][a-z0-9_]*\b/g) ?? [])].filter((w) => !EXPRESSION_FUNCTIONS.has(w));
+}
+
+function substituteMetrics(expression: string, valueOf: ReadonlyMap<string, string>): string {
+  return expression.replace(/\b[a-z_][a-z0-9_]*\b/g, (word) =>
+    EXPRESSION_FUNCTIONS.has(word) ? word : `(${valueOf.get(word) ?? "NULL"})`,
+  );
+}
+
+/** The base (non-derived) metrics needed for these metrics, each once, in first-needed order. */
+function baseMetricsOf(metrics: readonly MetricDefinition[], catalog: Catalog): BaseMetric[] {
+  const out: BaseMetric[] = [];
+  const visit = (metric: MetricDefinition) => {
+    if (metric.type !== "derived") {
+      if (!out.includes(metric)) out.push(metric);
+      return;
+    }
+    for (const name of identifiersOf(metric.expression)) {
+      const dependency = catalog.metrics.get(name);
+      if (dependency) visit(dependency);
+    }
+  };
+  for (const metric of metrics) visit(metric);
+  return out;
+}
 
 export const GRAINS = ["month", "quarter", "year"] as const;
 export type Grain = (typeof GRAINS)[number];
@@ -86,25 +119,33 @@ export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow 
       return groups;
     });
   }
-  metrics.forEach((metric, i) => {
+  // Each base metric a requested metric needs is built once, as a CTE named for its position.
+  const base = baseMetricsOf(metrics, catalog);
+  const span = SPAN[grain];
+  base.forEach((metric, i) => {
     const window = query.window ?? (metric.type === "window_retention" ? metric.window : undefined) ?? defaultWindow;
-    ctes = ctes.with(`m${i}`, (qc) => metricType(metric).build(metric, { db: qc as unknown as Db, by, where, window }));
+    ctes = ctes.with(`m${i}`, (qc) => metricType(metric).build(metric, { db: qc as unknown as Db, by, where, window, span }));
   });
 
   let spine = ctes.selectFrom("periods as p").select("p.period");
   if (grouped) spine = spine.crossJoin("groups as g").select(by.map((d) => `g.${d.name}`));
-  metrics.forEach((metric, i) => {
+  const valueOf = new Map<string, string>();
+  base.forEach((metric, i) => {
     spine = spine.leftJoin(`m${i}`, (join) => {
       let on = join.onRef(`m${i}.period`, "=", "p.period");
       for (const d of by) on = on.on(sameValue(`m${i}.${d.name}`, `g.${d.name}`));
       return on;
     });
     const empty = metricType(metric).empty(metric);
-    const value = empty === null ? sql.ref(`m${i}.value`) : sql`coalesce(${sql.ref(`m${i}.value`)}, ${sql.lit(empty)})`;
-    // Money is reported to the cent; ratios keep their precision (they were computed from unrounded sums).
-    const output = metric.format === "currency" ? sql`round(${value}, 2)` : value;
-    spine = spine.select(sql`${output}::DOUBLE`.as(metric.name));
+    valueOf.set(metric.name, empty === null ? `m${i}.value` : `coalesce(m${i}.value, ${empty})`);
   });
+  for (const metric of metrics) {
+    // Definitions are reviewed code; the only names in a derived expression are metrics (checked by the catalog).
+    const value = metric.type === "derived" ? substituteMetrics(metric.expression, valueOf) : (valueOf.get(metric.name) ?? "NULL");
+    // Money is reported to the cent; ratios keep their precision (they were computed from unrounded sums).
+    const output = metric.format === "currency" ? `round((${value})::DOUBLE, 2)` : `(${value})::DOUBLE`;
+    spine = spine.select(sql.raw(output).as(metric.name));
+  }
   spine = spine.orderBy("p.period");
   for (const d of by) spine = spine.orderBy(`g.${d.name}`);
 

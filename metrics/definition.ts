@@ -13,10 +13,14 @@ const common = {
   format: z.enum(["currency", "percent", "count", "days", "ratio"]),
 };
 
-/** An aggregate over account-months on the last month of each period (ARR, customers). */
+/**
+ * An aggregate over account-months on one month of each period: its last month (ARR, customers), or
+ * with `at: "period_start"` the month before its first (the ARR a period starts from).
+ */
 export const snapshotMetric = z.object({
   ...common,
   type: z.literal("snapshot"),
+  at: z.enum(["period_end", "period_start"]).default("period_end"),
   agg: z.enum(["sum", "count_distinct", "avg"]),
   /** A column or SQL expression over marts.account_months. */
   measure: z.string().min(1),
@@ -37,7 +41,27 @@ export const windowRetentionMetric = z.object({
   window: z.number().int().min(1).optional(),
 });
 
-export const metricDefinition = z.discriminatedUnion("type", [snapshotMetric, windowRetentionMetric]);
+/** A sum over every month of the period of a mart with one row per account and month (ARR movements). */
+export const periodSumMetric = z.object({
+  ...common,
+  type: z.literal("period_sum"),
+  /** A mart with account_id and month_index columns. */
+  table: z.string().regex(/^[a-z_][a-z0-9_]*$/),
+  measure: z.string().min(1),
+  filter: z.string().optional(),
+});
+
+/**
+ * An SQL expression over other metrics of the same period and group, e.g. `arr / nullif(customers, 0)`.
+ * Metric names in it are replaced by their values; guard divisions with nullif.
+ */
+export const derivedMetric = z.object({
+  ...common,
+  type: z.literal("derived"),
+  expression: z.string().min(1),
+});
+
+export const metricDefinition = z.discriminatedUnion("type", [snapshotMetric, windowRetentionMetric, periodSumMetric, derivedMetric]);
 export type MetricDefinition = z.output<typeof metricDefinition>;
 export type MetricInput = z.input<typeof metricDefinition>;
 export type MetricType = MetricDefinition["type"];

@@ -1,5 +1,6 @@
 import { defineDimension } from "./definition.ts";
 
+/** Every dimension is a column of marts.account_months, read as of the period (or the window start). */
 export const dimensions = [
   defineDimension({
     name: "segment",
@@ -10,7 +11,47 @@ export const dimensions = [
   defineDimension({
     name: "touch_tier",
     label: "Touch tier",
-    description: "ARR band as of the month from the config (default tech < 10k ≤ low < 50k ≤ high).",
+    description: "ARR band as of the month, from the config (default tech < 10k ≤ low < 50k ≤ high).",
     column: "touch_tier",
+  }),
+  defineDimension({
+    name: "employee_band",
+    label: "Employee band",
+    description: "Finer employee-count bands from the config.",
+    column: "employee_band",
+  }),
+  defineDimension({ name: "industry", label: "Industry", description: "The account's industry in the CRM.", column: "industry" }),
+  defineDimension({ name: "region", label: "Region", description: "The account's region in the CRM.", column: "region" }),
+  defineDimension({ name: "country", label: "Country", description: "The account's country (ISO code) in the CRM.", column: "country" }),
+  defineDimension({ name: "owner_csm", label: "CSM", description: "The account's owner in the CRM.", column: "owner_csm" }),
+  defineDimension({
+    name: "acquisition_channel",
+    label: "Acquisition channel",
+    description: "How the account was acquired, from the CRM.",
+    column: "acquisition_channel",
+  }),
+  defineDimension({
+    name: "plan",
+    label: "Plan",
+    description: "The plan of the account's largest subscription line that month.",
+    column: "plan",
+  }),
+  defineDimension({
+    name: "cohort_month",
+    label: "Cohort month",
+    description: "First day of the month of the account's first positive ARR.",
+    column: "cohort_month",
+  }),
+  defineDimension({
+    name: "cohort_quarter",
+    label: "Cohort quarter",
+    description: "Fiscal quarter of the account's first positive ARR.",
+    column: "cohort_quarter",
+  }),
+  defineDimension({
+    name: "cohort_age_months",
+    label: "Months since first paid",
+    description: "Whole months from the cohort month to the month read.",
+    column: "age_months",
   }),
 ];

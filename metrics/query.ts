@@ -1,5 +1,6 @@
 import type { Config } from "../core/config.ts";
-import type { Params, Warehouse } from "../core/warehouse.ts";
+import { type Table, tableFromJSON } from "apache-arrow";
+import { literal, type Params, type Warehouse } from "../core/warehouse.ts";
 import { type Catalog, catalog as defaultCatalog } from "./catalog.ts";
 import { type CompiledQuery, compileMetricQuery, type MetricQuery, type OutputColumn } from "./compile.ts";
 
@@ -28,4 +29,17 @@ export async function query(
     }
   }
   return { columns: compiled.columns, rows, compiled };
+}
+
+/** The rows as an Apache Arrow table, for notebooks and columnar tools. */
+export function toArrow(result: QueryResult): Table {
+  return tableFromJSON(result.rows.length ? result.rows : [Object.fromEntries(result.columns.map((c) => [c.name, null]))]).slice(
+    0,
+    result.rows.length,
+  );
+}
+
+/** Writes the query's rows to a Parquet file through DuckDB's writer (same SQL, same bound parameters). */
+export async function exportParquet(db: Warehouse, compiled: CompiledQuery, file: string): Promise<void> {
+  await db.run(`COPY (${compiled.sql}) TO ${literal(file)} (FORMAT parquet)`, compiled.parameters as Params);
 }

@@ -7,12 +7,12 @@ import { openWarehouse } from "../../core/warehouse.ts";
 import { toCsv } from "../../dashboards/render.ts";
 import { catalog } from "../../metrics/catalog.ts";
 import { compileMetricQuery, GRAINS, type Grain, type MetricQuery } from "../../metrics/compile.ts";
-import { type QueryResult, query } from "../../metrics/query.ts";
+import { exportParquet, type QueryResult, query } from "../../metrics/query.ts";
 import type { Command } from "../command.ts";
 import { renderTable } from "../table.ts";
 import { list, wholeNumber } from "./flags.ts";
 
-const FORMATS = ["table", "csv", "json"] as const;
+const FORMATS = ["table", "csv", "json", "parquet"] as const;
 
 export const queryCommand: Command = {
   name: "query",
@@ -34,7 +34,7 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
       placeholder: "DIM=VALUE",
       description: "keep rows whose dimension has this value; repeatable",
     },
-    format: { type: "string", placeholder: "FORMAT", description: "table (default), csv or json" },
+    format: { type: "string", placeholder: "FORMAT", description: "table (default), csv, json or parquet (parquet needs --out)" },
     out: { type: "string", placeholder: "FILE", description: "write to FILE instead of stdout" },
     sql: { type: "boolean", description: "print the compiled SQL and parameters; do not run" },
   },
@@ -42,6 +42,7 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
     "bellwether query nrr,grr,logo_churn --by segment --grain quarter --format json",
     "bellwether query arr --grain year --where segment=Enterprise",
     "bellwether query nrr --window 6 --from 2025-01-01 --format csv --out nrr.csv",
+    "bellwether query arr,new_arr,churned_arr --by plan --grain quarter --format parquet --out bridge.parquet",
   ],
   async run({ values, positionals, config: loadConfig }) {
     const metrics = list(positionals);
@@ -78,8 +79,14 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
       if (!(await db.tableExists("marts", "account_months"))) {
         throw new InputError(`${db.path}: no marts in this warehouse yet; run \`bellwether build\` first`);
       }
+      if (format === "parquet") {
+        if (typeof values.out !== "string") throw new UsageError("--format parquet writes a file: give --out FILE");
+        const compiled = compileMetricQuery(request, { catalog: catalog(), defaultWindow: config.retentionWindowMonths });
+        await exportParquet(db, compiled, resolve(values.out));
+        return 0;
+      }
       const result = await query(db, config, request);
-      const text = render(result, format as (typeof FORMATS)[number], config.reportingCurrency);
+      const text = render(result, format as "table" | "csv" | "json", config.reportingCurrency);
       if (typeof values.out === "string") writeFileSync(resolve(values.out), text);
       else process.stdout.write(text);
       return 0;
@@ -89,7 +96,7 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
   },
 };
 
-function render(result: QueryResult, format: (typeof FORMATS)[number], currency: string): string {
+function render(result: QueryResult, format: "table" | "csv" | "json", currency: string): string {
   if (format === "json") return `${JSON.stringify(result.rows, null, 2)}\n`;
   if (format === "csv") return toCsv(result);
   const headers = result.columns.map((c) => c.name);

@@ -34,3 +34,13 @@ export const customers = defineMetric({
   measure: "account_id",
   filter: "arr > 0",
 });
+
+export const arpa = defineMetric({
+  name: "arpa",
+  label: "ARR per account",
+  description: "Average ARR per paying account at the period's last day.",
+  formula: "ARR / customers",
+  format: "currency",
+  type: "derived",
+  expression: "arr / nullif(customers, 0)",
+});

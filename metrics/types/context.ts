@@ -10,6 +10,8 @@ export interface MetricContext {
   where: readonly { dimension: DimensionDefinition; value: string }[];
   /** Window length in months for retention metrics. */
   window: number;
+  /** Months in one period of the query's grain (1, 3 or 12). */
+  span: number;
 }
 
 /**

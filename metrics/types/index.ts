@@ -1,14 +1,25 @@
 import type { MetricDefinition, MetricType as TypeName } from "../definition.ts";
 import type { MetricType } from "./context.ts";
+import { periodSum } from "./period-sum.ts";
 import { snapshot } from "./snapshot.ts";
 import { windowRetention } from "./window-retention.ts";
 
 /** How each metric type becomes SQL. A new metric is data; only a new *type* adds an entry here. */
-export const metricTypes: { [T in TypeName]: MetricType<Extract<MetricDefinition, { type: T }>> } = {
+type BaseType = Exclude<TypeName, "derived">;
+type BaseMetric = Extract<MetricDefinition, { type: BaseType }>;
+
+/**
+ * How each metric type becomes SQL. A new metric is data; only a new *type* adds an entry here.
+ * Derived metrics have no SQL of their own: the compiler combines the metrics they name.
+ */
+export const metricTypes: { [T in BaseType]: MetricType<Extract<MetricDefinition, { type: T }>> } = {
   snapshot,
   window_retention: windowRetention,
+  period_sum: periodSum,
 };
 
-export function metricType(metric: MetricDefinition): MetricType<MetricDefinition> {
-  return metricTypes[metric.type] as MetricType<MetricDefinition>;
+export function metricType(metric: BaseMetric): MetricType<BaseMetric> {
+  return metricTypes[metric.type] as MetricType<BaseMetric>;
 }
+
+export type { BaseMetric };

@@ -12,10 +12,11 @@ const aggregates: Record<Snapshot["agg"], (measure: string) => string> = {
 
 /** An aggregate over each account's row for the period's last month, grouped as of that month. */
 export const snapshot: MetricType<Snapshot> = {
-  build(metric: Snapshot, { db, by, where }: MetricContext): MetricRows {
+  build(metric: Snapshot, { db, by, where, span }: MetricContext): MetricRows {
+    const offset = metric.at === "period_start" ? span : 0;
     let query = db
       .selectFrom("periods as p")
-      .innerJoin("marts.account_months as am", "am.month_index", "p.month_index")
+      .innerJoin("marts.account_months as am", (join) => join.on("am.month_index", "=", sql<number>`p.month_index - ${offset}`))
       .select("p.period")
       .select(by.map((d) => sql.ref(`am.${d.column}`).as(d.name)))
       // Definitions are reviewed code, never user input. They name account_months columns unqualified;

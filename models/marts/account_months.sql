@@ -1,12 +1,17 @@
 -- One row per account and month, from its first paid month to the last month of data: the ARR of its
 -- lines active on the month's last day (start_date <= day < end_date), and its segment and touch tier
--- as of that month (the segment is the account's, from account_attributes). Months after a churn are
--- kept with ARR 0 so that retention can see them.
+-- as of that month, with every dimension the metrics group by (the account's attributes, its plan that
+-- month, its cohort). Months after a churn are kept with ARR 0 so that retention can see them.
 -- @test unique(account_id, month_index)
 -- @test not_null(segment, touch_tier)
 -- @test expression(arr >= 0)
 WITH active AS (
-  SELECT l.account_id, m.month_index, sum(l.arr) AS arr
+  SELECT
+    l.account_id,
+    m.month_index,
+    sum(l.arr) AS arr,
+    -- The account's plan in a month is the plan of its largest line that month.
+    arg_max(l.plan, l.arr) AS plan
   FROM marts.subscription_lines AS l
   JOIN marts.months AS m
     ON l.start_date <= m.month_end AND (l.end_date IS NULL OR m.month_end < l.end_date)
@@ -27,9 +32,19 @@ SELECT
   coalesce(a.arr, 0) / 12 AS mrr,
   coalesce(attr.segment, 'Unknown') AS segment,
   tier.name AS touch_tier,
+  a.plan,
+  attr.employee_band,
+  attr.industry,
+  attr.region,
+  attr.country,
+  attr.owner_csm,
+  attr.acquisition_channel,
+  cohort.month AS cohort_month,
+  cohort.fiscal_quarter_label AS cohort_quarter,
   m.month_index - f.first_month_index AS age_months
 FROM first_paid AS f
 JOIN marts.months AS m ON m.month_index >= f.first_month_index
+JOIN marts.months AS cohort ON cohort.month_index = f.first_month_index
 LEFT JOIN active AS a ON a.account_id = f.account_id AND a.month_index = m.month_index
 LEFT JOIN marts.account_attributes AS attr ON attr.account_id = f.account_id
 LEFT JOIN config.touch_tiers AS tier

@@ -1,0 +1,156 @@
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Warehouse } from "../core/warehouse.ts";
+import { buildCatalog, catalog } from "../metrics/catalog.ts";
+import { compileMetricQuery, type MetricQuery } from "../metrics/compile.ts";
+import { type MetricRow, query, toArrow } from "../metrics/query.ts";
+import { buildFixture, cli, FIXTURES } from "./helpers.ts";
+
+/*
+ * test/fixtures/movements (see test/movements.test.ts for every account). By fiscal quarter:
+ *   Q1: new 1,200 (M1) + 2,400 (M2) + 1,200 (M3) + 108,000 (M4) + 1,320 (M6) = 114,120; churn −1,200 (M3)
+ *   Q2: new 120,000 (M5); reactivation 1,800 (M3); churn −2,400 (M2)
+ *   Q3: contraction −64,800 (M4)
+ *   Q4: expansion 12,000 (M5)
+ * ARR at quarter ends: 112,920 · 232,320 · 167,520 · 179,520 (0 before January).
+ */
+let fixture: Awaited<ReturnType<typeof buildFixture>>;
+beforeAll(async () => {
+  fixture = await buildFixture(join(FIXTURES, "movements"), { asOf: "2024-12-31" });
+});
+afterAll(() => fixture?.cleanup());
+const run = (request: MetricQuery) => query(fixture.db, fixture.config, request).then((r) => r.rows);
+const column = (rows: MetricRow[], name: string) => rows.map((r) => r[name]);
+
+describe("ARR movement metrics", () => {
+  it("sums each movement over the months of each quarter, contraction and churn negative", async () => {
+    const rows = await run({
+      metrics: ["opening_arr", "new_arr", "reactivation_arr", "expansion_arr", "contraction_arr", "churned_arr", "arr"],
+      grain: "quarter",
+    });
+    expect(column(rows, "period")).toEqual(["2024-03-31", "2024-06-30", "2024-09-30", "2024-12-31"]);
+    expect(column(rows, "new_arr")).toEqual([114_120, 120_000, 0, 0]);
+    expect(column(rows, "reactivation_arr")).toEqual([0, 1_800, 0, 0]);
+    expect(column(rows, "expansion_arr")).toEqual([0, 0, 0, 12_000]);
+    expect(column(rows, "contraction_arr")).toEqual([0, 0, -64_800, 0]);
+    expect(column(rows, "churned_arr")).toEqual([-1_200, -2_400, 0, 0]);
+    expect(column(rows, "opening_arr")).toEqual([0, 112_920, 232_320, 167_520]);
+    expect(column(rows, "arr")).toEqual([112_920, 232_320, 167_520, 179_520]);
+  });
+
+  it("sums a year as its twelve months, and a month as itself", async () => {
+    expect(await run({ metrics: ["new_arr", "churned_arr"], grain: "year" })).toEqual([
+      { period: "2024-12-31", new_arr: 234_120, churned_arr: -3_600 },
+    ]);
+    const june = (await run({ metrics: ["reactivation_arr"], from: "2024-06-01", to: "2024-06-30" }))[0];
+    expect(june).toEqual({ period: "2024-06-30", reactivation_arr: 1_800 });
+  });
+
+  it("groups a movement by the account's dimensions in the month it moved", async () => {
+    const rows = await run({ metrics: ["new_arr"], by: ["segment"], grain: "quarter", to: "2024-03-31" });
+    expect(rows).toEqual([
+      { period: "2024-03-31", segment: "Enterprise", new_arr: 0 },
+      { period: "2024-03-31", segment: "Mid-Market", new_arr: 108_000 },
+      { period: "2024-03-31", segment: "SMB", new_arr: 1_200 + 2_400 + 1_200 + 1_320 },
+    ]);
+  });
+});
+
+describe("derived metrics", () => {
+  it("computes quick ratio, expansion rate and ARPA from other metrics, null where the denominator is 0", async () => {
+    const rows = await run({ metrics: ["quick_ratio", "expansion_rate", "arpa"], grain: "quarter" });
+    // Q1: 114,120 / 1,200; Q2: 121,800 / 2,400; Q3: 0 / 64,800; Q4: no loss → null.
+    expect(column(rows, "quick_ratio")).toEqual([114_120 / 1_200, 121_800 / 2_400, 0, null]);
+    // Expansion over opening ARR: Q1 opens at 0 → null; Q4: 12,000 / 167,520.
+    expect(column(rows, "expansion_rate")).toEqual([null, 0, 0, 12_000 / 167_520]);
+    // ARR / paying accounts: 112,920 / 4 (M1, M2, M4, M6); 232,320 / 5; 167,520 / 5; 179,520 / 5.
+    expect(column(rows, "arpa")).toEqual([28_230, 46_464, 33_504, 35_904]);
+  });
+
+  it("refuses a derived metric that names something other than metrics, or that refers back to itself", () => {
+    const base = { label: "x", description: "x", formula: "x", format: "ratio" as const, type: "derived" as const };
+    expect(() => buildCatalog([{ ...base, name: "bad", expression: "arr / seats" }], [])).toThrow(
+      "metric bad: its expression names arr, seats, which are not metrics",
+    );
+    expect(() =>
+      buildCatalog(
+        [
+          { ...base, name: "a", expression: "b + 1" },
+          { ...base, name: "b", expression: "a * 2" },
+        ],
+        [],
+      ),
+    ).toThrow("metrics form a cycle: a → b → a");
+    expect(() => buildCatalog([{ name: "Bad Name", label: "", type: "snapshot" }], [])).toThrow(/metric Bad Name: .*snake_case/s);
+  });
+});
+
+describe("grouping and filtering", () => {
+  it("groups retention by each account's touch tier at the window start, even when it changed since", async () => {
+    // 3 months to 2024-09-30, from 2024-06-30. M4 was high (108,000) and is low (43,200) at the end.
+    // high: M4 108,000 + M5 120,000 → 43,200 + 120,000. tech: M1 1,200 + M3 1,800 + M6 1,320, unchanged.
+    const rows = await run({
+      metrics: ["nrr", "grr"],
+      by: ["touch_tier"],
+      grain: "quarter",
+      window: 3,
+      from: "2024-09-01",
+      to: "2024-09-30",
+    });
+    expect(rows).toEqual([
+      { period: "2024-09-30", touch_tier: "high", nrr: 163_200 / 228_000, grr: 163_200 / 228_000 },
+      { period: "2024-09-30", touch_tier: "low", nrr: null, grr: null },
+      { period: "2024-09-30", touch_tier: "tech", nrr: 1, grr: 1 },
+    ]);
+  });
+
+  it("binds --where values as parameters: quotes, semicolons and SQL come back as no rows, never as SQL", async () => {
+    for (const value of ["SMB' OR 1=1 --", "SMB; DROP TABLE marts.accounts; --", "x' UNION SELECT * FROM raw.crm_accounts --"]) {
+      expect(await run({ metrics: ["arr", "nrr"], where: { segment: value }, grain: "quarter" })).toEqual([]);
+      expect(await run({ metrics: ["arr"], by: ["segment"], where: { segment: value } })).toEqual([]);
+    }
+    expect(await fixture.db.all("SELECT count(*) AS n FROM marts.accounts")).toEqual([{ n: 6 }]);
+    const compiled = compileMetricQuery(
+      { metrics: ["arr"], where: { segment: "SMB' OR 1=1 --" } },
+      { catalog: catalog(), defaultWindow: 12 },
+    );
+    expect(compiled.sql).not.toContain("OR 1=1");
+    expect(compiled.parameters).toContain("SMB' OR 1=1 --");
+  });
+
+  it("filters by a dimension that exists", async () => {
+    const rows = await run({ metrics: ["arr", "customers"], where: { segment: "SMB" }, grain: "quarter", from: "2024-12-01" });
+    expect(rows).toEqual([{ period: "2024-12-31", arr: 1_200 + 1_800 + 1_320, customers: 3 }]);
+  });
+});
+
+describe("results as Arrow and Parquet", () => {
+  it("gives the same rows as an Arrow table", async () => {
+    const result = await query(fixture.db, fixture.config, { metrics: ["arr", "new_arr"], by: ["segment"], grain: "quarter" });
+    const table = toArrow(result);
+    expect(table.numRows).toBe(12);
+    expect(table.schema.fields.map((f) => f.name)).toEqual(["period", "segment", "arr", "new_arr"]);
+    expect(table.get(11)?.toJSON()).toEqual({ period: "2024-12-31", segment: "SMB", arr: 4_320, new_arr: 0 });
+  });
+
+  it("writes Parquet through the CLI with the same values as JSON, and lists the catalog", async () => {
+    fixture.db.close();
+    const out = join(fixture.dir, "bridge.parquet");
+    const args = ["query", "new_arr,churned_arr,quick_ratio", "--grain", "quarter", "--warehouse", fixture.config.warehouse];
+    expect(cli([...args, "--format", "parquet", "--out", out], fixture.dir).status).toBe(0);
+    const json = JSON.parse(cli([...args, "--format", "json"], fixture.dir).stdout);
+    const db = await Warehouse.open(":memory:");
+    try {
+      expect(
+        await db.all(`SELECT strftime(period, '%Y-%m-%d') AS period, new_arr, churned_arr, quick_ratio FROM read_parquet('${out}')`),
+      ).toEqual(json);
+    } finally {
+      db.close();
+    }
+    const listed = JSON.parse(cli(["metrics", "--format", "json"], fixture.dir).stdout) as {
+      metrics: { name: string; description: string; formula: string }[];
+    };
+    expect(listed.metrics.map((m) => m.name).sort()).toEqual([...catalog().metrics.keys()].sort());
+    expect(listed.metrics.every((m) => m.description.length > 20 && m.formula.length > 0)).toBe(true);
+  });
+});
