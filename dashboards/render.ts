@@ -4,11 +4,10 @@ import { fileURLToPath } from "node:url";
 import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
 import type { Config } from "../core/config.ts";
-import { csvLine } from "../core/csv.ts";
 import { fiscalQuarterLabel } from "../core/dates.ts";
 import { formatValue } from "../core/format.ts";
 import type { Warehouse } from "../core/warehouse.ts";
-import { type QueryResult, query } from "../metrics/query.ts";
+import { type QueryResult, query, toCsv } from "../metrics/query.ts";
 import { type Html, html, raw } from "./html.ts";
 import type { ChartContext, ChartSpec, PageSpec, TileSpec } from "./page.ts";
 import { pages as allPages } from "./pages/index.ts";
@@ -147,11 +146,4 @@ function renderChart(chart: ChartSpec, result: QueryResult, context: ChartContex
       <span>${chart.description}</span><span>As of ${asOf}</span><a href="data/${chart.id}.csv" download>Download CSV</a>
     </figcaption>
   </figure>`;
-}
-
-/** The rows behind a chart as CSV: ISO periods, raw numbers (no formatting), empty cell for null. */
-export function toCsv(result: QueryResult): string {
-  const names = result.columns.map((c) => c.name);
-  const lines = [csvLine(names), ...result.rows.map((r) => csvLine(names.map((n) => r[n])))];
-  return `${lines.join("\n")}\n`;
 }

@@ -1,5 +1,6 @@
 import type { Config } from "../core/config.ts";
 import { type Table, tableFromJSON } from "apache-arrow";
+import { csvLine } from "../core/csv.ts";
 import { literal, type Params, type Warehouse } from "../core/warehouse.ts";
 import { type Catalog, catalog as defaultCatalog } from "./catalog.ts";
 import { type CompiledQuery, compileMetricQuery, type MetricQuery, type OutputColumn } from "./compile.ts";
@@ -42,4 +43,11 @@ export function toArrow(result: QueryResult): Table {
 /** Writes the query's rows to a Parquet file through DuckDB's writer (same SQL, same bound parameters). */
 export async function exportParquet(db: Warehouse, compiled: CompiledQuery, file: string): Promise<void> {
   await db.run(`COPY (${compiled.sql}) TO ${literal(file)} (FORMAT parquet)`, compiled.parameters as Params);
+}
+
+/** The rows as CSV: ISO periods, raw numbers (no formatting), an empty cell for null. */
+export function toCsv(result: QueryResult): string {
+  const names = result.columns.map((c) => c.name);
+  const lines = [csvLine(names), ...result.rows.map((r) => csvLine(names.map((n) => r[n])))];
+  return `${lines.join("\n")}\n`;
 }
