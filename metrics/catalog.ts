@@ -4,6 +4,8 @@ import { identifiersOf } from "./compile.ts";
 import * as arrFamily from "./definitions/arr.ts";
 import * as movements from "./definitions/movements.ts";
 import * as retention from "./definitions/retention.ts";
+import * as support from "./definitions/support.ts";
+import * as voice from "./definitions/voice.ts";
 import { dimensions } from "./dimensions.ts";
 
 export interface Catalog {
@@ -51,6 +53,9 @@ let defaultCatalog: Catalog | undefined;
 
 /** The catalog of every metric shipped in metrics/definitions. */
 export function catalog(): Catalog {
-  defaultCatalog ??= buildCatalog([...Object.values(arrFamily), ...Object.values(movements), ...Object.values(retention)], dimensions);
+  defaultCatalog ??= buildCatalog(
+    [arrFamily, movements, retention, support, voice].flatMap((family) => Object.values(family)),
+    dimensions,
+  );
   return defaultCatalog;
 }

@@ -41,12 +41,16 @@ export const windowRetentionMetric = z.object({
   window: z.number().int().min(1).optional(),
 });
 
-/** A sum over every month of the period of a mart with one row per account and month (ARR movements). */
-export const periodSumMetric = z.object({
+/**
+ * An aggregate over the rows of a fact mart (account_id, month_index, …) that fall in the period's
+ * months: ARR movements, tickets, survey answers.
+ */
+export const periodAggregateMetric = z.object({
   ...common,
-  type: z.literal("period_sum"),
-  /** A mart with account_id and month_index columns. */
+  type: z.literal("period_aggregate"),
   table: z.string().regex(/^[a-z_][a-z0-9_]*$/),
+  agg: z.enum(["sum", "count", "avg", "median"]),
+  /** SQL over the fact row as f.<column>; for count, what is counted (e.g. f.ticket_id). */
   measure: z.string().min(1),
   filter: z.string().optional(),
 });
@@ -61,7 +65,7 @@ export const derivedMetric = z.object({
   expression: z.string().min(1),
 });
 
-export const metricDefinition = z.discriminatedUnion("type", [snapshotMetric, windowRetentionMetric, periodSumMetric, derivedMetric]);
+export const metricDefinition = z.discriminatedUnion("type", [snapshotMetric, windowRetentionMetric, periodAggregateMetric, derivedMetric]);
 export type MetricDefinition = z.output<typeof metricDefinition>;
 export type MetricInput = z.input<typeof metricDefinition>;
 export type MetricType = MetricDefinition["type"];

@@ -124,6 +124,34 @@ describe("grouping and filtering", () => {
   });
 });
 
+describe("support and voice-of-customer metrics", () => {
+  /*
+   * Tickets (hours to first response): Q1 T1 M1 2 h, T2 M1 6 h, T3 M4 24 h; Q2 T0 M5 3 h (before M5's
+   * first paid month: counted, in no segment), T4 M4 1 h (10:00+02:00 is 08:00 UTC), T5 M5 no answer.
+   * Paying accounts at quarter ends: 4, 5, 5, 5. Surveys in Q1: CSAT 5 and 2, CES 6 and 3.
+   */
+  it("counts tickets per period and per paying account, and the median first response", async () => {
+    const rows = await run({ metrics: ["tickets", "tickets_per_account", "first_response_hours_median"], grain: "quarter" });
+    expect(column(rows, "tickets")).toEqual([3, 3, 0, 0]);
+    expect(column(rows, "tickets_per_account")).toEqual([3 / 4, 3 / 5, 0, 0]);
+    expect(column(rows, "first_response_hours_median")).toEqual([6, 2, null, null]);
+    const q1 = await run({ metrics: ["tickets", "first_response_hours_median"], by: ["segment"], grain: "quarter", to: "2024-03-31" });
+    expect(q1).toEqual([
+      { period: "2024-03-31", segment: "Enterprise", tickets: 0, first_response_hours_median: null },
+      { period: "2024-03-31", segment: "Mid-Market", tickets: 1, first_response_hours_median: 24 },
+      { period: "2024-03-31", segment: "SMB", tickets: 2, first_response_hours_median: 4 },
+    ]);
+  });
+
+  it("averages CSAT and CES over the period's answers, undefined where there are none", async () => {
+    const rows = await run({ metrics: ["csat_avg", "ces_avg"], grain: "quarter", to: "2024-06-30" });
+    expect(rows).toEqual([
+      { period: "2024-03-31", csat_avg: 3.5, ces_avg: 4.5 },
+      { period: "2024-06-30", csat_avg: null, ces_avg: null },
+    ]);
+  });
+});
+
 describe("results as Arrow and Parquet", () => {
   it("gives the same rows as an Arrow table", async () => {
     const result = await query(fixture.db, fixture.config, { metrics: ["arr", "new_arr"], by: ["segment"], grain: "quarter" });

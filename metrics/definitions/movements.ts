@@ -7,8 +7,9 @@ const movement = (name: string, kind: string, label: string, description: string
     description: `${description} Summed over the months of the period (a quarter is its three months); grouped by each account's dimensions in the month it moved.`,
     formula: `Σ_months in period Σ_accounts (ARR(m) − ARR(m−1)) where the movement is ${kind}`,
     format: "currency",
-    type: "period_sum",
+    type: "period_aggregate",
     table: "arr_movements",
+    agg: "sum",
     measure: "f.amount",
     filter: `f.movement = '${kind}'`,
   });

@@ -1,6 +1,6 @@
 import type { MetricDefinition, MetricType as TypeName } from "../definition.ts";
 import type { MetricType } from "./context.ts";
-import { periodSum } from "./period-sum.ts";
+import { periodAggregate } from "./period-aggregate.ts";
 import { snapshot } from "./snapshot.ts";
 import { windowRetention } from "./window-retention.ts";
 
@@ -15,7 +15,7 @@ type BaseMetric = Extract<MetricDefinition, { type: BaseType }>;
 export const metricTypes: { [T in BaseType]: MetricType<Extract<MetricDefinition, { type: T }>> } = {
   snapshot,
   window_retention: windowRetention,
-  period_sum: periodSum,
+  period_aggregate: periodAggregate,
 };
 
 export function metricType(metric: BaseMetric): MetricType<BaseMetric> {

@@ -1,0 +1,37 @@
+import { defineMetric } from "../definition.ts";
+
+const byMonthOpened = "Counted in the period the ticket was opened, grouped by the account's dimensions that month.";
+
+export const tickets = defineMetric({
+  name: "tickets",
+  label: "Tickets",
+  description: `Support tickets opened in the period. ${byMonthOpened}`,
+  formula: "|{tickets created in the period}|",
+  format: "count",
+  type: "period_aggregate",
+  table: "tickets",
+  agg: "count",
+  measure: "f.ticket_id",
+});
+
+export const ticketsPerAccount = defineMetric({
+  name: "tickets_per_account",
+  label: "Tickets per account",
+  description: "Tickets opened in the period per paying account at the period's end.",
+  formula: "tickets / customers",
+  format: "ratio",
+  type: "derived",
+  expression: "tickets / nullif(customers, 0)",
+});
+
+export const firstResponseHoursMedian = defineMetric({
+  name: "first_response_hours_median",
+  label: "Median first response (hours)",
+  description: `Median hours from a ticket's creation to its first response, over tickets that have one. ${byMonthOpened}`,
+  formula: "median(first_response_at − created_at) in hours",
+  format: "ratio",
+  type: "period_aggregate",
+  table: "tickets",
+  agg: "median",
+  measure: "f.first_response_hours",
+});

@@ -1,0 +1,41 @@
+import type { MetricDefinition } from "../definition.ts";
+import { sql } from "../sql.ts";
+import type { MetricContext, MetricRows, MetricType } from "./context.ts";
+
+type PeriodAggregate = Extract<MetricDefinition, { type: "period_aggregate" }>;
+
+const aggregates: Record<PeriodAggregate["agg"], (measure: string) => string> = {
+  sum: (m) => `sum(${m})`,
+  count: (m) => `count(${m})`,
+  avg: (m) => `avg(${m})`,
+  median: (m) => `median(${m})`,
+};
+
+/**
+ * An aggregate over the fact rows of each period's months (a quarter is its three months), each row
+ * grouped by its account's dimensions in the month it happened.
+ */
+export const periodAggregate: MetricType<PeriodAggregate> = {
+  build(metric: PeriodAggregate, { db, by, where, span }: MetricContext): MetricRows {
+    let query = db
+      .selectFrom("periods as p")
+      .innerJoin(`marts.${metric.table} as f`, (join) =>
+        join.on("f.month_index", ">", sql<number>`p.month_index - ${span}`).onRef("f.month_index", "<=", "p.month_index"),
+      )
+      // A left join: a fact from before an account's first paid month (a trial's tickets) still counts in
+      // totals; it has no dimensions that month, so it is in no group.
+      .leftJoin("marts.account_months as am", (join) =>
+        join.onRef("am.account_id", "=", "f.account_id").onRef("am.month_index", "=", "f.month_index"),
+      )
+      .select("p.period")
+      .select(by.map((d) => sql.ref(`am.${d.column}`).as(d.name)))
+      // Definitions are reviewed code: measure and filter name the fact's columns as f.<column>.
+      .select(sql.raw(aggregates[metric.agg](metric.measure)).as("value"))
+      .groupBy(["p.period", ...by.map((d) => `am.${d.column}`)]);
+    if (metric.filter) query = query.where(sql.raw<boolean>(metric.filter));
+    for (const { dimension, value } of where) query = query.where(`am.${dimension.column}`, "=", value);
+    return query;
+  },
+  // A sum or count over no rows is 0; an average or median of nothing is undefined.
+  empty: (metric) => (metric.agg === "sum" || metric.agg === "count" ? 0 : null),
+};

@@ -1,0 +1,15 @@
+-- One row per survey answer, with the month it was given and, for NPS, whether it was the contact's
+-- latest answer that month and whether it counts as promoter (9–10) or detractor (0–6).
+-- @test unique(response_id)
+-- @test accepted_values(survey, 'nps', 'csat', 'ces')
+SELECT
+  r.response_id,
+  r.account_id,
+  r.contact_id,
+  r.survey,
+  r.score,
+  r.responded_at,
+  year(r.responded_at) * 12 + month(r.responded_at) - 1 AS month_index,
+  r.survey = 'nps' AND r.score >= 9 AS is_promoter,
+  r.survey = 'nps' AND r.score <= 6 AS is_detractor
+FROM staging.survey_responses AS r
