@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { type DimensionDefinition, dimensionDefinition, type MetricDefinition, metricDefinition } from "./definition.ts";
 import { identifiersOf } from "./compile.ts";
+import * as adoption from "./definitions/adoption.ts";
 import * as arrFamily from "./definitions/arr.ts";
+import * as expansion from "./definitions/expansion.ts";
 import * as movements from "./definitions/movements.ts";
 import * as retention from "./definitions/retention.ts";
 import * as support from "./definitions/support.ts";
@@ -54,7 +56,7 @@ let defaultCatalog: Catalog | undefined;
 /** The catalog of every metric shipped in metrics/definitions. */
 export function catalog(): Catalog {
   defaultCatalog ??= buildCatalog(
-    [arrFamily, movements, retention, support, voice].flatMap((family) => Object.values(family)),
+    [arrFamily, movements, retention, expansion, adoption, support, voice].flatMap((family) => Object.values(family)),
     dimensions,
   );
   return defaultCatalog;

@@ -1,6 +1,7 @@
 import type { Config } from "../core/config.ts";
 import { type Table, tableFromJSON } from "apache-arrow";
 import { csvLine } from "../core/csv.ts";
+import { InputError } from "../core/errors.ts";
 import { literal, type Params, type Warehouse } from "../core/warehouse.ts";
 import { type Catalog, catalog as defaultCatalog } from "./catalog.ts";
 import { type CompiledQuery, compileMetricQuery, type MetricQuery, type OutputColumn } from "./compile.ts";
@@ -21,7 +22,19 @@ export async function query(
   catalog: Catalog = defaultCatalog(),
 ): Promise<QueryResult> {
   const compiled = compileMetricQuery(request, { catalog, defaultWindow: config.retentionWindowMonths });
-  const rows = await db.all<MetricRow>(compiled.sql, compiled.parameters as Params);
+  let rows: MetricRow[];
+  try {
+    rows = await db.all<MetricRow>(compiled.sql, compiled.parameters as Params);
+  } catch (error) {
+    const message = (error as Error).message;
+    const missing = /Table with name (\w+) does not exist/.exec(message)?.[1];
+    if (missing) {
+      throw new InputError(
+        `${db.path}: these metrics read marts.${missing}, which this warehouse has not built yet; run \`bellwether run\``,
+      );
+    }
+    throw error;
+  }
   // DuckDB yields NaN for 0/0 in DOUBLE arithmetic; the contract says null where a metric is undefined.
   for (const row of rows) {
     for (const column of compiled.columns) {

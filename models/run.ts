@@ -85,8 +85,13 @@ async function buildModel(db: Warehouse, model: Model): Promise<number> {
     }
     const rows = (await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${building}`))?.n ?? 0;
     await db.transaction(async () => {
-      // The previous version may be the other kind (a model that became a view).
-      await db.run(`DROP TABLE IF EXISTS ${final}; DROP VIEW IF EXISTS ${final}`);
+      // The previous version may be the other kind (a model that became a view), and DuckDB's DROP
+      // TABLE refuses a view even with IF EXISTS: drop whatever is there by its own kind.
+      const previous = await db.one<{ table_type: string }>(
+        "SELECT table_type FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2",
+        [model.schema, model.name],
+      );
+      if (previous) await db.run(`DROP ${previous.table_type === "VIEW" ? "VIEW" : "TABLE"} ${final}`);
       await db.run(`ALTER ${kind} ${building} RENAME TO ${ident(model.name)}`);
     });
     return rows;

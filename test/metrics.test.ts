@@ -152,6 +152,39 @@ describe("support and voice-of-customer metrics", () => {
   });
 });
 
+describe("adoption and expansion metrics", () => {
+  /*
+   * Usage at 2024-12-31. M1: u3 on Nov 25 (outside the 30 days (Dec 1, Dec 31]), u4 on Dec 1 (outside
+   * them too, but in December), u1 on Dec 2 and 3, u2 on Dec 3; M4: u9 on Dec 20.
+   *   30-day active: M1 {u1, u2} + M4 {u9} = 3. December active: M1 {u4, u1, u2} + M4 {u9} = 4.
+   *   Daily active summed over December's 31 days: M1 1 + 1 + 2, M4 1 → 5 / 31 on average.
+   * Seats at 2024-12-31: M1 1, M3 3, M4 4, M5 1 + 1, M6 1 = 11 (M2 has churned).
+   * CS-sourced opportunities: Q1 O1 won; Q2 O2 lost; Q3 none; Q4 O3 won, O5 still open.
+   */
+  it("computes license utilisation and DAU/MAU at the period end", async () => {
+    const [q4] = await run({
+      metrics: ["active_users_30d", "seats", "license_utilization", "monthly_active_users", "dau_mau"],
+      grain: "quarter",
+      from: "2024-12-01",
+    });
+    expect(q4).toEqual({
+      period: "2024-12-31",
+      active_users_30d: 3,
+      seats: 11,
+      license_utilization: 3 / 11,
+      monthly_active_users: 4,
+      dau_mau: 5 / 31 / 4,
+    });
+  });
+
+  it("computes CSQL conversion over closed CS-sourced opportunities, and the average expansion", async () => {
+    const rows = await run({ metrics: ["csql_won", "csql_closed", "csql_conversion", "avg_expansion_size"], grain: "quarter" });
+    expect(column(rows, "csql_closed")).toEqual([1, 1, 0, 1]);
+    expect(column(rows, "csql_conversion")).toEqual([1, 0, null, 1]);
+    expect(column(rows, "avg_expansion_size")).toEqual([null, null, null, 12_000]);
+  });
+});
+
 describe("results as Arrow and Parquet", () => {
   it("gives the same rows as an Arrow table", async () => {
     const result = await query(fixture.db, fixture.config, { metrics: ["arr", "new_arr"], by: ["segment"], grain: "quarter" });

@@ -1,0 +1,14 @@
+-- One row per opportunity, with the month it closed (for metrics by period) and whether it is closed.
+-- @test unique(opportunity_id)
+-- @test expression(NOT is_closed OR close_date IS NOT NULL)
+SELECT
+  o.opportunity_id,
+  o.account_id,
+  o.type,
+  o.source,
+  o.amount,
+  o.close_date,
+  year(o.close_date) * 12 + month(o.close_date) - 1 AS month_index,
+  o.is_won IS NOT NULL AS is_closed,
+  coalesce(o.is_won, false) AS is_won
+FROM staging.crm_opportunities AS o
