@@ -24,6 +24,7 @@ describe("the shipped model graph", () => {
     const models = readModels();
     expect([...selectModels(models, "subscription_lines+")].sort()).toEqual([
       "marts.account_months",
+      "marts.account_usage_months",
       "marts.accounts",
       "marts.arr_bridge",
       "marts.arr_movements",
