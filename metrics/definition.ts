@@ -53,6 +53,8 @@ export const periodAggregateMetric = z.object({
   /** SQL over the fact row as f.<column>; for count, what is counted (e.g. f.ticket_id). */
   measure: z.string().min(1),
   filter: z.string().optional(),
+  /** Keep only the latest row per `per` within each period, ordered by `by` (an ORDER BY list). */
+  latest: z.object({ per: z.string().min(1), by: z.string().min(1) }).optional(),
 });
 
 /**

@@ -143,6 +143,15 @@ describe("support and voice-of-customer metrics", () => {
     ]);
   });
 
+  it("scores NPS on each contact's latest answer in the period", async () => {
+    // Q1: c4 answered 9 then 3 (latest: detractor), c1 10 (promoter), c3 8 (passive) → (1 − 1) / 3 = 0.
+    // Counting every answer would give (2 − 1) / 4. Q2: c5 10 → 1. Q3, Q4: no answers → null.
+    const rows = await run({ metrics: ["nps"], grain: "quarter" });
+    expect(column(rows, "nps")).toEqual([0, 1, null, null]);
+    // Over the year the latest answers are the same four contacts' last: c4 3, c1 10, c3 8, c5 10 → (2 − 1) / 4.
+    expect(await run({ metrics: ["nps"], grain: "year" })).toEqual([{ period: "2024-12-31", nps: 0.25 }]);
+  });
+
   it("averages CSAT and CES over the period's answers, undefined where there are none", async () => {
     const rows = await run({ metrics: ["csat_avg", "ces_avg"], grain: "quarter", to: "2024-06-30" });
     expect(rows).toEqual([

@@ -27,3 +27,18 @@ export const cesAvg = defineMetric({
   measure: "f.score",
   filter: "f.survey = 'ces'",
 });
+
+export const nps = defineMetric({
+  name: "nps",
+  label: "NPS",
+  description:
+    "Net promoter score as a fraction (0.25 is an NPS of +25): share of promoters (9–10) minus share of detractors (0–6) among each contact's latest NPS answer in the period. Answers without a contact count on their own.",
+  formula: "%{latest answer ≥ 9} − %{latest answer ≤ 6}, one latest answer per contact in the period",
+  format: "percent",
+  type: "period_aggregate",
+  table: "survey_answers",
+  agg: "avg",
+  measure: "CASE WHEN f.is_promoter THEN 1 WHEN f.is_detractor THEN -1 ELSE 0 END",
+  filter: "f.survey = 'nps'",
+  latest: { per: "coalesce(f.contact_id, f.response_id)", by: "f.responded_at DESC, f.response_id DESC" },
+});

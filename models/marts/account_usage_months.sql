@@ -4,10 +4,28 @@
 -- @test unique(account_id, month_index)
 -- @test expression(active_users_30d >= 0 AND monthly_active_users >= 0)
 WITH events AS (
-  SELECT account_id, user_id, occurred_on FROM staging.usage_events
+  SELECT account_id, user_id, occurred_on, year(occurred_on) * 12 + month(occurred_on) - 1 AS month_index
+  FROM staging.usage_events
+),
+-- An event counts towards the 30 days up to a month's end when it is in (end − 30 days, end]: the
+-- month it happened in, and the next month when it is within 30 days of that month's end.
+last_30_days AS (
+  SELECT e.account_id, m.month_index, count(DISTINCT e.user_id) AS active_users_30d
+  FROM events AS e
+  JOIN marts.months AS m
+    ON m.month_index IN (e.month_index, e.month_index + 1)
+   AND e.occurred_on > m.month_end - INTERVAL 30 DAY AND e.occurred_on <= m.month_end
+  GROUP BY ALL
+),
+monthly AS (
+  SELECT account_id, month_index, count(DISTINCT user_id) AS monthly_active_users
+  FROM events
+  GROUP BY ALL
 ),
 daily AS (
-  SELECT account_id, occurred_on, count(DISTINCT user_id) AS users FROM events GROUP BY ALL
+  SELECT account_id, month_index, sum(users) AS user_days
+  FROM (SELECT account_id, month_index, occurred_on, count(DISTINCT user_id) AS users FROM events GROUP BY ALL)
+  GROUP BY ALL
 ),
 seats AS (
   SELECT l.account_id, m.month_index, sum(l.quantity) AS seats
@@ -18,13 +36,12 @@ seats AS (
 SELECT
   am.account_id,
   am.month_index,
-  (SELECT count(DISTINCT e.user_id) FROM events AS e
-   WHERE e.account_id = am.account_id AND e.occurred_on > am.month_end - INTERVAL 30 DAY AND e.occurred_on <= am.month_end) AS active_users_30d,
-  (SELECT count(DISTINCT e.user_id) FROM events AS e
-   WHERE e.account_id = am.account_id AND e.occurred_on BETWEEN am.month AND am.month_end) AS monthly_active_users,
-  coalesce((SELECT sum(d.users) FROM daily AS d
-   WHERE d.account_id = am.account_id AND d.occurred_on BETWEEN am.month AND am.month_end), 0)
-    / day(am.month_end) AS average_daily_active_users,
+  coalesce(t.active_users_30d, 0) AS active_users_30d,
+  coalesce(mo.monthly_active_users, 0) AS monthly_active_users,
+  coalesce(d.user_days, 0) / day(am.month_end) AS average_daily_active_users,
   coalesce(s.seats, 0) AS seats
 FROM marts.account_months AS am
+LEFT JOIN last_30_days AS t USING (account_id, month_index)
+LEFT JOIN monthly AS mo USING (account_id, month_index)
+LEFT JOIN daily AS d USING (account_id, month_index)
 LEFT JOIN seats AS s USING (account_id, month_index)
