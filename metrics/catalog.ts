@@ -3,6 +3,7 @@ import { type DimensionDefinition, dimensionDefinition, type MetricDefinition, m
 import { identifiersOf } from "./compile.ts";
 import * as adoption from "./definitions/adoption.ts";
 import * as arrFamily from "./definitions/arr.ts";
+import * as cohorts from "./definitions/cohorts.ts";
 import * as expansion from "./definitions/expansion.ts";
 import * as movements from "./definitions/movements.ts";
 import * as retention from "./definitions/retention.ts";
@@ -43,6 +44,10 @@ export function buildCatalog(metricInputs: readonly unknown[], dimensionInputs: 
     };
     walk(metric.name);
   }
+  for (const metric of metrics.values()) {
+    if (metric.type === "change" && !metrics.has(metric.of))
+      throw new Error(`metric ${metric.name}: changes "${metric.of}", which is not a metric`);
+  }
   const dims = new Map<string, DimensionDefinition>();
   for (const input of dimensionInputs) {
     const parsed = dimensionDefinition.parse(input);
@@ -56,7 +61,7 @@ let defaultCatalog: Catalog | undefined;
 /** The catalog of every metric shipped in metrics/definitions. */
 export function catalog(): Catalog {
   defaultCatalog ??= buildCatalog(
-    [arrFamily, movements, retention, expansion, adoption, support, voice].flatMap((family) => Object.values(family)),
+    [arrFamily, movements, retention, cohorts, expansion, adoption, support, voice].flatMap((family) => Object.values(family)),
     dimensions,
   );
   return defaultCatalog;

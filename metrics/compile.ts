@@ -25,6 +25,11 @@ function substituteMetrics(expression: string, valueOf: ReadonlyMap<string, stri
 function baseMetricsOf(metrics: readonly MetricDefinition[], catalog: Catalog): BaseMetric[] {
   const out: BaseMetric[] = [];
   const visit = (metric: MetricDefinition) => {
+    if (metric.type === "change") {
+      const of = catalog.metrics.get(metric.of);
+      if (of) visit(of);
+      return;
+    }
     if (metric.type !== "derived") {
       if (!out.includes(metric)) out.push(metric);
       return;
@@ -139,9 +144,19 @@ export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow 
     const empty = metricType(metric).empty(metric);
     valueOf.set(metric.name, empty === null ? `m${i}.value` : `coalesce(m${i}.value, ${empty})`);
   });
-  for (const metric of metrics) {
+  const valueOfMetric = (metric: MetricDefinition): string => {
     // Definitions are reviewed code; the only names in a derived expression are metrics (checked by the catalog).
-    const value = metric.type === "derived" ? substituteMetrics(metric.expression, valueOf) : (valueOf.get(metric.name) ?? "NULL");
+    if (metric.type === "derived") return substituteMetrics(metric.expression, valueOf);
+    if (metric.type === "change") {
+      const of = catalog.metrics.get(metric.of);
+      const current = of ? valueOfMetric(of) : "NULL";
+      const partition = by.length ? `PARTITION BY ${by.map((d) => `g."${d.name}"`).join(", ")} ` : "";
+      return `${current} / nullif(lag(${current}) OVER (${partition}ORDER BY p.period), 0) - 1`;
+    }
+    return valueOf.get(metric.name) ?? "NULL";
+  };
+  for (const metric of metrics) {
+    const value = valueOfMetric(metric);
     // Money is reported to the cent; ratios keep their precision (they were computed from unrounded sums).
     const output = metric.format === "currency" ? `round((${value})::DOUBLE, 2)` : `(${value})::DOUBLE`;
     spine = spine.select(sql.raw(output).as(metric.name));

@@ -45,17 +45,24 @@ export const windowRetentionMetric = z.object({
  * An aggregate over the rows of a fact mart (account_id, month_index, …) that fall in the period's
  * months: ARR movements, tickets, survey answers.
  */
-export const periodAggregateMetric = z.object({
-  ...common,
-  type: z.literal("period_aggregate"),
-  table: z.string().regex(/^[a-z_][a-z0-9_]*$/),
-  agg: z.enum(["sum", "count", "avg", "median"]),
-  /** SQL over the fact row as f.<column>; for count, what is counted (e.g. f.ticket_id). */
-  measure: z.string().min(1),
-  filter: z.string().optional(),
-  /** Keep only the latest row per `per` within each period, ordered by `by` (an ORDER BY list). */
-  latest: z.object({ per: z.string().min(1), by: z.string().min(1) }).optional(),
-});
+export const periodAggregateMetric = z
+  .object({
+    ...common,
+    type: z.literal("period_aggregate"),
+    table: z.string().regex(/^[a-z_][a-z0-9_]*$/),
+    agg: z.enum(["sum", "count", "avg", "median", "percentile"]),
+    /** For agg "percentile": the fraction, e.g. 0.75 for the 75th percentile. */
+    quantile: z.number().gt(0).lt(1).optional(),
+    /** SQL over the fact row as f.<column>; for count, what is counted (e.g. f.ticket_id). */
+    measure: z.string().min(1),
+    filter: z.string().optional(),
+    /** Keep only the latest row per `per` within each period, ordered by `by` (an ORDER BY list). */
+    latest: z.object({ per: z.string().min(1), by: z.string().min(1) }).optional(),
+  })
+  .refine((m) => (m.agg === "percentile") === (m.quantile !== undefined), {
+    message: 'agg "percentile" needs a quantile (and only it takes one)',
+    path: ["quantile"],
+  });
 
 /**
  * An SQL expression over other metrics of the same period and group, e.g. `arr / nullif(customers, 0)`.
@@ -67,7 +74,20 @@ export const derivedMetric = z.object({
   expression: z.string().min(1),
 });
 
-export const metricDefinition = z.discriminatedUnion("type", [snapshotMetric, windowRetentionMetric, periodAggregateMetric, derivedMetric]);
+/** Period-over-period change of another metric in the same group: value / previous value − 1. */
+export const changeMetric = z.object({
+  ...common,
+  type: z.literal("change"),
+  of: name,
+});
+
+export const metricDefinition = z.discriminatedUnion("type", [
+  snapshotMetric,
+  windowRetentionMetric,
+  periodAggregateMetric,
+  derivedMetric,
+  changeMetric,
+]);
 export type MetricDefinition = z.output<typeof metricDefinition>;
 export type MetricInput = z.input<typeof metricDefinition>;
 export type MetricType = MetricDefinition["type"];

@@ -36,6 +36,7 @@ describe("ARR movement metrics", () => {
     expect(column(rows, "churned_arr")).toEqual([-1_200, -2_400, 0, 0]);
     expect(column(rows, "opening_arr")).toEqual([0, 112_920, 232_320, 167_520]);
     expect(column(rows, "arr")).toEqual([112_920, 232_320, 167_520, 179_520]);
+    expect(column(await run({ metrics: ["mrr"], grain: "quarter" }), "mrr")).toEqual([9_410, 19_360, 13_960, 14_960]);
   });
 
   it("sums a year as its twelve months, and a month as itself", async () => {
@@ -135,6 +136,13 @@ describe("support and voice-of-customer metrics", () => {
     expect(column(rows, "tickets")).toEqual([3, 3, 0, 0]);
     expect(column(rows, "tickets_per_account")).toEqual([3 / 4, 3 / 5, 0, 0]);
     expect(column(rows, "first_response_hours_median")).toEqual([6, 2, null, null]);
+    // p75 by linear interpolation: Q1 of 2, 6, 24 → 6 + 0.5 × (24 − 6) = 15; Q2 of 1, 3 → 1 + 0.75 × 2 = 2.5.
+    expect(column(await run({ metrics: ["first_response_hours_p75"], grain: "quarter" }), "first_response_hours_p75")).toEqual([
+      15,
+      2.5,
+      null,
+      null,
+    ]);
     const q1 = await run({ metrics: ["tickets", "first_response_hours_median"], by: ["segment"], grain: "quarter", to: "2024-03-31" });
     expect(q1).toEqual([
       { period: "2024-03-31", segment: "Enterprise", tickets: 0, first_response_hours_median: null },
@@ -191,6 +199,43 @@ describe("adoption and expansion metrics", () => {
     expect(column(rows, "csql_closed")).toEqual([1, 1, 0, 1]);
     expect(column(rows, "csql_conversion")).toEqual([1, 0, null, 1]);
     expect(column(rows, "avg_expansion_size")).toEqual([null, null, null, 12_000]);
+  });
+});
+
+describe("cohorts, time to expansion and growth", () => {
+  it("measures each cohort against its accounts' ARR in their first paid month", async () => {
+    // June 2024. January cohort (M1, M2, M3): 1,200 + 0 + 1,800 of 1,200 + 2,400 + 1,200; 2 of 3 still pay.
+    // February (M4 108,000), March (M6 1,320) and May (M5 120,000) cohorts are whole.
+    const rows = await run({
+      metrics: ["cohort_revenue_retention", "cohort_logo_retention"],
+      by: ["cohort_month"],
+      from: "2024-06-01",
+      to: "2024-06-30",
+    });
+    expect(rows).toEqual([
+      { period: "2024-06-30", cohort_month: "2024-01-01", cohort_revenue_retention: 3_000 / 4_800, cohort_logo_retention: 2 / 3 },
+      { period: "2024-06-30", cohort_month: "2024-02-01", cohort_revenue_retention: 1, cohort_logo_retention: 1 },
+      { period: "2024-06-30", cohort_month: "2024-03-01", cohort_revenue_retention: 1, cohort_logo_retention: 1 },
+      { period: "2024-06-30", cohort_month: "2024-05-01", cohort_revenue_retention: 1, cohort_logo_retention: 1 },
+    ]);
+  });
+
+  it("measures time to first expansion in days between month ends", async () => {
+    // M5: first paid in May (2024-05-31), first grew in October (2024-10-31): 153 days. Nobody else grew.
+    const rows = await run({ metrics: ["time_to_expansion_days"], grain: "quarter" });
+    expect(column(rows, "time_to_expansion_days")).toEqual([null, null, null, 153]);
+  });
+
+  it("computes period-over-period ARR growth, null for the first period shown", async () => {
+    const rows = await run({ metrics: ["arr", "arr_growth"], grain: "quarter" });
+    expect(column(rows, "arr_growth")).toEqual([null, 232_320 / 112_920 - 1, 167_520 / 232_320 - 1, 179_520 / 167_520 - 1]);
+    const bySegment = await run({ metrics: ["arr_growth"], by: ["segment"], grain: "quarter", from: "2024-09-01", to: "2024-12-31" });
+    // Within each group: Enterprise 120,000 → 132,000; Mid-Market and SMB unchanged from Q3 to Q4.
+    expect(bySegment.filter((r) => r.period === "2024-12-31").map((r) => [r.segment, r.arr_growth])).toEqual([
+      ["Enterprise", 132_000 / 120_000 - 1],
+      ["Mid-Market", 0],
+      ["SMB", 0],
+    ]);
   });
 });
 

@@ -48,3 +48,27 @@ export const csqlConversion = defineMetric({
   type: "derived",
   expression: "csql_won / nullif(csql_closed, 0)",
 });
+
+export const timeToExpansionDays = defineMetric({
+  name: "time_to_expansion_days",
+  label: "Time to first expansion",
+  description:
+    "Median days from an account's first paid month to the month it first grew, over accounts whose first expansion fell in the period (measured between month ends).",
+  formula: "median(first expansion month end − first paid month end), in days",
+  format: "days",
+  type: "period_aggregate",
+  table: "arr_movements",
+  agg: "median",
+  measure: "f.days_since_first_paid",
+  filter: "f.is_first_expansion",
+});
+
+export const arrGrowth = defineMetric({
+  name: "arr_growth",
+  label: "ARR growth",
+  description: "Change in ARR from the previous period's end (quarter over quarter at quarter grain); null for the first period shown.",
+  formula: "ARR(t) / ARR(t − 1 period) − 1",
+  format: "percent",
+  type: "change",
+  of: "arr",
+});

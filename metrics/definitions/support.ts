@@ -35,3 +35,16 @@ export const firstResponseHoursMedian = defineMetric({
   agg: "median",
   measure: "f.first_response_hours",
 });
+
+export const firstResponseHoursP75 = defineMetric({
+  name: "first_response_hours_p75",
+  label: "First response, 75th percentile (hours)",
+  description: `Hours within which three in four tickets got a first response, over tickets that have one. ${byMonthOpened}`,
+  formula: "p75(first_response_at − created_at) in hours",
+  format: "ratio",
+  type: "period_aggregate",
+  table: "tickets",
+  agg: "percentile",
+  quantile: 0.75,
+  measure: "f.first_response_hours",
+});

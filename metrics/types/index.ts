@@ -5,12 +5,12 @@ import { snapshot } from "./snapshot.ts";
 import { windowRetention } from "./window-retention.ts";
 
 /** How each metric type becomes SQL. A new metric is data; only a new *type* adds an entry here. */
-type BaseType = Exclude<TypeName, "derived">;
+type BaseType = Exclude<TypeName, "derived" | "change">;
 type BaseMetric = Extract<MetricDefinition, { type: BaseType }>;
 
 /**
  * How each metric type becomes SQL. A new metric is data; only a new *type* adds an entry here.
- * Derived metrics have no SQL of their own: the compiler combines the metrics they name.
+ * Derived and change metrics have no SQL of their own: the compiler combines the metrics they name.
  */
 export const metricTypes: { [T in BaseType]: MetricType<Extract<MetricDefinition, { type: T }>> } = {
   snapshot,

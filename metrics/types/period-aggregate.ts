@@ -4,11 +4,12 @@ import type { MetricContext, MetricRows, MetricType } from "./context.ts";
 
 type PeriodAggregate = Extract<MetricDefinition, { type: "period_aggregate" }>;
 
-const aggregates: Record<PeriodAggregate["agg"], (measure: string) => string> = {
+const aggregates: Record<PeriodAggregate["agg"], (measure: string, metric: PeriodAggregate) => string> = {
   sum: (m) => `sum(${m})`,
   count: (m) => `count(${m})`,
   avg: (m) => `avg(${m})`,
   median: (m) => `median(${m})`,
+  percentile: (m, metric) => `quantile_cont(${m}, ${Number(metric.quantile)})`,
 };
 
 /**
@@ -41,7 +42,7 @@ export const periodAggregate: MetricType<PeriodAggregate> = {
       )
       .select("f.period")
       .select(by.map((d) => sql.ref(`am.${d.column}`).as(d.name)))
-      .select(sql.raw(aggregates[metric.agg](metric.measure)).as("value"))
+      .select(sql.raw(aggregates[metric.agg](metric.measure, metric)).as("value"))
       .groupBy(["f.period", ...by.map((d) => `am.${d.column}`)]);
     if (metric.latest) query = query.where("f.__rank", "=", 1);
     for (const { dimension, value } of where) query = query.where(`am.${dimension.column}`, "=", value);

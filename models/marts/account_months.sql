@@ -18,7 +18,7 @@ WITH active AS (
   GROUP BY ALL
 ),
 first_paid AS (
-  SELECT account_id, min(month_index) AS first_month_index
+  SELECT account_id, min(month_index) AS first_month_index, arg_min(arr, month_index) AS cohort_starting_arr
   FROM active
   WHERE arr > 0
   GROUP BY ALL
@@ -41,7 +41,9 @@ SELECT
   attr.acquisition_channel,
   cohort.month AS cohort_month,
   cohort.fiscal_quarter_label AS cohort_quarter,
-  m.month_index - f.first_month_index AS age_months
+  m.month_index - f.first_month_index AS age_months,
+  -- ARR in the cohort month: what cohort revenue retention is measured against.
+  f.cohort_starting_arr
 FROM first_paid AS f
 JOIN marts.months AS m ON m.month_index >= f.first_month_index
 JOIN marts.months AS cohort ON cohort.month_index = f.first_month_index

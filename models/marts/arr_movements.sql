@@ -15,7 +15,8 @@ WITH sequenced AS (
     arr,
     -- account_months starts at the first paid month, so "no row before" means 0.
     coalesce(lag(arr) OVER (PARTITION BY account_id ORDER BY month_index), 0) AS previous_arr,
-    coalesce(max(arr) OVER (PARTITION BY account_id ORDER BY month_index ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) > 0 AS was_paid_before
+    coalesce(max(arr) OVER (PARTITION BY account_id ORDER BY month_index ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) > 0 AS was_paid_before,
+    min(month_end) OVER (PARTITION BY account_id) AS first_paid_month_end
   FROM marts.account_months
 )
 SELECT
@@ -27,7 +28,11 @@ SELECT
     WHEN arr > previous_arr THEN 'expansion'
     ELSE 'contraction'
   END AS movement,
-  arr - previous_arr AS amount
+  arr - previous_arr AS amount,
+  date_diff('day', first_paid_month_end, month_end) AS days_since_first_paid,
+  -- The first month the account grew: time to expansion is measured to it.
+  arr > previous_arr AND previous_arr > 0
+    AND count(*) FILTER (WHERE arr > previous_arr AND previous_arr > 0) OVER (PARTITION BY account_id ORDER BY month_index) = 1 AS is_first_expansion
 FROM sequenced
 WHERE arr <> previous_arr
 ORDER BY account_id, month_index
