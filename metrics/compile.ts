@@ -124,25 +124,38 @@ export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow 
       return groups;
     });
   }
-  // Each base metric a requested metric needs is built once, as a CTE named for its position.
+  // Each base metric a requested metric needs is built once; metrics of one type that read the same
+  // rows (NRR and GRR over one window) share a CTE: one pass over the mart for all of them.
   const base = baseMetricsOf(metrics, catalog);
   const span = SPAN[grain];
-  base.forEach((metric, i) => {
-    const window = query.window ?? (metric.type === "window_retention" ? metric.window : undefined) ?? defaultWindow;
-    ctes = ctes.with(`m${i}`, (qc) => metricType(metric).build(metric, { db: qc as unknown as Db, by, where, window, span }));
+  const windowOf = (metric: BaseMetric) =>
+    query.window ?? (metric.type === "window_retention" ? metric.window : undefined) ?? defaultWindow;
+  const groups = new Map<string, BaseMetric[]>();
+  for (const metric of base) {
+    const key = `${metric.type}|${metricType(metric).shareKey(metric, { db: builder, by, where, window: windowOf(metric), span })}`;
+    groups.set(key, [...(groups.get(key) ?? []), metric]);
+  }
+  const shared = [...groups.values()];
+  shared.forEach((members, i) => {
+    const first = members[0] as BaseMetric;
+    ctes = ctes.with(`m${i}`, (qc) =>
+      metricType(first).build(members, { db: qc as unknown as Db, by, where, window: windowOf(first), span }),
+    );
   });
 
   let spine = ctes.selectFrom("periods as p").select("p.period");
   if (grouped) spine = spine.crossJoin("groups as g").select(by.map((d) => `g.${d.name}`));
   const valueOf = new Map<string, string>();
-  base.forEach((metric, i) => {
+  shared.forEach((members, i) => {
     spine = spine.leftJoin(`m${i}`, (join) => {
       let on = join.onRef(`m${i}.period`, "=", "p.period");
       for (const d of by) on = on.on(sameValue(`m${i}.${d.name}`, `g.${d.name}`));
       return on;
     });
-    const empty = metricType(metric).empty(metric);
-    valueOf.set(metric.name, empty === null ? `m${i}.value` : `coalesce(m${i}.value, ${empty})`);
+    members.forEach((metric, k) => {
+      const empty = metricType(metric).empty(metric);
+      valueOf.set(metric.name, empty === null ? `m${i}.value_${k}` : `coalesce(m${i}.value_${k}, ${empty})`);
+    });
   });
   const valueOfMetric = (metric: MetricDefinition): string => {
     // Definitions are reviewed code; the only names in a derived expression are metrics (checked by the catalog).

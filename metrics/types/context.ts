@@ -22,7 +22,12 @@ export interface MetricContext {
 export type MetricRows = SelectQueryBuilder<any, any, any>;
 
 export interface MetricType<M extends MetricDefinition> {
-  build(metric: M, context: MetricContext): MetricRows;
+  /**
+   * Metrics with the same key read the same rows and are built together in one pass (NRR and GRR over
+   * one window), each as a column value_0, value_1, … in the order given.
+   */
+  shareKey(metric: M, context: MetricContext): string;
+  build(metrics: readonly M[], context: MetricContext): MetricRows;
   /** The value for a group with no rows at all: 0 for sums and counts, null for ratios. */
   empty(metric: M): 0 | null;
 }

@@ -18,7 +18,11 @@ const aggregates: Record<PeriodAggregate["agg"], (measure: string, metric: Perio
  * key within the period counts (NPS: each contact's latest answer).
  */
 export const periodAggregate: MetricType<PeriodAggregate> = {
-  build(metric: PeriodAggregate, { db, by, where, span }: MetricContext): MetricRows {
+  shareKey: (metric) => `aggregate:${metric.table}:${metric.filter ?? ""}:${JSON.stringify(metric.latest ?? null)}`,
+  build(metrics: readonly PeriodAggregate[], { db, by, where, span }: MetricContext): MetricRows {
+    // Metrics built together share the table, filter and latest rule: the first one's stand for all.
+    const [metric] = metrics;
+    if (!metric) throw new Error("period_aggregate: no metrics to build");
     // Definitions are reviewed code: measure, filter and latest name the fact's columns as f.<column>.
     let facts = db
       .selectFrom("periods as p")
@@ -42,7 +46,7 @@ export const periodAggregate: MetricType<PeriodAggregate> = {
       )
       .select("f.period")
       .select(by.map((d) => sql.ref(`am.${d.column}`).as(d.name)))
-      .select(sql.raw(aggregates[metric.agg](metric.measure, metric)).as("value"))
+      .select(metrics.map((m, k) => sql.raw(aggregates[m.agg](m.measure, m)).as(`value_${k}`)))
       .groupBy(["f.period", ...by.map((d) => `am.${d.column}`)]);
     if (metric.latest) query = query.where("f.__rank", "=", 1);
     for (const { dimension, value } of where) query = query.where(`am.${dimension.column}`, "=", value);

@@ -19,7 +19,8 @@ const terms: Record<WindowRetention["numerator"] | WindowRetention["denominator"
  * grouped by its dimensions as of s; an empty base gives null, never 0 or NaN.
  */
 export const windowRetention: MetricType<WindowRetention> = {
-  build(metric: WindowRetention, { db, by, where, window }: MetricContext): MetricRows {
+  shareKey: (_metric, { window }) => `window:${window}`,
+  build(metrics: readonly WindowRetention[], { db, by, where, window }: MetricContext): MetricRows {
     let query = db
       .selectFrom("periods as p")
       .innerJoin("marts.account_months as b", (join) =>
@@ -30,7 +31,11 @@ export const windowRetention: MetricType<WindowRetention> = {
       )
       .select("p.period")
       .select(by.map((d) => sql.ref(`b.${d.column}`).as(d.name)))
-      .select(sql.raw(`sum(${terms[metric.numerator]})::DOUBLE / nullif(sum(${terms[metric.denominator]}), 0)`).as("value"))
+      .select(
+        metrics.map((metric, i) =>
+          sql.raw(`sum(${terms[metric.numerator]})::DOUBLE / nullif(sum(${terms[metric.denominator]}), 0)`).as(`value_${i}`),
+        ),
+      )
       .groupBy(["p.period", ...by.map((d) => `b.${d.column}`)]);
     for (const { dimension, value } of where) query = query.where(`b.${dimension.column}`, "=", value);
     return query;

@@ -1,0 +1,72 @@
+// Builds the large sample's warehouse, then times the compiler and a warm query against hand-written SQL
+// for the same numbers, in this one process. Prints one JSON line.
+import { rmSync } from "node:fs";
+import { parseConfig } from "../core/config.ts";
+import { setQuiet } from "../core/log.ts";
+import { Warehouse } from "../core/warehouse.ts";
+import { catalog } from "../metrics/catalog.ts";
+import { compileMetricQuery, type MetricQuery } from "../metrics/compile.ts";
+import { query } from "../metrics/query.ts";
+import { runModels } from "../models/run.ts";
+import { ingest } from "../pipelines/ingest.ts";
+import { findSources } from "../pipelines/sources.ts";
+
+const [sources, warehouse] = process.argv.slice(2) as [string, string];
+setQuiet(true);
+rmSync(warehouse, { force: true });
+const config = parseConfig({ warehouse }, process.cwd());
+const db = await Warehouse.open(warehouse);
+const started = performance.now();
+await ingest(db, findSources(sources));
+const models = await runModels(db, config);
+const failed = models.filter((m) => m.status !== "built");
+if (failed.length) throw new Error(failed.map((m) => m.error).join("\n"));
+const buildSeconds = (performance.now() - started) / 1000;
+
+const queries: MetricQuery[] = [
+  { metrics: ["nrr", "grr"], by: ["segment"], grain: "quarter" },
+  { metrics: ["arr", "new_arr", "expansion_arr", "contraction_arr", "churned_arr", "quick_ratio"], by: ["plan", "region"], grain: "month" },
+  { metrics: ["nps", "csat_avg", "tickets_per_account", "license_utilization"], by: ["segment"], grain: "year", where: { region: "EMEA" } },
+];
+const compileRuns = 200;
+const compileStart = performance.now();
+for (let i = 0; i < compileRuns; i++) for (const q of queries) compileMetricQuery(q, { catalog: catalog(), defaultWindow: 12 });
+const compileMs = (performance.now() - compileStart) / (compileRuns * queries.length);
+
+// The same numbers written by hand: NRR and GRR over 12 months by segment at quarter ends.
+const handWritten = `
+  SELECT q.month_end AS period, b.segment,
+    sum(coalesce(c.arr, 0)) / sum(b.arr) AS nrr,
+    sum(least(coalesce(c.arr, 0), b.arr)) / sum(b.arr) AS grr
+  FROM marts.months AS q
+  JOIN marts.account_months AS b ON b.month_index = q.month_index - 12 AND b.arr > 0
+  LEFT JOIN marts.account_months AS c ON c.account_id = b.account_id AND c.month_index = q.month_index
+  WHERE q.is_quarter_end
+  GROUP BY ALL ORDER BY 1, 2`;
+const request: MetricQuery = { metrics: ["nrr", "grr"], by: ["segment"], grain: "quarter" };
+const ours: number[] = [];
+const hand: number[] = [];
+for (let i = 0; i < 15; i++) {
+  let t = performance.now();
+  const result = await query(db, config, request);
+  ours.push(performance.now() - t);
+  t = performance.now();
+  const reference = await db.all(handWritten);
+  hand.push(performance.now() - t);
+  if (i === 0) {
+    // Same numbers, or the comparison means nothing.
+    const defined = result.rows.filter((r) => r.nrr !== null);
+    if (defined.length !== reference.length) throw new Error(`ours has ${defined.length} rows, hand-written ${reference.length}`);
+    defined.forEach((r, k) => {
+      if (Math.abs((r.nrr as number) - (reference[k]?.nrr as number)) > 1e-9) throw new Error(`NRR differs at ${r.period} ${r.segment}`);
+    });
+  }
+}
+const median = (xs: number[]) => {
+  const s = xs.slice(5).sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+};
+db.close();
+process.stdout.write(
+  `${JSON.stringify({ buildSeconds, compileMs, oursWarmMs: median(ours), handWrittenWarmMs: median(hand), peakRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`,
+);
