@@ -26,15 +26,23 @@ function axis(format: ValueFormat, context: ChartContext) {
       : {};
 }
 
+/** Periods along x (rotated labels when there are many), the metric's unit on y, a colour legend. */
+function frame(x: ReturnType<typeof periods>, type: "band" | "point", options: SeriesOptions, context: ChartContext) {
+  const crowded = x.domain.length > 8;
+  return {
+    x: { type, domain: x.domain, label: null, tickRotate: crowded ? -30 : 0 },
+    y: { grid: true, label: options.label, ...axis(options.format, context) },
+    color: { legend: true },
+    marginBottom: crowded ? 50 : 30,
+    marginLeft: 60,
+  };
+}
+
 /** Stacked bars per period, one colour per group, with a native tooltip on every bar. */
 export function stackedBars(rows: MetricRow[], options: SeriesOptions, context: ChartContext): Plot.PlotOptions {
   const x = periods(rows, context);
   return {
-    x: { type: "band", domain: x.domain, label: null, tickRotate: x.domain.length > 8 ? -30 : 0 },
-    y: { grid: true, label: options.label, ...axis(options.format, context) },
-    color: { legend: true },
-    marginBottom: x.domain.length > 8 ? 50 : 30,
-    marginLeft: 60,
+    ...frame(x, "band", options, context),
     marks: [
       Plot.barY(rows, {
         x: x.label,
@@ -56,11 +64,7 @@ export function lines(rows: MetricRow[], options: SeriesOptions, context: ChartC
   rows = rows.filter((r) => String(r.period) >= first);
   const x = periods(rows, context);
   return {
-    x: { type: "point", domain: x.domain, label: null, tickRotate: x.domain.length > 8 ? -30 : 0 },
-    y: { grid: true, label: options.label, ...axis(options.format, context) },
-    color: { legend: true },
-    marginBottom: x.domain.length > 8 ? 50 : 30,
-    marginLeft: 50,
+    ...frame(x, "point", options, context),
     marks: [
       Plot.ruleY([1], { stroke: "currentColor", strokeOpacity: 0.35, strokeDasharray: "4,3" }),
       Plot.line(rows, { x: x.label, y: options.y, stroke: options.by, z: options.by }),
