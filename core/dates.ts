@@ -22,10 +22,6 @@ export function isoDate(monthIndex: number, day: number): string {
   return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
 }
 
-export function monthEnd(monthIndex: number): string {
-  return isoDate(monthIndex, 31);
-}
-
 export function dayOf(iso: string): number {
   return Number(iso.slice(8, 10));
 }
@@ -38,10 +34,6 @@ export function addMonths(iso: string, n: number): string {
 export function addDays(iso: string, n: number): string {
   const t = Date.parse(`${iso}T00:00:00Z`) + n * 86_400_000;
   return new Date(t).toISOString().slice(0, 10);
-}
-
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
 export function isIsoDate(text: string): boolean {
