@@ -15,10 +15,9 @@ export function identifiersOf(expression: string): string[] {
   return [...new Set(expression.match(/\b[a-z_][a-z0-9_]*\b/g) ?? [])].filter((w) => !EXPRESSION_FUNCTIONS.has(w));
 }
 
-function substituteMetrics(expression: string, valueOf: ReadonlyMap<string, string>): string {
-  return expression.replace(/\b[a-z_][a-z0-9_]*\b/g, (word) =>
-    EXPRESSION_FUNCTIONS.has(word) ? word : `(${valueOf.get(word) ?? "NULL"})`,
-  );
+/** The expression with each metric name replaced by that metric's SQL value (derived ones too, recursively). */
+function substituteMetrics(expression: string, valueOf: (name: string) => string): string {
+  return expression.replace(/\b[a-z_][a-z0-9_]*\b/g, (word) => (EXPRESSION_FUNCTIONS.has(word) ? word : `(${valueOf(word)})`));
 }
 
 /** The base (non-derived) metrics needed for these metrics, each once, in first-needed order. */
@@ -159,7 +158,12 @@ export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow 
   });
   const valueOfMetric = (metric: MetricDefinition): string => {
     // Definitions are reviewed code; the only names in a derived expression are metrics (checked by the catalog).
-    if (metric.type === "derived") return substituteMetrics(metric.expression, valueOf);
+    if (metric.type === "derived") {
+      return substituteMetrics(metric.expression, (name) => {
+        const named = catalog.metrics.get(name);
+        return named ? valueOfMetric(named) : "NULL";
+      });
+    }
     if (metric.type === "change") {
       const of = catalog.metrics.get(metric.of);
       const current = of ? valueOfMetric(of) : "NULL";

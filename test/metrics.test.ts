@@ -68,6 +68,28 @@ describe("derived metrics", () => {
     expect(column(rows, "arpa")).toEqual([28_230, 46_464, 33_504, 35_904]);
   });
 
+  it("resolves a derived metric built on another derived metric", async () => {
+    const { metrics, dimensions } = catalog();
+    const extended = buildCatalog(
+      [
+        ...metrics.values(),
+        {
+          name: "arpa_thousands",
+          label: "ARPA (k)",
+          description: "ARPA in thousands.",
+          formula: "ARPA / 1000",
+          format: "ratio",
+          type: "derived",
+          expression: "arpa / 1000",
+        },
+      ],
+      [...dimensions.values()],
+    );
+    const result = await query(fixture.db, fixture.config, { metrics: ["arpa_thousands"], grain: "quarter", from: "2024-12-01" }, extended);
+    // Q4: 179,520 / 5 paying accounts = 35,904 → 35.904.
+    expect(result.rows).toEqual([{ period: "2024-12-31", arpa_thousands: 35.904 }]);
+  });
+
   it("refuses a derived metric that names something other than metrics, or that refers back to itself", () => {
     const base = { label: "x", description: "x", formula: "x", format: "ratio" as const, type: "derived" as const };
     expect(() => buildCatalog([{ ...base, name: "bad", expression: "arr / seats" }], [])).toThrow(
