@@ -101,7 +101,7 @@ describe("the sample generator", () => {
 describe("the sample's latent health", () => {
   it("makes churners use less, score lower and miss more urgent-ticket SLAs (8 h) than accounts that stay", async () => {
     const dir = temp();
-    await generateSample({ out: dir, accounts: 400, months: 24, seed: 11 });
+    await generateSample({ out: dir, accounts: 800, months: 24, seed: 11 });
     const fixture = await buildFixture(dir);
     try {
       // An account churned if it had ARR once and has none in the last month of data.
@@ -124,10 +124,11 @@ describe("the sample's latent health", () => {
           count(*) FILTER (WHERE churned) AS churners
         FROM status LEFT JOIN nps USING (account_id) LEFT JOIN usage USING (account_id)
         LEFT JOIN seats USING (account_id) LEFT JOIN slow USING (account_id)`);
-      expect(row?.churners).toBeGreaterThan(30);
+      // Thresholds that seeds 11, 12 and 13 all clear with room: the signal, not one lucky draw.
+      expect(row?.churners).toBeGreaterThan(50);
       expect((row?.nps_stayed ?? 0) - (row?.nps_churned ?? 0)).toBeGreaterThan(1);
-      expect(row?.use_stayed ?? 0).toBeGreaterThan((row?.use_churned ?? 0) * 1.15);
-      expect(row?.slow_churned ?? 0).toBeGreaterThan((row?.slow_stayed ?? 0) * 1.3);
+      expect(row?.use_stayed ?? 0).toBeGreaterThan((row?.use_churned ?? 0) * 1.2);
+      expect(row?.slow_churned ?? 0).toBeGreaterThan((row?.slow_stayed ?? 0) * 1.2);
     } finally {
       fixture.cleanup();
     }

@@ -68,7 +68,7 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
   const channel = rng.weighted(channels);
   const country = rng.weighted(Object.fromEntries(Object.entries(countries).map(([c, v]) => [c, v.weight])) as Record<Country, number>);
   const { region, currency } = countries[country];
-  const baseHealth = rng.normal(0.1, 0.85) + industryHealth[industry] + channelHealth[channel];
+  const baseHealth = rng.normal(0.3, 0.85) + industryHealth[industry] + channelHealth[channel];
   let health = baseHealth + rng.normal(0, 0.3);
   const name = rng.chance(0.03)
     ? `${rng.pick(awkwardNames)}${rng.chance(0.5) ? "" : ` ${accountId.slice(-3)}`}`
@@ -238,7 +238,7 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
     const ending = lines.filter((l) => l.termEnd !== null && monthIndexOf(l.termEnd) === m && l.termEnd <= world.asOf);
     if (ending.length > 0) {
       const termEnd = ending[0]?.termEnd as string;
-      const logit = -2.3 - 1.7 * health - (segment === "Enterprise" ? 0.9 : segment === "Mid-Market" ? 0.3 : 0);
+      const logit = -2.8 - 1.7 * health - (segment === "Enterprise" ? 0.9 : segment === "Mid-Market" ? 0.3 : 0);
       const renews = !rng.chance(sigmoid(logit));
       const arrBefore = ending.reduce((s, l) => s + lineMrr(l) * 12, 0);
       if (renews) {
@@ -289,7 +289,7 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
       const day = rng.int(1, capDay);
       const date = isoDate(m, day);
       if (date <= l.start) continue;
-      if (rng.chance(clamp(0.03 * Math.exp(-1.1 * health), 0, 0.5))) {
+      if (rng.chance(clamp(0.02 * Math.exp(-1.1 * health), 0, 0.5))) {
         for (const other of lines.filter((x) => x.interval === 1)) close(other, date);
         break;
       }
@@ -370,7 +370,8 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
       }
     }
     if (!reachesValue && m === acquiredMonth + 3) health -= 0.3;
-    health += 0.12 * (baseHealth - health) + rng.normal(0, 0.2);
+    // Shocks are all bad news, so a strong pull back to the account's own level keeps old books from decaying.
+    health += 0.25 * (baseHealth - health) + rng.normal(0, 0.2);
   }
   for (const l of [...lines]) close(l, l.termEnd);
   for (const c of contacts) {
@@ -442,14 +443,14 @@ function emitTickets(
     const created = stamp(dayIn());
     // Unhealthy accounts wait longer; an urgent or high ticket answered after 8 hours breaches the SLA.
     const speed = priority === "urgent" ? 0.5 : priority === "high" ? 0.8 : 1.5;
-    const responseHours = Math.exp(rng.normal(Math.log(4), 1)) * speed * (0.4 + 2.4 * sigmoid(-health));
+    const responseHours = Math.exp(rng.normal(Math.log(4), 1)) * speed * (0.25 + 3.5 * sigmoid(-1.5 * health));
     const solveHours = responseHours + Math.exp(rng.normal(Math.log(22), 1));
     const createdMs = Date.parse(created);
     const at = (hours: number) => new Date(createdMs + Math.round(hours * 3600) * 1000).toISOString().replace(".000Z", "Z");
     const responded = createdMs + responseHours * 3_600_000 <= asOfEnd;
     const solved = createdMs + solveHours * 3_600_000 <= asOfEnd;
     const slow = (priority === "urgent" || priority === "high") && responseHours > 8;
-    if (slow) nudge -= 0.2;
+    if (slow) nudge -= 0.12;
     const answersCsat = solved && rng.chance(0.55);
     writer?.write({
       ticket_id: nextId(world, "T", 7),
@@ -465,7 +466,8 @@ function emitTickets(
     });
     world.ticketsByMonth[m - world.firstMonth] = (world.ticketsByMonth[m - world.firstMonth] ?? 0) + 1;
   }
-  return nudge;
+  // A bad month of support hurts, but a big account filing many tickets should not sink on volume alone.
+  return Math.max(nudge, -0.15);
 }
 
 /** NPS every quarter from a few contacts, relationship CSAT and CES now and then; detractors are unhealthy. */
