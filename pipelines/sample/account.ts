@@ -104,7 +104,7 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
           ? "Growth"
           : "Enterprise"
         : "Enterprise";
-  const seatShare = segment === "Enterprise" ? rng.uniform(0.02, 0.08) : rng.uniform(0.08, 0.35);
+  const seatShare = segment === "Enterprise" ? rng.uniform(0.015, 0.06) : rng.uniform(0.08, 0.35);
   let seats = Math.max(2, Math.round(employees * seatShare));
   const interval: Interval =
     segment === "SMB"
@@ -399,13 +399,13 @@ function emitUsage(
   stamp: (day: number) => string,
 ): number {
   const writer = world.writers.usage_events;
-  const utilisation = 0.03 + 0.9 * sigmoid(0.2 + 1.3 * health);
+  const utilisation = 0.03 + 0.8 * sigmoid(0.2 + 1.3 * health);
   const active = clamp(Math.round(seats * utilisation + rng.normal(0, Math.sqrt(seats) * 0.3)), 0, seats);
   const breadth = 2 + Math.round((features.length - 2) * sigmoid(health - 0.2));
   const offset = rng.int(0, Math.max(0, seats - 1));
   for (let u = 0; u < active; u++) {
     const userId = `${accountId}-U${String(((offset + u) % seats) + 1).padStart(4, "0")}`;
-    const events = 1 + rng.poisson(0.25 + 0.8 * sigmoid(health));
+    const events = 1 + rng.poisson(0.1 + 0.5 * sigmoid(health));
     for (let e = 0; e < events; e++) {
       const eventName = e === 0 || rng.chance(0.3) ? "login" : features[rng.int(0, breadth - 1)];
       writer?.write({
