@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type DimensionDefinition, dimensionDefinition, type MetricDefinition, metricDefinition } from "./definition.ts";
+import { dependencyOrder } from "../core/graph.ts";
 import { identifiersOf } from "./compile.ts";
 import * as adoption from "./definitions/adoption.ts";
 import * as arrFamily from "./definitions/arr.ts";
@@ -26,28 +27,18 @@ export function buildCatalog(metricInputs: readonly unknown[], dimensionInputs: 
     if (metrics.has(parsed.data.name)) throw new Error(`metric ${label} is defined twice`);
     metrics.set(parsed.data.name, parsed.data);
   }
-  // A derived metric may name only metrics (and a few functions), and never itself through others.
+  // A derived metric may name only metrics (and a few functions); a change metric, one metric.
   for (const metric of metrics.values()) {
     if (metric.type !== "derived") continue;
     const unknown = identifiersOf(metric.expression).filter((name) => !metrics.has(name));
     if (unknown.length) throw new Error(`metric ${metric.name}: its expression names ${unknown.join(", ")}, which are not metrics`);
-    const path = [metric.name];
-    const walk = (name: string) => {
-      const m = metrics.get(name);
-      if (m?.type !== "derived") return;
-      for (const next of identifiersOf(m.expression)) {
-        if (path.includes(next)) throw new Error(`metrics form a cycle: ${[...path, next].join(" → ")}`);
-        path.push(next);
-        walk(next);
-        path.pop();
-      }
-    };
-    walk(metric.name);
   }
   for (const metric of metrics.values()) {
     if (metric.type === "change" && !metrics.has(metric.of))
       throw new Error(`metric ${metric.name}: changes "${metric.of}", which is not a metric`);
   }
+  // Neither may reach itself through others.
+  dependencyOrder([...metrics.values()], (m) => m.name, inputsOfMetric, "metrics");
   const dims = new Map<string, DimensionDefinition>();
   for (const input of dimensionInputs) {
     const parsed = dimensionDefinition.parse(input);
@@ -65,4 +56,11 @@ export function catalog(): Catalog {
     dimensions,
   );
   return defaultCatalog;
+}
+
+/** The metrics a metric is computed from. */
+function inputsOfMetric(metric: MetricDefinition): string[] {
+  if (metric.type === "derived") return identifiersOf(metric.expression);
+  if (metric.type === "change") return [metric.of];
+  return [];
 }

@@ -1,7 +1,7 @@
 import { isIsoDate } from "../core/dates.ts";
 import { closest, UsageError } from "../core/errors.ts";
 import type { Catalog } from "./catalog.ts";
-import type { DimensionDefinition, MetricDefinition } from "./definition.ts";
+import type { MetricDefinition } from "./definition.ts";
 import { builder, type Db, sameValue, sql } from "./sql.ts";
 import { type BaseMetric, metricType } from "./types/index.ts";
 
@@ -200,5 +200,3 @@ function lookup<T>(map: ReadonlyMap<string, T>, name: string, kind: "metric" | "
   const hint = closest(name, names);
   throw new UsageError(`unknown ${kind} "${name}"${hint ? ` — did you mean "${hint}"?` : ""} (${kind}s: ${names.join(", ")})`);
 }
-
-export type { DimensionDefinition };

@@ -1,23 +1,15 @@
 import { closest, UsageError } from "../core/errors.ts";
+import { dependencyOrder } from "../core/graph.ts";
 import type { Model } from "./model.ts";
 
 /** Models in build order: every model after the models it reads. A cycle is refused and named. */
 export function buildOrder(models: readonly Model[]): Model[] {
-  const byId = new Map(models.map((m) => [m.id, m]));
-  const order: Model[] = [];
-  const done = new Set<string>();
-  const visit = (model: Model, path: string[]) => {
-    if (done.has(model.id)) return;
-    if (path.includes(model.id)) throw new Error(`models form a cycle: ${[...path, model.id].join(" → ")}`);
-    for (const input of model.inputs) {
-      const upstream = byId.get(input);
-      if (upstream) visit(upstream, [...path, model.id]);
-    }
-    done.add(model.id);
-    order.push(model);
-  };
-  for (const model of models) visit(model, []);
-  return order;
+  return dependencyOrder(
+    models,
+    (m) => m.id,
+    (m) => m.inputs,
+    "models",
+  );
 }
 
 /** Models that read `id`, directly or through others. */

@@ -1,5 +1,6 @@
 import { statSync } from "node:fs";
 import { basename } from "node:path";
+import { dependencyOrder } from "../core/graph.ts";
 import { info, percent, warn } from "../core/log.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import type { Contract } from "./contract.ts";
@@ -11,16 +12,9 @@ const LARGE_FILE_BYTES = 32 * 1024 * 1024;
 
 /** Tables in an order where every referenced table lands before the tables that point at it. */
 export function landingOrder(): TableName[] {
-  const order: TableName[] = [];
-  const visit = (table: TableName, path: TableName[]) => {
-    if (order.includes(table)) return;
-    if (path.includes(table)) throw new Error(`contract references form a cycle: ${[...path, table].join(" → ")}`);
-    const contract: Contract = contracts[table];
-    for (const target of Object.values(contract.references ?? {})) visit(target as TableName, [...path, table]);
-    order.push(table);
-  };
-  for (const table of Object.keys(contracts) as TableName[]) visit(table, []);
-  return order;
+  const tables = Object.keys(contracts) as TableName[];
+  const references = (table: TableName): string[] => Object.values((contracts[table] as Contract).references ?? {});
+  return dependencyOrder(tables, (t) => t, references, "contract references");
 }
 
 /**

@@ -104,6 +104,16 @@ describe("derived metrics", () => {
         [],
       ),
     ).toThrow("metrics form a cycle: a → b → a");
+    // A cycle through a period-over-period change is a cycle too.
+    expect(() =>
+      buildCatalog(
+        [
+          { ...base, name: "a", expression: "b + 1" },
+          { ...base, name: "b", type: "change", of: "a" },
+        ],
+        [],
+      ),
+    ).toThrow("metrics form a cycle: a → b → a");
     expect(() => buildCatalog([{ name: "Bad Name", label: "", type: "snapshot" }], [])).toThrow(/metric Bad Name: .*snake_case/s);
   });
 });
