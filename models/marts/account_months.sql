@@ -10,6 +10,7 @@ WITH active AS (
     l.account_id,
     m.month_index,
     sum(l.arr) AS arr,
+    sum(l.quantity) AS seats,
     -- The account's plan in a month is the plan of its largest line that month.
     arg_max(l.plan, l.arr) AS plan
   FROM marts.subscription_lines AS l
@@ -30,6 +31,7 @@ SELECT
   m.month_index,
   coalesce(a.arr, 0) AS arr,
   coalesce(a.arr, 0) / 12 AS mrr,
+  coalesce(a.seats, 0) AS seats,
   coalesce(attr.segment, 'Unknown') AS segment,
   tier.name AS touch_tier,
   a.plan,

@@ -1,6 +1,6 @@
 -- One row per account and month with usage: users active in the 30 days up to the month's last day,
 -- users active in the month, the average of daily active users over the month's days, and the seats
--- (quantity of the account's lines active on the month's last day).
+-- (from account_months: the quantity of the lines active on the month's last day).
 -- @test unique(account_id, month_index)
 -- @test expression(active_users_30d >= 0 AND monthly_active_users >= 0)
 WITH events AS (
@@ -26,12 +26,6 @@ daily AS (
   SELECT account_id, month_index, sum(users) AS user_days
   FROM (SELECT account_id, month_index, occurred_on, count(DISTINCT user_id) AS users FROM events GROUP BY ALL)
   GROUP BY ALL
-),
-seats AS (
-  SELECT l.account_id, m.month_index, sum(l.quantity) AS seats
-  FROM marts.subscription_lines AS l
-  JOIN marts.months AS m ON l.start_date <= m.month_end AND (l.end_date IS NULL OR m.month_end < l.end_date)
-  GROUP BY ALL
 )
 SELECT
   am.account_id,
@@ -39,9 +33,8 @@ SELECT
   coalesce(t.active_users_30d, 0) AS active_users_30d,
   coalesce(mo.monthly_active_users, 0) AS monthly_active_users,
   coalesce(d.user_days, 0) / day(am.month_end) AS average_daily_active_users,
-  coalesce(s.seats, 0) AS seats
+  am.seats
 FROM marts.account_months AS am
 LEFT JOIN last_30_days AS t USING (account_id, month_index)
 LEFT JOIN monthly AS mo USING (account_id, month_index)
 LEFT JOIN daily AS d USING (account_id, month_index)
-LEFT JOIN seats AS s USING (account_id, month_index)
