@@ -20,17 +20,18 @@ export interface ChartSpec {
   plot(rows: MetricRow[], context: ChartContext): PlotOptions;
 }
 
-export interface TileSpec {
-  metric: string;
-  /** One row per period; the tile shows the last period and its change from the one before. */
-  query: MetricQuery;
+/** Headline numbers: each metric's value in the last period and its change from the one before. */
+export interface TilesSpec {
+  metrics: string[];
+  /** One query for all the tiles (grain, window, …); it must return one row per period. */
+  query: Omit<MetricQuery, "metrics" | "by">;
 }
 
 export interface PageSpec {
   file: string;
   title: string;
   intro: string;
-  tiles: TileSpec[];
+  tiles?: TilesSpec;
   charts: ChartSpec[];
 }
 

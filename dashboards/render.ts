@@ -9,7 +9,7 @@ import { formatValue } from "../core/format.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import { type QueryResult, query, toCsv } from "../metrics/query.ts";
 import { type Html, html, raw } from "./html.ts";
-import type { ChartContext, ChartSpec, PageSpec, TileSpec } from "./page.ts";
+import type { ChartContext, ChartSpec, PageSpec } from "./page.ts";
 import { pages as allPages } from "./pages/index.ts";
 
 const STYLESHEET = join(dirname(fileURLToPath(import.meta.url)), "style.css");
@@ -66,7 +66,8 @@ async function renderPage(
   context: ChartContext,
   dir: string,
 ): Promise<string> {
-  const tiles = await Promise.all(page.tiles.map(async (tile) => renderTile(tile, await query(db, config, tile.query), context)));
+  const tileResult = page.tiles ? await query(db, config, { ...page.tiles.query, metrics: page.tiles.metrics }) : undefined;
+  const tiles = tileResult ? (page.tiles?.metrics ?? []).map((metric) => renderTile(metric, tileResult, context)) : [];
   const charts: Html[] = [];
   let asOf = "";
   for (const chart of page.charts) {
@@ -101,14 +102,14 @@ async function renderPage(
     </html> `.value;
 }
 
-function renderTile(tile: TileSpec, result: QueryResult, context: ChartContext): Html {
-  const column = result.columns.find((c) => c.name === tile.metric);
+function renderTile(metric: string, result: QueryResult, context: ChartContext): Html {
+  const column = result.columns.find((c) => c.name === metric);
   const format = column?.format ?? "count";
-  const rows = result.rows.filter((r) => r[tile.metric] !== null);
+  const rows = result.rows.filter((r) => r[metric] !== null);
   const last = rows.at(-1);
   const prior = rows.at(-2);
-  const value = (last?.[tile.metric] as number | undefined) ?? null;
-  const before = (prior?.[tile.metric] as number | undefined) ?? null;
+  const value = (last?.[metric] as number | undefined) ?? null;
+  const before = (prior?.[metric] as number | undefined) ?? null;
   let change: Html = html`<div class="change">no earlier period</div>`;
   if (value !== null && before !== null) {
     const delta = value - before;
@@ -119,11 +120,11 @@ function renderTile(tile: TileSpec, result: QueryResult, context: ChartContext):
         : before !== 0
           ? `${delta >= 0 ? "+" : "−"}${Math.abs((delta / before) * 100).toFixed(1)}%`
           : "";
-    const good = tile.metric.includes("churn") ? delta < 0 : delta > 0;
+    const good = metric.includes("churn") ? delta < 0 : delta > 0;
     change = html`<div class="change ${delta === 0 ? "" : good ? "up" : "down"}">${text} vs prior quarter</div>`;
   }
   return html`<div class="tile">
-    <div class="label">${column?.label ?? tile.metric}</div>
+    <div class="label">${column?.label ?? metric}</div>
     <div class="value">${formatValue(value, format, { currency: context.currency, style: "compact" })}</div>
     ${change}
   </div>`;

@@ -7,6 +7,7 @@ import { definePage } from "../dashboards/page.ts";
 import { pages } from "../dashboards/pages/index.ts";
 import { renderSite } from "../dashboards/render.ts";
 import { catalog } from "../metrics/catalog.ts";
+import type { MetricQuery } from "../metrics/compile.ts";
 import { buildFixture, FIXTURES } from "./helpers.ts";
 
 let fixture: Awaited<ReturnType<typeof buildFixture>>;
@@ -57,7 +58,8 @@ describe("the rendered site", () => {
   it("declares only pages whose charts and tiles name metrics and dimensions that exist", () => {
     const { metrics, dimensions } = catalog();
     for (const page of pages) {
-      for (const q of [...page.charts.map((c) => c.query), ...page.tiles.map((t) => t.query)]) {
+      const tiles: MetricQuery[] = page.tiles ? [{ ...page.tiles.query, metrics: page.tiles.metrics }] : [];
+      for (const q of [...page.charts.map((c) => c.query), ...tiles]) {
         for (const m of q.metrics) expect(metrics.has(m), m).toBe(true);
         for (const d of q.by ?? []) expect(dimensions.has(d), d).toBe(true);
       }
@@ -70,7 +72,6 @@ describe("the rendered site", () => {
       file: "index.html",
       title: "Broken",
       intro: "",
-      tiles: [],
       charts: [{ id: "x", title: "x", description: "x", query: { metrics: ["no_such_metric"] }, plot: () => ({}) }],
     });
     await expect(renderSite(fixture.db, fixture.config, site, [broken])).rejects.toThrow('unknown metric "no_such_metric"');

@@ -7,12 +7,7 @@ export const indexPage = definePage({
   title: "Retention overview",
   intro:
     "ARR at each fiscal quarter end, and trailing-twelve-month net and gross revenue retention by segment. Retention groups each account by its segment at the start of the window.",
-  tiles: [
-    { metric: "arr", query: { metrics: ["arr"], grain: "quarter" } },
-    { metric: "nrr", query: { metrics: ["nrr"], grain: "quarter", window: 12 } },
-    { metric: "grr", query: { metrics: ["grr"], grain: "quarter", window: 12 } },
-    { metric: "logo_churn", query: { metrics: ["logo_churn"], grain: "quarter", window: 12 } },
-  ],
+  tiles: { metrics: ["arr", "nrr", "grr", "logo_churn"], query: { grain: "quarter", window: 12 } },
   charts: [
     {
       id: "arr-by-segment",
