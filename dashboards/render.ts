@@ -120,7 +120,7 @@ function renderTile(metric: string, result: QueryResult, context: ChartContext):
         : before !== 0
           ? `${delta >= 0 ? "+" : "−"}${Math.abs((delta / before) * 100).toFixed(1)}%`
           : "";
-    const good = metric.includes("churn") ? delta < 0 : delta > 0;
+    const good = column?.better === "lower" ? delta < 0 : delta > 0;
     change = html`<div class="change ${delta === 0 ? "" : good ? "up" : "down"}">${text} vs prior quarter</div>`;
   }
   return html`<div class="tile">

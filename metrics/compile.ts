@@ -63,6 +63,7 @@ export interface OutputColumn {
   role: "period" | "dimension" | "metric";
   label: string;
   format?: MetricDefinition["format"];
+  better?: MetricDefinition["better"];
 }
 
 export interface CompiledQuery {
@@ -188,7 +189,7 @@ export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow 
     columns: [
       { name: "period", role: "period", label: "Period" },
       ...by.map((d) => ({ name: d.name, role: "dimension" as const, label: d.label })),
-      ...metrics.map((m) => ({ name: m.name, role: "metric" as const, label: m.label, format: m.format })),
+      ...metrics.map((m) => ({ name: m.name, role: "metric" as const, label: m.label, format: m.format, better: m.better })),
     ],
   };
 }

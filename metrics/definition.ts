@@ -11,6 +11,8 @@ const common = {
   formula: z.string().min(1),
   owner: z.string().default("CS Ops"),
   format: z.enum(["currency", "percent", "count", "days", "ratio"]),
+  /** Which way is good news, for pages that colour a change (churn, tickets, response times: lower). */
+  better: z.enum(["higher", "lower"]).default("higher"),
 };
 
 /**

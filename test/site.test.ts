@@ -36,6 +36,10 @@ describe("the rendered site", () => {
     expect(page).toContain('<div class="value">49.6%</div>');
     expect(page).toContain('<div class="value">25.0%</div>');
     expect(page).toContain("As of 2024-12-31 (FY2024 Q4)");
+    // Prior quarter (2024-09-30): the 12-month base is A4 alone, gone by then: NRR 0, logo churn 100%.
+    // Both moves are good news, one up and one down: a metric says which way is better.
+    expect(page).toContain('<div class="change up">+68.1 pts vs prior quarter</div>');
+    expect(page).toContain('<div class="change up">−75.0 pts vs prior quarter</div>');
   });
 
   it("draws each chart as inline SVG with a label, a description and native tooltips", () => {

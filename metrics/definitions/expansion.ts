@@ -51,6 +51,7 @@ export const csqlConversion = defineMetric({
 
 export const timeToExpansionDays = defineMetric({
   name: "time_to_expansion_days",
+  better: "lower",
   label: "Time to first expansion",
   description:
     "Median days from an account's first paid month to the month it first grew, over accounts whose first expansion fell in the period (measured between month ends).",

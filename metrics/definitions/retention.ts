@@ -38,6 +38,7 @@ export const logoRetention = defineMetric({
 
 export const logoChurn = defineMetric({
   name: "logo_churn",
+  better: "lower",
   label: "Logo churn",
   description: `Share of the base accounts with no ARR at the period end (1 − logo retention). ${base}`,
   formula: "1 − |{a ∈ B : ARR_a(t) > 0}| / |B|",

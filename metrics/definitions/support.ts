@@ -4,6 +4,7 @@ const byMonthOpened = "Counted in the period the ticket was opened, grouped by t
 
 export const tickets = defineMetric({
   name: "tickets",
+  better: "lower",
   label: "Tickets",
   description: `Support tickets opened in the period. ${byMonthOpened}`,
   formula: "|{tickets created in the period}|",
@@ -16,6 +17,7 @@ export const tickets = defineMetric({
 
 export const ticketsPerAccount = defineMetric({
   name: "tickets_per_account",
+  better: "lower",
   label: "Tickets per account",
   description: "Tickets opened in the period per paying account at the period's end.",
   formula: "tickets / customers",
@@ -26,6 +28,7 @@ export const ticketsPerAccount = defineMetric({
 
 export const firstResponseHoursMedian = defineMetric({
   name: "first_response_hours_median",
+  better: "lower",
   label: "Median first response (hours)",
   description: `Median hours from a ticket's creation to its first response, over tickets that have one. ${byMonthOpened}`,
   formula: "median(first_response_at − created_at) in hours",
@@ -38,6 +41,7 @@ export const firstResponseHoursMedian = defineMetric({
 
 export const firstResponseHoursP75 = defineMetric({
   name: "first_response_hours_p75",
+  better: "lower",
   label: "First response, 75th percentile (hours)",
   description: `Hours within which three in four tickets got a first response, over tickets that have one. ${byMonthOpened}`,
   formula: "p75(first_response_at − created_at) in hours",
