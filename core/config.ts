@@ -29,7 +29,7 @@ function bandsSchema(defaults: z.input<typeof band>[]) {
           ctx.addIssue({
             code: "custom",
             path: [i, "below"],
-            message: `bands must rise: expected a number above ${previous}, got ${b.below}`,
+            message: `bands must rise: expected a number above ${previous}`,
           });
         }
       });
@@ -42,7 +42,7 @@ function bandsSchema(defaults: z.input<typeof band>[]) {
 /** DuckDB's own default is 80% of RAM: too much to share a laptop with. */
 export const DEFAULT_MEMORY_LIMIT = "3GB";
 
-const isoDate = z.iso.date();
+const isoDate = z.iso.date({ error: "expected an ISO date, YYYY-MM-DD" });
 
 export const configSchema = z
   .object({
@@ -109,11 +109,22 @@ export function parseConfig(input: unknown, root: string, source = "config"): Co
             .join(".")
             .replace(/\.(\d+)/g, "[$1]")
         : "(top level)";
-      return `  ${key}: ${describeIssue(issue)}`;
+      const found = valueAt(input, issue.path);
+      return `  ${key}: ${describeIssue(issue)}${found === undefined || issue.code === "unrecognized_keys" ? "" : ` (got ${JSON.stringify(found)})`}`;
     });
     throw new InputError(`${source}: invalid configuration\n${lines.join("\n")}`);
   }
   return { ...parsed.data, root };
+}
+
+/** The value the user wrote at a path, to show next to the complaint. */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const step of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[step];
+  }
+  return path.length ? value : undefined;
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -44,14 +44,14 @@ describe("config", () => {
   });
 
   it.each([
-    [{ reportingCurrency: "usd" }, "reportingCurrency: expected a three-letter upper-case ISO 4217 code such as USD"],
-    [{ fiscalYearStartMonth: 13 }, "fiscalYearStartMonth: Too big: expected number to be <=12"],
+    [{ reportingCurrency: "usd" }, 'reportingCurrency: expected a three-letter upper-case ISO 4217 code such as USD (got "usd")'],
+    [{ fiscalYearStartMonth: 13 }, "fiscalYearStartMonth: Too big: expected number to be <=12 (got 13)"],
     [
       { segments: [{ name: "Small", below: 500 }, { name: "Big", below: 100 }, { name: "Huge" }] },
-      "segments[1].below: bands must rise: expected a number above 500, got 100",
+      "segments[1].below: bands must rise: expected a number above 500 (got 100)",
     ],
     [{ touchTiers: [{ name: "all", below: 5 }] }, "touchTiers[0].below: the last band must be open-ended (no `below`)"],
-    [{ asOf: "2024-13-01" }, "asOf:"],
+    [{ asOf: "2024-13-01" }, 'asOf: expected an ISO date, YYYY-MM-DD (got "2024-13-01")'],
     [{ warehous: "x.duckdb" }, '(top level): unknown key "warehous"'],
   ])("names the key and what was expected: %j", (input, message) => {
     expect(() => parseConfig(input, "/tmp", "bellwether.config.ts")).toThrow(InputError);
