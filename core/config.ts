@@ -2,42 +2,9 @@ import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
+import { bandsSchema } from "./bands.ts";
 import { InputError } from "./errors.ts";
-
-/** A band is open-ended upwards when it has no `below`; bands are listed low to high. */
-const band = z.object({
-  name: z.string().min(1),
-  below: z.number().positive().optional(),
-});
-
-function bandsSchema(defaults: z.input<typeof band>[]) {
-  return z
-    .array(band)
-    .min(1)
-    .default(defaults)
-    .superRefine((bands, ctx) => {
-      bands.forEach((b, i) => {
-        const last = i === bands.length - 1;
-        if (last && b.below !== undefined) {
-          ctx.addIssue({ code: "custom", path: [i, "below"], message: "the last band must be open-ended (no `below`)" });
-        }
-        if (!last && b.below === undefined) {
-          ctx.addIssue({ code: "custom", path: [i, "below"], message: "every band but the last needs `below`" });
-        }
-        const previous = bands[i - 1]?.below;
-        if (previous !== undefined && b.below !== undefined && b.below <= previous) {
-          ctx.addIssue({
-            code: "custom",
-            path: [i, "below"],
-            message: `bands must rise: expected a number above ${previous}`,
-          });
-        }
-      });
-      const names = bands.map((b) => b.name);
-      const repeated = names.find((n, i) => names.indexOf(n) !== i);
-      if (repeated) ctx.addIssue({ code: "custom", message: `band name "${repeated}" is used twice` });
-    });
-}
+import { healthSchema } from "./scorecard.ts";
 
 /** DuckDB's own default is 80% of RAM: too much to share a laptop with. */
 export const DEFAULT_MEMORY_LIMIT = "3GB";
@@ -79,6 +46,32 @@ export const configSchema = z
     ]),
     /** Touch tiers by account ARR in the reporting currency (tech < 10k ≤ low < 50k ≤ high). */
     touchTiers: bandsSchema([{ name: "tech", below: 10_000 }, { name: "low", below: 50_000 }, { name: "high" }]),
+    /** The health scorecard: measures, thresholds, weights, bands and the backtest horizon. */
+    health: healthSchema,
+    /** Health bands by score (DESIGN.md: red < 40 ≤ yellow < 70 ≤ green). */
+    healthBands: bandsSchema([{ name: "red", below: 40 }, { name: "yellow", below: 70 }, { name: "green" }]),
+    timeToValue: z
+      .object({
+        /** "milestone": the first crm_milestones row named `milestone`; "usage": the first day `activeUsers` distinct users were active over a trailing 7 days. */
+        rule: z.enum(["milestone", "usage"]).default("milestone"),
+        milestone: z.string().min(1).default("value_one"),
+        activeUsers: z.number().int().min(1).default(5),
+      })
+      .prefault({}),
+    costs: z
+      .object({
+        /** Cost centres that count as the cost of retaining customers. */
+        retentionCostCenters: z.array(z.string().min(1)).min(1).default(["csm", "support", "onboarding", "cs_ops", "renewals"]),
+        /** How a cost row with no segment is shared between segments: by their ARR or their account count that month. */
+        allocateBy: z.enum(["arr", "accounts"]).default("arr"),
+      })
+      .prefault({}),
+    icp: z
+      .object({
+        /** Groups with fewer base accounts than this are flagged as too small to trust. */
+        minAccounts: z.number().int().min(1).default(20),
+      })
+      .prefault({}),
     site: z
       .object({
         outDir: z.string().min(1).default("./site"),

@@ -1,8 +1,10 @@
 import { isIsoDate } from "../core/dates.ts";
 import { closest, UsageError } from "../core/errors.ts";
 import type { Catalog } from "./catalog.ts";
-import type { MetricDefinition } from "./definition.ts";
+import type { DimensionDefinition, MetricDefinition } from "./definition.ts";
 import { builder, type Db, sameValue, sql } from "./sql.ts";
+import type { MetricContext, MetricRows } from "./types/context.ts";
+import { withDimensions } from "./types/dimensions.ts";
 import { type BaseMetric, metricType } from "./types/index.ts";
 
 /** Months in one period of each grain. */
@@ -111,19 +113,6 @@ export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow 
     if (query.to) periods = periods.where("month_end", "<=", sql<string>`CAST(${query.to} AS DATE)`);
     return periods;
   });
-  // The groups a row can belong to. With a filter but no grouping it is one row or none, so that a
-  // filter matching nothing gives no rows rather than a column of zeros.
-  const grouped = by.length > 0 || where.length > 0;
-  if (grouped) {
-    ctes = ctes.with("groups", (qc) => {
-      let groups = qc
-        .selectFrom("marts.account_months")
-        .select(by.length > 0 ? by.map((d) => sql.ref(d.column).as(d.name)) : [sql<boolean>`true`.as("matched")])
-        .distinct();
-      for (const { dimension, value } of where) groups = groups.where(dimension.column, "=", value);
-      return groups;
-    });
-  }
   // Each base metric a requested metric needs is built once; metrics of one type that read the same
   // rows (NRR and GRR over one window) share a CTE: one pass over the mart for all of them.
   const base = baseMetricsOf(metrics, catalog);
@@ -135,21 +124,35 @@ export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow 
     const key = `${metric.type}|${metricType(metric).shareKey(metric, { db: builder, by, where, window: windowOf(metric), span })}`;
     groups.set(key, [...(groups.get(key) ?? []), metric]);
   }
-  const shared = [...groups.values()];
-  shared.forEach((members, i) => {
+  const shared = [...groups.values()].map((members) => {
     const first = members[0] as BaseMetric;
-    ctes = ctes.with(`m${i}`, (qc) =>
-      metricType(first).build(members, { db: qc as unknown as Db, by, where, window: windowOf(first), span }),
-    );
+    const reach = dimensionReach(first, [...by, ...where.map((w) => w.dimension)]);
+    const context: MetricContext = {
+      db: builder,
+      by: by.filter(reach),
+      where: where.filter((w) => reach(w.dimension)),
+      window: windowOf(first),
+      span,
+    };
+    return { members, context };
   });
+  shared.forEach(({ members, context }, i) => {
+    const first = members[0] as BaseMetric;
+    ctes = ctes.with(`m${i}`, (qc) => metricType(first).build(members, { ...context, db: qc as unknown as Db }));
+  });
+  // The groups a row can belong to. With a filter but no grouping it is one row or none, so that a
+  // filter matching nothing gives no rows rather than a column of zeros.
+  const grouped = by.length > 0 || where.length > 0;
+  if (grouped) ctes = ctes.with("groups", (qc) => groupsQuery(qc as unknown as Db, by, where, shared));
 
   let spine = ctes.selectFrom("periods as p").select("p.period");
   if (grouped) spine = spine.crossJoin("groups as g").select(by.map((d) => `g.${d.name}`));
   const valueOf = new Map<string, string>();
-  shared.forEach((members, i) => {
+  shared.forEach(({ members, context }, i) => {
     spine = spine.leftJoin(`m${i}`, (join) => {
       let on = join.onRef(`m${i}.period`, "=", "p.period");
-      for (const d of by) on = on.on(sameValue(`m${i}.${d.name}`, `g.${d.name}`));
+      // A metric not grouped by a dimension (S by cost centre) has the same value for each of its values.
+      for (const d of context.by) on = on.on(sameValue(`m${i}.${d.name}`, `g.${d.name}`));
       return on;
     });
     members.forEach((metric, k) => {
@@ -192,6 +195,57 @@ export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow 
       ...metrics.map((m) => ({ name: m.name, role: "metric" as const, label: m.label, format: m.format, better: m.better })),
     ],
   };
+}
+
+/**
+ * Whether a metric's rows reach a dimension. An account attribute they can't reach is a mistake
+ * (costs by industry); a dimension only some facts carry (cost_center) leaves the metric whole for
+ * every value of it.
+ */
+function dimensionReach(metric: BaseMetric, asked: readonly DimensionDefinition[]): (d: DimensionDefinition) => boolean {
+  const { accounts, carries } = metricType(metric).dimensions(metric);
+  const reaches = (d: DimensionDefinition) => carries.includes(d.name) || (accounts && d.table !== null);
+  for (const d of asked) {
+    if (!reaches(d) && d.table !== null) {
+      const can = carries.length ? carries.join(", ") : "nothing";
+      throw new UsageError(
+        `metric ${metric.name} can't be grouped or filtered by ${d.name}: its rows are not accounts' (it can be by ${can})`,
+      );
+    }
+  }
+  return reaches;
+}
+
+/**
+ * The groups of the answer. Over account dimensions: every value combination in the account-month
+ * marts, so a group with no rows for a metric still shows. With a dimension only facts carry: the
+ * combinations in the metrics that are grouped by all of the query's dimensions.
+ */
+function groupsQuery(
+  db: Db,
+  by: readonly DimensionDefinition[],
+  where: MetricContext["where"],
+  shared: readonly { context: MetricContext }[],
+): MetricRows {
+  const asked = [...by, ...where.map((w) => w.dimension)];
+  const pick = (rows: MetricRows) => (by.length > 0 ? rows : rows.select(sql<boolean>`true`.as("matched"))).distinct();
+  if (asked.every((d) => d.table !== null)) {
+    const table = asked.find((d) => d.table !== "account_months")?.table ?? "account_months";
+    const rows = db.selectFrom(`marts.${table} as am`);
+    return pick(withDimensions(rows, { alias: "am", table, accounts: true }, { db, by, where, window: 0, span: 0 }).query);
+  }
+  const complete = shared
+    .map((s, i) => ({ ...s, i }))
+    .filter(({ context }) => context.by.length === by.length && context.where.length === where.length);
+  const first = complete[0];
+  if (!first) {
+    const facts = asked.filter((d) => d.table === null).map((d) => d.name);
+    throw new UsageError(`none of the metrics asked for can be grouped by ${facts.join(", ")}`);
+  }
+  const fromCte = (i: number) => pick(db.selectFrom(`m${i}`).select(by.map((d) => `m${i}.${d.name}`)));
+  let union = fromCte(first.i);
+  for (const other of complete.slice(1)) union = union.union(fromCte(other.i));
+  return union;
 }
 
 function lookup<T>(map: ReadonlyMap<string, T>, name: string, kind: "metric" | "dimension"): T {

@@ -24,9 +24,14 @@ export const snapshotMetric = z.object({
   type: z.literal("snapshot"),
   at: z.enum(["period_end", "period_start"]).default("period_end"),
   agg: z.enum(["sum", "count_distinct", "avg"]),
-  /** A column or SQL expression over marts.account_months. */
+  /** The account-month mart read (keys account_id, month_index): account_months, or health_scores. */
+  table: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .default("account_months"),
+  /** A column or SQL expression over the table's rows. */
   measure: z.string().min(1),
-  /** Optional SQL condition over marts.account_months rows. */
+  /** Optional SQL condition over the table's rows. */
   filter: z.string().optional(),
 });
 
@@ -37,27 +42,40 @@ export const snapshotMetric = z.object({
 export const windowRetentionMetric = z.object({
   ...common,
   type: z.literal("window_retention"),
-  numerator: z.enum(["arr_end", "arr_end_capped", "logos_retained", "logos_lost"]),
-  denominator: z.enum(["arr_start", "logos"]),
+  numerator: z.enum(["arr_start", "arr_end", "arr_end_capped", "logos", "logos_retained", "logos_lost"]),
+  /** Without one, the metric is the sum itself (S, the ARR under management; |B|). */
+  denominator: z.enum(["arr_start", "logos"]).optional(),
   /** Months in the window; the query's --window, then this, then the config's default. */
   window: z.number().int().min(1).optional(),
 });
 
+/** Which rows of a fact mart (month_index, usually account_id, …) a metric reads for each period. */
+const facts = {
+  table: z.string().regex(/^[a-z_][a-z0-9_]*$/),
+  /** The months read: the period's own, the retention window ending with it, or every month up to its end. */
+  over: z.enum(["period", "window", "to_date"]).default("period"),
+  /** SQL condition over the fact row as f.<column>. */
+  filter: z.string().optional(),
+  /** Rows belong to accounts (account_id): they group by the account's dimensions in the row's month. */
+  accounts: z.boolean().default(true),
+  /** Dimensions the table has as columns of its own (cost_center, and segment on cost rows). */
+  carries: z.array(name).default([]),
+};
+
 /**
- * An aggregate over the rows of a fact mart (account_id, month_index, …) that fall in the period's
- * months: ARR movements, tickets, survey answers.
+ * An aggregate over the rows of a fact mart that fall in the period's months: ARR movements, tickets,
+ * survey answers, costs.
  */
 export const periodAggregateMetric = z
   .object({
     ...common,
+    ...facts,
     type: z.literal("period_aggregate"),
-    table: z.string().regex(/^[a-z_][a-z0-9_]*$/),
     agg: z.enum(["sum", "count", "avg", "median", "percentile"]),
     /** For agg "percentile": the fraction, e.g. 0.75 for the 75th percentile. */
     quantile: z.number().gt(0).lt(1).optional(),
     /** SQL over the fact row as f.<column>; for count, what is counted (e.g. f.ticket_id). */
     measure: z.string().min(1),
-    filter: z.string().optional(),
     /** Keep only the latest row per `per` within each period, ordered by `by` (an ORDER BY list). */
     latest: z.object({ per: z.string().min(1), by: z.string().min(1) }).optional(),
   })
@@ -65,6 +83,36 @@ export const periodAggregateMetric = z
     message: 'agg "percentile" needs a quantile (and only it takes one)',
     path: ["quantile"],
   });
+
+/**
+ * Area under the ROC curve of a score against an outcome, over the fact rows of the period: the chance
+ * that a row without the outcome scores higher than a row with it, ties counted half (exact, no bins).
+ */
+export const aucMetric = z.object({
+  ...common,
+  ...facts,
+  type: z.literal("auc"),
+  /** SQL over f: the score (higher should mean the outcome is less likely). */
+  score: z.string().min(1),
+  /** SQL condition over f: the outcome (churned or contracted). */
+  outcome: z.string().min(1),
+});
+
+/**
+ * A quantile of the Kaplan–Meier estimate of time to an event, over the fact rows of the period: rows
+ * that have not had the event yet count as censored at the time observed so far.
+ */
+export const kaplanMeierMetric = z.object({
+  ...common,
+  ...facts,
+  type: z.literal("kaplan_meier"),
+  /** SQL over f: time to the event, or time observed so far when it has not happened. */
+  duration: z.string().min(1),
+  /** SQL condition over f: the event happened. */
+  event: z.string().min(1),
+  /** The smallest time by which this share has had the event: 0.5 for the median. */
+  quantile: z.number().gt(0).lt(1).default(0.5),
+});
 
 /**
  * An SQL expression over other metrics of the same period and group, e.g. `arr / nullif(customers, 0)`.
@@ -87,6 +135,8 @@ export const metricDefinition = z.discriminatedUnion("type", [
   snapshotMetric,
   windowRetentionMetric,
   periodAggregateMetric,
+  aucMetric,
+  kaplanMeierMetric,
   derivedMetric,
   changeMetric,
 ]);
@@ -98,8 +148,17 @@ export const dimensionDefinition = z.object({
   name,
   label: z.string().min(1),
   description: z.string().min(1),
-  /** Column of marts.account_months, read as of the period (or as of the window start for retention). */
   column: z.string().regex(/^[a-z_][a-z0-9_]*$/),
+  /**
+   * The account-month mart (account_id, month_index) that has the column, read as of the period (as of
+   * the window start for retention). null: not an account attribute; only fact tables that carry it
+   * have it (cost_center), and metrics that don't are the same for every value of it.
+   */
+  table: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .nullable()
+    .default("account_months"),
 });
 export type DimensionDefinition = z.output<typeof dimensionDefinition>;
 

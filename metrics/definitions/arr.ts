@@ -9,7 +9,7 @@ export const arr = defineMetric({
   format: "currency",
   type: "snapshot",
   agg: "sum",
-  measure: "arr",
+  measure: "am.arr",
 });
 
 export const mrr = defineMetric({
@@ -20,7 +20,7 @@ export const mrr = defineMetric({
   format: "currency",
   type: "snapshot",
   agg: "sum",
-  measure: "mrr",
+  measure: "am.mrr",
 });
 
 export const customers = defineMetric({
@@ -31,8 +31,8 @@ export const customers = defineMetric({
   format: "count",
   type: "snapshot",
   agg: "count_distinct",
-  measure: "account_id",
-  filter: "arr > 0",
+  measure: "am.account_id",
+  filter: "am.arr > 0",
 });
 
 export const arpa = defineMetric({

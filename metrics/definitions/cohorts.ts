@@ -10,7 +10,7 @@ export const cohortStartingArr = defineMetric({
   format: "currency",
   type: "snapshot",
   agg: "sum",
-  measure: "cohort_starting_arr",
+  measure: "am.cohort_starting_arr",
 });
 
 export const cohortAccounts = defineMetric({
@@ -21,7 +21,7 @@ export const cohortAccounts = defineMetric({
   format: "count",
   type: "snapshot",
   agg: "count_distinct",
-  measure: "account_id",
+  measure: "am.account_id",
 });
 
 export const cohortRevenueRetention = defineMetric({

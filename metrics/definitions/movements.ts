@@ -39,7 +39,7 @@ export const openingArr = defineMetric({
   type: "snapshot",
   at: "period_start",
   agg: "sum",
-  measure: "arr",
+  measure: "am.arr",
 });
 
 export const quickRatio = defineMetric({

@@ -27,6 +27,11 @@ export interface MetricType<M extends MetricDefinition> {
    * one window), each as a column value_0, value_1, … in the order given.
    */
   shareKey(metric: M, context: MetricContext): string;
+  /**
+   * Which dimensions the metric's rows can be grouped by: every account dimension when its rows belong
+   * to accounts, and the dimensions its table carries itself.
+   */
+  dimensions(metric: M): { accounts: boolean; carries: readonly string[] };
   build(metrics: readonly M[], context: MetricContext): MetricRows;
   /** The value for a group with no rows at all: 0 for sums and counts, null for ratios. */
   empty(metric: M): 0 | null;

@@ -1,10 +1,11 @@
 import type { MetricDefinition, MetricType as TypeName } from "../definition.ts";
 import type { MetricType } from "./context.ts";
+import { auc } from "./auc.ts";
+import { kaplanMeier } from "./kaplan-meier.ts";
 import { periodAggregate } from "./period-aggregate.ts";
 import { snapshot } from "./snapshot.ts";
 import { windowRetention } from "./window-retention.ts";
 
-/** How each metric type becomes SQL. A new metric is data; only a new *type* adds an entry here. */
 type BaseType = Exclude<TypeName, "derived" | "change">;
 type BaseMetric = Extract<MetricDefinition, { type: BaseType }>;
 
@@ -16,6 +17,8 @@ export const metricTypes: { [T in BaseType]: MetricType<Extract<MetricDefinition
   snapshot,
   window_retention: windowRetention,
   period_aggregate: periodAggregate,
+  auc,
+  kaplan_meier: kaplanMeier,
 };
 
 export function metricType(metric: BaseMetric): MetricType<BaseMetric> {

@@ -1,11 +1,12 @@
 import type { MetricDefinition } from "../definition.ts";
 import { sql } from "../sql.ts";
 import type { MetricContext, MetricRows, MetricType } from "./context.ts";
+import { withDimensions } from "./dimensions.ts";
 
 type WindowRetention = Extract<MetricDefinition, { type: "window_retention" }>;
 
 /** Per-account terms of DESIGN.md's formulas; `b` is the account at the window start, `c` at its end. */
-const terms: Record<WindowRetention["numerator"] | WindowRetention["denominator"], string> = {
+const terms: Record<WindowRetention["numerator"], string> = {
   arr_start: "b.arr",
   arr_end: "coalesce(c.arr, 0)",
   arr_end_capped: "least(coalesce(c.arr, 0), b.arr)",
@@ -20,25 +21,26 @@ const terms: Record<WindowRetention["numerator"] | WindowRetention["denominator"
  */
 export const windowRetention: MetricType<WindowRetention> = {
   shareKey: (_metric, { window }) => `window:${window}`,
-  build(metrics: readonly WindowRetention[], { db, by, where, window }: MetricContext): MetricRows {
-    let query = db
+  dimensions: () => ({ accounts: true, carries: [] }),
+  build(metrics: readonly WindowRetention[], context: MetricContext): MetricRows {
+    const rows = context.db
       .selectFrom("periods as p")
       .innerJoin("marts.account_months as b", (join) =>
-        join.on("b.month_index", "=", sql<number>`p.month_index - ${window}`).on("b.arr", ">", 0),
+        join.on("b.month_index", "=", sql<number>`p.month_index - ${context.window}`).on("b.arr", ">", 0),
       )
       .leftJoin("marts.account_months as c", (join) =>
         join.onRef("c.account_id", "=", "b.account_id").onRef("c.month_index", "=", "p.month_index"),
       )
       .select("p.period")
-      .select(by.map((d) => sql.ref(`b.${d.column}`).as(d.name)))
       .select(
-        metrics.map((metric, i) =>
-          sql.raw(`sum(${terms[metric.numerator]})::DOUBLE / nullif(sum(${terms[metric.denominator]}), 0)`).as(`value_${i}`),
-        ),
-      )
-      .groupBy(["p.period", ...by.map((d) => `b.${d.column}`)]);
-    for (const { dimension, value } of where) query = query.where(`b.${dimension.column}`, "=", value);
-    return query;
+        metrics.map((metric, i) => {
+          const numerator = `sum(${terms[metric.numerator]})::DOUBLE`;
+          return sql.raw(metric.denominator ? `${numerator} / nullif(sum(${terms[metric.denominator]}), 0)` : numerator).as(`value_${i}`);
+        }),
+      );
+    const { query, groupBy } = withDimensions(rows, { alias: "b", table: "account_months", accounts: true }, context);
+    return query.groupBy(["p.period", ...groupBy]);
   },
-  empty: () => null,
+  // A ratio over an empty base is undefined; a sum over it (S, |B|) is 0.
+  empty: (metric) => (metric.denominator ? null : 0),
 };

@@ -10,6 +10,7 @@ SELECT
   t.status,
   t.category,
   t.first_response_hours,
+  t.solved_at,
   t.csat,
   t.ces
 FROM staging.support_tickets AS t

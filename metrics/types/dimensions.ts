@@ -1,0 +1,45 @@
+import type { DimensionDefinition } from "../definition.ts";
+import { sql } from "../sql.ts";
+import type { MetricContext, MetricRows } from "./context.ts";
+
+/** Where a metric's rows are: their alias in the query, and what they can tell about dimensions. */
+export interface RowSource {
+  alias: string;
+  /** The account-month mart the rows are, if they are one (their columns are read directly). */
+  table?: string;
+  /** The rows have account_id and month_index: other account-month marts join on them. */
+  accounts: boolean;
+  /** Dimensions that are columns of the rows themselves. */
+  carries?: readonly string[];
+}
+
+/**
+ * Adds the query's dimensions to a metric's rows, as columns named for the dimensions, and its
+ * filters; each account-month mart a dimension lives in is joined once, on the row's account and month.
+ */
+export function withDimensions(
+  query: MetricRows,
+  source: RowSource,
+  { by, where }: MetricContext,
+): { query: MetricRows; groupBy: string[] } {
+  const joined = new Set<string>();
+  const columnOf = (dimension: DimensionDefinition): string => {
+    const { alias } = source;
+    if (source.carries?.includes(dimension.name) || (dimension.table !== null && dimension.table === source.table)) {
+      return `${alias}.${dimension.column}`;
+    }
+    if (dimension.table === null || !source.accounts) throw new Error(`dimension ${dimension.name} is not on these rows`);
+    const other = `dim_${dimension.table}`;
+    if (!joined.has(other)) {
+      joined.add(other);
+      query = query.leftJoin(`marts.${dimension.table} as ${other}`, (join) =>
+        join.onRef(`${other}.account_id`, "=", `${alias}.account_id`).onRef(`${other}.month_index`, "=", `${alias}.month_index`),
+      );
+    }
+    return `${other}.${dimension.column}`;
+  };
+  const groupBy = by.map(columnOf);
+  query = query.select(by.map((d, i) => sql.ref(groupBy[i] as string).as(d.name)));
+  for (const { dimension, value } of where) query = query.where(columnOf(dimension), "=", value);
+  return { query, groupBy };
+}

@@ -1,0 +1,35 @@
+import type { MetricDefinition } from "../definition.ts";
+import { sql } from "../sql.ts";
+import type { MetricContext, MetricRows } from "./context.ts";
+import { withDimensions } from "./dimensions.ts";
+
+type FactMetric = Extract<MetricDefinition, { type: "period_aggregate" | "auc" | "kaplan_meier" }>;
+
+/**
+ * The fact rows each period reads, one row per (period, fact row): `period`, a column per dimension
+ * (the account's, in the month of the fact, or the fact's own), and the expressions asked for, named.
+ * Metric types aggregate over it; it never selects the fact's columns wholesale, so names never clash.
+ */
+export function periodFacts(metric: FactMetric, context: MetricContext, expressions: Record<string, string>): MetricRows {
+  const { db, span, window } = context;
+  let rows: MetricRows = db.selectFrom("periods as p").innerJoin(`marts.${metric.table} as f`, (join) => {
+    const on = join.onRef("f.month_index", "<=", "p.month_index");
+    if (metric.over === "to_date") return on;
+    const months = metric.over === "window" ? window : span;
+    return on.on("f.month_index", ">", sql<number>`p.month_index - ${months}`);
+  });
+  rows = rows.select("p.period");
+  // Definitions are reviewed code: their SQL names the fact's columns as f.<column>.
+  if (metric.filter) rows = rows.where(sql.raw<boolean>(metric.filter));
+  rows = rows.select(Object.entries(expressions).map(([alias, expression]) => sql.raw(expression).as(alias)));
+  return withDimensions(rows, { alias: "f", table: metric.table, accounts: metric.accounts, carries: metric.carries }, context).query;
+}
+
+/** Outer aggregation over `periodFacts`: group by period and the dimension columns. */
+export function groupedFacts(facts: MetricRows, context: MetricContext): MetricRows {
+  return context.db
+    .selectFrom(facts.as("f"))
+    .select("f.period")
+    .select(context.by.map((d) => `f.${d.name}`))
+    .groupBy(["f.period", ...context.by.map((d) => `f.${d.name}`)]);
+}

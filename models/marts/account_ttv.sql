@@ -1,0 +1,65 @@
+-- One row per account that has paid: the day it started (its first positive-ARR line), the day it
+-- reached value by the config's rule (the first `crm_milestones` row of the configured name, or the
+-- first day N distinct users were active over a trailing 7 days), the days between (floor 0), and how
+-- old it is at the last day of data, so that accounts not there yet count as censored.
+-- @test unique(account_id)
+-- @test expression(ttv_days IS NULL OR ttv_days >= 0)
+-- @test expression(duration_days >= 0)
+WITH as_of AS (
+  SELECT max(month_end) AS as_of FROM marts.months
+),
+starts AS (
+  SELECT l.account_id, min(l.start_date) AS start_date
+  FROM marts.subscription_lines AS l, as_of
+  WHERE l.arr > 0 AND l.start_date <= as_of.as_of
+  GROUP BY ALL
+),
+milestone_values AS (
+  SELECT ms.account_id, min(CAST(ms.achieved_at AS DATE)) AS value_date
+  FROM staging.crm_milestones AS ms
+  CROSS JOIN config.settings AS settings
+  WHERE settings.ttv_rule = 'milestone' AND ms.milestone = settings.ttv_milestone
+  GROUP BY ALL
+),
+-- Usage rule: each active user-day counts towards the 7 trailing-day windows that end on it and the 6 days after.
+user_days AS (
+  SELECT DISTINCT e.account_id, e.user_id, e.occurred_on
+  FROM staging.usage_events AS e
+  CROSS JOIN config.settings AS settings
+  WHERE settings.ttv_rule = 'usage'
+),
+window_users AS (
+  SELECT account_id, occurred_on + CAST(k AS INTEGER) AS day, count(DISTINCT user_id) AS users
+  FROM user_days, range(7) AS r(k)
+  GROUP BY ALL
+),
+usage_values AS (
+  SELECT w.account_id, min(w.day) AS value_date
+  FROM window_users AS w
+  CROSS JOIN config.settings AS settings
+  WHERE w.users >= settings.ttv_active_users
+  GROUP BY ALL
+),
+valued AS (
+  SELECT
+    s.account_id,
+    s.start_date,
+    CASE WHEN coalesce(mv.value_date, uv.value_date) <= as_of.as_of THEN coalesce(mv.value_date, uv.value_date) END AS value_date,
+    as_of.as_of
+  FROM starts AS s
+  CROSS JOIN as_of
+  LEFT JOIN milestone_values AS mv ON mv.account_id = s.account_id
+  LEFT JOIN usage_values AS uv ON uv.account_id = s.account_id
+)
+SELECT
+  account_id,
+  year(start_date) * 12 + month(start_date) - 1 AS month_index,
+  start_date,
+  value_date,
+  value_date IS NOT NULL AS reached,
+  greatest(date_diff('day', start_date, value_date), 0) AS ttv_days,
+  date_diff('day', start_date, as_of) AS age_days,
+  -- Kaplan–Meier: time to value for those who reached it, time observed so far for those who have not.
+  coalesce(greatest(date_diff('day', start_date, value_date), 0), date_diff('day', start_date, as_of)) AS duration_days
+FROM valued
+ORDER BY account_id

@@ -1,0 +1,122 @@
+-- One row per paying account and month: the raw value of every health measure as of the month's last
+-- day, null where the account has no data for it (no usage ever tracked, no survey answer in 180 days,
+-- no ticket answered in 90 days, no contacts on record). The scorecard in the config scores them.
+-- Windows end on the month's last day: "30 days" is (end − 30 days, end].
+-- @test unique(account_id, month_index)
+-- @test not_null(open_urgent_tickets, tickets_per_seat_90d)
+WITH paying AS (
+  SELECT account_id, month_index, month_end, arr, seats
+  FROM marts.account_months
+  WHERE arr > 0
+),
+daily AS (
+  SELECT account_id, occurred_on, year(occurred_on) * 12 + month(occurred_on) - 1 AS month_index, count(*) AS events
+  FROM staging.usage_events
+  GROUP BY ALL
+),
+first_usage AS (
+  SELECT account_id, min(occurred_on) AS first_used_on
+  FROM daily
+  GROUP BY ALL
+),
+-- Events in the last 60 days of each month: they fall in that month or one of the two before it.
+events_60d AS (
+  SELECT
+    d.account_id,
+    m.month_index,
+    sum(d.events) FILTER (WHERE d.occurred_on > m.month_end - INTERVAL 30 DAY) AS events_30d,
+    sum(d.events) FILTER (WHERE d.occurred_on <= m.month_end - INTERVAL 30 DAY) AS events_prior_30d
+  FROM daily AS d
+  JOIN marts.months AS m
+    ON m.month_index IN (d.month_index, d.month_index + 1, d.month_index + 2)
+   AND d.occurred_on > m.month_end - INTERVAL 60 DAY AND d.occurred_on <= m.month_end
+  GROUP BY ALL
+),
+key_event_days AS (
+  SELECT DISTINCT account_id, event_name, occurred_on, year(occurred_on) * 12 + month(occurred_on) - 1 AS month_index
+  FROM staging.usage_events
+  WHERE NOT EXISTS (SELECT 1 FROM config.key_events)
+     OR event_name IN (SELECT event_name FROM config.key_events)
+),
+breadth AS (
+  SELECT e.account_id, m.month_index, count(DISTINCT e.event_name) AS key_features_30d
+  FROM key_event_days AS e
+  JOIN marts.months AS m
+    ON m.month_index IN (e.month_index, e.month_index + 1)
+   AND e.occurred_on > m.month_end - INTERVAL 30 DAY AND e.occurred_on <= m.month_end
+  GROUP BY ALL
+),
+-- The latest NPS or CSAT answer in the 180 days up to the month's end, on NPS's 0–10 scale (CSAT 1–5 → 0–10).
+sentiment AS (
+  SELECT
+    s.account_id,
+    m.month_index,
+    arg_max(CASE s.survey WHEN 'nps' THEN s.score ELSE (s.score - 1) * 2.5 END, s.responded_at) AS sentiment
+  FROM marts.survey_answers AS s
+  JOIN marts.months AS m
+    ON s.month_index BETWEEN m.month_index - 6 AND m.month_index
+   AND s.responded_at > m.month_end - INTERVAL 180 DAY AND s.responded_at <= m.month_end
+  WHERE s.survey IN ('nps', 'csat')
+  GROUP BY ALL
+),
+tickets AS (
+  SELECT *, CAST(created_at AS DATE) AS created_on, CAST(solved_at AS DATE) AS solved_on
+  FROM marts.tickets
+),
+recent_tickets AS (
+  SELECT t.account_id, m.month_index, count(*) AS tickets_90d, median(t.first_response_hours) AS first_response_hours_90d
+  FROM tickets AS t
+  JOIN marts.months AS m
+    ON m.month_index BETWEEN t.month_index AND t.month_index + 3
+   AND t.created_on > m.month_end - INTERVAL 90 DAY AND t.created_on <= m.month_end
+  GROUP BY ALL
+),
+-- High and urgent tickets opened by the month's end and not solved by it.
+open_urgent AS (
+  SELECT t.account_id, m.month_index, count(*) AS open_urgent_tickets
+  FROM tickets AS t
+  JOIN marts.months AS m
+    ON m.month_index >= t.month_index
+   AND (t.solved_on IS NULL OR t.solved_on > m.month_end)
+  WHERE t.priority IN ('high', 'urgent')
+  GROUP BY ALL
+),
+contacts AS (
+  SELECT
+    p.account_id,
+    p.month_index,
+    count(*) FILTER (
+      WHERE c.role IN ('champion', 'buyer')
+        AND (c.started_at IS NULL OR c.started_at <= p.month_end)
+        AND (c.left_at IS NULL OR c.left_at > p.month_end)
+    ) AS champions_and_buyers
+  FROM paying AS p
+  JOIN staging.crm_contacts AS c ON c.account_id = p.account_id
+  GROUP BY ALL
+)
+SELECT
+  p.account_id,
+  p.month_index,
+  p.month_end,
+  p.arr,
+  p.seats,
+  CASE WHEN fu.first_used_on <= p.month_end THEN coalesce(u.active_users_30d, 0) / nullif(p.seats, 0) END::DOUBLE
+    AS active_users_per_seat,
+  CASE WHEN coalesce(e.events_prior_30d, 0) > 0 THEN coalesce(e.events_30d, 0) / e.events_prior_30d - 1 END::DOUBLE
+    AS usage_trend,
+  s.sentiment::DOUBLE AS sentiment,
+  coalesce(o.open_urgent_tickets, 0)::DOUBLE AS open_urgent_tickets,
+  (coalesce(r.tickets_90d, 0) / nullif(p.seats, 0))::DOUBLE AS tickets_per_seat_90d,
+  r.first_response_hours_90d::DOUBLE AS first_response_hours_90d,
+  c.champions_and_buyers::DOUBLE AS relationship,
+  CASE WHEN fu.first_used_on <= p.month_end THEN coalesce(b.key_features_30d, 0) END::DOUBLE AS adoption_breadth
+FROM paying AS p
+LEFT JOIN first_usage AS fu ON fu.account_id = p.account_id
+LEFT JOIN marts.account_usage_months AS u ON u.account_id = p.account_id AND u.month_index = p.month_index
+LEFT JOIN events_60d AS e ON e.account_id = p.account_id AND e.month_index = p.month_index
+LEFT JOIN breadth AS b ON b.account_id = p.account_id AND b.month_index = p.month_index
+LEFT JOIN sentiment AS s ON s.account_id = p.account_id AND s.month_index = p.month_index
+LEFT JOIN recent_tickets AS r ON r.account_id = p.account_id AND r.month_index = p.month_index
+LEFT JOIN open_urgent AS o ON o.account_id = p.account_id AND o.month_index = p.month_index
+LEFT JOIN contacts AS c ON c.account_id = p.account_id AND c.month_index = p.month_index
+ORDER BY p.account_id, p.month_index
