@@ -2,13 +2,14 @@ import { closest, InputError, UsageError } from "../core/errors.ts";
 import { setQuiet } from "../core/log.ts";
 import { type Command, helpText, parseCommandArgs } from "./command.ts";
 import { buildCommand } from "./commands/build.ts";
+import { icpCommand } from "./commands/icp.ts";
 import { ingestCommand } from "./commands/ingest.ts";
 import { metricsCommand } from "./commands/metrics.ts";
 import { queryCommand } from "./commands/query.ts";
 import { runCommand } from "./commands/run.ts";
 import { sampleCommand } from "./commands/sample.ts";
 
-export const commands: Command[] = [buildCommand, sampleCommand, ingestCommand, runCommand, queryCommand, metricsCommand];
+export const commands: Command[] = [buildCommand, sampleCommand, ingestCommand, runCommand, queryCommand, metricsCommand, icpCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -5,10 +5,13 @@ import { identifiersOf } from "./compile.ts";
 import * as adoption from "./definitions/adoption.ts";
 import * as arrFamily from "./definitions/arr.ts";
 import * as cohorts from "./definitions/cohorts.ts";
+import * as costs from "./definitions/costs.ts";
 import * as expansion from "./definitions/expansion.ts";
+import * as health from "./definitions/health.ts";
 import * as movements from "./definitions/movements.ts";
 import * as retention from "./definitions/retention.ts";
 import * as support from "./definitions/support.ts";
+import * as ttv from "./definitions/ttv.ts";
 import * as voice from "./definitions/voice.ts";
 import { dimensions } from "./dimensions.ts";
 
@@ -52,7 +55,9 @@ let defaultCatalog: Catalog | undefined;
 /** The catalog of every metric shipped in metrics/definitions. */
 export function catalog(): Catalog {
   defaultCatalog ??= buildCatalog(
-    [arrFamily, movements, retention, cohorts, expansion, adoption, support, voice].flatMap((family) => Object.values(family)),
+    [arrFamily, movements, retention, cohorts, expansion, adoption, support, voice, health, ttv, costs].flatMap((family) =>
+      Object.values(family),
+    ),
     dimensions,
   );
   return defaultCatalog;

@@ -11,7 +11,7 @@ import { type BaseMetric, metricType } from "./types/index.ts";
 const SPAN: Record<Grain, number> = { month: 1, quarter: 3, year: 12 };
 
 /** Identifiers in a derived expression that are not metrics: the SQL functions a definition may use. */
-export const EXPRESSION_FUNCTIONS = new Set(["nullif", "coalesce", "abs", "least", "greatest", "round"]);
+export const EXPRESSION_FUNCTIONS = new Set(["nullif", "coalesce", "abs", "least", "greatest", "round", "sqrt"]);
 
 export function identifiersOf(expression: string): string[] {
   return [...new Set(expression.match(/\b[a-z_][a-z0-9_]*\b/g) ?? [])].filter((w) => !EXPRESSION_FUNCTIONS.has(w));

@@ -1,6 +1,6 @@
 import { defineDimension } from "./definition.ts";
 
-/** Every dimension is a column of marts.account_months, read as of the period (or the window start). */
+/** Dimensions are columns of account-month marts, read as of the period (or the window start), or of fact tables that carry them. */
 export const dimensions = [
   defineDimension({
     name: "segment",
@@ -53,5 +53,21 @@ export const dimensions = [
     label: "Months since first paid",
     description: "Whole months from the cohort month to the month read.",
     column: "age_months",
+  }),
+  defineDimension({
+    name: "health_band",
+    label: "Health band",
+    description:
+      "The account's health band that month, from its health score and the config's bands (default red < 40 ≤ yellow < 70 ≤ green).",
+    column: "health_band",
+    table: "health_scores",
+  }),
+  defineDimension({
+    name: "cost_center",
+    label: "Cost centre",
+    description:
+      "The finance cost centre a customer-success cost was booked to. Only cost metrics are split by it; others show their total for each.",
+    column: "cost_center",
+    table: null,
   }),
 ];

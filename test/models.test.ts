@@ -24,11 +24,20 @@ describe("the shipped model graph", () => {
     const models = readModels();
     expect([...selectModels(models, "subscription_lines+")].sort()).toEqual([
       "marts.account_months",
+      // account_ttv reads the lines for the first positive-ARR date.
+      "marts.account_ttv",
       "marts.account_usage_months",
       "marts.accounts",
       "marts.arr_bridge",
       "marts.arr_movements",
       "marts.cohort_retention",
+      // Costs are allocated by segment ARR from account_months.
+      "marts.cost_allocations",
+      "marts.health_backtest",
+      "marts.health_churn_leads",
+      "marts.health_inputs",
+      "marts.health_measure_scores",
+      "marts.health_scores",
       "marts.segment_arr_bridge",
       "marts.subscription_lines",
     ]);

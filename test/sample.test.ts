@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildCatalog, catalog } from "../metrics/catalog.ts";
+import { query } from "../metrics/query.ts";
 import { generateSample } from "../pipelines/sample/generate.ts";
 import { buildFixture, cli, tempDir } from "./helpers.ts";
 
@@ -99,11 +101,16 @@ describe("the sample generator", () => {
 });
 
 describe("the sample's latent health", () => {
-  it("makes churners use less, score lower and miss more urgent-ticket SLAs (8 h) than accounts that stay", async () => {
+  let fixture: Awaited<ReturnType<typeof buildFixture>>;
+  beforeAll(async () => {
     const dir = temp();
     await generateSample({ out: dir, accounts: 800, months: 24, seed: 11 });
-    const fixture = await buildFixture(dir);
-    try {
+    fixture = await buildFixture(dir);
+  });
+  afterAll(() => fixture?.cleanup());
+
+  it("makes churners use less, score lower and miss more urgent-ticket SLAs (8 h) than accounts that stay", async () => {
+    {
       // An account churned if it had ARR once and has none in the last month of data.
       const [row] = await fixture.db.all<Record<string, number>>(`
         WITH status AS (
@@ -129,8 +136,18 @@ describe("the sample's latent health", () => {
       expect((row?.nps_stayed ?? 0) - (row?.nps_churned ?? 0)).toBeGreaterThan(1);
       expect(row?.use_stayed ?? 0).toBeGreaterThan((row?.use_churned ?? 0) * 1.2);
       expect(row?.slow_churned ?? 0).toBeGreaterThan((row?.slow_stayed ?? 0) * 1.2);
-    } finally {
-      fixture.cleanup();
     }
+  });
+
+  it("is what the default health score finds: it ranks churners and contractors low (AUC ≥ 0.7)", async () => {
+    // health_auc over every backtest snapshot so far, not one period's: the same metric, to date.
+    const allSnapshots = buildCatalog(
+      [...catalog().metrics.values()].map((m) => (m.name === "health_auc" ? { ...m, over: "to_date" } : m)),
+      [...catalog().dimensions.values()],
+    );
+    const result = await query(fixture.db, fixture.config, { metrics: ["health_auc"] }, allSnapshots);
+    const last = result.rows.at(-1)?.health_auc as number;
+    expect(last).toBeGreaterThanOrEqual(0.7);
+    expect(last).toBeLessThan(1);
   });
 });

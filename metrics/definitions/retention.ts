@@ -47,3 +47,28 @@ export const logoChurn = defineMetric({
   numerator: "logos_lost",
   denominator: "logos",
 });
+
+// Wilson score interval for logo retention, 95% (z = 1.96): p̂ = retained / n over n base accounts.
+// Unlike p̂ ± z·√(p̂(1−p̂)/n) it stays inside [0, 1] and is not zero-width at 0 of n or n of n.
+const wilson = (sign: "-" | "+") =>
+  `(logo_retention + 1.9208 / retention_base_logos ${sign} 1.96 * sqrt(logo_retention * (1 - logo_retention) / retention_base_logos + 0.9604 / (retention_base_logos * retention_base_logos))) / (1 + 3.8416 / nullif(retention_base_logos, 0))`;
+
+export const logoRetentionLow = defineMetric({
+  name: "logo_retention_low",
+  label: "Logo retention, 95% low",
+  description: `Lower end of the Wilson 95% interval for logo retention, given how many accounts the base has. ${base}`,
+  formula: "(p̂ + z²/2n − z√(p̂(1−p̂)/n + z²/4n²)) / (1 + z²/n), z = 1.96",
+  format: "percent",
+  type: "derived",
+  expression: wilson("-"),
+});
+
+export const logoRetentionHigh = defineMetric({
+  name: "logo_retention_high",
+  label: "Logo retention, 95% high",
+  description: `Upper end of the Wilson 95% interval for logo retention. ${base}`,
+  formula: "(p̂ + z²/2n + z√(p̂(1−p̂)/n + z²/4n²)) / (1 + z²/n), z = 1.96",
+  format: "percent",
+  type: "derived",
+  expression: wilson("+"),
+});

@@ -27,7 +27,8 @@ export const kaplanMeier: MetricType<KaplanMeier> = {
       .selectFrom(perTime.as("s"))
       .selectAll("s")
       .select(sql.raw<number>(`sum(s.rows) OVER (PARTITION BY ${partition("s")} ORDER BY s.time DESC)`).as("at_risk"));
-    // A factor of 0 (everyone left at risk had the event) ends the curve at 0; ln(0) is avoided.
+    // A factor of 0 (everyone left at risk had the event) ends the curve at 0; ln(0) is never taken
+    // (DuckDB evaluates every branch of a CASE over a window, so the guard is inside the ln too).
     const upToHere = `OVER (PARTITION BY ${partition("k")} ORDER BY k.time ROWS UNBOUNDED PRECEDING)`;
     const survival = db
       .selectFrom(atRisk.as("k"))
@@ -35,7 +36,7 @@ export const kaplanMeier: MetricType<KaplanMeier> = {
       .select(
         sql
           .raw<number>(
-            `CASE WHEN bool_or(k.events >= k.at_risk) ${upToHere} THEN 0 ELSE exp(sum(ln(1 - k.events / k.at_risk)) ${upToHere}) END`,
+            `CASE WHEN bool_or(k.events >= k.at_risk) ${upToHere} THEN 0 ELSE exp(sum(ln(CASE WHEN k.events < k.at_risk THEN 1 - k.events / k.at_risk ELSE 1 END)) ${upToHere}) END`,
           )
           .as("survival"),
       );

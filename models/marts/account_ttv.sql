@@ -50,6 +50,14 @@ valued AS (
   CROSS JOIN as_of
   LEFT JOIN milestone_values AS mv ON mv.account_id = s.account_id
   LEFT JOIN usage_values AS uv ON uv.account_id = s.account_id
+),
+-- DuckDB's greatest ignores nulls, so the floor at 0 is applied only where there is a value date.
+measured AS (
+  SELECT
+    *,
+    CASE WHEN value_date IS NOT NULL THEN greatest(date_diff('day', start_date, value_date), 0) END AS ttv_days,
+    date_diff('day', start_date, as_of) AS age_days
+  FROM valued
 )
 SELECT
   account_id,
@@ -57,9 +65,9 @@ SELECT
   start_date,
   value_date,
   value_date IS NOT NULL AS reached,
-  greatest(date_diff('day', start_date, value_date), 0) AS ttv_days,
-  date_diff('day', start_date, as_of) AS age_days,
+  ttv_days,
+  age_days,
   -- Kaplan–Meier: time to value for those who reached it, time observed so far for those who have not.
-  coalesce(greatest(date_diff('day', start_date, value_date), 0), date_diff('day', start_date, as_of)) AS duration_days
-FROM valued
+  coalesce(ttv_days, age_days) AS duration_days
+FROM measured
 ORDER BY account_id

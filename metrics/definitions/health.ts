@@ -1,0 +1,92 @@
+import { defineMetric } from "../definition.ts";
+
+const scored = "Over paying accounts at the period's last month, by the scorecard in the config.";
+
+export const healthScoreAvg = defineMetric({
+  name: "health_score_avg",
+  label: "Average health score",
+  description: `Mean health score (0–100): each account's weighted mean of the scorecard measures it had data for. ${scored}`,
+  formula: "avg_accounts Σ_i w_i·score_i / Σ_i w_i over measures with data",
+  format: "ratio",
+  type: "snapshot",
+  table: "health_scores",
+  agg: "avg",
+  measure: "am.score",
+});
+
+export const healthAccounts = defineMetric({
+  name: "health_accounts",
+  label: "Accounts",
+  description: `Paying accounts with a health snapshot; group by health_band for the distribution. ${scored}`,
+  formula: "|{accounts with ARR(t) > 0}|",
+  format: "count",
+  type: "snapshot",
+  table: "health_scores",
+  agg: "count_distinct",
+  measure: "am.account_id",
+});
+
+export const healthArr = defineMetric({
+  name: "health_arr",
+  label: "ARR",
+  description: `ARR of the accounts with a health snapshot; group by health_band for the ARR at risk. ${scored}`,
+  formula: "Σ_accounts ARR(t)",
+  format: "currency",
+  type: "snapshot",
+  table: "health_scores",
+  agg: "sum",
+  measure: "am.arr",
+});
+
+const backtest =
+  "Backtest over the snapshots taken in the period whose next H months (config, default 9) are in the data; the outcome is churning or contracting within them.";
+
+export const healthAuc = defineMetric({
+  name: "health_auc",
+  label: "Health score AUC",
+  description: `How well the score ranks accounts that went on to churn or contract below those that didn't: the chance a snapshot without the outcome scored higher than one with it (ties count half). 0.5 is a coin toss. ${backtest}`,
+  formula: "P(score(no outcome) > score(outcome)) + ½ P(equal)",
+  format: "ratio",
+  type: "auc",
+  table: "health_backtest",
+  score: "f.score",
+  outcome: "f.churned_or_contracted",
+});
+
+export const healthOutcomeRate = defineMetric({
+  name: "health_churn_rate",
+  better: "lower",
+  label: "Churn-or-contraction rate",
+  description: `Share of snapshots followed by a churn or contraction within H months; group by health_band to see what each band is worth. ${backtest}`,
+  formula: "|{snapshots with ARR falling within H months}| / |snapshots|",
+  format: "percent",
+  type: "period_aggregate",
+  table: "health_backtest",
+  agg: "avg",
+  measure: "CASE WHEN f.churned_or_contracted THEN 1.0 ELSE 0.0 END",
+});
+
+export const healthLeadDays = defineMetric({
+  name: "health_lead_days_median",
+  label: "Warning lead time (days)",
+  description:
+    "Median days from an account's first red month to its churn, over churns in the period that had a red month in the H months before (churns the score missed are left out; see health_warned_share).",
+  formula: "median(churn month end − first red month end)",
+  format: "days",
+  type: "period_aggregate",
+  table: "health_churn_leads",
+  agg: "median",
+  measure: "f.lead_days",
+});
+
+export const healthWarnedShare = defineMetric({
+  name: "health_warned_share",
+  label: "Churns warned of",
+  description: "Share of the churns in the period that had a red health month in the H months before.",
+  formula: "|{churns with a red month in the H months before}| / |churns|",
+  format: "percent",
+  type: "period_aggregate",
+  table: "health_churn_leads",
+  agg: "avg",
+  measure: "CASE WHEN f.warned THEN 1.0 ELSE 0.0 END",
+});
