@@ -1,6 +1,8 @@
+import { join } from "node:path";
 import type { Config } from "../core/config.ts";
 import { info } from "../core/log.ts";
 import { openWarehouse } from "../core/warehouse.ts";
+import { printPdf } from "../dashboards/pdf.ts";
 import { renderSite } from "../dashboards/render.ts";
 import { runModels } from "../models/run.ts";
 import { ingest } from "../pipelines/ingest.ts";
@@ -14,6 +16,8 @@ export interface JobOptions {
   select?: string;
   /** Render the site here after a full model build. */
   siteDir: string;
+  /** Also print the board page to board.pdf in the site folder. */
+  pdf?: boolean;
 }
 
 /**
@@ -44,6 +48,12 @@ export async function runJob(config: Config, options: JobOptions): Promise<numbe
     info("Rendering site");
     const site = await renderSite(db, config, options.siteDir);
     process.stdout.write(`Warehouse: ${db.path}\nSite:      ${site.pages[0]}\n`);
+    if (options.pdf) {
+      info(`Printing the board report (${config.site.paper})`);
+      const pdf = join(options.siteDir, "board.pdf");
+      await printPdf(join(options.siteDir, "board.html"), pdf, config.site.paper);
+      process.stdout.write(`PDF:       ${pdf}\n`);
+    }
     return 0;
   } finally {
     db.close();

@@ -76,6 +76,8 @@ export const configSchema = z
       .object({
         outDir: z.string().min(1).default("./site"),
         title: z.string().min(1).default("Bellwether"),
+        /** Paper for `bellwether build --pdf`. */
+        paper: z.enum(["A4", "Letter"]).default("A4"),
       })
       .prefault({}),
   })

@@ -3,14 +3,28 @@ import { formatMoney, formatValue, type ValueFormat } from "../core/format.ts";
 import type { MetricRow } from "../metrics/query.ts";
 import type { ChartContext } from "./page.ts";
 
+/*
+ * Small chart builders over metric rows. Every mark that shows a number has a native `title`
+ * tooltip (Plot's `tip` mark needs a live page); axes carry their unit.
+ */
+
 interface SeriesOptions {
   /** The metric column to plot. */
   y: string;
-  /** The dimension that splits the series (colour). */
+  /** The column that splits the series (a dimension, or "series" for several metrics). */
   by: string;
   format: ValueFormat;
   label: string;
 }
+
+/**
+ * A series channel through the colour scale. Without `scale`, Plot takes values that happen to be CSS
+ * colour names (health bands: red, yellow, green) as literal colours, bypassing the scale's domain.
+ */
+const series = (column: string) => ({ value: column, scale: "color" as const });
+
+const show = (value: unknown, format: ValueFormat, context: ChartContext) =>
+  formatValue(typeof value === "number" ? value : null, format, { currency: context.currency });
 
 /** Periods as fiscal-quarter labels, in time order, for an ordinal x axis. */
 function periods(rows: readonly MetricRow[], context: ChartContext) {
@@ -18,12 +32,10 @@ function periods(rows: readonly MetricRow[], context: ChartContext) {
   return { domain: ordered.map((p) => context.periodLabel(p)), label: (r: MetricRow) => context.periodLabel(String(r.period)) };
 }
 
-function axis(format: ValueFormat, context: ChartContext) {
-  return format === "currency"
-    ? { tickFormat: (v: number) => formatMoney(v, context.currency, "compact") }
-    : format === "percent"
-      ? { tickFormat: (v: number) => `${Math.round(v * 100)}%` }
-      : {};
+export function axis(format: ValueFormat, context: ChartContext) {
+  if (format === "currency") return { tickFormat: (v: number) => formatMoney(v, context.currency, "compact") };
+  if (format === "percent") return { tickFormat: (v: number) => `${Math.round(v * 100)}%` };
+  return {};
 }
 
 /** Periods along x (rotated labels when there are many), the metric's unit on y, a colour legend. */
@@ -34,11 +46,16 @@ function frame(x: ReturnType<typeof periods>, type: "band" | "point", options: S
     y: { grid: true, label: options.label, ...axis(options.format, context) },
     color: { legend: true },
     marginBottom: crowded ? 50 : 30,
-    marginLeft: 60,
+    marginLeft: 70,
   };
 }
 
-/** Stacked bars per period, one colour per group, with a native tooltip on every bar. */
+/** Several metrics of the same rows as one long series column, labelled from the catalog. */
+export function metricSeries(rows: readonly MetricRow[], metrics: readonly string[], context: ChartContext): MetricRow[] {
+  return rows.flatMap((r) => metrics.map((m) => ({ ...r, series: context.labelOf(m), value: r[m] ?? null })));
+}
+
+/** Stacked bars per period, one colour per group. */
 export function stackedBars(rows: MetricRow[], options: SeriesOptions, context: ChartContext): Plot.PlotOptions {
   const x = periods(rows, context);
   return {
@@ -47,9 +64,8 @@ export function stackedBars(rows: MetricRow[], options: SeriesOptions, context: 
       Plot.barY(rows, {
         x: x.label,
         y: options.y,
-        fill: options.by,
-        title: (r: MetricRow) =>
-          `${r[options.by]} · ${x.label(r)}\n${formatValue(r[options.y] as number | null, options.format, { currency: context.currency })}`,
+        fill: series(options.by),
+        title: (r: MetricRow) => `${r[options.by]} · ${x.label(r)}\n${show(r[options.y], options.format, context)}`,
       }),
       Plot.ruleY([0]),
     ],
@@ -57,24 +73,173 @@ export function stackedBars(rows: MetricRow[], options: SeriesOptions, context: 
 }
 
 /** One line per group over the periods; gaps where the metric is undefined (null). */
-export function lines(rows: MetricRow[], options: SeriesOptions, context: ChartContext): Plot.PlotOptions {
+export function lines(rows: MetricRow[], options: SeriesOptions & { reference?: number }, context: ChartContext): Plot.PlotOptions {
   // Start where the metric is first defined: a trailing window has nothing to say before the data covers it.
   const defined = rows.filter((r) => r[options.y] !== null);
   const first = defined.map((r) => String(r.period)).sort()[0] ?? "";
   rows = rows.filter((r) => String(r.period) >= first);
   const x = periods(rows, context);
+  const reference =
+    options.reference === undefined
+      ? []
+      : [Plot.ruleY([options.reference], { stroke: "currentColor", strokeOpacity: 0.35, strokeDasharray: "4,3" })];
   return {
     ...frame(x, "point", options, context),
     marks: [
-      Plot.ruleY([1], { stroke: "currentColor", strokeOpacity: 0.35, strokeDasharray: "4,3" }),
-      Plot.line(rows, { x: x.label, y: options.y, stroke: options.by, z: options.by }),
+      ...reference,
+      Plot.line(rows, { x: x.label, y: options.y, stroke: series(options.by), z: options.by }),
       Plot.dot(defined, {
         x: x.label,
         y: options.y,
-        fill: options.by,
+        fill: series(options.by),
         r: 2.5,
+        title: (r: MetricRow) => `${r[options.by]} · ${x.label(r)}\n${options.label}: ${show(r[options.y], options.format, context)}`,
+      }),
+    ],
+  };
+}
+
+/** Bars of one metric by a dimension, side by side per period (a facet per period). */
+export function groupedBars(rows: MetricRow[], options: SeriesOptions, context: ChartContext): Plot.PlotOptions {
+  const x = periods(rows, context);
+  return {
+    fx: { domain: x.domain, label: null },
+    x: { axis: null },
+    y: { grid: true, label: options.label, ...axis(options.format, context) },
+    color: { legend: true },
+    marginLeft: 70,
+    marks: [
+      Plot.barY(rows, {
+        fx: x.label,
+        x: options.by,
+        y: options.y,
+        fill: series(options.by),
+        title: (r: MetricRow) => `${r[options.by]} · ${x.label(r)}\n${options.label}: ${show(r[options.y], options.format, context)}`,
+      }),
+      Plot.ruleY([0]),
+    ],
+  };
+}
+
+const BRIDGE_STEPS = [
+  ["opening_arr", "Opening"],
+  ["new_arr", "New"],
+  ["reactivation_arr", "Reactivation"],
+  ["expansion_arr", "Expansion"],
+  ["contraction_arr", "Contraction"],
+  ["churned_arr", "Churn"],
+  ["arr", "Closing"],
+] as const;
+
+/** The ARR bridge as a waterfall per period: opening, each movement from where the last left off, closing. */
+export function waterfall(rows: MetricRow[], context: ChartContext): Plot.PlotOptions {
+  const x = periods(rows, context);
+  const steps = rows.flatMap((r) => {
+    let level = 0;
+    return BRIDGE_STEPS.map(([metric, step]) => {
+      const amount = Number(r[metric] ?? 0);
+      const total = metric === "opening_arr" || metric === "arr";
+      const from = total ? 0 : level;
+      const to = total ? amount : level + amount;
+      level = to;
+      const kind = total ? "ARR" : amount >= 0 ? "Added" : "Lost";
+      return { period: x.label(r), step, from, to, kind, amount };
+    });
+  });
+  return {
+    fx: { domain: x.domain, label: null },
+    x: { domain: BRIDGE_STEPS.map(([, s]) => s), label: null, tickRotate: -40 },
+    y: { grid: true, label: `ARR (${context.currency})`, ...axis("currency", context) },
+    color: { domain: ["ARR", "Added", "Lost"], range: ["#8a94a6", "#1f8a4c", "#c2412d"], legend: true },
+    marginBottom: 70,
+    marginLeft: 70,
+    marks: [
+      Plot.barY(steps, {
+        fx: "period",
+        x: "step",
+        y1: "from",
+        y2: "to",
+        fill: "kind",
+        title: (d: (typeof steps)[number]) => `${d.period} · ${d.step}\n${formatMoney(d.amount, context.currency)}`,
+      }),
+      Plot.ruleY([0]),
+    ],
+  };
+}
+
+/** A heatmap of a ratio: rows × columns, each cell labelled with its value. */
+export function heatmap(
+  rows: MetricRow[],
+  options: { x: string; y: string; value: string; format: ValueFormat; xLabel: string; yLabel: string },
+  context: ChartContext,
+): Plot.PlotOptions {
+  const defined = rows.filter((r) => r[options.value] !== null);
+  return {
+    x: { label: options.xLabel, type: "band" },
+    y: { label: options.yLabel, type: "band" },
+    // No colour ramp legend: Plot draws it on a canvas, which a server-side DOM lacks; every cell is labelled instead.
+    color: { scheme: "blues" },
+    marginLeft: 90,
+    height: Math.max(200, 24 * new Set(defined.map((r) => r[options.y])).size + 60),
+    marks: [
+      Plot.cell(defined, {
+        x: options.x,
+        y: options.y,
+        fill: options.value,
+        inset: 0.5,
+        title: (r: MetricRow) => `${r[options.y]} · ${options.xLabel} ${r[options.x]}\n${show(r[options.value], options.format, context)}`,
+      }),
+      Plot.text(defined, {
+        x: options.x,
+        y: options.y,
+        text: (r: MetricRow) =>
+          options.format === "percent" ? `${Math.round(Number(r[options.value]) * 100)}` : show(r[options.value], options.format, context),
+        fontSize: 9,
+        fill: (r: MetricRow) => (Number(r[options.value]) > 0.7 ? "white" : "black"),
+      }),
+    ],
+  };
+}
+
+/** A histogram of a number per row (days to value). */
+export function histogram(rows: MetricRow[], options: { x: string; label: string; thresholds?: number }): Plot.PlotOptions {
+  return {
+    x: { label: options.label },
+    y: { grid: true, label: "Accounts" },
+    marks: [
+      Plot.rectY(
+        rows,
+        Plot.binX(
+          { y: "count", title: (bin: MetricRow[]) => `${bin.length} accounts` },
+          { x: options.x, thresholds: options.thresholds ?? 30 },
+        ),
+      ),
+      Plot.ruleY([0]),
+    ],
+  };
+}
+
+/** A point per group with its interval, on a shared scale (ICP lift, logo retention ± interval). */
+export function intervals(
+  rows: MetricRow[],
+  options: { label: string; value: string; low: string; high: string; format: ValueFormat; reference?: number; axisLabel: string },
+  context: ChartContext,
+): Plot.PlotOptions {
+  const defined = rows.filter((r) => r[options.value] !== null);
+  return {
+    y: { label: null, domain: defined.map((r) => String(r[options.label])) },
+    x: { grid: true, label: options.axisLabel, ...axis(options.format, context) },
+    marginLeft: 200,
+    height: Math.max(160, 18 * defined.length + 50),
+    marks: [
+      ...(options.reference === undefined ? [] : [Plot.ruleX([options.reference], { strokeDasharray: "4,3", strokeOpacity: 0.5 })]),
+      Plot.ruleY(defined, { y: options.label, x1: options.low, x2: options.high, stroke: "#8a94a6" }),
+      Plot.dot(defined, {
+        y: options.label,
+        x: options.value,
+        fill: "currentColor",
         title: (r: MetricRow) =>
-          `${r[options.by]} · ${x.label(r)}\n${options.label}: ${formatValue(r[options.y] as number | null, options.format)}`,
+          `${r[options.label]}\n${show(r[options.value], options.format, context)} (95% ${show(r[options.low], options.format, context)}–${show(r[options.high], options.format, context)})`,
       }),
     ],
   };

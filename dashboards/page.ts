@@ -1,23 +1,77 @@
 import type { PlotOptions } from "@observablehq/plot";
+import type { Config } from "../core/config.ts";
+import type { ValueFormat } from "../core/format.ts";
+import type { Warehouse } from "../core/warehouse.ts";
 import type { MetricQuery } from "../metrics/compile.ts";
 import type { MetricRow } from "../metrics/query.ts";
+import type { Html } from "./html.ts";
 
 /** What a chart needs to know beyond its rows. */
 export interface ChartContext {
   currency: string;
   /** Fiscal quarter label ("FY2026 Q1") for a period's last day. */
   periodLabel(period: string): string;
+  /** A metric's label from the catalog. */
+  labelOf(metric: string): string;
 }
 
-export interface ChartSpec {
-  /** File-safe id; the chart's data is downloadable as data/<id>.csv. */
+interface BlockCommon {
+  /** File-safe id: the block's anchor, and its data's file name under data/. */
   id: string;
-  /** States the chart's subject, e.g. "ARR by segment, quarter ends". */
+  /** States the subject, e.g. "ARR by segment at each quarter end". */
   title: string;
-  /** One sentence for screen readers and the figure caption. */
+  /** One sentence for screen readers and the caption. */
   description: string;
+}
+
+/** A chart of one metric query; its rows are downloadable as CSV and Parquet. */
+export interface ChartBlock extends BlockCommon {
+  kind: "chart";
   query: MetricQuery;
   plot(rows: MetricRow[], context: ChartContext): PlotOptions;
+}
+
+/** The rows of one metric query as a table, formatted by each metric's format. */
+export interface MetricTableBlock extends BlockCommon {
+  kind: "metric_table";
+  query: MetricQuery;
+  /** Show only the last this many periods (the downloads keep every period). */
+  last?: number;
+}
+
+export interface ListingColumn {
+  name: string;
+  label: string;
+  format?: ValueFormat | "text";
+}
+
+/**
+ * Detail rows that are not a metric (the red accounts and their weakest measures, load history, the
+ * ICP table): read by `rows`, shown as a table and optionally charted too.
+ */
+export interface ListingBlock extends BlockCommon {
+  kind: "listing";
+  rows(db: Warehouse, config: Config): Promise<MetricRow[]>;
+  columns: ListingColumn[];
+  plot?(rows: MetricRow[], context: ChartContext): PlotOptions;
+  /** false: chart only (the rows are too many to read; the CSV has them). */
+  table?: boolean;
+  /** Shown instead of an empty table. */
+  empty?: string;
+}
+
+/** Free-form content (the glossary). Everything it interpolates must go through `html`. */
+export interface ContentBlock {
+  kind: "content";
+  render(db: Warehouse, config: Config): Promise<Html>;
+}
+
+export type Block = ChartBlock | MetricTableBlock | ListingBlock | ContentBlock;
+
+export interface SectionSpec {
+  title: string;
+  intro?: string;
+  blocks: Block[];
 }
 
 /** Headline numbers: each metric's value in the last period and its change from the one before. */
@@ -29,10 +83,12 @@ export interface TilesSpec {
 
 export interface PageSpec {
   file: string;
+  /** Short name for the navigation. */
+  nav: string;
   title: string;
   intro: string;
   tiles?: TilesSpec;
-  charts: ChartSpec[];
+  sections: SectionSpec[];
 }
 
 /** Pages are data; this keeps their declarations typed without a class. */

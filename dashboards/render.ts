@@ -4,13 +4,17 @@ import { fileURLToPath } from "node:url";
 import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
 import type { Config } from "../core/config.ts";
+import { csvLine } from "../core/csv.ts";
 import { fiscalQuarterLabel } from "../core/dates.ts";
 import { formatValue } from "../core/format.ts";
 import type { Warehouse } from "../core/warehouse.ts";
-import { type QueryResult, query, toCsv } from "../metrics/query.ts";
+import { catalog } from "../metrics/catalog.ts";
+import { compileMetricQuery } from "../metrics/compile.ts";
+import { exportParquet, type MetricRow, type QueryResult, query, toCsv } from "../metrics/query.ts";
 import { type Html, html, raw } from "./html.ts";
-import type { ChartContext, ChartSpec, PageSpec } from "./page.ts";
+import type { Block, ChartContext, ContentBlock, ListingBlock, PageSpec } from "./page.ts";
 import { pages as allPages } from "./pages/index.ts";
+import { lastPeriods } from "./pages/periods.ts";
 
 const STYLESHEET = join(dirname(fileURLToPath(import.meta.url)), "style.css");
 
@@ -19,10 +23,17 @@ export interface RenderedSite {
   pages: string[];
 }
 
+interface RenderContext extends ChartContext {
+  db: Warehouse;
+  config: Config;
+  /** The folder being written. */
+  dir: string;
+}
+
 /**
  * Renders every page into a fresh folder beside `outDir` and swaps it in only when all of it is
- * written, so a failure leaves the previous site as it was. Pages read numbers only through the
- * metrics query API.
+ * written, so a failure leaves the previous site as it was. Numbers come only through the metrics
+ * query API (or, for detail listings, from the marts and meta tables they name).
  */
 export async function renderSite(
   db: Warehouse,
@@ -35,13 +46,18 @@ export async function renderSite(
   mkdirSync(join(building, "data"), { recursive: true });
   try {
     writeFileSync(join(building, "style.css"), readFileSync(STYLESHEET));
-    const context: ChartContext = {
+    const { metrics } = catalog();
+    const context: RenderContext = {
+      db,
+      config,
+      dir: building,
       currency: config.reportingCurrency,
       periodLabel: (period) => fiscalQuarterLabel(period, config.fiscalYearStartMonth),
+      labelOf: (metric) => metrics.get(metric)?.label ?? metric,
     };
+    const asOf = await db.one<{ as_of: string | null }>("SELECT strftime(max(month_end), '%Y-%m-%d') AS as_of FROM marts.months");
     for (const page of pages) {
-      const body = await renderPage(db, config, page, pages, context, building);
-      writeFileSync(join(building, page.file), body);
+      writeFileSync(join(building, page.file), await renderPage(page, pages, asOf?.as_of ?? null, context));
     }
     swapIn(building, outDir);
   } catch (error) {
@@ -58,25 +74,22 @@ function swapIn(building: string, outDir: string): void {
   rmSync(previous, { recursive: true, force: true });
 }
 
-async function renderPage(
-  db: Warehouse,
-  config: Config,
-  page: PageSpec,
-  pages: readonly PageSpec[],
-  context: ChartContext,
-  dir: string,
-): Promise<string> {
+async function renderPage(page: PageSpec, pages: readonly PageSpec[], asOf: string | null, context: RenderContext): Promise<string> {
+  const { db, config } = context;
   const tileResult = page.tiles ? await query(db, config, { ...page.tiles.query, metrics: page.tiles.metrics }) : undefined;
   const tiles = tileResult ? (page.tiles?.metrics ?? []).map((metric) => renderTile(metric, tileResult, context)) : [];
-  const charts: Html[] = [];
-  let asOf = "";
-  for (const chart of page.charts) {
-    const result = await query(db, config, chart.query);
-    asOf = result.rows.at(-1)?.period?.toString() ?? asOf;
-    writeFileSync(join(dir, "data", `${chart.id}.csv`), toCsv(result));
-    charts.push(renderChart(chart, result, context));
+  const sections: Html[] = [];
+  for (const section of page.sections) {
+    const blocks: Html[] = [];
+    for (const block of section.blocks) blocks.push(await renderBlock(block, context));
+    sections.push(
+      html`<section class="section">
+        <h2>${section.title}</h2>
+        ${section.intro ? html`<p class="intro">${section.intro}</p>` : ""} ${blocks}
+      </section>`,
+    );
   }
-  const nav = pages.map((p) => html`<a href="${p.file}" ${p.file === page.file ? raw('aria-current="page"') : ""}>${p.title}</a>`);
+  const nav = pages.map((p) => html`<a href="${p.file}" ${p.file === page.file ? raw('aria-current="page"') : ""}>${p.nav}</a>`);
   return html`<!doctype html>
     <html lang="en">
       <head>
@@ -88,18 +101,125 @@ async function renderPage(
       <body>
         <header class="site">
           <span class="brand">${config.site.title}</span>
-          <nav>${nav}</nav>
+          <nav aria-label="Pages">${nav}</nav>
         </header>
         <main>
           <h1>${page.title}</h1>
-          <p class="as-of">${asOf ? `As of ${asOf} (${context.periodLabel(asOf)}) · ` : ""}amounts in ${config.reportingCurrency}</p>
+          <p class="as-of">
+            ${asOf ? `Data as of ${asOf} (${context.periodLabel(asOf)}) · ` : "No data yet · "}amounts in ${config.reportingCurrency}
+          </p>
           <p class="intro">${page.intro}</p>
-          <section class="tiles">${tiles}</section>
-          ${charts}
+          ${tiles.length ? html`<section class="tiles" aria-label="Headline numbers">${tiles}</section>` : ""} ${sections}
         </main>
-        <footer>Made by Bellwether from the metrics catalog; every number here comes from a named metric.</footer>
+        <footer>
+          Made by Bellwether. Every number comes from a named metric of the catalog; see the <a href="glossary.html">glossary</a>.
+        </footer>
       </body>
     </html> `.value;
+}
+
+async function renderBlock(block: Block, context: RenderContext): Promise<Html> {
+  const { db, config, dir } = context;
+  if (block.kind === "content") return block.render(db, config);
+  if (block.kind === "listing") return renderListing(block, await block.rows(db, config), context);
+  const result = await query(db, config, block.query);
+  writeFileSync(join(dir, "data", `${block.id}.csv`), toCsv(result));
+  await exportParquet(db, result.compiled, join(dir, "data", `${block.id}.parquet`));
+  const downloads = html`<a href="data/${block.id}.csv" download>CSV</a><a href="data/${block.id}.parquet" download>Parquet</a>`;
+  const asOf = result.rows.at(-1)?.period ?? "";
+  if (block.kind === "metric_table") {
+    const headers = result.columns.map((c) => c.label);
+    const shown = block.last ? lastPeriods(result.rows, block.last) : result.rows;
+    const rows = shown.map((row) =>
+      result.columns.map((c) =>
+        c.role === "metric"
+          ? formatValue(row[c.name] as number | null, c.format ?? "ratio", { currency: context.currency })
+          : c.role === "period"
+            ? context.periodLabel(String(row[c.name]))
+            : String(row[c.name] ?? "—"),
+      ),
+    );
+    return figure(
+      block,
+      dataTable(
+        block.title,
+        headers,
+        rows,
+        result.columns.map((c) => c.role === "metric"),
+      ),
+      asOf,
+      downloads,
+    );
+  }
+  const hasData = result.rows.some((r) => result.columns.some((c) => c.role === "metric" && r[c.name] !== null));
+  return figure(block, hasData ? plotSvg(block.plot(result.rows, context), block) : noData(), asOf, downloads);
+}
+
+function renderListing(block: ListingBlock, rows: MetricRow[], context: RenderContext): Html {
+  const names = block.columns.map((c) => c.name);
+  writeFileSync(
+    join(context.dir, "data", `${block.id}.csv`),
+    `${[csvLine(names), ...rows.map((r) => csvLine(names.map((n) => r[n])))].join("\n")}\n`,
+  );
+  const downloads = html`<a href="data/${block.id}.csv" download>CSV</a>`;
+  if (rows.length === 0) return figure(block, html`<p class="empty">${block.empty ?? "Nothing to list."}</p>`, "", downloads);
+  const cells = rows.map((row) =>
+    block.columns.map((c) =>
+      c.format && c.format !== "text"
+        ? formatValue(row[c.name] as number | null, c.format, { currency: context.currency })
+        : String(row[c.name] ?? "—"),
+    ),
+  );
+  const chart = block.plot ? plotSvg(block.plot(rows, context), block) : "";
+  if (block.table === false) return figure(block, chart, "", downloads);
+  const table = dataTable(
+    block.title,
+    block.columns.map((c) => c.label),
+    cells,
+    block.columns.map((c) => c.format !== undefined && c.format !== "text"),
+  );
+  return figure(block, html`${chart}${table}`, "", downloads);
+}
+
+function figure(block: Exclude<Block, ContentBlock>, body: Html | string, asOf: unknown, downloads: Html): Html {
+  return html`<figure class="block" id="${block.id}" data-kind="${block.kind}">
+    <h3>${block.title}</h3>
+    ${body}
+    <figcaption>
+      <span>${block.description}</span>${asOf ? html`<span>As of ${String(asOf)}</span>` : ""}<span class="downloads">${downloads}</span>
+    </figcaption>
+  </figure>`;
+}
+
+const noData = () => html`<p class="empty">No data for this yet.</p>`;
+
+function plotSvg(options: Plot.PlotOptions, block: { title: string; description: string }): Html {
+  const { document } = parseHTML("<!doctype html><html><body></body></html>");
+  const plot = Plot.plot({ width: 1000, height: 320, ...options, document, ariaLabel: block.title, ariaDescription: block.description });
+  return raw((plot as unknown as { outerHTML: string }).outerHTML);
+}
+
+function dataTable(caption: string, headers: string[], rows: string[][], numeric: boolean[]): Html {
+  return html`<div class="table-wrap">
+    <table>
+      <caption class="visually-hidden">
+        ${caption}
+      </caption>
+      <thead>
+        <tr>
+          ${headers.map((h, i) => html`<th scope="col" class="${numeric[i] ? "num" : ""}">${h}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${rows.map(
+          (r) =>
+            html`<tr>
+              ${r.map((cell, i) => html`<td class="${numeric[i] ? "num" : ""}">${cell}</td>`)}
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
 }
 
 function renderTile(metric: string, result: QueryResult, context: ChartContext): Html {
@@ -127,24 +247,19 @@ function renderTile(metric: string, result: QueryResult, context: ChartContext):
     <div class="label">${column?.label ?? metric}</div>
     <div class="value">${formatValue(value, format, { currency: context.currency, style: "compact" })}</div>
     ${change}
+    <div class="tile-as-of">${last ? `As of ${String(last.period)}` : ""}</div>
   </div>`;
 }
 
-function renderChart(chart: ChartSpec, result: QueryResult, context: ChartContext): Html {
-  const { document } = parseHTML("<!doctype html><html><body></body></html>");
-  const hasData = result.rows.some((r) => result.columns.some((c) => c.role === "metric" && r[c.name] !== null));
-  let figure: Html = html`<p class="empty">No data for this chart yet.</p>`;
-  if (hasData) {
-    const options = chart.plot(result.rows, context);
-    const plot = Plot.plot({ width: 1000, height: 320, ...options, document, ariaLabel: chart.title, ariaDescription: chart.description });
-    figure = raw((plot as unknown as { outerHTML: string }).outerHTML);
+/** Every metric query the pages ask, compiled: a page naming a metric or dimension that does not exist fails here. */
+export function compilePageQueries(pages: readonly PageSpec[], defaultWindow: number): string[] {
+  const compiled: string[] = [];
+  for (const page of pages) {
+    const queries = [
+      ...(page.tiles ? [{ ...page.tiles.query, metrics: page.tiles.metrics }] : []),
+      ...page.sections.flatMap((s) => s.blocks.flatMap((b) => (b.kind === "chart" || b.kind === "metric_table" ? [b.query] : []))),
+    ];
+    for (const q of queries) compiled.push(compileMetricQuery(q, { catalog: catalog(), defaultWindow }).sql);
   }
-  const asOf = result.rows.at(-1)?.period ?? "";
-  return html`<figure class="chart" id="${chart.id}">
-    <h2>${chart.title}</h2>
-    ${figure}
-    <figcaption>
-      <span>${chart.description}</span><span>As of ${asOf}</span><a href="data/${chart.id}.csv" download>Download CSV</a>
-    </figcaption>
-  </figure>`;
+  return compiled;
 }

@@ -5,9 +5,8 @@ import { formatValue } from "../core/format.ts";
 import { html, raw } from "../dashboards/html.ts";
 import { definePage } from "../dashboards/page.ts";
 import { pages } from "../dashboards/pages/index.ts";
-import { renderSite } from "../dashboards/render.ts";
+import { compilePageQueries, renderSite } from "../dashboards/render.ts";
 import { catalog } from "../metrics/catalog.ts";
-import type { MetricQuery } from "../metrics/compile.ts";
 import { buildFixture, FIXTURES } from "./helpers.ts";
 
 let fixture: Awaited<ReturnType<typeof buildFixture>>;
@@ -20,12 +19,30 @@ beforeAll(async () => {
 afterAll(() => fixture?.cleanup());
 
 describe("the rendered site", () => {
-  it("writes index.html, one stylesheet and a CSV behind every chart, with no server needed", () => {
-    expect(readdirSync(site).sort()).toEqual(["data", "index.html", "style.css"]);
-    expect(readdirSync(join(site, "data")).sort()).toEqual(["arr-by-segment.csv", "grr-by-segment.csv", "nrr-by-segment.csv"]);
-    const page = readFileSync(join(site, "index.html"), "utf8");
-    // Only relative links: it opens from file://.
-    expect(page).not.toMatch(/(src|href)="(https?:)?\/\//);
+  it("writes every page, one stylesheet and a CSV (and Parquet) behind every chart, with no server needed", () => {
+    expect(readdirSync(site).sort()).toEqual([
+      "board.html",
+      "cohorts.html",
+      "cost.html",
+      "data",
+      "glossary.html",
+      "health.html",
+      "icp.html",
+      "index.html",
+      "quality.html",
+      "style.css",
+      "ttv.html",
+    ]);
+    const data = readdirSync(join(site, "data"));
+    for (const page of pages) {
+      for (const block of page.sections.flatMap((s) => s.blocks)) {
+        if (block.kind === "content") continue;
+        expect(data, block.id).toContain(`${block.id}.csv`);
+        if (block.kind !== "listing") expect(data, block.id).toContain(`${block.id}.parquet`);
+      }
+      // Only relative links: it opens from file://.
+      expect(readFileSync(join(site, page.file), "utf8")).not.toMatch(/(src|href)="(https?:)?\/\//);
+    }
   });
 
   it("shows the headline numbers of the fixture as people read them", () => {
@@ -35,7 +52,7 @@ describe("the rendered site", () => {
     expect(page).toContain('<div class="value">68.1%</div>');
     expect(page).toContain('<div class="value">49.6%</div>');
     expect(page).toContain('<div class="value">25.0%</div>');
-    expect(page).toContain("As of 2024-12-31 (FY2024 Q4)");
+    expect(page).toContain("Data as of 2024-12-31 (FY2024 Q4)");
     // Prior quarter (2024-09-30): the 12-month base is A4 alone, gone by then: NRR 0, logo churn 100%.
     // Both moves are good news, one up and one down: a metric says which way is better.
     expect(page).toContain('<div class="change up">+68.1 pts vs prior quarter</div>');
@@ -43,40 +60,62 @@ describe("the rendered site", () => {
   });
 
   it("draws each chart as inline SVG with a label, a description and native tooltips", () => {
-    const page = readFileSync(join(site, "index.html"), "utf8");
-    expect(page.match(/<svg[^>]*class="plot-/g)?.length).toBe(3);
-    expect(page).toContain('aria-label="ARR by segment at each quarter end"');
-    expect(page).toContain('aria-label="Net revenue retention by segment, trailing 12 months"');
-    expect(page).toContain("<title>SMB · FY2024 Q4\n$22,080</title>");
-    expect(page).toContain('href="data/arr-by-segment.csv" download');
+    const page = readFileSync(join(site, "board.html"), "utf8");
+    expect(page.match(/<svg[^>]*class="plot-/g)?.length).toBe(4);
+    expect(page).toContain('aria-label="ARR bridge, last four quarters"');
+    expect(page).toContain('aria-label="NRR and GRR, trailing 12 months, last eight quarters"');
+    // The waterfall's last bar: closing ARR at 2024-12-31 (test/retention.test.ts).
+    expect(page).toContain("<title>FY2024 Q4 · Closing\n$52,080</title>");
+    expect(page).toContain('href="data/board-arr-bridge.csv" download');
+    expect(page).toContain('href="data/board-arr-bridge.parquet" download');
   });
 
-  it("puts the chart's rows in its CSV, unformatted", () => {
-    const csv = readFileSync(join(site, "data", "arr-by-segment.csv"), "utf8")
+  it("puts a table's rows in its CSV, unformatted, and shows the last quarter formatted", () => {
+    const csv = readFileSync(join(site, "data", "board-retention-table.csv"), "utf8")
       .trim()
       .split("\n");
-    expect(csv[0]).toBe("period,segment,arr");
-    expect(csv.slice(-3)).toEqual(["2024-12-31,Enterprise,24000", "2024-12-31,Mid-Market,6000", "2024-12-31,SMB,22080"]);
+    expect(csv[0]).toBe("period,segment,arr,nrr,grr,logo_churn");
+    expect(csv.slice(-3).map((line) => line.split(",").slice(0, 3).join(","))).toEqual([
+      "2024-12-31,Enterprise,24000",
+      "2024-12-31,Mid-Market,6000",
+      "2024-12-31,SMB,22080",
+    ]);
+    const page = readFileSync(join(site, "board.html"), "utf8");
+    expect(page).toMatch(/<td class="">FY2024 Q4<\/td>\s*<td class="">SMB<\/td>\s*<td class="num">\$22,080<\/td>/);
+    expect(page).not.toContain('<td class="">FY2024 Q3</td>');
   });
 
-  it("declares only pages whose charts and tiles name metrics and dimensions that exist", () => {
-    const { metrics, dimensions } = catalog();
-    for (const page of pages) {
-      const tiles: MetricQuery[] = page.tiles ? [{ ...page.tiles.query, metrics: page.tiles.metrics }] : [];
-      for (const q of [...page.charts.map((c) => c.query), ...tiles]) {
-        for (const m of q.metrics) expect(metrics.has(m), m).toBe(true);
-        for (const d of q.by ?? []) expect(dimensions.has(d), d).toBe(true);
-      }
-    }
+  it("declares only pages whose charts, tables and tiles compile against the catalog", () => {
+    const compiled = compilePageQueries(pages, 12);
+    const declared = pages.reduce(
+      (n, p) =>
+        n + (p.tiles ? 1 : 0) + p.sections.flatMap((s) => s.blocks).filter((b) => b.kind === "chart" || b.kind === "metric_table").length,
+      0,
+    );
+    expect(compiled.length).toBe(declared);
+    expect(declared).toBeGreaterThan(20);
+  });
+
+  it("lists every metric in the glossary with its compiled SQL", () => {
+    const page = readFileSync(join(site, "glossary.html"), "utf8");
+    for (const name of catalog().metrics.keys()) expect(page, name).toContain(`id="metric-${name}"`);
+    expect(page).toContain("Compiled SQL");
+    expect(page).toContain("inner join &quot;marts&quot;.&quot;account_months&quot;");
   });
 
   it("leaves the previous site as it was when a render fails", async () => {
     const before = readFileSync(join(site, "index.html"), "utf8");
     const broken = definePage({
       file: "index.html",
+      nav: "Broken",
       title: "Broken",
       intro: "",
-      charts: [{ id: "x", title: "x", description: "x", query: { metrics: ["no_such_metric"] }, plot: () => ({}) }],
+      sections: [
+        {
+          title: "x",
+          blocks: [{ kind: "chart", id: "x", title: "x", description: "x", query: { metrics: ["no_such_metric"] }, plot: () => ({}) }],
+        },
+      ],
     });
     await expect(renderSite(fixture.db, fixture.config, site, [broken])).rejects.toThrow('unknown metric "no_such_metric"');
     expect(readFileSync(join(site, "index.html"), "utf8")).toBe(before);

@@ -1,6 +1,7 @@
 import { dirname, join, resolve } from "node:path";
 import { configPath } from "../../core/config.ts";
-import { UsageError } from "../../core/errors.ts";
+import { InputError, UsageError } from "../../core/errors.ts";
+import { findChromium, INSTALL_CHROMIUM } from "../../dashboards/pdf.ts";
 import { info, progress } from "../../core/log.ts";
 import { generateSample, SAMPLE_SCALES } from "../../pipelines/sample/generate.ts";
 import type { Command } from "../command.ts";
@@ -9,20 +10,26 @@ import { runJob } from "../job.ts";
 export const buildCommand: Command = {
   name: "build",
   summary: "ingest, build every model and render the site, in one go",
-  usage: "bellwether build [--sample | --sources DIR] [--site DIR]",
+  usage: "bellwether build [--sample | --sources DIR] [--site DIR] [--pdf]",
   description: `The whole job: lands the sources into the warehouse (skipping files already landed), builds every staging and mart model with its data tests, and renders the static site. With --sample it first writes the default sample (600 accounts, 36 months, seed 1) to .bellwether/sample beside the warehouse. A step that fails stops the ones after it: a refused file stops the models, a failed model stops the site, and the previous tables and site stay as they were.
-Prints the paths of the warehouse and of site/index.html on success; exits 1 on bad input or a failed check.`,
+Prints the paths of the warehouse and of site/index.html on success (and of board.pdf with --pdf, printed through the system Chromium); exits 1 on bad input or a failed check.`,
   options: {
     sample: { type: "boolean", description: "build from the generated sample data" },
     sources: { type: "string", placeholder: "DIR", description: "sources folder (default: the config's `sources`)" },
     site: { type: "string", placeholder: "DIR", description: "where to write the site (default ./site, or the config's site.outDir)" },
+    pdf: {
+      type: "boolean",
+      description: "also print the board report to SITE/board.pdf with the system Chromium (paper: config site.paper, A4 by default)",
+    },
   },
-  examples: ["bellwether build --sample", "bellwether build --sources ./exports --site ./public/cs"],
+  examples: ["bellwether build --sample", "bellwether build --sources ./exports --site ./public/cs", "bellwether build --sample --pdf"],
   async run({ values, config: loadConfig }) {
     const config = await loadConfig();
     const warehousePath = configPath(config, config.warehouse);
     const siteDir = typeof values.site === "string" ? resolve(values.site) : configPath(config, config.site.outDir);
     if (values.sample && values.sources) throw new UsageError("give --sample or --sources DIR, not both");
+    // Say so before an hour of landing, not after.
+    if (values.pdf && !findChromium()) throw new InputError(INSTALL_CHROMIUM);
     let sourcesDir: string;
     if (values.sample) {
       sourcesDir = join(dirname(warehousePath), ".bellwether", "sample");
@@ -32,6 +39,6 @@ Prints the paths of the warehouse and of site/index.html on success; exits 1 on 
     else if (config.sources) sourcesDir = configPath(config, config.sources);
     else throw new UsageError("build needs --sample or --sources DIR (or `sources` in the config)\nSee: bellwether build --help");
 
-    return runJob(config, { sourcesDir, siteDir });
+    return runJob(config, { sourcesDir, siteDir, pdf: values.pdf === true });
   },
 };

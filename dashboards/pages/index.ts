@@ -1,37 +1,43 @@
-import { lines, stackedBars } from "../marks.ts";
-import { definePage } from "../page.ts";
+import { html } from "../html.ts";
+import { definePage, type PageSpec } from "../page.ts";
+import { boardPage } from "./board.ts";
+import { cohortsPage } from "./cohorts.ts";
+import { costPage } from "./cost.ts";
+import { glossaryPage } from "./glossary.ts";
+import { healthPage } from "./health.ts";
+import { icpPage } from "./icp.ts";
+import { qualityPage } from "./quality.ts";
+import { ttvPage } from "./ttv.ts";
 
-/** The way in: headline retention numbers and how they moved, by segment. */
+const reports: PageSpec[] = [boardPage, costPage, cohortsPage, ttvPage, healthPage, icpPage, qualityPage, glossaryPage];
+
+/** The way in: the headline numbers and a card per report. */
 export const indexPage = definePage({
   file: "index.html",
+  nav: "Overview",
   title: "Retention overview",
-  intro:
-    "ARR at each fiscal quarter end, and trailing-twelve-month net and gross revenue retention by segment. Retention groups each account by its segment at the start of the window.",
+  intro: "Headline numbers at the last fiscal quarter end, trailing twelve months, and the reports behind them.",
   tiles: { metrics: ["arr", "nrr", "grr", "logo_churn"], query: { grain: "quarter", window: 12 } },
-  charts: [
+  sections: [
     {
-      id: "arr-by-segment",
-      title: "ARR by segment at each quarter end",
-      description: "Stacked bars: annual recurring revenue at each fiscal quarter end, split by segment.",
-      query: { metrics: ["arr"], by: ["segment"], grain: "quarter" },
-      plot: (rows, context) =>
-        stackedBars(rows, { y: "arr", by: "segment", format: "currency", label: `ARR (${context.currency})` }, context),
-    },
-    {
-      id: "nrr-by-segment",
-      title: "Net revenue retention by segment, trailing 12 months",
-      description: "Lines: trailing-twelve-month NRR at each fiscal quarter end, one line per segment; the dashed line is 100%.",
-      query: { metrics: ["nrr"], by: ["segment"], grain: "quarter", window: 12 },
-      plot: (rows, context) => lines(rows, { y: "nrr", by: "segment", format: "percent", label: "NRR (%)" }, context),
-    },
-    {
-      id: "grr-by-segment",
-      title: "Gross revenue retention by segment, trailing 12 months",
-      description: "Lines: trailing-twelve-month GRR at each fiscal quarter end, one line per segment; the dashed line is 100%.",
-      query: { metrics: ["grr"], by: ["segment"], grain: "quarter", window: 12 },
-      plot: (rows, context) => lines(rows, { y: "grr", by: "segment", format: "percent", label: "GRR (%)" }, context),
+      title: "Reports",
+      blocks: [
+        {
+          kind: "content",
+          render: async () =>
+            html`<ul class="cards">
+              ${reports.map(
+                (p) =>
+                  html`<li>
+                    <a href="${p.file}"><strong>${p.title}</strong><span>${p.intro}</span></a>
+                  </li>`,
+              )}
+            </ul>`,
+        },
+      ],
     },
   ],
 });
 
-export const pages = [indexPage];
+/** Every page of the site, in navigation order. */
+export const pages: PageSpec[] = [indexPage, ...reports];

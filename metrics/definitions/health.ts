@@ -90,3 +90,34 @@ export const healthWarnedShare = defineMetric({
   agg: "avg",
   measure: "CASE WHEN f.warned THEN 1.0 ELSE 0.0 END",
 });
+
+const atRisk =
+  "Accounts in the lowest health band (red) at the period's end whose next renewal (the soonest end of an active line's term) is within 180 days.";
+
+export const atRiskArr = defineMetric({
+  name: "at_risk_arr",
+  better: "lower",
+  label: "At-risk ARR",
+  description: `ARR of red accounts renewing soon. ${atRisk}`,
+  formula: "Σ ARR(t) over red accounts with a renewal in (t, t + 180 days]",
+  format: "currency",
+  type: "snapshot",
+  table: "health_scores",
+  agg: "sum",
+  measure: "am.arr",
+  filter: "am.is_red AND am.days_to_renewal <= 180",
+});
+
+export const atRiskAccounts = defineMetric({
+  name: "at_risk_accounts",
+  better: "lower",
+  label: "At-risk accounts",
+  description: `Red accounts renewing soon. ${atRisk}`,
+  formula: "|{red accounts with a renewal in (t, t + 180 days]}|",
+  format: "count",
+  type: "snapshot",
+  table: "health_scores",
+  agg: "count_distinct",
+  measure: "am.account_id",
+  filter: "am.is_red AND am.days_to_renewal <= 180",
+});

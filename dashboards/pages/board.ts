@@ -1,0 +1,87 @@
+import type { MetricRow } from "../../metrics/query.ts";
+import { groupedBars, lines, metricSeries, stackedBars, waterfall } from "../marks.ts";
+import { definePage } from "../page.ts";
+import { lastPeriods } from "./periods.ts";
+
+/** The board retention report: what the CS leader prints into the quarterly deck. */
+export const boardPage = definePage({
+  file: "board.html",
+  nav: "Board",
+  title: "Board retention report",
+  intro:
+    "Fiscal quarters. Retention is trailing twelve months: accounts paying twelve months before the quarter end, grouped by their segment then. Amounts are ARR in constant currency.",
+  tiles: { metrics: ["arr", "nrr", "grr", "logo_churn"], query: { grain: "quarter", window: 12 } },
+  sections: [
+    {
+      title: "Retention trend",
+      blocks: [
+        {
+          kind: "chart",
+          id: "board-nrr-grr-trend",
+          title: "NRR and GRR, trailing 12 months, last eight quarters",
+          description: "Lines: net and gross revenue retention at each of the last eight fiscal quarter ends; the dashed line is 100%.",
+          query: { metrics: ["nrr", "grr"], grain: "quarter", window: 12 },
+          plot: (rows, context) =>
+            lines(
+              metricSeries(lastPeriods(rows, 8), ["nrr", "grr"], context),
+              { y: "value", by: "series", format: "percent", label: "Retention (%)", reference: 1 },
+              context,
+            ),
+        },
+        {
+          kind: "chart",
+          id: "board-arr-bridge",
+          title: "ARR bridge, last four quarters",
+          description:
+            "Waterfall per quarter: opening ARR, then new, reactivation, expansion, contraction and churned ARR, to closing ARR.",
+          query: {
+            metrics: ["opening_arr", "new_arr", "reactivation_arr", "expansion_arr", "contraction_arr", "churned_arr", "arr"],
+            grain: "quarter",
+          },
+          plot: (rows, context) => ({ ...waterfall(lastPeriods(rows, 4), context), height: 360 }),
+        },
+      ],
+    },
+    {
+      title: "Retention by segment",
+      blocks: [
+        {
+          kind: "chart",
+          id: "board-nrr-by-segment",
+          title: "NRR by segment, trailing 12 months, last four quarters",
+          description: "Bars: net revenue retention per segment at each of the last four fiscal quarter ends.",
+          query: { metrics: ["nrr"], by: ["segment"], grain: "quarter", window: 12 },
+          plot: (rows, context) =>
+            groupedBars(lastPeriods(rows, 4), { y: "nrr", by: "segment", format: "percent", label: "NRR (%)" }, context),
+        },
+        {
+          kind: "metric_table",
+          id: "board-retention-table",
+          title: "Retention by segment, last quarter",
+          description: "NRR, GRR, logo churn and ARR by segment at the last fiscal quarter end, trailing 12 months.",
+          query: { metrics: ["arr", "nrr", "grr", "logo_churn"], by: ["segment"], grain: "quarter", window: 12 },
+          last: 1,
+        },
+      ],
+    },
+    {
+      title: "ARR at risk",
+      intro: "Red accounts (lowest health band) with a renewal within 180 days of the quarter end.",
+      blocks: [
+        {
+          kind: "chart",
+          id: "board-at-risk-arr",
+          title: "At-risk ARR by segment, last eight quarters",
+          description: "Stacked bars: ARR of red accounts renewing within 180 days, per segment, at each fiscal quarter end.",
+          query: { metrics: ["at_risk_arr"], by: ["segment"], grain: "quarter" },
+          plot: (rows: MetricRow[], context) =>
+            stackedBars(
+              lastPeriods(rows, 8),
+              { y: "at_risk_arr", by: "segment", format: "currency", label: `At-risk ARR (${context.currency})` },
+              context,
+            ),
+        },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,63 @@
+import { catalog } from "../../metrics/catalog.ts";
+import { compileMetricQuery } from "../../metrics/compile.ts";
+import { html } from "../html.ts";
+import { definePage } from "../page.ts";
+
+/** Line breaks before the main clauses, for reading only (the SQL run is the one-line original). */
+const readable = (sql: string) =>
+  sql.replace(/ (select|from|inner join|left join|cross join|where|group by|order by) /g, "\n$1 ").replace(/\), "/g, '),\n"');
+
+/** Every metric: what it means, its formula, and the SQL it compiles to. */
+export const glossaryPage = definePage({
+  file: "glossary.html",
+  nav: "Glossary",
+  title: "Metric glossary",
+  intro:
+    "Every metric of the catalog, as `bellwether metrics` lists it: label, definition, formula, and the SQL it compiles to for a quarterly query of the whole book. Money is in the reporting currency; ratios are fractions.",
+  sections: [
+    {
+      title: "Metrics",
+      blocks: [
+        {
+          kind: "content",
+          render: async (_db, config) => {
+            const { metrics, dimensions } = catalog();
+            const sorted = [...metrics.values()].sort((a, b) => a.name.localeCompare(b.name));
+            const entries = sorted.map((m) => {
+              const compiled = compileMetricQuery(
+                { metrics: [m.name], grain: "quarter" },
+                { catalog: catalog(), defaultWindow: config.retentionWindowMonths },
+              );
+              return html`<article class="metric" id="metric-${m.name}">
+                <h3>${m.label} <code>${m.name}</code></h3>
+                <p>${m.description}</p>
+                <dl>
+                  <dt>Formula</dt>
+                  <dd><code>${m.formula}</code></dd>
+                  <dt>Format</dt>
+                  <dd>${m.format}${m.better === "lower" ? " · lower is better" : ""}</dd>
+                  <dt>Type</dt>
+                  <dd>${m.type.replaceAll("_", " ")}</dd>
+                </dl>
+                <details>
+                  <summary>Compiled SQL</summary>
+                  <pre><code>${readable(compiled.sql)}</code></pre>
+                  ${compiled.parameters.length ? html`<p class="params">Parameters: <code>${JSON.stringify(compiled.parameters)}</code></p>` : ""}
+                </details>
+              </article>`;
+            });
+            const dims = [...dimensions.values()].map(
+              (d) =>
+                html`<dt><code>${d.name}</code> — ${d.label}</dt>
+                  <dd>${d.description}</dd>`,
+            );
+            return html`<nav class="toc" aria-label="Metrics">${sorted.map((m) => html`<a href="#metric-${m.name}">${m.name}</a>`)}</nav>
+              ${entries}
+              <h2>Dimensions</h2>
+              <dl class="dimensions">${dims}</dl>`;
+          },
+        },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,139 @@
+import type { MetricRow } from "../../metrics/query.ts";
+import { groupedBars, lines, stackedBars } from "../marks.ts";
+import type { ChartContext } from "../page.ts";
+import { definePage } from "../page.ts";
+import { lastPeriods } from "./periods.ts";
+
+/** The default bands' colours; bands renamed in the config get Plot's palette instead. */
+const BAND_COLOURS: Record<string, string> = { red: "#c2412d", yellow: "#e0a526", green: "#1f8a4c", "no data": "#a9b0bd" };
+
+function bandColours(rows: readonly MetricRow[]) {
+  const bands = [...new Set(rows.map((r) => String(r.health_band)))];
+  if (!bands.every((b) => b in BAND_COLOURS)) return {};
+  const domain = Object.keys(BAND_COLOURS).filter((b) => bands.includes(b));
+  return { color: { domain, range: domain.map((b) => BAND_COLOURS[b] as string), legend: true } };
+}
+
+const byBand = (metric: string, label: string) => (rows: MetricRow[], context: ChartContext) => {
+  const shown = lastPeriods(rows, 8);
+  const options = stackedBars(
+    shown,
+    { y: metric, by: "health_band", format: metric === "health_arr" ? "currency" : "count", label },
+    context,
+  );
+  return { ...options, ...bandColours(shown) };
+};
+
+/** Health: the distribution, who is red and why, and whether the score predicted churn. */
+export const healthPage = definePage({
+  file: "health.html",
+  nav: "Health",
+  title: "Customer health",
+  intro:
+    "Each paying account gets a monthly score from 0 to 100: the weighted mean of the scorecard measures it has data for (usage per seat, usage trend, sentiment, support load, relationship, adoption breadth). Bands: red below 40, yellow below 70, green above. The backtest checks the score against what happened next.",
+  tiles: { metrics: ["health_score_avg", "at_risk_arr", "at_risk_accounts", "health_auc"], query: { grain: "quarter" } },
+  sections: [
+    {
+      title: "Distribution",
+      blocks: [
+        {
+          kind: "chart",
+          id: "health-accounts-by-band",
+          title: "Accounts by health band, last eight quarter ends",
+          description: "Stacked bars: paying accounts in each health band at each fiscal quarter end.",
+          query: { metrics: ["health_accounts"], by: ["health_band"], grain: "quarter" },
+          plot: byBand("health_accounts", "Accounts"),
+        },
+        {
+          kind: "chart",
+          id: "health-arr-by-band",
+          title: "ARR by health band, last eight quarter ends",
+          description: "Stacked bars: ARR of the accounts in each health band at each fiscal quarter end.",
+          query: { metrics: ["health_arr"], by: ["health_band"], grain: "quarter" },
+          plot: (rows, context) => byBand("health_arr", `ARR (${context.currency})`)(rows, context),
+        },
+        {
+          kind: "chart",
+          id: "health-score-by-segment",
+          title: "Average health score by segment, each quarter end",
+          description: "Lines: mean health score (0–100) of paying accounts per segment at each fiscal quarter end.",
+          query: { metrics: ["health_score_avg"], by: ["segment"], grain: "quarter" },
+          plot: (rows, context) =>
+            lines(rows, { y: "health_score_avg", by: "segment", format: "ratio", label: "Health score (0–100)" }, context),
+        },
+      ],
+    },
+    {
+      title: "Red accounts",
+      intro: "Accounts in the red band at the last month end, largest first, with the measure that pulls their score down most.",
+      blocks: [
+        {
+          kind: "listing",
+          id: "health-red-accounts",
+          title: "Red accounts and their weakest measures",
+          description: "Red accounts at the last month end: ARR, score, weakest measure, measures without data, and next renewal.",
+          rows: (db) =>
+            db.all(`
+              SELECT h.account_id, a.name, am.segment, h.arr, h.score, h.weakest_measure, h.weakest_score,
+                coalesce(h.missing_measures, '') AS missing_measures, strftime(h.next_renewal_date, '%Y-%m-%d') AS next_renewal
+              FROM marts.health_scores AS h
+              JOIN marts.accounts AS a USING (account_id)
+              JOIN marts.account_months AS am USING (account_id, month_index)
+              WHERE h.is_red AND h.month_index = (SELECT max(month_index) FROM marts.health_scores)
+              ORDER BY h.arr DESC, h.account_id
+              LIMIT 50`),
+          columns: [
+            { name: "account_id", label: "Account" },
+            { name: "name", label: "Name" },
+            { name: "segment", label: "Segment" },
+            { name: "arr", label: "ARR", format: "currency" },
+            { name: "score", label: "Score", format: "ratio" },
+            { name: "weakest_measure", label: "Weakest measure" },
+            { name: "weakest_score", label: "Its score", format: "ratio" },
+            { name: "missing_measures", label: "No data for" },
+            { name: "next_renewal", label: "Next renewal" },
+          ],
+          empty: "No account is red.",
+        },
+      ],
+    },
+    {
+      title: "Backtest",
+      intro: "Snapshots whose next nine months are known: did the account churn or contract in them?",
+      blocks: [
+        {
+          kind: "chart",
+          id: "health-churn-by-band",
+          title: "Churn-or-contraction rate within nine months, by band and fiscal year",
+          description: "Bars: the share of each band's snapshots followed by a churn or contraction within the horizon.",
+          query: { metrics: ["health_churn_rate"], by: ["health_band"], grain: "year" },
+          plot: (rows, context) => {
+            const shown = lastPeriods(rows, 3);
+            return {
+              ...groupedBars(
+                shown,
+                { y: "health_churn_rate", by: "health_band", format: "percent", label: "Churned or contracted (%)" },
+                context,
+              ),
+              ...bandColours(shown),
+            };
+          },
+        },
+        {
+          kind: "chart",
+          id: "health-auc",
+          title: "How well the score ranks churners (AUC), each quarter",
+          description:
+            "Line: the AUC of the quarter's snapshots against churning or contracting within the horizon; 0.5 (dashed) is a coin toss.",
+          query: { metrics: ["health_auc"], grain: "quarter" },
+          plot: (rows, context) =>
+            lines(
+              rows.map((r) => ({ ...r, series: "AUC" })),
+              { y: "health_auc", by: "series", format: "ratio", label: "AUC", reference: 0.5 },
+              context,
+            ),
+        },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,105 @@
+import { definePage } from "../page.ts";
+
+/** Data quality: what landed, what was quarantined and why, and how fresh each table is. */
+export const qualityPage = definePage({
+  file: "quality.html",
+  nav: "Data quality",
+  title: "Data quality",
+  intro:
+    "Every file landed is recorded with its rows read, landed and quarantined (landed + quarantined = read). Quarantined rows keep their file, line, column, reason and original text in quarantine.<table>.",
+  sections: [
+    {
+      title: "Freshness",
+      blocks: [
+        {
+          kind: "listing",
+          id: "quality-freshness",
+          title: "Each landing table: rows, last load and its age",
+          description: "Per raw table: rows held now, when a file last landed, and how long ago that was at build time.",
+          rows: (db) =>
+            db.all(`
+              SELECT table_name, count(*) AS loads, sum(rows_landed) AS rows_landed, sum(rows_quarantined) AS rows_quarantined,
+                strftime(max(started_at), '%Y-%m-%d %H:%M') AS last_load,
+                round(epoch(now()::TIMESTAMP - max(started_at)) / 3600, 1) AS hours_since
+              FROM meta.loads
+              WHERE status IN ('landed', 'skipped')
+              GROUP BY ALL
+              ORDER BY table_name`),
+          columns: [
+            { name: "table_name", label: "Table" },
+            { name: "loads", label: "Loads", format: "count" },
+            { name: "rows_landed", label: "Rows landed", format: "count" },
+            { name: "rows_quarantined", label: "Rows quarantined", format: "count" },
+            { name: "last_load", label: "Last load (UTC)" },
+            { name: "hours_since", label: "Hours since", format: "ratio" },
+          ],
+          empty: "Nothing has been landed yet.",
+        },
+      ],
+    },
+    {
+      title: "Quarantine",
+      blocks: [
+        {
+          kind: "listing",
+          id: "quality-quarantine",
+          title: "Quarantined rows by table, column and reason",
+          description: "Rows that broke a landing contract, counted by table, column and rule, with one example message.",
+          rows: async (db) => {
+            const tables = await db.all<{ table_name: string }>(
+              "SELECT table_name FROM information_schema.tables WHERE table_schema = 'quarantine' ORDER BY table_name",
+            );
+            if (tables.length === 0) return [];
+            // Table names come from the catalog, not from data; each is quoted as an identifier.
+            const union = tables
+              .map(
+                ({ table_name }) =>
+                  `SELECT '${table_name.replaceAll("'", "''")}' AS table_name, column_name, reason, message FROM quarantine."${table_name.replaceAll('"', '""')}"`,
+              )
+              .join(" UNION ALL ");
+            return db.all(
+              `SELECT table_name, coalesce(column_name, '(record)') AS column_name, reason, count(*) AS quarantined, any_value(message) AS example
+               FROM (${union}) GROUP BY ALL ORDER BY quarantined DESC, table_name, column_name`,
+            );
+          },
+          columns: [
+            { name: "table_name", label: "Table" },
+            { name: "column_name", label: "Column" },
+            { name: "reason", label: "Rule" },
+            { name: "quarantined", label: "Rows", format: "count" },
+            { name: "example", label: "Example" },
+          ],
+          empty: "No row has been quarantined.",
+        },
+      ],
+    },
+    {
+      title: "Loads",
+      blocks: [
+        {
+          kind: "listing",
+          id: "quality-loads",
+          title: "Load history, newest first",
+          description: "Every file landed, skipped (unchanged) or refused, with its row counts and time taken.",
+          rows: (db) =>
+            db.all(`
+              SELECT strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started, table_name, file, status, rows_read, rows_landed, rows_quarantined, seconds,
+                coalesce(message, '') AS message
+              FROM meta.loads ORDER BY started_at DESC, table_name LIMIT 200`),
+          columns: [
+            { name: "started", label: "Started (UTC)" },
+            { name: "table_name", label: "Table" },
+            { name: "file", label: "File" },
+            { name: "status", label: "Status" },
+            { name: "rows_read", label: "Read", format: "count" },
+            { name: "rows_landed", label: "Landed", format: "count" },
+            { name: "rows_quarantined", label: "Quarantined", format: "count" },
+            { name: "seconds", label: "Seconds", format: "ratio" },
+            { name: "message", label: "Message" },
+          ],
+          empty: "Nothing has been landed yet.",
+        },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,188 @@
+/// <reference lib="dom" />
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findChromium } from "../../dashboards/pdf.ts";
+import { pages } from "../../dashboards/pages/index.ts";
+import { cli, ROOT, tempDir } from "../helpers.ts";
+
+/*
+ * The sample book with hostile text in it: every account is named like an injected image tag, and
+ * one industry holds markup. Built by the real CLI, opened from file:// in headless Chromium.
+ */
+const HOSTILE_NAME = "<img src=x onerror=alert(1)>";
+const HOSTILE_INDUSTRY = 'Retail <b onmouseover="alert(2)">&amp;</b>';
+const ARTIFACTS = join(ROOT, "test-artifacts", "screenshots");
+
+let browser: Browser;
+let site: string;
+const work = tempDir("bellwether-browser-");
+
+beforeAll(async () => {
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error("the browser suite needs Chromium: sudo apt-get install chromium (or set BELLWETHER_CHROMIUM)");
+  const sources = join(work.dir, "sources");
+  const sample = cli(["sample", "--out", sources, "--quiet"], work.dir);
+  if (sample.status !== 0) throw new Error(sample.stderr);
+  const accounts = readFileSync(join(sources, "crm_accounts.csv"), "utf8").split("\n");
+  const header = accounts[0]?.split(",") ?? [];
+  const nameAt = header.indexOf("name");
+  const industryAt = header.indexOf("industry");
+  // Sample names and industries hold no commas or quotes, so the fields split plainly.
+  const hostile = accounts.map((line, i) => {
+    if (i === 0 || !line) return line;
+    const fields = line.split(",");
+    fields[nameAt] = HOSTILE_NAME;
+    if (fields[industryAt] === "Retail") fields[industryAt] = `"${HOSTILE_INDUSTRY.replaceAll('"', '""')}"`;
+    return fields.join(",");
+  });
+  writeFileSync(join(sources, "crm_accounts.csv"), hostile.join("\n"));
+  site = join(work.dir, "site");
+  const build = cli(
+    ["build", "--sources", sources, "--site", site, "--warehouse", join(work.dir, "warehouse.duckdb"), "--pdf", "--quiet"],
+    work.dir,
+  );
+  if (build.status !== 0) throw new Error(build.stderr);
+  browser = await chromium.launch({ executablePath, args: process.getuid?.() === 0 ? ["--no-sandbox"] : [] });
+  mkdirSync(ARTIFACTS, { recursive: true });
+});
+afterAll(async () => {
+  await browser?.close();
+  work.cleanup();
+});
+
+interface Visit {
+  page: Page;
+  errors: string[];
+  failed: string[];
+  dialogs: string[];
+}
+
+async function open(file: string): Promise<Visit> {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const visit: Visit = { page, errors: [], failed: [], dialogs: [] };
+  page.on("console", (message) => {
+    if (message.type() === "error") visit.errors.push(message.text());
+  });
+  page.on("pageerror", (error) => visit.errors.push(error.message));
+  page.on("requestfailed", (request) => visit.failed.push(request.url()));
+  page.on("dialog", async (dialog) => {
+    visit.dialogs.push(dialog.message());
+    await dialog.dismiss();
+  });
+  await page.goto(pathToFileURL(join(site, file)).href, { waitUntil: "load" });
+  return visit;
+}
+
+describe("every page, opened from file:// in Chromium", () => {
+  for (const spec of pages) {
+    it(`${spec.file}: renders with no console error, failed request or script from the data`, async () => {
+      const { page, errors, failed, dialogs } = await open(spec.file);
+      try {
+        await page.screenshot({ path: join(ARTIFACTS, spec.file.replace(".html", ".png")), fullPage: true });
+        expect(errors).toEqual([]);
+        expect(failed).toEqual([]);
+        expect(dialogs).toEqual([]);
+        expect(await page.locator("h1").textContent()).toBe(spec.title);
+        // No element was made from the data: the hostile names are text.
+        expect(await page.locator("img, b[onmouseover]").count()).toBe(0);
+        // Every chart has an SVG with marks (bars, lines, dots, cells or bins), not just axes.
+        const charts = page.locator('figure.block[data-kind="chart"]');
+        for (let i = 0; i < (await charts.count()); i++) {
+          const chart = charts.nth(i);
+          const id = await chart.getAttribute("id");
+          const marks = await chart
+            .locator(
+              'svg g[aria-label="bar"] rect, svg g[aria-label="line"] path, svg g[aria-label="dot"] circle, svg g[aria-label="cell"] rect, svg g[aria-label="rect"] rect',
+            )
+            .count();
+          expect(marks, `${spec.file}#${id} has marks`).toBeGreaterThan(0);
+          expect(await chart.locator("svg[aria-label]").count(), `${spec.file}#${id} is labelled`).toBeGreaterThan(0);
+        }
+      } finally {
+        await page.close();
+      }
+    });
+  }
+
+  it("shows the hostile account names as text", async () => {
+    const { page } = await open("health.html");
+    try {
+      const cells = page.locator("#health-red-accounts td", { hasText: HOSTILE_NAME });
+      expect(await cells.count()).toBeGreaterThan(0);
+      expect(await cells.first().textContent()).toBe(HOSTILE_NAME);
+    } finally {
+      await page.close();
+    }
+    const icp = await open("icp.html");
+    try {
+      expect(await icp.page.locator("td", { hasText: `industry: ${HOSTILE_INDUSTRY}` }).count()).toBe(1);
+    } finally {
+      await icp.page.close();
+    }
+  });
+
+  it("resolves every link between pages, to downloads and to anchors", async () => {
+    for (const spec of pages) {
+      const { page } = await open(spec.file);
+      try {
+        const links = await page.locator("a[href]").evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""));
+        expect(links.length).toBeGreaterThan(0);
+        for (const href of links) {
+          expect(href, `${spec.file} links off the site`).not.toMatch(/^[a-z]+:/i);
+          const [path, anchor] = href.split("#");
+          const target = path ? resolve(site, path) : join(site, spec.file);
+          expect(existsSync(target), `${spec.file} → ${href}`).toBe(true);
+          if (anchor) {
+            const html = readFileSync(target, "utf8");
+            expect(html.includes(`id="${anchor}"`), `${spec.file} → ${href}`).toBe(true);
+          }
+        }
+      } finally {
+        await page.close();
+      }
+    }
+  });
+});
+
+describe("the board report in print", () => {
+  // Printable height at 12 mm margins, in CSS pixels (96 per inch): a chart taller than this would split.
+  const printable = { A4: ((297 - 24) / 25.4) * 96, Letter: ((279.4 - 24) / 25.4) * 96 };
+
+  it("keeps every chart, table and the tiles whole on A4 and Letter pages", async () => {
+    const { page } = await open("board.html");
+    try {
+      await page.emulateMedia({ media: "print" });
+      for (const [paper, height] of Object.entries(printable)) {
+        // Page width less margins, as the printer lays it out.
+        const width = paper === "A4" ? ((210 - 24) / 25.4) * 96 : ((215.9 - 24) / 25.4) * 96;
+        await page.setViewportSize({ width: Math.floor(width), height: 1000 });
+        const blocks = await page.locator("figure.block, section.tiles").evaluateAll((elements) =>
+          elements.map((e) => ({
+            id: e.id || e.className,
+            breakInside: getComputedStyle(e).breakInside,
+            height: e.getBoundingClientRect().height,
+          })),
+        );
+        expect(blocks.length).toBeGreaterThan(4);
+        for (const block of blocks) {
+          expect(block.breakInside, `${paper} ${block.id}`).toBe("avoid");
+          expect(block.height, `${paper} ${block.id} fits a page`).toBeLessThan(height);
+        }
+        const pdf = await page.pdf({ format: paper, margin: { top: "12mm", bottom: "12mm", left: "12mm", right: "12mm" } });
+        writeFileSync(join(ARTIFACTS, `board-${paper}.pdf`), pdf);
+        expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+      }
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("was printed to PDF by bellwether build --pdf", () => {
+    const pdf = readFileSync(join(site, "board.pdf"));
+    expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+    expect(pdf.length).toBeGreaterThan(10_000);
+  });
+});
