@@ -127,6 +127,8 @@ async function renderBlock(block: Block, context: RenderContext): Promise<Html> 
   await exportParquet(db, result.compiled, join(dir, "data", `${block.id}.parquet`));
   const downloads = html`<a href="data/${block.id}.csv" download>CSV</a><a href="data/${block.id}.parquet" download>Parquet</a>`;
   const asOf = result.rows.at(-1)?.period ?? "";
+  const hasData = result.rows.some((r) => result.columns.some((c) => c.role === "metric" && r[c.name] !== null));
+  if (!hasData) return figure(block, noData(), asOf, downloads);
   if (block.kind === "metric_table") {
     const headers = result.columns.map((c) => c.label);
     const shown = block.last ? lastPeriods(result.rows, block.last) : result.rows;
@@ -151,8 +153,7 @@ async function renderBlock(block: Block, context: RenderContext): Promise<Html> 
       downloads,
     );
   }
-  const hasData = result.rows.some((r) => result.columns.some((c) => c.role === "metric" && r[c.name] !== null));
-  return figure(block, hasData ? plotSvg(block.plot(result.rows, context), block) : noData(), asOf, downloads);
+  return figure(block, plotSvg(block.plot(result.rows, context), block), asOf, downloads);
 }
 
 function renderListing(block: ListingBlock, rows: MetricRow[], context: RenderContext): Html {

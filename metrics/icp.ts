@@ -1,5 +1,4 @@
 import type { Config } from "../core/config.ts";
-import { UsageError } from "../core/errors.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import { type MetricRow, query } from "./query.ts";
 
@@ -52,19 +51,20 @@ export interface IcpTable {
 /**
  * ICP fit at one month's end: for each profile dimension and value, the retention of the accounts that
  * had that profile at the window start, with a Wilson 95% interval on logo retention, median TTV and
- * average health, and NRR lift over the whole book.
+ * average health, and NRR lift over the whole book. Null when no month of data ends by then.
  */
-export async function icpFit(db: Warehouse, config: Config, options: { at?: string; window?: number } = {}): Promise<IcpTable> {
+export async function icpFit(db: Warehouse, config: Config, options: { at?: string; window?: number } = {}): Promise<IcpTable | null> {
   const last = await db.one<{ period: string | null }>(
     "SELECT strftime(max(month_end), '%Y-%m-%d') AS period FROM marts.months WHERE $1::DATE IS NULL OR month_end <= $1::DATE",
     [options.at ?? null],
   );
   const period = last?.period;
-  if (!period) throw new UsageError(`no month of data ends on or before ${options.at ?? "the as-of date"}`);
+  // No month of data (yet, or before --at): nothing to compare.
+  if (!period) return null;
   const window = options.window ?? config.retentionWindowMonths;
   const ask = (by: string[]) => query(db, config, { metrics: ICP_METRICS, by, from: period, to: period, window });
   const [bookRow] = (await ask([])).rows;
-  if (!bookRow) throw new UsageError(`no data for ${period}`);
+  if (!bookRow) return null;
   const minAccounts = config.icp.minAccounts;
   const bookNrr = typeof bookRow.nrr === "number" ? bookRow.nrr : null;
   const bookArr = typeof bookRow.retention_base_arr === "number" ? bookRow.retention_base_arr : 0;

@@ -262,6 +262,7 @@ describe("ICP fit (March 2025, window 1 month)", () => {
 
   it("computes lift over the whole book and flags groups under the minimum", async () => {
     const table = await icpFit(fixture.db, fixture.config, { at: "2025-03-31", window: 1 });
+    if (!table) throw new Error("no ICP table");
     // Book: S = 144,000, kept 120,000 → NRR 5/6.
     expect(table.book.nrr).toBeCloseTo(120_000 / 144_000, 12);
     const software = table.rows.find((r) => r.dimension === "industry" && r.value === "Software");
@@ -390,5 +391,11 @@ describe("AUC and Kaplan–Meier metric types, on hand-made facts", () => {
     expect(rows.SMB?.km_median).toBe(12);
     // Enterprise: t = 5: 3 at risk, 1 event → ⅔; the other two are censored at 9. Never ≤ ½.
     expect(rows.Enterprise?.km_median).toBeNull();
+  });
+});
+
+describe("ICP fit before any data", () => {
+  it("has nothing to compare before the first month", async () => {
+    expect(await icpFit(fixture.db, fixture.config, { at: "2020-01-31" })).toBeNull();
   });
 });

@@ -42,6 +42,7 @@ export const icpCommand: Command = {
         throw new InputError(`${db.path}: no marts in this warehouse yet; run \`bellwether build\` first`);
       }
       const table = await icpFit(db, config, { at, window });
+      if (!table) throw new InputError(`${db.path}: no month of data ends ${at ? `on or before ${at}` : "yet"}; nothing to compare`);
       const text =
         format === "json"
           ? `${JSON.stringify(table, null, 2)}\n`

@@ -21,6 +21,7 @@ export const icpPage = definePage({
             "Table: one row per profile value, sorted by lift; the chart shows logo retention with its Wilson 95% interval against the book's (dashed).",
           rows: async (db, config) => {
             const table = await icpFit(db, config);
+            if (!table) return [];
             return [table.book, ...table.rows].map((r) => ({
               profile: r.dimension === "book" ? "Whole book" : `${r.dimension.replaceAll("_", " ")}: ${r.value ?? "(none)"}`,
               accounts: r.accounts,
