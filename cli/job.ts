@@ -1,53 +1,55 @@
 import { join } from "node:path";
 import type { Config } from "../core/config.ts";
 import { info } from "../core/log.ts";
+import { noteRunner } from "../core/run-lock.ts";
 import { openWarehouse } from "../core/warehouse.ts";
 import { printPdf } from "../dashboards/pdf.ts";
-import { renderSite } from "../dashboards/render.ts";
-import { runModels } from "../models/run.ts";
-import { ingest } from "../pipelines/ingest.ts";
+import { runAssets } from "../orchestration/run.ts";
 import { findSources } from "../pipelines/sources.ts";
-import { printLoadSummary } from "./commands/ingest.ts";
 
 export interface JobOptions {
   /** Land this folder first. */
   sourcesDir?: string;
-  /** Build only these models (`NAME` or `NAME+`); the site is left alone. */
+  /** `NAME`, `NAME+` or `+NAME`: only these assets. */
   select?: string;
-  /** Render the site here after a full model build. */
+  /** Where pages are rendered. */
   siteDir: string;
   /** Also print the board page to board.pdf in the site folder. */
   pdf?: boolean;
+  /** For run history: the job's name, and the schedule tick it serves. */
+  job?: string;
+  scheduledFor?: Date;
+  sourcesSignature?: string;
 }
 
 /**
- * The main job: land sources, build models, render the site. A failing step stops the steps after it,
- * and each step leaves what it could not finish as it was. Returns the exit status.
+ * The main job: land sources, build models, render the site, as one recorded run of the asset graph.
+ * A failing asset stops what reads it, and leaves what it could not finish as it was. Returns the exit status.
  */
 export async function runJob(config: Config, options: JobOptions): Promise<number> {
   const db = await openWarehouse(config);
+  const release = noteRunner(db.path, options.job ? `schedule (${options.job})` : "run");
   try {
-    if (options.sourcesDir) {
-      info("Landing sources");
-      const loads = await ingest(db, findSources(options.sourcesDir));
-      printLoadSummary(loads);
-      if (loads.some((l) => l.status === "refused")) {
-        process.stderr.write("error: a source file was refused; models and site were not rebuilt\n");
-        return 1;
-      }
-    }
-    info(options.select ? `Building ${options.select}` : "Building models");
-    const models = await runModels(db, config, { select: options.select });
-    const failed = models.filter((m) => m.status !== "built");
-    if (failed.length > 0) {
-      for (const m of failed) process.stderr.write(`error: ${m.model}: ${m.error}\n`);
-      process.stderr.write("error: models failed; the tables they would have replaced, and the site, are as they were\n");
+    info(options.select ? `Materialising ${options.select}` : "Landing sources, building models, rendering the site");
+    const run = await runAssets(db, config, {
+      select: options.select,
+      sources: options.sourcesDir ? findSources(options.sourcesDir) : undefined,
+      siteDir: options.siteDir,
+      job: options.job,
+      trigger: options.job ? "schedule" : "manual",
+      scheduledFor: options.scheduledFor,
+      sourcesSignature: options.sourcesSignature,
+    });
+    const failed = run.materializations.filter((m) => m.status === "failed");
+    const skipped = run.materializations.filter((m) => m.status === "skipped");
+    for (const m of failed) process.stderr.write(`error: ${m.asset}: ${m.error}\n`);
+    if (skipped.length) process.stderr.write(`skipped (an input failed): ${skipped.map((m) => m.asset).join(", ")}\n`);
+    if (failed.length) {
+      process.stderr.write("error: the failed assets, and what reads them, are as they were; everything else was refreshed\n");
       return 1;
     }
-    if (options.select) return 0;
-    info("Rendering site");
-    const site = await renderSite(db, config, options.siteDir);
-    process.stdout.write(`Warehouse: ${db.path}\nSite:      ${site.pages[0]}\n`);
+    const site = run.materializations.some((m) => m.kind === "page");
+    process.stdout.write(`Warehouse: ${db.path}\n${site ? `Site:      ${join(options.siteDir, "index.html")}\n` : ""}`);
     if (options.pdf) {
       info(`Printing the board report (${config.site.paper})`);
       const pdf = join(options.siteDir, "board.pdf");
@@ -56,6 +58,7 @@ export async function runJob(config: Config, options: JobOptions): Promise<numbe
     }
     return 0;
   } finally {
+    release();
     db.close();
   }
 }

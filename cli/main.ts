@@ -8,8 +8,20 @@ import { metricsCommand } from "./commands/metrics.ts";
 import { queryCommand } from "./commands/query.ts";
 import { runCommand } from "./commands/run.ts";
 import { sampleCommand } from "./commands/sample.ts";
+import { scheduleCommand } from "./commands/schedule.ts";
+import { statusCommand } from "./commands/status.ts";
 
-export const commands: Command[] = [buildCommand, sampleCommand, ingestCommand, runCommand, queryCommand, metricsCommand, icpCommand];
+export const commands: Command[] = [
+  buildCommand,
+  sampleCommand,
+  ingestCommand,
+  runCommand,
+  queryCommand,
+  metricsCommand,
+  icpCommand,
+  scheduleCommand,
+  statusCommand,
+];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

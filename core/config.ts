@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import cron from "node-cron";
 import { z } from "zod";
 import { bandsSchema } from "./bands.ts";
 import { InputError } from "./errors.ts";
@@ -70,6 +71,38 @@ export const configSchema = z
       .object({
         /** Groups with fewer base accounts than this are flagged as too small to trust. */
         minAccounts: z.number().int().min(1).default(20),
+      })
+      .prefault({}),
+    /** Jobs `bellwether schedule` runs. */
+    schedules: z
+      .array(
+        z.object({
+          /** A name for the run history and the log. */
+          job: z.string().regex(/^[a-z][a-z0-9_-]*$/, "job names are lower-case words, e.g. nightly"),
+          /** A cron expression (5 fields, or 6 with seconds first), in the machine's time zone. */
+          cron: z.string().refine((expression) => cron.validate(expression), { message: 'not a valid cron expression (e.g. "0 6 * * *")' }),
+          /** `NAME`, `NAME+` or `+NAME` (bellwether run --select); everything when absent. */
+          select: z.string().optional(),
+          /** A sources folder to land first (default: the config's `sources`). */
+          sources: z.string().optional(),
+          /** "changed": a tick runs only when a file in the sources folder is new or changed since the last good run. */
+          when: z.enum(["always", "changed"]).default("always"),
+          /** Attempts after a failure, waiting `backoff` seconds, then twice that, and so on. */
+          retries: z.number().int().min(0).max(10).default(2),
+          backoff: z.number().positive().default(30),
+        }),
+      )
+      .default([])
+      .superRefine((jobs, ctx) => {
+        const names = jobs.map((j) => j.job);
+        const repeated = names.find((n, i) => names.indexOf(n) !== i);
+        if (repeated) ctx.addIssue({ code: "custom", message: `job "${repeated}" is defined twice` });
+      }),
+    /** How old an asset may get before `bellwether status` calls it stale, in hours; per asset by name. */
+    freshness: z
+      .object({
+        maxAgeHours: z.number().positive().default(26),
+        assets: z.record(z.string(), z.number().positive()).default({}),
       })
       .prefault({}),
     site: z

@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import { type DuckDBConnection, DuckDBInstance, DuckDBPendingResultState, type DuckDBValue } from "@duckdb/node-api";
 import { type Config, configPath, DEFAULT_MEMORY_LIMIT } from "./config.ts";
 import { InputError } from "./errors.ts";
+import { describeRunner } from "./run-lock.ts";
 
 export type Row = Record<string, unknown>;
 
@@ -25,7 +26,9 @@ export class Warehouse {
     } catch (error) {
       const message = (error as Error).message;
       if (/lock/i.test(message)) {
-        throw new InputError(`${path}: the warehouse is in use by another process (${message})`);
+        const runner = describeRunner(path);
+        const holder = runner ? `${runner} is writing it` : `another process holds it (${message})`;
+        throw new InputError(`${path}: the warehouse is in use: ${holder}. Wait for it to finish, then run again.`);
       }
       throw new InputError(`${path}: could not open the warehouse: ${message}`);
     }

@@ -52,6 +52,8 @@ export interface ListingColumn {
 export interface ListingBlock extends BlockCommon {
   kind: "listing";
   rows(db: Warehouse, config: Config): Promise<MetricRow[]>;
+  /** The tables `rows` reads (schema.table), so the page is rebuilt when they change. */
+  reads: string[];
   columns: ListingColumn[];
   plot?(rows: MetricRow[], context: ChartContext): PlotOptions;
   /** false: chart only (the rows are too many to read; the CSV has them). */

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
@@ -30,20 +30,31 @@ interface RenderContext extends ChartContext {
   dir: string;
 }
 
+export interface PageResult {
+  file: string;
+  status: "rendered" | "failed";
+  seconds: number;
+  error?: string;
+}
+
 /**
- * Renders every page into a fresh folder beside `outDir` and swaps it in only when all of it is
- * written, so a failure leaves the previous site as it was. Numbers come only through the metrics
- * query API (or, for detail listings, from the marts and meta tables they name).
+ * Renders pages into a fresh folder beside `outDir` and swaps it in only when all of it is written,
+ * so a reader never sees half a site. The new folder starts as a copy of the previous site: pages
+ * not asked for, and pages that fail, stay as they were. Numbers come only through the metrics query
+ * API (or, for detail listings, from the marts and meta tables they name).
  */
-export async function renderSite(
+export async function renderPages(
   db: Warehouse,
   config: Config,
   outDir: string,
   pages: readonly PageSpec[] = allPages,
-): Promise<RenderedSite> {
+  only?: ReadonlySet<string>,
+): Promise<PageResult[]> {
   const building = `${outDir}.building-${process.pid}`;
   rmSync(building, { recursive: true, force: true });
+  if (existsSync(outDir)) cpSync(outDir, building, { recursive: true });
   mkdirSync(join(building, "data"), { recursive: true });
+  const results: PageResult[] = [];
   try {
     writeFileSync(join(building, "style.css"), readFileSync(STYLESHEET));
     const { metrics } = catalog();
@@ -57,21 +68,59 @@ export async function renderSite(
     };
     const asOf = await db.one<{ as_of: string | null }>("SELECT strftime(max(month_end), '%Y-%m-%d') AS as_of FROM marts.months");
     for (const page of pages) {
-      writeFileSync(join(building, page.file), await renderPage(page, pages, asOf?.as_of ?? null, context));
+      if (only && !only.has(page.file)) continue;
+      const started = performance.now();
+      try {
+        writeFileSync(join(building, page.file), await renderPage(page, pages, asOf?.as_of ?? null, context));
+        results.push({ file: page.file, status: "rendered", seconds: (performance.now() - started) / 1000 });
+      } catch (error) {
+        results.push({ file: page.file, status: "failed", seconds: (performance.now() - started) / 1000, error: (error as Error).message });
+      }
     }
     swapIn(building, outDir);
   } catch (error) {
     rmSync(building, { recursive: true, force: true });
     throw error;
   }
+  return results;
+}
+
+/** Renders every page; throws (with the previous versions of failed pages kept) if any page failed. */
+export async function renderSite(
+  db: Warehouse,
+  config: Config,
+  outDir: string,
+  pages: readonly PageSpec[] = allPages,
+): Promise<RenderedSite> {
+  const results = await renderPages(db, config, outDir, pages);
+  const failed = results.filter((r) => r.status === "failed");
+  if (failed.length) throw new Error(failed.map((r) => `${r.file}: ${r.error}`).join("\n"));
   return { dir: outDir, pages: pages.map((p) => join(outDir, p.file)) };
 }
 
+/**
+ * Two renames: the old site steps aside, the new one takes its name. A run killed between them
+ * leaves `<site>.previous-<pid>` and no site; `recoverSite` puts it back.
+ */
 function swapIn(building: string, outDir: string): void {
   const previous = `${outDir}.previous-${process.pid}`;
   if (existsSync(outDir)) renameSync(outDir, previous);
   renameSync(building, outDir);
   rmSync(previous, { recursive: true, force: true });
+}
+
+/** Cleans up after a run that was killed while writing the site: restores it if it was stepped aside. */
+export function recoverSite(outDir: string): void {
+  const parent = dirname(outDir);
+  if (!existsSync(parent)) return;
+  const leftovers = readdirSync(parent).filter(
+    (name) => name.startsWith(`${basename(outDir)}.building-`) || name.startsWith(`${basename(outDir)}.previous-`),
+  );
+  for (const name of leftovers) {
+    const path = join(parent, name);
+    if (name.includes(".previous-") && !existsSync(outDir)) renameSync(path, outDir);
+    else rmSync(path, { recursive: true, force: true });
+  }
 }
 
 async function renderPage(page: PageSpec, pages: readonly PageSpec[], asOf: string | null, context: RenderContext): Promise<string> {

@@ -62,7 +62,8 @@ export async function runModels(db: Warehouse, config: Config, options: RunModel
   return results;
 }
 
-async function buildModel(db: Warehouse, model: Model): Promise<number> {
+/** Builds one model under a temporary name, runs its data tests, and swaps it in; returns its rows. */
+export async function buildModel(db: Warehouse, model: Model): Promise<number> {
   const building = `${model.schema}.${ident(`__building_${model.name}`)}`;
   const final = `${model.schema}.${ident(model.name)}`;
   const kind = model.materialized === "view" ? "VIEW" : "TABLE";

@@ -23,20 +23,24 @@ export function landingOrder(): TableName[] {
  */
 export async function ingest(db: Warehouse, sources: Map<TableName, string[]>): Promise<LoadResult[]> {
   const results: LoadResult[] = [];
-  for (const table of landingOrder()) {
-    const files = sources.get(table) ?? [];
-    if (files.length === 0) {
-      warn(`no file for ${table}: it stays as it was (empty on a new warehouse)`);
-      await ensureLandingTables(db, contracts[table]);
-      continue;
-    }
-    for (const file of files) {
-      // A bar for files big enough to wait for; a line per file otherwise.
-      const big = statSync(file).size > LARGE_FILE_BYTES;
-      const result = await landFile(db, contracts[table], file, big ? { onProgress: percent(`${table} ← ${basename(file)}`) } : {});
-      info(`  ${table.padEnd(18)} ${result.status.padEnd(8)} ${file}`);
-      results.push(result);
-    }
+  for (const table of landingOrder()) results.push(...(await landTable(db, table, sources.get(table) ?? [])));
+  return results;
+}
+
+/** Lands one table's files, in order; with none, the table is created empty (or kept) with a warning. */
+export async function landTable(db: Warehouse, table: TableName, files: readonly string[]): Promise<LoadResult[]> {
+  if (files.length === 0) {
+    warn(`no file for ${table}: it stays as it was (empty on a new warehouse)`);
+    await ensureLandingTables(db, contracts[table]);
+    return [];
+  }
+  const results: LoadResult[] = [];
+  for (const file of files) {
+    // A bar for files big enough to wait for; a line per file otherwise.
+    const big = statSync(file).size > LARGE_FILE_BYTES;
+    const result = await landFile(db, contracts[table], file, big ? { onProgress: percent(`${table} ← ${basename(file)}`) } : {});
+    info(`  ${table.padEnd(18)} ${result.status.padEnd(8)} ${file}`);
+    results.push(result);
   }
   return results;
 }

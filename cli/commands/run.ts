@@ -5,16 +5,25 @@ import { runJob } from "../job.ts";
 
 export const runCommand: Command = {
   name: "run",
-  summary: "build models (all, or one and what depends on it), then the site",
-  usage: "bellwether run [--select NAME | NAME+] [--sources DIR] [--site DIR]",
-  description: `Builds the warehouse's models in dependency order: each model is built under a temporary name, its data tests run, and only then is it swapped in, so a failed model (bad SQL or a failing test) leaves its previous table readable and skips everything downstream of it. --select NAME builds one model; NAME+ builds it and everything that reads it, directly or not. With --sources, the folder is landed first. A full run (no --select) then renders the site.
-Models live in models/staging and models/marts, one SQL file each; a model's inputs are the schema-qualified tables its SQL reads, and its data tests are the "-- @test" lines in its header.`,
+  summary: "materialise the asset graph (or a selection of it): tables, models, pages",
+  usage: "bellwether run [--select NAME | NAME+ | +NAME] [--sources DIR] [--site DIR]",
+  description: `Materialises assets in dependency order and records the run in meta.runs and each asset in meta.materializations (rows, time, checks, error). Assets are the landing tables (raw.*, landed from --sources when given), the models (staging.*, marts.*: built under a temporary name, tested, then swapped in) and the site's pages (site.*: rendered together, the site swapped in whole). A failed asset skips exactly the assets downstream of it; the previous tables and pages stay readable throughout, and a run killed part-way is cleaned up by the next. One run at a time: a second one against the same warehouse is refused with the name of the one running.
+--select NAME materialises one asset; NAME+ adds everything that reads it, +NAME everything it reads. Bare names work when unique (arr_movements, board). bellwether status lists every asset.`,
   options: {
-    select: { type: "string", placeholder: "NAME[+]", description: "a model (e.g. arr_movements), with + for everything downstream" },
+    select: {
+      type: "string",
+      placeholder: "[+]NAME[+]",
+      description: "an asset (e.g. arr_movements, site.board); + after: and downstream; + before: and upstream",
+    },
     sources: { type: "string", placeholder: "DIR", description: "land this sources folder first" },
     site: { type: "string", placeholder: "DIR", description: "where a full run writes the site (default ./site)" },
   },
-  examples: ["bellwether run", "bellwether run --select subscription_lines+", "bellwether run --sources ./exports"],
+  examples: [
+    "bellwether run",
+    "bellwether run --select subscription_lines+",
+    "bellwether run --select +board",
+    "bellwether run --sources ./exports",
+  ],
   async run({ values, config: loadConfig }) {
     const config = await loadConfig();
     return runJob(config, {

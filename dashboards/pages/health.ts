@@ -70,6 +70,7 @@ export const healthPage = definePage({
         {
           kind: "listing",
           id: "health-red-accounts",
+          reads: ["marts.health_scores", "marts.accounts", "marts.account_months"],
           title: "Red accounts and their weakest measures",
           description: "Red accounts at the last month end: ARR, score, weakest measure, measures without data, and next renewal.",
           rows: (db) =>

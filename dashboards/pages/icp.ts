@@ -16,6 +16,7 @@ export const icpPage = definePage({
         {
           kind: "listing",
           id: "icp-fit",
+          reads: ["marts.months", "marts.account_months", "marts.account_ttv", "marts.health_scores"],
           title: "Profiles by NRR lift, with logo retention and its 95% interval",
           description:
             "Table: one row per profile value, sorted by lift; the chart shows logo retention with its Wilson 95% interval against the book's (dashed).",

@@ -14,6 +14,7 @@ export const qualityPage = definePage({
         {
           kind: "listing",
           id: "quality-freshness",
+          reads: ["meta.loads"],
           title: "Each landing table: rows, last load and its age",
           description: "Per raw table: rows held now, when a file last landed, and how long ago that was at build time.",
           rows: (db) =>
@@ -43,6 +44,7 @@ export const qualityPage = definePage({
         {
           kind: "listing",
           id: "quality-quarantine",
+          reads: ["meta.loads"],
           title: "Quarantined rows by table, column and reason",
           description: "Rows that broke a landing contract, counted by table, column and rule, with one example message.",
           rows: async (db) => {
@@ -79,6 +81,7 @@ export const qualityPage = definePage({
         {
           kind: "listing",
           id: "quality-loads",
+          reads: ["meta.loads"],
           title: "Load history, newest first",
           description: "Every file landed, skipped (unchanged) or refused, with its row counts and time taken.",
           rows: (db) =>

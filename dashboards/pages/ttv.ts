@@ -19,6 +19,7 @@ export const ttvPage = definePage({
         {
           kind: "listing",
           id: "ttv-distribution",
+          reads: ["marts.account_ttv", "marts.accounts"],
           title: "Days to value, every account that reached it",
           description: "Histogram: accounts by days from first paid day to value, in 7-day bins.",
           rows: (db) =>

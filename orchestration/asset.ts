@@ -1,0 +1,29 @@
+import type { Config } from "../core/config.ts";
+import type { Warehouse } from "../core/warehouse.ts";
+
+export interface AssetContext {
+  db: Warehouse;
+  config: Config;
+  /** Files per landing table, when the run lands a sources folder. */
+  sources?: Map<string, string[]>;
+}
+
+export interface Materialized {
+  rows: number;
+  /** What was checked on the way, in words ("3 data tests passed", "2 quarantined"). */
+  checks: string;
+}
+
+/**
+ * A thing the warehouse or site holds, the assets it is made from, and how to make it: a raw table
+ * (landed from its files), a model (built by its SQL) or a page of the site. Pages have no function of
+ * their own: they are rendered together, so that the site is swapped in whole.
+ */
+export interface Asset {
+  name: string;
+  kind: "raw" | "model" | "page";
+  /** Names this asset reads; names that are not assets (config.*, meta.*) are ignored by the graph. */
+  inputs: readonly string[];
+  description: string;
+  materialize?(context: AssetContext): Promise<Materialized>;
+}

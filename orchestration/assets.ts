@@ -1,0 +1,90 @@
+import { basename } from "node:path";
+import { dependencyOrder } from "../core/graph.ts";
+import type { PageSpec } from "../dashboards/page.ts";
+import { pages as sitePages } from "../dashboards/pages/index.ts";
+import { catalog } from "../metrics/catalog.ts";
+import { compileMetricQuery } from "../metrics/compile.ts";
+import { buildModel } from "../models/run.ts";
+import { type Model, readModels } from "../models/model.ts";
+import { type Contract } from "../pipelines/contract.ts";
+import { contracts, type TableName } from "../pipelines/contracts/index.ts";
+import { landTable } from "../pipelines/ingest.ts";
+import type { Asset } from "./asset.ts";
+
+/** Each landing table: its contract's references are its inputs (accounts land before what points at them). */
+export function rawAssets(): Asset[] {
+  return (Object.keys(contracts) as TableName[]).map((table) => {
+    const contract = contracts[table] as Contract;
+    return {
+      name: `raw.${table}`,
+      kind: "raw",
+      inputs: Object.values(contract.references ?? {}).map((t) => `raw.${t}`),
+      description: `landed rows of ${table} files`,
+      async materialize({ db, sources }) {
+        // Without a sources folder the table is kept as it is; a run that lands nothing still checks it exists.
+        const loads = await landTable(db, table, sources?.get(table) ?? []);
+        const refused = loads.find((l) => l.status === "refused");
+        if (refused) throw new Error(refused.message ?? `${refused.file} was refused`);
+        const rows = (await db.one<{ n: number }>(`SELECT count(*) AS n FROM raw.${table}`))?.n ?? 0;
+        const quarantined = loads.reduce((n, l) => n + l.quarantined, 0);
+        const landed = loads.filter((l) => l.status === "landed").length;
+        return { rows, checks: sources ? `${landed} file(s) landed, ${quarantined} row(s) quarantined` : "no sources given: kept" };
+      },
+    };
+  });
+}
+
+/** Each model file: its inputs are the schema-qualified tables its SQL reads. */
+export function modelAssets(models: readonly Model[] = readModels()): Asset[] {
+  return models.map((model) => ({
+    name: model.id,
+    kind: "model",
+    inputs: model.inputs,
+    description: model.description,
+    async materialize({ db }) {
+      const rows = await buildModel(db, model);
+      return { rows, checks: `${model.tests.length} data test${model.tests.length === 1 ? "" : "s"} passed` };
+    },
+  }));
+}
+
+const TABLE_REFERENCE = /"(marts|meta)"\."([a-z_][a-z0-9_]*)"/g;
+
+/** Each page: its inputs are the marts its metric queries compile to, and the tables its listings say they read. */
+export function pageAssets(pages: readonly PageSpec[] = sitePages, defaultWindow = 12): Asset[] {
+  return pages.map((page) => {
+    const inputs = new Set<string>();
+    const blocks = page.sections.flatMap((s) => s.blocks);
+    const queries = [
+      ...(page.tiles ? [{ ...page.tiles.query, metrics: page.tiles.metrics }] : []),
+      ...blocks.flatMap((b) => (b.kind === "chart" || b.kind === "metric_table" ? [b.query] : [])),
+    ];
+    for (const q of queries) {
+      for (const [, schema, table] of compileMetricQuery(q, { catalog: catalog(), defaultWindow }).sql.matchAll(TABLE_REFERENCE)) {
+        inputs.add(`${schema}.${table}`);
+      }
+    }
+    for (const block of blocks) if (block.kind === "listing") for (const table of block.reads) inputs.add(table);
+    // Every page shows the "as of" month.
+    inputs.add("marts.months");
+    return { name: `site.${basename(page.file, ".html")}`, kind: "page", inputs: [...inputs].sort(), description: page.title };
+  });
+}
+
+/** The whole graph, in dependency order; a cycle is refused with its path. */
+export function assetGraph(assets: readonly Asset[] = [...rawAssets(), ...modelAssets(), ...pageAssets()]): Asset[] {
+  const names = new Set<string>();
+  for (const asset of assets) {
+    if (names.has(asset.name)) throw new Error(`asset ${asset.name} is declared twice`);
+    names.add(asset.name);
+  }
+  return dependencyOrder(
+    assets,
+    (a) => a.name,
+    (a) => a.inputs,
+    "assets",
+  );
+}
+
+/** The page file an asset named `site.<page>` renders. */
+export const pageFile = (asset: Asset) => `${asset.name.slice("site.".length)}.html`;

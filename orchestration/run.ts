@@ -1,0 +1,140 @@
+import { randomUUID } from "node:crypto";
+import type { Config } from "../core/config.ts";
+import { step } from "../core/log.ts";
+import type { Warehouse } from "../core/warehouse.ts";
+import { renderPages } from "../dashboards/render.ts";
+import { writeConfigTables } from "../models/config-tables.ts";
+import { recoverSite } from "../dashboards/render.ts";
+import type { Asset } from "./asset.ts";
+import { assetGraph, pageFile } from "./assets.ts";
+import { ensureHistoryTables, finishRun, type MaterializationRecord, recordMaterialization, startRun } from "./history.ts";
+import { recoverAbandonedRuns } from "./history.ts";
+import { selectAssets } from "./select.ts";
+import { contracts } from "../pipelines/contracts/index.ts";
+import { ensureLandingTables } from "../pipelines/schema.ts";
+
+export interface RunOptions {
+  /** `NAME`, `NAME+`, `+NAME`; every asset when absent. */
+  select?: string;
+  /** Files per landing table to land; raw tables are kept as they are without. */
+  sources?: Map<string, string[]>;
+  siteDir: string;
+  job?: string;
+  trigger?: "manual" | "schedule";
+  scheduledFor?: Date;
+  sourcesSignature?: string;
+  assets?: Asset[];
+}
+
+export interface RunResult {
+  runId: string;
+  status: "succeeded" | "failed";
+  materializations: MaterializationRecord[];
+}
+
+/**
+ * Materialises the selected assets in dependency order and records the run and each asset in
+ * meta.runs / meta.materializations. A failed asset skips exactly the assets downstream of it. Models
+ * swap in only when built and tested; the site swaps in whole. A run killed part-way leaves the last
+ * good tables and site, and the next run cleans up after it.
+ */
+export async function runAssets(db: Warehouse, config: Config, options: RunOptions): Promise<RunResult> {
+  const graph = assetGraph(options.assets);
+  const selected = options.select ? selectAssets(graph, options.select) : new Set(graph.map((a) => a.name));
+  await ensureHistoryTables(db);
+  await recoverAbandonedRuns(db);
+  recoverSite(options.siteDir);
+  await writeConfigTables(db, config);
+  // Models read every landing table; on a new warehouse they exist, empty, before anything lands.
+  for (const contract of Object.values(contracts)) await ensureLandingTables(db, contract);
+  await db.run("CREATE SCHEMA IF NOT EXISTS staging; CREATE SCHEMA IF NOT EXISTS marts");
+  const runId = randomUUID();
+  await startRun(db, {
+    runId,
+    job: options.job ?? "run",
+    selection: options.select ?? null,
+    trigger: options.trigger ?? "manual",
+    scheduledFor: options.scheduledFor ?? null,
+    sourcesSignature: options.sourcesSignature ?? null,
+  });
+  const records: MaterializationRecord[] = [];
+  const record = async (m: MaterializationRecord) => {
+    records.push(m);
+    await recordMaterialization(db, runId, m);
+  };
+  const broken = new Map<string, string>();
+  const blockerOf = (asset: Asset) => asset.inputs.find((input) => broken.has(input));
+  const pages: Asset[] = [];
+  for (const asset of graph) {
+    // Without sources a landing table is as it was: nothing to materialise, nothing to record.
+    if (!selected.has(asset.name) || (asset.kind === "raw" && !options.sources)) continue;
+    const blocker = blockerOf(asset);
+    if (blocker) {
+      broken.set(asset.name, blocker);
+      await record({
+        asset: asset.name,
+        kind: asset.kind,
+        status: "skipped",
+        rows: null,
+        seconds: 0,
+        checks: null,
+        error: `${blocker} failed`,
+      });
+      continue;
+    }
+    if (asset.kind === "page" || !asset.materialize) {
+      pages.push(asset);
+      continue;
+    }
+    const started = performance.now();
+    try {
+      const made = await step(
+        asset.name,
+        () => (asset.materialize as NonNullable<Asset["materialize"]>)({ db, config, sources: options.sources }),
+        (m) => `${m.rows.toLocaleString("en-US")} rows`,
+      );
+      await record({
+        asset: asset.name,
+        kind: asset.kind,
+        status: "built",
+        rows: made.rows,
+        seconds: elapsed(started),
+        checks: made.checks,
+        error: null,
+      });
+    } catch (error) {
+      broken.set(asset.name, asset.name);
+      await record({
+        asset: asset.name,
+        kind: asset.kind,
+        status: "failed",
+        rows: null,
+        seconds: elapsed(started),
+        checks: null,
+        error: (error as Error).message,
+      });
+    }
+  }
+  if (pages.length) {
+    // Pages are rendered together and the site swapped in once; a failed page keeps its previous version.
+    const results = await renderPages(db, config, options.siteDir, undefined, new Set(pages.map(pageFile)));
+    for (const asset of pages) {
+      const result = results.find((r) => r.file === pageFile(asset));
+      await record({
+        asset: asset.name,
+        kind: "page",
+        status: result?.status === "rendered" ? "built" : "failed",
+        rows: null,
+        seconds: result?.seconds ?? 0,
+        checks: null,
+        error: result?.error ?? (result ? null : "no such page"),
+      });
+    }
+  }
+  const failed = records.filter((r) => r.status === "failed");
+  const status = failed.length ? "failed" : "succeeded";
+  await finishRun(db, runId, status, failed.length ? failed.map((f) => `${f.asset}: ${f.error}`).join("\n") : null);
+  return { runId, status, materializations: records };
+}
+
+const elapsed = (started: number) => (performance.now() - started) / 1000;

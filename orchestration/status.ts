@@ -1,0 +1,92 @@
+import { statSync } from "node:fs";
+import type { Config } from "../core/config.ts";
+import type { Warehouse } from "../core/warehouse.ts";
+import type { Asset } from "./asset.ts";
+import { ensureHistoryTables } from "./history.ts";
+
+export interface AssetStatus {
+  asset: string;
+  kind: Asset["kind"];
+  /** "fresh", or "stale" with reasons. */
+  state: "fresh" | "stale";
+  /** The last good materialisation (ISO, UTC), its rows and checks. */
+  last_built: string | null;
+  age_hours: number | null;
+  max_age_hours: number;
+  rows: number | null;
+  checks: string | null;
+  /** The last attempt, when it did not succeed. */
+  last_failure: string | null;
+  reasons: string[];
+}
+
+type LastRow = {
+  asset: string;
+  status: string;
+  rows: number | null;
+  checks: string | null;
+  error: string | null;
+  finished_at: string;
+  run_id: string;
+};
+
+/**
+ * Every asset with its last materialisation and why it is stale, if it is: never built, its last
+ * attempt failed, older than its max age, an input refreshed after it, or (raw tables) a newer file
+ * waiting in the sources folder.
+ */
+export async function assetStatus(
+  db: Warehouse,
+  config: Config,
+  graph: readonly Asset[],
+  options: { now?: Date; sources?: Map<string, string[]> } = {},
+): Promise<AssetStatus[]> {
+  await ensureHistoryTables(db);
+  const now = options.now ?? new Date();
+  const rows = await db.all<LastRow>(`
+    SELECT asset, status, rows, checks, error, strftime(finished_at, '%Y-%m-%dT%H:%M:%SZ') AS finished_at, run_id
+    FROM meta.materializations
+    QUALIFY row_number() OVER (PARTITION BY asset, status = 'built' ORDER BY finished_at DESC) = 1`);
+  const lastGood = new Map(rows.filter((r) => r.status === "built").map((r) => [r.asset, r]));
+  const lastBad = new Map(rows.filter((r) => r.status !== "built").map((r) => [r.asset, r]));
+  const builtAt = (name: string) => {
+    const row = lastGood.get(name);
+    return row ? Date.parse(row.finished_at) : undefined;
+  };
+  return graph.map((asset) => {
+    const good = lastGood.get(asset.name);
+    const bad = lastBad.get(asset.name);
+    const maxAge = config.freshness.assets[asset.name] ?? config.freshness.maxAgeHours;
+    const reasons: string[] = [];
+    const at = builtAt(asset.name);
+    const age = at === undefined ? null : (now.getTime() - at) / 3_600_000;
+    if (at === undefined) reasons.push("never materialised");
+    const failedLater = bad && (at === undefined || Date.parse(bad.finished_at) > at);
+    if (failedLater)
+      reasons.push(bad.status === "skipped" ? `last run skipped it: ${bad.error}` : `last attempt failed: ${firstLine(bad.error)}`);
+    if (age !== null && age > maxAge) reasons.push(`older than its max age (${age.toFixed(1)} h > ${maxAge} h)`);
+    if (at !== undefined) {
+      const newer = asset.inputs.filter((input) => (builtAt(input) ?? 0) > at);
+      if (newer.length) reasons.push(`refreshed after it: ${newer.join(", ")}`);
+    }
+    if (asset.kind === "raw" && at !== undefined) {
+      const table = asset.name.slice("raw.".length);
+      const waiting = (options.sources?.get(table) ?? []).filter((file) => statSync(file).mtimeMs > at);
+      if (waiting.length) reasons.push(`newer file(s) waiting: ${waiting.join(", ")}`);
+    }
+    return {
+      asset: asset.name,
+      kind: asset.kind,
+      state: reasons.length ? "stale" : "fresh",
+      last_built: good?.finished_at ?? null,
+      age_hours: age === null ? null : Math.round(age * 100) / 100,
+      max_age_hours: maxAge,
+      rows: good?.rows ?? null,
+      checks: good?.checks ?? null,
+      last_failure: failedLater ? firstLine(bad.error) : null,
+      reasons,
+    };
+  });
+}
+
+const firstLine = (text: string | null) => (text ?? "").split("\n")[0] ?? "";
