@@ -44,7 +44,7 @@ export async function assetStatus(
   await ensureHistoryTables(db);
   const now = options.now ?? new Date();
   const rows = await db.all<LastRow>(`
-    SELECT asset, status, rows, checks, error, strftime(finished_at, '%Y-%m-%dT%H:%M:%SZ') AS finished_at, run_id
+    SELECT asset, status, rows, checks, error, strftime(finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS finished_at, run_id
     FROM meta.materializations
     QUALIFY row_number() OVER (PARTITION BY asset, status = 'built' ORDER BY finished_at DESC) = 1`);
   const lastGood = new Map(rows.filter((r) => r.status === "built").map((r) => [r.asset, r]));

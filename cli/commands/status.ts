@@ -36,7 +36,7 @@ export const statusCommand: Command = {
         rows.map((r) => [
           r.asset,
           r.state,
-          r.last_built?.replace("T", " ").replace("Z", "") ?? "—",
+          r.last_built?.replace("T", " ").replace(/\.\d+Z$/, "") ?? "—",
           r.age_hours === null ? "—" : `${r.age_hours.toFixed(1)} h`,
           r.rows === null ? "—" : r.rows.toLocaleString("en-US"),
           r.reasons.join("; "),

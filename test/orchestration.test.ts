@@ -1,0 +1,219 @@
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Asset } from "../orchestration/asset.ts";
+import { assetGraph, modelAssets, pageAssets, rawAssets } from "../orchestration/assets.ts";
+import { runAssets } from "../orchestration/run.ts";
+import { latestTickBetween, type Outcome, type ScheduledJob, Scheduler } from "../orchestration/schedule.ts";
+import { selectAssets, walk } from "../orchestration/select.ts";
+import { assetStatus } from "../orchestration/status.ts";
+import { readModels } from "../models/model.ts";
+import { findSources } from "../pipelines/sources.ts";
+import { buildFixture, FIXTURES } from "./helpers.ts";
+
+const fake = (name: string, inputs: string[] = []): Asset => ({ name, kind: "model", inputs, description: name });
+
+describe("the asset graph", () => {
+  it("is derived from the declarations: contracts, model SQL and page queries", () => {
+    const graph = assetGraph();
+    const byName = new Map(graph.map((a) => [a.name, a]));
+    // A contract's references: subscriptions land after the accounts they point at.
+    expect(byName.get("raw.crm_subscriptions")?.inputs).toEqual(["raw.crm_accounts"]);
+    // A model reads what its SQL names.
+    expect(byName.get("staging.crm_accounts")?.inputs).toEqual(["raw.crm_accounts"]);
+    // A page reads the marts its metric queries compile to, and what its listings declare.
+    const board = byName.get("site.board")?.inputs ?? [];
+    expect(board).toEqual(expect.arrayContaining(["marts.account_months", "marts.arr_movements", "marts.health_scores", "marts.months"]));
+    expect(byName.get("site.quality")?.inputs).toEqual(["marts.months", "meta.loads"]);
+    // Every asset comes after its inputs.
+    const position = new Map(graph.map((a, i) => [a.name, i]));
+    for (const asset of graph) {
+      for (const input of asset.inputs) if (position.has(input)) expect(position.get(input)).toBeLessThan(position.get(asset.name) ?? -1);
+    }
+    expect(graph.length).toBe(rawAssets().length + readModels().length + pageAssets().length);
+  });
+
+  it("refuses a cycle and names it", () => {
+    expect(() => assetGraph([fake("a", ["c"]), fake("b", ["a"]), fake("c", ["b"])])).toThrow("assets form a cycle: a → c → b → a");
+  });
+});
+
+describe("selection", () => {
+  const graph = [
+    fake("raw.x"),
+    fake("staging.x", ["raw.x"]),
+    fake("marts.y", ["staging.x"]),
+    fake("marts.z", ["marts.y"]),
+    fake("site.p", ["marts.z"]),
+  ];
+  it.each([
+    ["marts.y", ["marts.y"]],
+    ["y", ["marts.y"]],
+    ["y+", ["marts.y", "marts.z", "site.p"]],
+    ["+y", ["marts.y", "raw.x", "staging.x"]],
+    ["+z+", ["marts.y", "marts.z", "raw.x", "site.p", "staging.x"]],
+    ["staging.x+", ["marts.y", "marts.z", "site.p", "staging.x"]],
+  ])("%s selects %j", (selector, expected) => {
+    expect([...selectAssets(graph, selector)].sort()).toEqual(expected);
+  });
+
+  it("refuses an ambiguous bare name and an unknown one", () => {
+    expect(() => selectAssets(graph, "x")).toThrow('"x" is ambiguous: raw.x, staging.x; give the full name');
+    expect(() => selectAssets(graph, "marts.yy")).toThrow('no asset named "marts.yy" — did you mean "marts.y"?');
+  });
+});
+
+describe("a run", () => {
+  let fixture: Awaited<ReturnType<typeof buildFixture>>;
+  const site = () => join(fixture.dir, "site");
+  beforeAll(async () => {
+    fixture = await buildFixture(join(FIXTURES, "health"), { asOf: "2025-03-31" });
+  });
+  afterAll(() => fixture?.cleanup());
+
+  it("records every asset, then skips exactly what reads a failed one and keeps its last good table", async () => {
+    const sources = findSources(join(FIXTURES, "health"));
+    const good = await runAssets(fixture.db, fixture.config, { siteDir: site(), sources });
+    expect(good.status).toBe("succeeded");
+    expect(good.materializations.every((m) => m.status === "built")).toBe(true);
+    expect(good.materializations.length).toBe(assetGraph().length);
+    expect(existsSync(join(site(), "board.html"))).toBe(true);
+    const before = await fixture.db.all("SELECT * FROM marts.arr_movements ORDER BY account_id, month_index");
+
+    const models = readModels().map((m) =>
+      m.id === "marts.arr_movements" ? { ...m, sql: "SELECT no_such_column FROM marts.account_months" } : m,
+    );
+    const assets = [...rawAssets(), ...modelAssets(models), ...pageAssets()];
+    const bad = await runAssets(fixture.db, fixture.config, { siteDir: site(), assets });
+    expect(bad.status).toBe("failed");
+    const failed = bad.materializations.filter((m) => m.status === "failed").map((m) => m.asset);
+    const skipped = bad.materializations.filter((m) => m.status === "skipped").map((m) => m.asset);
+    expect(failed).toEqual(["marts.arr_movements"]);
+    expect(skipped.sort()).toEqual([...walk(assets, "marts.arr_movements", "down")].sort());
+    expect(skipped).toEqual(expect.arrayContaining(["marts.arr_bridge", "marts.health_churn_leads", "site.board"]));
+    expect(skipped).not.toContain("site.glossary");
+    // The last good table is still there, whole.
+    expect(await fixture.db.all("SELECT * FROM marts.arr_movements ORDER BY account_id, month_index")).toEqual(before);
+    const runs = await fixture.db.all<{ status: string }>("SELECT status FROM meta.runs ORDER BY started_at");
+    expect(runs.map((r) => r.status)).toEqual(["succeeded", "failed"]);
+
+    const status = new Map((await assetStatus(fixture.db, fixture.config, assets)).map((s) => [s.asset, s]));
+    expect(status.get("marts.arr_movements")?.state).toBe("stale");
+    expect(status.get("marts.arr_movements")?.reasons[0]).toMatch(/^last attempt failed: marts\.arr_movements .*no_such_column/);
+    expect(status.get("site.board")?.reasons).toContain("last run skipped it: marts.arr_movements failed");
+    expect(status.get("site.glossary")?.state).toBe("fresh");
+  });
+
+  it("calls an asset stale when it is older than its max age, or an input was refreshed after it", async () => {
+    await runAssets(fixture.db, fixture.config, { siteDir: site() });
+    const now = new Date(Date.now() + 30 * 3_600_000);
+    const status = new Map((await assetStatus(fixture.db, fixture.config, assetGraph(), { now })).map((s) => [s.asset, s]));
+    expect(status.get("marts.accounts")?.reasons).toEqual([expect.stringMatching(/^older than its max age \(30\.\d h > 26 h\)$/)]);
+    expect(status.get("marts.accounts")?.max_age_hours).toBe(26);
+
+    await runAssets(fixture.db, fixture.config, { siteDir: site(), select: "marts.months" });
+    const after = new Map((await assetStatus(fixture.db, fixture.config, assetGraph())).map((s) => [s.asset, s]));
+    expect(after.get("marts.months")?.state).toBe("fresh");
+    expect(after.get("marts.account_months")?.reasons).toEqual(["refreshed after it: marts.months"]);
+    expect(readdirSync(fixture.dir).filter((f) => f.includes(".building-") || f.includes(".previous-"))).toEqual([]);
+  });
+});
+
+describe("the scheduler, on a fake clock", () => {
+  const job: ScheduledJob = { job: "refresh", cron: "*/5 * * * *", when: "always", retries: 2, backoff: 30 };
+  function harness(outcomes: Outcome[], lastTick: Date | null = null) {
+    let clock = new Date("2026-11-22T10:00:00Z").getTime();
+    const runs: string[] = [];
+    const sleeps: number[] = [];
+    const log: string[] = [];
+    let release: () => void = () => undefined;
+    let hold = false;
+    const scheduler = new Scheduler([job], {
+      now: () => new Date(clock),
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        clock += ms;
+      },
+      lastTick: async () => lastTick,
+      log: (line) => log.push(line),
+      run: async (_job, tick) => {
+        runs.push(tick.toISOString());
+        if (hold) await new Promise<void>((resolve) => (release = resolve));
+        return outcomes.shift() ?? "succeeded";
+      },
+    });
+    return {
+      scheduler,
+      runs,
+      sleeps,
+      log,
+      holdRuns: () => (hold = true),
+      release: () => {
+        hold = false;
+        release();
+      },
+      setClock: (iso: string) => (clock = Date.parse(iso)),
+    };
+  }
+
+  it("retries a failed run with exponential backoff, then gives up", async () => {
+    const h = harness(["failed", "failed", "failed"]);
+    expect(await h.scheduler.tick(job, new Date("2026-11-22T10:00:00Z"))).toBe("failed");
+    expect(h.runs.length).toBe(3); // one run and two retries
+    expect(h.sleeps).toEqual([30_000, 60_000]);
+    expect(h.log).toContain("2026-11-22T10:00:00Z refresh: retrying in 60 s");
+  });
+
+  it("stops retrying when a retry succeeds", async () => {
+    const h = harness(["failed", "succeeded"]);
+    expect(await h.scheduler.tick(job, new Date("2026-11-22T10:00:00Z"))).toBe("succeeded");
+    expect(h.sleeps).toEqual([30_000]);
+  });
+
+  it("never runs a job twice at once: a tick during a run is skipped", async () => {
+    const h = harness([]);
+    h.holdRuns();
+    const first = h.scheduler.tick(job, new Date("2026-11-22T10:00:00Z"));
+    expect(await h.scheduler.tick(job, new Date("2026-11-22T10:05:00Z"))).toBe("overlap");
+    h.release();
+    expect(await first).toBe("succeeded");
+    expect(h.runs).toEqual(["2026-11-22T10:00:00.000Z"]);
+    // Free again once the run is over.
+    expect(await h.scheduler.tick(job, new Date("2026-11-22T10:10:00Z"))).toBe("succeeded");
+  });
+
+  it("catches up the latest missed tick once, not every one", async () => {
+    // Last ran for 09:00; restarted at 10:02:30: ticks 09:05 … 10:00 were missed; 10:00 runs, once.
+    const h = harness([], new Date("2026-11-22T09:00:00Z"));
+    h.setClock("2026-11-22T10:02:30Z");
+    expect(await h.scheduler.catchUp(job)).toBe("succeeded");
+    expect(h.runs).toEqual(["2026-11-22T10:00:00.000Z"]);
+    // Nothing missed since the last tick: nothing to do.
+    const quiet = harness([], new Date("2026-11-22T10:00:00Z"));
+    quiet.setClock("2026-11-22T10:04:59Z");
+    expect(await quiet.scheduler.catchUp(job)).toBe("none");
+    expect(await harness([], null).scheduler.catchUp(job)).toBe("none");
+  });
+
+  it("finds the latest tick of a cron expression in a span", () => {
+    expect(latestTickBetween("0 6 * * *", new Date("2026-11-20T06:00:00Z"), new Date("2026-11-22T05:59:00Z"))?.toISOString()).toBe(
+      new Date(2026, 10, 21, 6, 0, 0).toISOString(),
+    );
+    expect(latestTickBetween("*/5 * * * *", new Date("2026-11-22T10:00:00Z"), new Date("2026-11-22T10:04:00Z"))).toBeNull();
+  });
+
+  it("waits for a run in flight when stopped, and starts nothing after", async () => {
+    const h = harness([]);
+    h.holdRuns();
+    const running = h.scheduler.tick(job, new Date("2026-11-22T10:00:00Z"));
+    const stopping = h.scheduler.stop();
+    let stopped = false;
+    void stopping.then(() => (stopped = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(stopped).toBe(false);
+    h.release();
+    await stopping;
+    expect(await running).toBe("succeeded");
+    expect(await h.scheduler.tick(job, new Date("2026-11-22T10:05:00Z"))).toBe("stopping");
+  });
+});
