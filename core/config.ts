@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import cron from "node-cron";
+import { tsImport } from "tsx/esm/api";
 import { z } from "zod";
 import { bandsSchema } from "./bands.ts";
 import { InputError } from "./errors.ts";
@@ -175,8 +176,12 @@ export async function loadConfig(file?: string, cwd = process.cwd()): Promise<Co
   }
   let loaded: unknown;
   try {
-    const module = (await import(pathToFileURL(path).href)) as { default?: unknown };
-    loaded = module.default;
+    // tsImport loads the file as a module wherever it is: a folder with no package.json (or a CommonJS
+    // one) would otherwise make `export default` a require() of ESM. Its default export then arrives
+    // wrapped as CommonJS's exports.default.
+    const module = (await tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown };
+    const exported = module.default as { default?: unknown; __esModule?: boolean } | undefined;
+    loaded = exported && typeof exported === "object" && "default" in exported ? exported.default : exported;
   } catch (error) {
     throw new InputError(`${path}: could not load the config file: ${(error as Error).message}`);
   }

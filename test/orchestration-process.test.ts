@@ -111,7 +111,7 @@ describe("bellwether schedule", () => {
       const exports = join(work.dir, "exports");
       cpSync(join(FIXTURES, "health"), exports, { recursive: true });
       for (const f of readdirSync(exports)) if (!/\.csv$/.test(f)) rmSync(join(exports, f));
-      writeFileSync(join(work.dir, "package.json"), '{ "type": "module" }\n');
+      // No package.json: a config in a plain folder (not an ES module package) must load too.
       writeFileSync(
         join(work.dir, "bellwether.config.ts"),
         `export default { sources: "./exports", asOf: "2025-03-31", schedules: [{ job: "refresh", cron: "*/2 * * * * *", when: "changed" }] };\n`,
