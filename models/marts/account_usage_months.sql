@@ -1,16 +1,27 @@
 -- One row per account and month with usage: users active in the 30 days up to the month's last day,
+-- the key features they used in those days (config health.keyEvents; every event name when empty),
 -- users active in the month, the average of daily active users over the month's days, and the seats
 -- (from account_months: the quantity of the lines active on the month's last day).
 -- @test unique(account_id, month_index)
 -- @test expression(active_users_30d >= 0 AND monthly_active_users >= 0)
 WITH events AS (
-  SELECT account_id, user_id, occurred_on, year(occurred_on) * 12 + month(occurred_on) - 1 AS month_index
+  SELECT
+    account_id,
+    user_id,
+    event_name,
+    occurred_on,
+    year(occurred_on) * 12 + month(occurred_on) - 1 AS month_index,
+    NOT EXISTS (SELECT 1 FROM config.key_events) OR event_name IN (SELECT event_name FROM config.key_events) AS is_key_event
   FROM staging.usage_events
 ),
 -- An event counts towards the 30 days up to a month's end when it is in (end − 30 days, end]: the
 -- month it happened in, and the next month when it is within 30 days of that month's end.
 last_30_days AS (
-  SELECT e.account_id, m.month_index, count(DISTINCT e.user_id) AS active_users_30d
+  SELECT
+    e.account_id,
+    m.month_index,
+    count(DISTINCT e.user_id) AS active_users_30d,
+    count(DISTINCT e.event_name) FILTER (WHERE e.is_key_event) AS key_features_30d
   FROM events AS e
   JOIN marts.months AS m
     ON m.month_index IN (e.month_index, e.month_index + 1)
@@ -31,6 +42,7 @@ SELECT
   am.account_id,
   am.month_index,
   coalesce(t.active_users_30d, 0) AS active_users_30d,
+  coalesce(t.key_features_30d, 0) AS key_features_30d,
   coalesce(mo.monthly_active_users, 0) AS monthly_active_users,
   coalesce(d.user_days, 0) / day(am.month_end) AS average_daily_active_users,
   am.seats

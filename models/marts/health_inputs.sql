@@ -32,20 +32,6 @@ events_60d AS (
    AND d.occurred_on > m.month_end - INTERVAL 60 DAY AND d.occurred_on <= m.month_end
   GROUP BY ALL
 ),
-key_event_days AS (
-  SELECT DISTINCT account_id, event_name, occurred_on, year(occurred_on) * 12 + month(occurred_on) - 1 AS month_index
-  FROM staging.usage_events
-  WHERE NOT EXISTS (SELECT 1 FROM config.key_events)
-     OR event_name IN (SELECT event_name FROM config.key_events)
-),
-breadth AS (
-  SELECT e.account_id, m.month_index, count(DISTINCT e.event_name) AS key_features_30d
-  FROM key_event_days AS e
-  JOIN marts.months AS m
-    ON m.month_index IN (e.month_index, e.month_index + 1)
-   AND e.occurred_on > m.month_end - INTERVAL 30 DAY AND e.occurred_on <= m.month_end
-  GROUP BY ALL
-),
 -- The latest NPS or CSAT answer in the 180 days up to the month's end, on NPS's 0–10 scale (CSAT 1–5 → 0–10).
 sentiment AS (
   SELECT
@@ -109,12 +95,11 @@ SELECT
   (coalesce(r.tickets_90d, 0) / nullif(p.seats, 0))::DOUBLE AS tickets_per_seat_90d,
   r.first_response_hours_90d::DOUBLE AS first_response_hours_90d,
   c.champions_and_buyers::DOUBLE AS relationship,
-  CASE WHEN fu.first_used_on <= p.month_end THEN coalesce(b.key_features_30d, 0) END::DOUBLE AS adoption_breadth
+  CASE WHEN fu.first_used_on <= p.month_end THEN coalesce(u.key_features_30d, 0) END::DOUBLE AS adoption_breadth
 FROM paying AS p
 LEFT JOIN first_usage AS fu ON fu.account_id = p.account_id
 LEFT JOIN marts.account_usage_months AS u ON u.account_id = p.account_id AND u.month_index = p.month_index
 LEFT JOIN events_60d AS e ON e.account_id = p.account_id AND e.month_index = p.month_index
-LEFT JOIN breadth AS b ON b.account_id = p.account_id AND b.month_index = p.month_index
 LEFT JOIN sentiment AS s ON s.account_id = p.account_id AND s.month_index = p.month_index
 LEFT JOIN recent_tickets AS r ON r.account_id = p.account_id AND r.month_index = p.month_index
 LEFT JOIN open_urgent AS o ON o.account_id = p.account_id AND o.month_index = p.month_index
