@@ -2,16 +2,21 @@ import { randomUUID } from "node:crypto";
 import type { Config } from "../core/config.ts";
 import { step } from "../core/log.ts";
 import type { Warehouse } from "../core/warehouse.ts";
-import { renderPages } from "../dashboards/render.ts";
+import { recoverSite, renderPages } from "../dashboards/render.ts";
 import { writeConfigTables } from "../models/config-tables.ts";
-import { recoverSite } from "../dashboards/render.ts";
-import type { Asset } from "./asset.ts";
-import { assetGraph, pageFile } from "./assets.ts";
-import { ensureHistoryTables, finishRun, type MaterializationRecord, recordMaterialization, startRun } from "./history.ts";
-import { recoverAbandonedRuns } from "./history.ts";
-import { selectAssets } from "./select.ts";
 import { contracts } from "../pipelines/contracts/index.ts";
 import { ensureLandingTables } from "../pipelines/schema.ts";
+import type { Asset } from "./asset.ts";
+import { assetGraph, pageFile } from "./assets.ts";
+import {
+  ensureHistoryTables,
+  finishRun,
+  type MaterializationRecord,
+  recordMaterialization,
+  recoverAbandonedRuns,
+  startRun,
+} from "./history.ts";
+import { selectAssets } from "./select.ts";
 
 export interface RunOptions {
   /** `NAME`, `NAME+`, `+NAME`; every asset when absent. */
