@@ -167,8 +167,13 @@ async function renderPage(page: PageSpec, pages: readonly PageSpec[], asOf: stri
     </html> `.value;
 }
 
-async function renderBlock(block: Block, context: RenderContext): Promise<Html> {
-  const { db, config, dir } = context;
+async function renderBlock(block: Block, pageContext: RenderContext): Promise<Html> {
+  const { db, config, dir } = pageContext;
+  // Fiscal years are labelled as years ("FY2025"), not as their last quarter.
+  const context =
+    "query" in block && block.query.grain === "year"
+      ? { ...pageContext, periodLabel: (period: string) => pageContext.periodLabel(period).replace(/ Q\d$/, "") }
+      : pageContext;
   if (block.kind === "content") return block.render(db, config);
   if (block.kind === "listing") return renderListing(block, await block.rows(db, config), context);
   const result = await query(db, config, block.query);
