@@ -16,12 +16,12 @@ export interface Materialized {
 
 /**
  * A thing the warehouse or site holds, the assets it is made from, and how to make it: a raw table
- * (landed from its files), a model (built by its SQL) or a page of the site. Pages have no function of
+ * (landed from its files), a model (built by its SQL), the metric snapshot, or a page of the site. Pages have no function of
  * their own: they are rendered together, so that the site is swapped in whole.
  */
 export interface Asset {
   name: string;
-  kind: "raw" | "model" | "page";
+  kind: "raw" | "model" | "metrics" | "page";
   /** Names this asset reads; names that are not assets (config.*, meta.*) are ignored by the graph. */
   inputs: readonly string[];
   description: string;

@@ -4,6 +4,7 @@ import type { PageSpec } from "../dashboards/page.ts";
 import { pages as sitePages } from "../dashboards/pages/index.ts";
 import { catalog } from "../metrics/catalog.ts";
 import { compileMetricQuery } from "../metrics/compile.ts";
+import { query } from "../metrics/query.ts";
 import { buildModel } from "../models/run.ts";
 import { type Model, readModels } from "../models/model.ts";
 import { type Contract } from "../pipelines/contract.ts";
@@ -71,8 +72,47 @@ export function pageAssets(pages: readonly PageSpec[] = sitePages, defaultWindow
   });
 }
 
+/** The headline metrics kept per run, so a number on a slide can be traced to the refresh that made it. */
+export const SNAPSHOT_METRICS = ["arr", "nrr", "grr", "logo_churn", "health_score_avg", "at_risk_arr", "cost_to_retain"];
+
+/**
+ * The metric snapshot: the headline metrics at every fiscal quarter end, appended to
+ * meta.metric_snapshots with the time they were taken. Its inputs are the marts those metrics read.
+ */
+export function metricSnapshotAsset(defaultWindow = 12): Asset {
+  const request = { metrics: SNAPSHOT_METRICS, grain: "quarter" as const };
+  const compiled = compileMetricQuery(request, { catalog: catalog(), defaultWindow });
+  const inputs = [...new Set([...compiled.sql.matchAll(TABLE_REFERENCE)].map(([, schema, table]) => `${schema}.${table}`))].sort();
+  return {
+    name: "metrics.snapshot",
+    kind: "metrics",
+    inputs,
+    description: `headline metrics (${SNAPSHOT_METRICS.join(", ")}) at each quarter end, kept per run`,
+    async materialize({ db, config }) {
+      const result = await query(db, config, request);
+      await db.run("CREATE TABLE IF NOT EXISTS meta.metric_snapshots (taken_at TIMESTAMP, period DATE, metric VARCHAR, value DOUBLE)");
+      const takenAt = new Date().toISOString();
+      let rows = 0;
+      await db.transaction(async () => {
+        for (const row of result.rows) {
+          for (const metric of SNAPSHOT_METRICS) {
+            await db.run("INSERT INTO meta.metric_snapshots VALUES ($1::TIMESTAMP, $2::DATE, $3, $4)", [
+              takenAt,
+              String(row.period),
+              metric,
+              typeof row[metric] === "number" ? (row[metric] as number) : null,
+            ]);
+            rows++;
+          }
+        }
+      });
+      return { rows, checks: `${result.rows.length} quarter ends` };
+    },
+  };
+}
+
 /** The whole graph, in dependency order; a cycle is refused with its path. */
-export function assetGraph(assets: readonly Asset[] = [...rawAssets(), ...modelAssets(), ...pageAssets()]): Asset[] {
+export function assetGraph(assets: readonly Asset[] = [...rawAssets(), ...modelAssets(), metricSnapshotAsset(), ...pageAssets()]): Asset[] {
   const names = new Set<string>();
   for (const asset of assets) {
     if (names.has(asset.name)) throw new Error(`asset ${asset.name} is declared twice`);

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Asset } from "../orchestration/asset.ts";
-import { assetGraph, modelAssets, pageAssets, rawAssets } from "../orchestration/assets.ts";
+import { assetGraph, modelAssets, pageAssets, rawAssets, SNAPSHOT_METRICS } from "../orchestration/assets.ts";
 import { runAssets } from "../orchestration/run.ts";
 import { latestTickBetween, type Outcome, type ScheduledJob, Scheduler } from "../orchestration/schedule.ts";
 import { selectAssets, walk } from "../orchestration/select.ts";
@@ -30,7 +30,11 @@ describe("the asset graph", () => {
     for (const asset of graph) {
       for (const input of asset.inputs) if (position.has(input)) expect(position.get(input)).toBeLessThan(position.get(asset.name) ?? -1);
     }
-    expect(graph.length).toBe(rawAssets().length + readModels().length + pageAssets().length);
+    expect(graph.length).toBe(rawAssets().length + readModels().length + 1 + pageAssets().length);
+    // The metric snapshot reads the marts its headline metrics compile to.
+    expect(byName.get("metrics.snapshot")?.inputs).toEqual(
+      expect.arrayContaining(["marts.account_months", "marts.health_scores", "marts.cost_allocations", "marts.months"]),
+    );
   });
 
   it("refuses a cycle and names it", () => {
@@ -78,6 +82,12 @@ describe("a run", () => {
     expect(good.materializations.every((m) => m.status === "built")).toBe(true);
     expect(good.materializations.length).toBe(assetGraph().length);
     expect(existsSync(join(site(), "board.html"))).toBe(true);
+    // One quarter end in the fixture (2025-03-31), seven headline metrics; ARR then is 120,000.
+    const snapshot = await fixture.db.all<{ metric: string; value: number | null }>(
+      "SELECT metric, value FROM meta.metric_snapshots WHERE period = DATE '2025-03-31' ORDER BY metric",
+    );
+    expect(snapshot.map((r) => r.metric)).toEqual([...SNAPSHOT_METRICS].sort());
+    expect(snapshot.find((r) => r.metric === "arr")?.value).toBe(120_000);
     const before = await fixture.db.all("SELECT * FROM marts.arr_movements ORDER BY account_id, month_index");
 
     const models = readModels().map((m) =>

@@ -11,7 +11,7 @@ export const statusCommand: Command = {
   name: "status",
   summary: "every asset: when it was last built, whether it is stale, and why",
   usage: "bellwether status [--format table|json] [--stale]",
-  description: `Lists every asset of the graph — each landing table (raw.*), each model (staging.*, marts.*) and each page of the site (site.*) — with its last good materialisation from meta.materializations (when, rows, the checks that passed) and whether it is fresh. An asset is stale when it was never built, its last attempt failed or was skipped, it is older than its max age (config freshness.maxAgeHours, default 26, or freshness.assets["NAME"]), an input was refreshed after it, or (landing tables) a newer file waits in the config's sources folder. Exits 0 whatever it finds; --format json prints one object per asset for scripts.`,
+  description: `Lists every asset of the graph — each landing table (raw.*), each model (staging.*, marts.*), the metric snapshot (metrics.snapshot: headline metrics kept per run in meta.metric_snapshots) and each page of the site (site.*) — with its last good materialisation from meta.materializations (when, rows, the checks that passed) and whether it is fresh. An asset is stale when it was never built, its last attempt failed or was skipped, it is older than its max age (config freshness.maxAgeHours, default 26, or freshness.assets["NAME"]), an input was refreshed after it, or (landing tables) a newer file waits in the config's sources folder. Exits 0 whatever it finds; --format json prints one object per asset for scripts.`,
   options: {
     format: { type: "string", placeholder: "FORMAT", description: "table (default) or json" },
     stale: { type: "boolean", description: "list only stale assets" },
