@@ -75,6 +75,15 @@ describe("a run", () => {
   });
   afterAll(() => fixture?.cleanup());
 
+  it("counts files landed by bellwether ingest as the landing tables' materialisation", async () => {
+    // buildFixture lands with `ingest` and builds models outside a run: nothing in meta.materializations yet.
+    const status = new Map((await assetStatus(fixture.db, fixture.config, assetGraph())).map((s) => [s.asset, s]));
+    expect(status.get("raw.crm_accounts")).toMatchObject({ state: "fresh", checks: "landed by bellwether ingest" });
+    // The fixture has no opportunities file: never landed.
+    expect(status.get("raw.crm_opportunities")?.reasons).toEqual(["never materialised"]);
+    expect(status.get("marts.accounts")?.reasons).toEqual(["never materialised"]);
+  });
+
   it("records every asset, then skips exactly what reads a failed one and keeps its last good table", async () => {
     const sources = findSources(join(FIXTURES, "health"));
     const good = await runAssets(fixture.db, fixture.config, { siteDir: site(), sources });
