@@ -7,7 +7,8 @@ import { Warehouse } from "../core/warehouse.ts";
 import { catalog } from "../metrics/catalog.ts";
 import { compileMetricQuery, type MetricQuery } from "../metrics/compile.ts";
 import { query } from "../metrics/query.ts";
-import { runModels } from "../models/run.ts";
+import { modelAssets } from "../orchestration/assets.ts";
+import { runAssets } from "../orchestration/run.ts";
 import { ingest } from "../pipelines/ingest.ts";
 import { findSources } from "../pipelines/sources.ts";
 
@@ -18,9 +19,9 @@ const config = parseConfig({ warehouse }, process.cwd());
 const db = await Warehouse.open(warehouse);
 const started = performance.now();
 await ingest(db, findSources(sources));
-const models = await runModels(db, config);
-const failed = models.filter((m) => m.status !== "built");
-if (failed.length) throw new Error(failed.map((m) => m.error).join("\n"));
+const run = await runAssets(db, config, { assets: modelAssets() });
+const failed = run.materializations.filter((m) => m.status !== "built");
+if (failed.length) throw new Error(failed.map((m) => `${m.asset}: ${m.error}`).join("\n"));
 const buildSeconds = (performance.now() - started) / 1000;
 
 const queries: MetricQuery[] = [

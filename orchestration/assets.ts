@@ -5,7 +5,7 @@ import { pages as sitePages } from "../dashboards/pages/index.ts";
 import { catalog } from "../metrics/catalog.ts";
 import { compileMetricQuery } from "../metrics/compile.ts";
 import { query } from "../metrics/query.ts";
-import { buildModel } from "../models/run.ts";
+import { buildModel } from "../models/build.ts";
 import { type Model, readModels } from "../models/model.ts";
 import { type Contract } from "../pipelines/contract.ts";
 import { contracts, type TableName } from "../pipelines/contracts/index.ts";

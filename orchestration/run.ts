@@ -23,7 +23,8 @@ export interface RunOptions {
   select?: string;
   /** Files per landing table to land; raw tables are kept as they are without. */
   sources?: Map<string, string[]>;
-  siteDir: string;
+  /** Where pages are rendered; needed only when pages are among the assets. */
+  siteDir?: string;
   job?: string;
   trigger?: "manual" | "schedule";
   scheduledFor?: Date;
@@ -48,7 +49,7 @@ export async function runAssets(db: Warehouse, config: Config, options: RunOptio
   const selected = options.select ? selectAssets(graph, options.select) : new Set(graph.map((a) => a.name));
   await ensureHistoryTables(db);
   await recoverAbandonedRuns(db);
-  recoverSite(options.siteDir);
+  if (options.siteDir) recoverSite(options.siteDir);
   await writeConfigTables(db, config);
   // Models read every landing table; on a new warehouse they exist, empty, before anything lands.
   for (const contract of Object.values(contracts)) await ensureLandingTables(db, contract);
@@ -122,6 +123,7 @@ export async function runAssets(db: Warehouse, config: Config, options: RunOptio
   }
   if (pages.length) {
     // Pages are rendered together and the site swapped in once; a failed page keeps its previous version.
+    if (!options.siteDir) throw new Error("pages are selected but no site folder was given");
     const results = await renderPages(db, config, options.siteDir, undefined, new Set(pages.map(pageFile)));
     for (const asset of pages) {
       const result = results.find((r) => r.file === pageFile(asset));

@@ -6,7 +6,8 @@ import { fileURLToPath } from "node:url";
 import { type Config, type ConfigInput, parseConfig } from "../core/config.ts";
 import { setQuiet } from "../core/log.ts";
 import { Warehouse } from "../core/warehouse.ts";
-import { runModels } from "../models/run.ts";
+import { modelAssets } from "../orchestration/assets.ts";
+import { runAssets } from "../orchestration/run.ts";
 import { ingest } from "../pipelines/ingest.ts";
 import { findSources } from "../pipelines/sources.ts";
 
@@ -32,9 +33,10 @@ export async function buildFixture(
   const loads = await ingest(db, findSources(sourcesDir));
   const refused = loads.filter((l) => l.status === "refused");
   if (refused.length) throw new Error(refused.map((l) => l.message).join("\n"));
-  const models = await runModels(db, config);
-  const failed = models.filter((m) => m.status !== "built");
-  if (failed.length) throw new Error(failed.map((m) => m.error).join("\n"));
+  // The models alone: tests render sites themselves when they need one.
+  const run = await runAssets(db, config, { assets: modelAssets() });
+  const failed = run.materializations.filter((m) => m.status !== "built");
+  if (failed.length) throw new Error(failed.map((m) => `${m.asset}: ${m.error}`).join("\n"));
   return {
     db,
     config,

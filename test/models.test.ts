@@ -3,9 +3,10 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../core/config.ts";
 import { Warehouse } from "../core/warehouse.ts";
-import { buildOrder, selectModels } from "../models/graph.ts";
 import { readModels } from "../models/model.ts";
-import { runModels } from "../models/run.ts";
+import { assetGraph, modelAssets } from "../orchestration/assets.ts";
+import { runAssets } from "../orchestration/run.ts";
+import { selectAssets } from "../orchestration/select.ts";
 import { tempDir } from "./helpers.ts";
 
 describe("the shipped model graph", () => {
@@ -13,7 +14,7 @@ describe("the shipped model graph", () => {
     const models = readModels();
     const accountMonths = models.find((m) => m.id === "marts.account_months");
     expect(accountMonths?.inputs).toEqual(["config.touch_tiers", "marts.account_attributes", "marts.months", "marts.subscription_lines"]);
-    const order = buildOrder(models).map((m) => m.id);
+    const order = assetGraph(modelAssets(models)).map((a) => a.name);
     expect(order.indexOf("marts.subscription_lines")).toBeGreaterThan(order.indexOf("staging.finance_fx_rates"));
     expect(order.indexOf("marts.account_months")).toBeGreaterThan(order.indexOf("marts.subscription_lines"));
     expect(order.indexOf("marts.account_months")).toBeGreaterThan(order.indexOf("marts.months"));
@@ -21,8 +22,8 @@ describe("the shipped model graph", () => {
   });
 
   it("selects a model and everything downstream with NAME+", () => {
-    const models = readModels();
-    expect([...selectModels(models, "subscription_lines+")].sort()).toEqual([
+    const models = modelAssets();
+    expect([...selectAssets(models, "subscription_lines+")].sort()).toEqual([
       "marts.account_months",
       // account_ttv reads the lines for the first positive-ARR date.
       "marts.account_ttv",
@@ -41,8 +42,8 @@ describe("the shipped model graph", () => {
       "marts.segment_arr_bridge",
       "marts.subscription_lines",
     ]);
-    expect([...selectModels(models, "staging.crm_subscriptions")]).toEqual(["staging.crm_subscriptions"]);
-    expect(() => selectModels(models, "acount_months")).toThrow('no model named "acount_months" — did you mean "account_months"?');
+    expect([...selectAssets(models, "staging.crm_subscriptions")]).toEqual(["staging.crm_subscriptions"]);
+    expect(() => selectAssets(models, "acount_months")).toThrow('no asset named "acount_months" — did you mean "account_months"?');
   });
 });
 
@@ -63,6 +64,8 @@ describe("building models", () => {
     db = await Warehouse.open(join(dir, "w.duckdb"));
     await db.run("CREATE SCHEMA raw; CREATE TABLE raw.things AS SELECT * FROM (VALUES (1, 10), (2, 20)) t(id, amount)");
   });
+  /** The models in the temp folder, as a run of their assets; one result per model. */
+  const build = async () => (await runAssets(db, config, { assets: modelAssets(readModels(join(dir, "models"))) })).materializations;
   afterEach(() => {
     db.close();
     cleanup();
@@ -72,21 +75,21 @@ describe("building models", () => {
     model("staging/things.sql", "-- One row per thing.\n-- @test expression(amount >= 0)\nSELECT id, amount FROM raw.things");
     model("marts/totals.sql", "-- One row.\nSELECT sum(amount) AS total FROM staging.things");
     model("marts/unrelated.sql", "-- One row.\nSELECT 42 AS answer FROM raw.things LIMIT 1");
-    const first = await runModels(db, config, { models: readModels(join(dir, "models")) });
-    expect(first.map((r) => [r.model, r.status, r.rows])).toEqual([
+    const first = await build();
+    expect(first.map((r) => [r.asset, r.status, r.rows])).toEqual([
       ["staging.things", "built", 2],
       ["marts.totals", "built", 1],
       ["marts.unrelated", "built", 1],
     ]);
 
     await db.run("INSERT INTO raw.things VALUES (3, -5), (4, -7)");
-    const second = await runModels(db, config, { models: readModels(join(dir, "models")) });
-    const byModel = Object.fromEntries(second.map((r) => [r.model, r]));
+    const second = await build();
+    const byModel = Object.fromEntries(second.map((r) => [r.asset, r]));
     expect(byModel["staging.things"]?.status).toBe("failed");
     expect(byModel["staging.things"]?.error).toBe(
       'staging.things: data test expression(amount >= 0) failed on 2 rows; first 2:\n    {"id":3,"amount":-5}\n    {"id":4,"amount":-7}',
     );
-    expect(byModel["marts.totals"]).toMatchObject({ status: "skipped", error: "skipped: staging.things failed" });
+    expect(byModel["marts.totals"]).toMatchObject({ status: "skipped", error: "staging.things failed" });
     expect(byModel["marts.unrelated"]?.status).toBe("built");
     // The previous versions are still there and readable.
     expect(await db.all("SELECT count(*) AS n FROM staging.things")).toEqual([{ n: 2 }]);
@@ -96,9 +99,9 @@ describe("building models", () => {
 
   it("reports bad SQL with the model and its file, leaving the previous table", async () => {
     model("staging/things.sql", "SELECT id, amount FROM raw.things");
-    await runModels(db, config, { models: readModels(join(dir, "models")) });
+    await build();
     model("staging/things.sql", "SELECT id, amount, no_such_column FROM raw.things");
-    const [result] = await runModels(db, config, { models: readModels(join(dir, "models")) });
+    const [result] = await build();
     expect(result?.status).toBe("failed");
     expect(result?.error).toContain(`staging.things (${join(dir, "models", "staging", "things.sql")}): Binder Error`);
     expect(await db.all("SELECT count(*) AS n FROM staging.things")).toEqual([{ n: 2 }]);
@@ -107,6 +110,6 @@ describe("building models", () => {
   it("refuses a cycle and names it", () => {
     model("marts/a.sql", "SELECT * FROM marts.b");
     model("marts/b.sql", "SELECT * FROM marts.a");
-    expect(() => buildOrder(readModels(join(dir, "models")))).toThrow("models form a cycle: marts.a → marts.b → marts.a");
+    expect(() => assetGraph(modelAssets(readModels(join(dir, "models"))))).toThrow("assets form a cycle: marts.a → marts.b → marts.a");
   });
 });
