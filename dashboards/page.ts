@@ -95,3 +95,11 @@ export interface PageSpec {
 
 /** Pages are data; this keeps their declarations typed without a class. */
 export const definePage = (page: PageSpec): PageSpec => page;
+
+/** Every metric query a page asks: its tiles', its charts' and its metric tables'. */
+export function pageQueries(page: PageSpec): MetricQuery[] {
+  return [
+    ...(page.tiles ? [{ ...page.tiles.query, metrics: page.tiles.metrics }] : []),
+    ...page.sections.flatMap((s) => s.blocks.flatMap((b) => (b.kind === "chart" || b.kind === "metric_table" ? [b.query] : []))),
+  ];
+}

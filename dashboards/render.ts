@@ -9,7 +9,7 @@ import { fiscalQuarterLabel } from "../core/dates.ts";
 import { formatValue } from "../core/format.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import { catalog } from "../metrics/catalog.ts";
-import { compileMetricQuery } from "../metrics/compile.ts";
+import type { Grain } from "../metrics/compile.ts";
 import { exportParquet, type MetricRow, type QueryResult, query, toCsv } from "../metrics/query.ts";
 import { type Html, html, raw } from "./html.ts";
 import type { Block, ChartContext, ContentBlock, ListingBlock, PageSpec } from "./page.ts";
@@ -126,7 +126,9 @@ export function recoverSite(outDir: string): void {
 async function renderPage(page: PageSpec, pages: readonly PageSpec[], asOf: string | null, context: RenderContext): Promise<string> {
   const { db, config } = context;
   const tileResult = page.tiles ? await query(db, config, { ...page.tiles.query, metrics: page.tiles.metrics }) : undefined;
-  const tiles = tileResult ? (page.tiles?.metrics ?? []).map((metric) => renderTile(metric, tileResult, context)) : [];
+  const tiles = tileResult
+    ? (page.tiles?.metrics ?? []).map((metric) => renderTile(metric, tileResult, page.tiles?.query.grain ?? "month", context))
+    : [];
   const sections: Html[] = [];
   for (const section of page.sections) {
     const blocks: Html[] = [];
@@ -277,7 +279,7 @@ function dataTable(caption: string, headers: string[], rows: string[][], numeric
   </div>`;
 }
 
-function renderTile(metric: string, result: QueryResult, context: ChartContext): Html {
+function renderTile(metric: string, result: QueryResult, grain: Grain, context: ChartContext): Html {
   const column = result.columns.find((c) => c.name === metric);
   const format = column?.format ?? "count";
   const rows = result.rows.filter((r) => r[metric] !== null);
@@ -296,7 +298,7 @@ function renderTile(metric: string, result: QueryResult, context: ChartContext):
           ? `${delta >= 0 ? "+" : "−"}${Math.abs((delta / before) * 100).toFixed(1)}%`
           : "";
     const good = column?.better === "lower" ? delta < 0 : delta > 0;
-    change = html`<div class="change ${delta === 0 ? "" : good ? "up" : "down"}">${text} vs prior quarter</div>`;
+    change = html`<div class="change ${delta === 0 ? "" : good ? "up" : "down"}">${text} vs prior ${grain}</div>`;
   }
   return html`<div class="tile">
     <div class="label">${column?.label ?? metric}</div>
@@ -304,17 +306,4 @@ function renderTile(metric: string, result: QueryResult, context: ChartContext):
     ${change}
     <div class="tile-as-of">${last ? `As of ${String(last.period)}` : ""}</div>
   </div>`;
-}
-
-/** Every metric query the pages ask, compiled: a page naming a metric or dimension that does not exist fails here. */
-export function compilePageQueries(pages: readonly PageSpec[], defaultWindow: number): string[] {
-  const compiled: string[] = [];
-  for (const page of pages) {
-    const queries = [
-      ...(page.tiles ? [{ ...page.tiles.query, metrics: page.tiles.metrics }] : []),
-      ...page.sections.flatMap((s) => s.blocks.flatMap((b) => (b.kind === "chart" || b.kind === "metric_table" ? [b.query] : []))),
-    ];
-    for (const q of queries) compiled.push(compileMetricQuery(q, { catalog: catalog(), defaultWindow }).sql);
-  }
-  return compiled;
 }

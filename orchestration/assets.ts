@@ -1,9 +1,9 @@
 import { basename } from "node:path";
 import { dependencyOrder } from "../core/graph.ts";
-import type { PageSpec } from "../dashboards/page.ts";
+import { type PageSpec, pageQueries } from "../dashboards/page.ts";
 import { pages as sitePages } from "../dashboards/pages/index.ts";
 import { catalog } from "../metrics/catalog.ts";
-import { compileMetricQuery } from "../metrics/compile.ts";
+import { compileMetricQuery, type MetricQuery } from "../metrics/compile.ts";
 import { query } from "../metrics/query.ts";
 import { buildModel } from "../models/build.ts";
 import { type Model, readModels } from "../models/model.ts";
@@ -49,22 +49,17 @@ export function modelAssets(models: readonly Model[] = readModels()): Asset[] {
   }));
 }
 
-const TABLE_REFERENCE = /"(marts|meta)"\."([a-z_][a-z0-9_]*)"/g;
+/** The marts and meta tables a metric query's compiled SQL reads. */
+function tablesRead(request: MetricQuery, defaultWindow: number): string[] {
+  const { sql } = compileMetricQuery(request, { catalog: catalog(), defaultWindow });
+  return [...sql.matchAll(/"(marts|meta)"\."([a-z_][a-z0-9_]*)"/g)].map(([, schema, table]) => `${schema}.${table}`);
+}
 
 /** Each page: its inputs are the marts its metric queries compile to, and the tables its listings say they read. */
 export function pageAssets(pages: readonly PageSpec[] = sitePages, defaultWindow = 12): Asset[] {
   return pages.map((page) => {
-    const inputs = new Set<string>();
+    const inputs = new Set(pageQueries(page).flatMap((q) => tablesRead(q, defaultWindow)));
     const blocks = page.sections.flatMap((s) => s.blocks);
-    const queries = [
-      ...(page.tiles ? [{ ...page.tiles.query, metrics: page.tiles.metrics }] : []),
-      ...blocks.flatMap((b) => (b.kind === "chart" || b.kind === "metric_table" ? [b.query] : [])),
-    ];
-    for (const q of queries) {
-      for (const [, schema, table] of compileMetricQuery(q, { catalog: catalog(), defaultWindow }).sql.matchAll(TABLE_REFERENCE)) {
-        inputs.add(`${schema}.${table}`);
-      }
-    }
     for (const block of blocks) if (block.kind === "listing") for (const table of block.reads) inputs.add(table);
     // Every page shows the "as of" month.
     inputs.add("marts.months");
@@ -81,8 +76,7 @@ export const SNAPSHOT_METRICS = ["arr", "nrr", "grr", "logo_churn", "health_scor
  */
 export function metricSnapshotAsset(defaultWindow = 12): Asset {
   const request = { metrics: SNAPSHOT_METRICS, grain: "quarter" as const };
-  const compiled = compileMetricQuery(request, { catalog: catalog(), defaultWindow });
-  const inputs = [...new Set([...compiled.sql.matchAll(TABLE_REFERENCE)].map(([, schema, table]) => `${schema}.${table}`))].sort();
+  const inputs = [...new Set(tablesRead(request, defaultWindow))].sort();
   return {
     name: "metrics.snapshot",
     kind: "metrics",

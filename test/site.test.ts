@@ -3,10 +3,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatValue } from "../core/format.ts";
 import { html, raw } from "../dashboards/html.ts";
-import { definePage } from "../dashboards/page.ts";
+import { definePage, pageQueries } from "../dashboards/page.ts";
 import { pages } from "../dashboards/pages/index.ts";
-import { compilePageQueries, renderSite } from "../dashboards/render.ts";
+import { renderSite } from "../dashboards/render.ts";
 import { catalog } from "../metrics/catalog.ts";
+import { compileMetricQuery } from "../metrics/compile.ts";
 import { buildFixture, FIXTURES } from "./helpers.ts";
 
 let fixture: Awaited<ReturnType<typeof buildFixture>>;
@@ -86,14 +87,29 @@ describe("the rendered site", () => {
   });
 
   it("declares only pages whose charts, tables and tiles compile against the catalog", () => {
-    const compiled = compilePageQueries(pages, 12);
+    const queries = pages.flatMap(pageQueries);
     const declared = pages.reduce(
       (n, p) =>
         n + (p.tiles ? 1 : 0) + p.sections.flatMap((s) => s.blocks).filter((b) => b.kind === "chart" || b.kind === "metric_table").length,
       0,
     );
-    expect(compiled.length).toBe(declared);
+    expect(queries.length).toBe(declared);
     expect(declared).toBeGreaterThan(20);
+    for (const q of queries) expect(() => compileMetricQuery(q, { catalog: catalog(), defaultWindow: 12 })).not.toThrow();
+  });
+
+  it("compares a tile with the period before at the tiles' own grain", async () => {
+    const monthly = definePage({
+      file: "index.html",
+      nav: "M",
+      title: "Monthly",
+      intro: "",
+      tiles: { metrics: ["customers"], query: { grain: "month" } },
+      sections: [],
+    });
+    const out = join(fixture.dir, "monthly-site");
+    await renderSite(fixture.db, fixture.config, out, [monthly]);
+    expect(readFileSync(join(out, "index.html"), "utf8")).toMatch(/<div class="change[^"]*">[^<]* vs prior month<\/div>/);
   });
 
   it("lists every metric in the glossary with its compiled SQL", () => {
