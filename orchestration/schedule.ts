@@ -87,7 +87,7 @@ export class Scheduler {
   /** Catches up missed ticks, then lets node-cron fire the rest. */
   async start(): Promise<void> {
     for (const job of this.jobs) {
-      this.tasks.push(cron.schedule(job.cron, (context) => void this.tick(job, context.date), { name: job.job, noOverlap: false }));
+      this.tasks.push(cron.schedule(job.cron, (context) => void this.tick(job, context.date), { name: job.job }));
     }
     await Promise.all(this.jobs.map((job) => this.catchUp(job)));
   }

@@ -43,24 +43,15 @@ export async function assetStatus(
 ): Promise<AssetStatus[]> {
   await ensureHistoryTables(db);
   const now = options.now ?? new Date();
+  // Files landed by `bellwether ingest` (outside a run) count as materialisations of their landing table.
+  const landed = (await db.tableExists("meta", "loads"))
+    ? `UNION ALL SELECT 'raw.' || table_name, 'built', NULL, 'landed by bellwether ingest', NULL, started_at, NULL
+       FROM meta.loads WHERE status IN ('landed', 'skipped')`
+    : "";
   const rows = await db.all<LastRow>(`
     SELECT asset, status, rows, checks, error, strftime(finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS finished_at, run_id
-    FROM meta.materializations
+    FROM (SELECT asset, status, rows, checks, error, finished_at, run_id FROM meta.materializations ${landed})
     QUALIFY row_number() OVER (PARTITION BY asset, status = 'built' ORDER BY finished_at DESC) = 1`);
-  // Files landed by `bellwether ingest` (outside a run) count as the landing table's materialisation.
-  if (await db.tableExists("meta", "loads")) {
-    const landed = await db.all<LastRow>(`
-      SELECT 'raw.' || table_name AS asset, 'built' AS status, NULL AS rows, 'landed by bellwether ingest' AS checks, NULL AS error,
-        strftime(max(started_at), '%Y-%m-%dT%H:%M:%S.%gZ') AS finished_at, NULL AS run_id
-      FROM meta.loads WHERE status IN ('landed', 'skipped') GROUP BY table_name`);
-    for (const load of landed) {
-      const run = rows.find((r) => r.asset === load.asset && r.status === "built");
-      if (!run || Date.parse(load.finished_at) > Date.parse(run.finished_at)) {
-        if (run) rows.splice(rows.indexOf(run), 1);
-        rows.push(load);
-      }
-    }
-  }
   const lastGood = new Map(rows.filter((r) => r.status === "built").map((r) => [r.asset, r]));
   const lastBad = new Map(rows.filter((r) => r.status !== "built").map((r) => [r.asset, r]));
   const builtAt = (name: string) => {

@@ -113,8 +113,21 @@ describe("health score", () => {
     );
     expect(rows).toEqual([{ account_id: "H4", month: 1, churned: true }]);
     // H4 had no contacts, tickets or answers in February: only open tickets scored, 100, green.
-    const [leads] = await run({ metrics: ["health_warned_share", "health_churn_rate"], ...march });
+    const [leads] = await run({ metrics: ["health_warned_share"], ...march });
     expect(leads?.health_warned_share).toBe(0);
+  });
+
+  it("measures February's snapshots against March: churn rate by band and the AUC", async () => {
+    // February scores: H1 75 (one champion, no tickets), H2 100 (no ticket yet, its only NPS too old),
+    // H3 62.5 (as above), H4 100. Only H4 churned in March.
+    const february = { from: "2025-02-28", to: "2025-02-28" } as const;
+    const [book] = await run({ metrics: ["health_churn_rate", "health_auc"], ...february });
+    expect(book?.health_churn_rate).toBe(0.25);
+    // The one outcome (H4, 100) is above nobody and tied with H2: ½ of 3 pairs.
+    expect(book?.health_auc).toBeCloseTo(0.5 / 3, 12);
+    const bands = byKey(await run({ metrics: ["health_churn_rate"], by: ["health_band"], ...february }), "health_band");
+    expect(bands.green?.health_churn_rate).toBeCloseTo(1 / 3, 12);
+    expect(bands.yellow?.health_churn_rate).toBe(0);
   });
 
   it("refuses a scorecard whose thresholds do not rise, naming the measure's point", async () => {
