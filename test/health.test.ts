@@ -130,6 +130,28 @@ describe("health score", () => {
     expect(bands.yellow?.health_churn_rate).toBe(0);
   });
 
+  it("counts red accounts renewing within 180 days as at risk, with the config's bands", async () => {
+    // Red below 50: H2 (45) and H3 (40). Their monthly lines renew on the next 1st: 2025-04-01.
+    const other = await buildFixture(join(FIXTURES, "health"), {
+      ...SCORECARD,
+      healthBands: [{ name: "red", below: 50 }, { name: "yellow", below: 70 }, { name: "green" }],
+    });
+    try {
+      const renewals = await other.db.all(
+        "SELECT account_id, strftime(next_renewal_date, '%Y-%m-%d') AS renewal, days_to_renewal, is_red FROM marts.health_scores WHERE month_index = 2025 * 12 + 2 ORDER BY 1",
+      );
+      expect(renewals).toEqual([
+        { account_id: "H1", renewal: "2025-04-01", days_to_renewal: 1, is_red: false },
+        { account_id: "H2", renewal: "2025-04-01", days_to_renewal: 1, is_red: true },
+        { account_id: "H3", renewal: "2025-04-01", days_to_renewal: 1, is_red: true },
+      ]);
+      const [row] = (await query(other.db, other.config, { metrics: ["at_risk_arr", "at_risk_accounts"], ...march })).rows;
+      expect(row).toMatchObject({ at_risk_arr: 60_000 + 30_000, at_risk_accounts: 2 });
+    } finally {
+      other.cleanup();
+    }
+  });
+
   it("refuses a scorecard whose thresholds do not rise, naming the measure's point", async () => {
     const result = cli(
       ["query", "arr", "--config", join(FIXTURES, "..", "fixtures", "health", "bad-scorecard.config.ts")],

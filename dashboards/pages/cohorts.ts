@@ -2,7 +2,7 @@ import * as Plot from "@observablehq/plot";
 import { formatValue } from "../../core/format.ts";
 import type { MetricRow } from "../../metrics/query.ts";
 import { heatmap } from "../marks.ts";
-import type { ChartContext } from "../page.ts";
+import type { ChartContext, SectionSpec } from "../page.ts";
 import { definePage } from "../page.ts";
 import { quartersBetween } from "./periods.ts";
 
@@ -40,6 +40,33 @@ const heat = (metric: string) => (rows: MetricRow[], context: ChartContext) =>
     context,
   );
 
+/** A heatmap and curves of one cohort retention metric, by quarterly cohort and age. */
+function cohortSection(kind: "revenue" | "logo", metric: string, cell: string): SectionSpec {
+  const noun = kind === "revenue" ? "Revenue retention" : "Logo retention";
+  const query = { metrics: [metric], by: ["cohort_quarter"], grain: "quarter" as const };
+  return {
+    title: noun,
+    blocks: [
+      {
+        kind: "chart",
+        id: `cohort-${kind}-heatmap`,
+        title: `${noun} by quarterly cohort and age (%)`,
+        description: `Heatmap: one row per cohort, one column per quarter of age; each cell is ${cell}.`,
+        query,
+        plot: heat(metric),
+      },
+      {
+        kind: "chart",
+        id: `cohort-${kind}-curves`,
+        title: `${noun} curves by quarterly cohort`,
+        description: `Lines: each cohort's ${noun.toLowerCase()} by quarters of age; the dashed line is 100%.`,
+        query,
+        plot: (rows, context) => curves(rows, metric, context),
+      },
+    ],
+  };
+}
+
 /** Cohorts: how each quarter's new customers kept and grew their revenue. */
 export const cohortsPage = definePage({
   file: "cohorts.html",
@@ -48,49 +75,7 @@ export const cohortsPage = definePage({
   intro:
     "A cohort is the accounts whose first paid month fell in a fiscal quarter. Revenue retention at age k is the cohort's ARR k quarters later over its ARR in each account's first paid month; logo retention counts accounts still paying.",
   sections: [
-    {
-      title: "Revenue retention",
-      blocks: [
-        {
-          kind: "chart",
-          id: "cohort-revenue-heatmap",
-          title: "Revenue retention by quarterly cohort and age (%)",
-          description:
-            "Heatmap: one row per cohort, one column per quarter of age; each cell is the cohort's ARR then over its starting ARR, in percent.",
-          query: { metrics: ["cohort_revenue_retention"], by: ["cohort_quarter"], grain: "quarter" },
-          plot: heat("cohort_revenue_retention"),
-        },
-        {
-          kind: "chart",
-          id: "cohort-revenue-curves",
-          title: "Revenue retention curves by quarterly cohort",
-          description: "Lines: each cohort's revenue retention by quarters of age; the dashed line is 100%.",
-          query: { metrics: ["cohort_revenue_retention"], by: ["cohort_quarter"], grain: "quarter" },
-          plot: (rows, context) => curves(rows, "cohort_revenue_retention", context),
-        },
-      ],
-    },
-    {
-      title: "Logo retention",
-      blocks: [
-        {
-          kind: "chart",
-          id: "cohort-logo-heatmap",
-          title: "Logo retention by quarterly cohort and age (%)",
-          description:
-            "Heatmap: one row per cohort, one column per quarter of age; each cell is the share of the cohort's accounts still paying.",
-          query: { metrics: ["cohort_logo_retention"], by: ["cohort_quarter"], grain: "quarter" },
-          plot: heat("cohort_logo_retention"),
-        },
-        {
-          kind: "chart",
-          id: "cohort-logo-curves",
-          title: "Logo retention curves by quarterly cohort",
-          description: "Lines: the share of each cohort's accounts still paying, by quarters of age.",
-          query: { metrics: ["cohort_logo_retention"], by: ["cohort_quarter"], grain: "quarter" },
-          plot: (rows, context) => curves(rows, "cohort_logo_retention", context),
-        },
-      ],
-    },
+    cohortSection("revenue", "cohort_revenue_retention", "the cohort's ARR then over its starting ARR, in percent"),
+    cohortSection("logo", "cohort_logo_retention", "the share of the cohort's accounts still paying"),
   ],
 });

@@ -1,4 +1,4 @@
-import { defineMetric } from "../definition.ts";
+import { defineMetric, type MetricInput } from "../definition.ts";
 
 const scored = "Over paying accounts at the period's last month, by the scorecard in the config.";
 
@@ -94,30 +94,31 @@ export const healthWarnedShare = defineMetric({
 const atRisk =
   "Accounts in the lowest health band (red) at the period's end whose next renewal (the soonest end of an active line's term) is within 180 days.";
 
-export const atRiskArr = defineMetric({
-  name: "at_risk_arr",
+const atRiskRows = {
   better: "lower",
+  type: "snapshot",
+  table: "health_scores",
+  filter: "am.is_red AND am.days_to_renewal <= 180",
+} satisfies Partial<MetricInput>;
+
+export const atRiskArr = defineMetric({
+  ...atRiskRows,
+  name: "at_risk_arr",
   label: "At-risk ARR",
   description: `ARR of red accounts renewing soon. ${atRisk}`,
   formula: "Σ ARR(t) over red accounts with a renewal in (t, t + 180 days]",
   format: "currency",
-  type: "snapshot",
-  table: "health_scores",
   agg: "sum",
   measure: "am.arr",
-  filter: "am.is_red AND am.days_to_renewal <= 180",
 });
 
 export const atRiskAccounts = defineMetric({
+  ...atRiskRows,
   name: "at_risk_accounts",
-  better: "lower",
   label: "At-risk accounts",
   description: `Red accounts renewing soon. ${atRisk}`,
   formula: "|{red accounts with a renewal in (t, t + 180 days]}|",
   format: "count",
-  type: "snapshot",
-  table: "health_scores",
   agg: "count_distinct",
   measure: "am.account_id",
-  filter: "am.is_red AND am.days_to_renewal <= 180",
 });
