@@ -1,7 +1,7 @@
 import type { MetricDefinition } from "../definition.ts";
 import { sql } from "../sql.ts";
 import type { MetricContext, MetricRows, MetricType } from "./context.ts";
-import { groupedFacts, periodFacts } from "./facts.ts";
+import { groupColumns, perGroup, periodFacts } from "./facts.ts";
 
 type Auc = Extract<MetricDefinition, { type: "auc" }>;
 
@@ -16,8 +16,8 @@ export const auc: MetricType<Auc> = {
   build(metrics: readonly Auc[], context: MetricContext): MetricRows {
     const [metric] = metrics;
     if (!metric) throw new Error("auc: no metric to build");
-    const { db, by } = context;
-    const perScore = groupedFacts(periodFacts(metric, context, { score: metric.score, outcome: metric.outcome }), context)
+    const { db } = context;
+    const perScore = perGroup(periodFacts(metric, context, { score: metric.score, outcome: metric.outcome }), "f", context)
       .select("f.score")
       .groupBy("f.score")
       .select([
@@ -25,7 +25,7 @@ export const auc: MetricType<Auc> = {
         sql<number>`count(*) FILTER (WHERE NOT f.outcome)`.as("without"),
       ])
       .where("f.score", "is not", null);
-    const partition = ["period", ...by.map((d) => d.name)].map((c) => `s.${c}`).join(", ");
+    const partition = groupColumns("s", context).join(", ");
     const running = db
       .selectFrom(perScore.as("s"))
       .selectAll("s")
@@ -33,18 +33,13 @@ export const auc: MetricType<Auc> = {
         sql.raw<number>(`sum(s.without) OVER (PARTITION BY ${partition} ORDER BY s.score)`).as("without_at_or_below"),
         sql.raw<number>(`sum(s.without) OVER (PARTITION BY ${partition})`).as("without_total"),
       ]);
-    return db
-      .selectFrom(running.as("r"))
-      .select("r.period")
-      .select(by.map((d) => `r.${d.name}`))
-      .select(
-        sql
-          .raw(
-            "sum(r.with_outcome * (r.without_total - r.without_at_or_below + 0.5 * r.without))::DOUBLE / nullif(sum(r.with_outcome) * max(r.without_total), 0)",
-          )
-          .as("value_0"),
-      )
-      .groupBy(["r.period", ...by.map((d) => `r.${d.name}`)]);
+    return perGroup(running, "r", context).select(
+      sql
+        .raw(
+          "sum(r.with_outcome * (r.without_total - r.without_at_or_below + 0.5 * r.without))::DOUBLE / nullif(sum(r.with_outcome) * max(r.without_total), 0)",
+        )
+        .as("value_0"),
+    );
   },
   empty: () => null,
 };

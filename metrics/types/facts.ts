@@ -25,11 +25,13 @@ export function periodFacts(metric: FactMetric, context: MetricContext, expressi
   return withDimensions(rows, { alias: "f", table: metric.table, accounts: metric.accounts, carries: metric.carries }, context).query;
 }
 
-/** Outer aggregation over `periodFacts`: group by period and the dimension columns. */
-export function groupedFacts(facts: MetricRows, context: MetricContext): MetricRows {
-  return context.db
-    .selectFrom(facts.as("f"))
-    .select("f.period")
-    .select(context.by.map((d) => `f.${d.name}`))
-    .groupBy(["f.period", ...context.by.map((d) => `f.${d.name}`)]);
+/** The period and dimension columns of rows under `alias`: what every metric groups and partitions by. */
+export function groupColumns(alias: string, { by }: MetricContext): string[] {
+  return ["period", ...by.map((d) => d.name)].map((column) => `${alias}.${column}`);
+}
+
+/** Rows (a subquery, named `alias`) aggregated per period and group; the caller selects the aggregates. */
+export function perGroup(rows: MetricRows, alias: string, context: MetricContext): MetricRows {
+  const columns = groupColumns(alias, context);
+  return context.db.selectFrom(rows.as(alias)).select(columns).groupBy(columns);
 }

@@ -1,7 +1,7 @@
 import type { MetricDefinition } from "../definition.ts";
 import { sql } from "../sql.ts";
 import type { MetricContext, MetricRows, MetricType } from "./context.ts";
-import { groupedFacts, periodFacts } from "./facts.ts";
+import { groupColumns, perGroup, periodFacts } from "./facts.ts";
 
 type KaplanMeier = Extract<MetricDefinition, { type: "kaplan_meier" }>;
 
@@ -16,13 +16,13 @@ export const kaplanMeier: MetricType<KaplanMeier> = {
   build(metrics: readonly KaplanMeier[], context: MetricContext): MetricRows {
     const [metric] = metrics;
     if (!metric) throw new Error("kaplan_meier: no metric to build");
-    const { db, by } = context;
-    const perTime = groupedFacts(periodFacts(metric, context, { time: metric.duration, event: metric.event }), context)
+    const { db } = context;
+    const perTime = perGroup(periodFacts(metric, context, { time: metric.duration, event: metric.event }), "f", context)
       .select("f.time")
       .groupBy("f.time")
       .select([sql<number>`count(*) FILTER (WHERE f.event)`.as("events"), sql<number>`count(*)`.as("rows")])
       .where("f.time", "is not", null);
-    const partition = (alias: string) => ["period", ...by.map((d) => d.name)].map((c) => `${alias}.${c}`).join(", ");
+    const partition = (alias: string) => groupColumns(alias, context).join(", ");
     const atRisk = db
       .selectFrom(perTime.as("s"))
       .selectAll("s")
@@ -40,14 +40,9 @@ export const kaplanMeier: MetricType<KaplanMeier> = {
           )
           .as("survival"),
       );
-    return db
-      .selectFrom(survival.as("v"))
-      .select("v.period")
-      .select(by.map((d) => `v.${d.name}`))
-      .select(
-        sql.raw(`min(v.time) FILTER (WHERE v.events > 0 AND v.survival <= ${1 - Number(metric.quantile)} + 1e-12)::DOUBLE`).as("value_0"),
-      )
-      .groupBy(["v.period", ...by.map((d) => `v.${d.name}`)]);
+    return perGroup(survival, "v", context).select(
+      sql.raw(`min(v.time) FILTER (WHERE v.events > 0 AND v.survival <= ${1 - Number(metric.quantile)} + 1e-12)::DOUBLE`).as("value_0"),
+    );
   },
   empty: () => null,
 };

@@ -1,7 +1,7 @@
 import type { MetricDefinition } from "../definition.ts";
 import { sql } from "../sql.ts";
 import type { MetricContext, MetricRows, MetricType } from "./context.ts";
-import { groupedFacts, periodFacts } from "./facts.ts";
+import { perGroup, periodFacts } from "./facts.ts";
 
 type PeriodAggregate = Extract<MetricDefinition, { type: "period_aggregate" }>;
 
@@ -30,7 +30,7 @@ export const periodAggregate: MetricType<PeriodAggregate> = {
     if (metric.latest) {
       values.latest_rank = `row_number() OVER (PARTITION BY p.period, ${metric.latest.per} ORDER BY ${metric.latest.by})`;
     }
-    let query = groupedFacts(periodFacts(metric, context, values), context).select(
+    let query = perGroup(periodFacts(metric, context, values), "f", context).select(
       metrics.map((m, k) => sql.raw(aggregates[m.agg](`f.value_in_${k}`, m)).as(`value_${k}`)),
     );
     if (metric.latest) query = query.where("f.latest_rank", "=", 1);
