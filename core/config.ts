@@ -29,6 +29,21 @@ export const configSchema = z
       .string()
       .regex(/^[A-Z]{3}$/, "expected a three-letter upper-case ISO 4217 code such as USD")
       .default("USD"),
+    /**
+     * The business time zone (IANA name): a timestamp that carries a zone ("…Z", "…+02:00", Parquet
+     * TIMESTAMPTZ) lands as the wall-clock time there, and a date given as an instant takes its date there.
+     */
+    timeZone: z
+      .string()
+      .refine((zone) => {
+        try {
+          new Intl.DateTimeFormat("en", { timeZone: zone });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'expected an IANA time zone such as "UTC" or "Europe/Berlin"')
+      .default("UTC"),
     /** Month (1–12) in which the fiscal year starts; fiscal years are named for the calendar year they end in. */
     fiscalYearStartMonth: z.number().int().min(1).max(12).default(1),
     /** Last day of data to report on; by default the last day of the month of the newest subscription date. */

@@ -17,37 +17,65 @@ export function cleanSql(raw: string): string {
   return `nullif(CASE WHEN starts_with(${raw}, ' ') OR ends_with(${raw}, ' ') THEN trim(${raw}) ELSE ${raw} END, '')`;
 }
 
-/** The typed value of a column, read from the staged text `raw` (NULL when it does not parse). */
-export function typedSql(spec: ColumnSpec, raw: string): string {
+/** Text that carries its own zone: …Z, …+02:00, …-0500, …+00 (Parquet's TIMESTAMPTZ as text). */
+const zoned = (text: string) =>
+  `(${text}[-1] IN ('Z', 'z') OR ${text}[-6] IN ('+', '-') OR ${text}[-5] IN ('+', '-') OR ${text}[-3] IN ('+', '-'))`;
+
+/**
+ * The typed value of a column, read from the staged text `raw` (NULL when it does not parse). One rule
+ * for instants, whatever the format: text with a zone is an instant, shown in the business time zone;
+ * text without one is already local. A DATE given an instant takes its date there.
+ */
+export function typedSql(spec: ColumnSpec, raw: string, timeZone = "UTC"): string {
   const text = cleanSql(raw);
+  const local = (instant: string) => `(${instant} AT TIME ZONE ${literal(timeZone)})`;
   switch (spec.duckType) {
     case "VARCHAR":
-      return `nullif(${raw}, '')`;
+      return spec.trim ? text : `nullif(${raw}, '')`;
     case "TIMESTAMP":
-      // A plain TIMESTAMP cast ignores a "+02:00" offset instead of applying it, so text with an offset
-      // goes through TIMESTAMPTZ; the rest (…Z or no zone: UTC) takes the plain cast, several times faster.
-      return `CASE WHEN ${text}[-6] IN ('+', '-') OR ${text}[-5] IN ('+', '-') OR ${text}[-3] IN ('+', '-')
-        THEN (TRY_CAST(${text} AS TIMESTAMPTZ) AT TIME ZONE 'UTC') ELSE TRY_CAST(${text} AS TIMESTAMP) END`;
+      // A plain TIMESTAMP cast ignores a "+02:00" offset instead of applying it, so zoned text goes
+      // through TIMESTAMPTZ; the rest takes the plain cast, several times faster.
+      return `CASE WHEN ${zoned(text)} THEN ${local(`TRY_CAST(${text} AS TIMESTAMPTZ)`)} ELSE TRY_CAST(${text} AS TIMESTAMP) END`;
+    case "DATE":
+      return `CASE WHEN length(${text}) > 10 AND ${zoned(text)} THEN CAST(${local(`TRY_CAST(${text} AS TIMESTAMPTZ)`)} AS DATE) ELSE TRY_CAST(${text} AS DATE) END`;
     case "BIGINT":
     case "INTEGER": {
       // A plain integer cast rounds "3.5" to 4; an integer column must hold a whole number.
       const d = `TRY_CAST(${text} AS DOUBLE)`;
       return `CASE WHEN ${d} = floor(${d}) AND abs(${d}) < 9e15 THEN ${d}::${spec.duckType} END`;
     }
-    default:
+    default: {
+      const decimal = /^DECIMAL\((\d+),(\d+)\)$/.exec(spec.duckType);
+      if (decimal) {
+        // A cast would round 1.0000005 to 6 places without a word: more decimals than the column keeps is bad_type.
+        const scale = Number(decimal[2]);
+        return `CASE WHEN NOT regexp_matches(${text}, '[.][0-9]{${scale}}[0-9]*[1-9]') THEN TRY_CAST(${text} AS ${spec.duckType}) END`;
+      }
       return `TRY_CAST(${text} AS ${spec.duckType})`;
+    }
   }
 }
 
-const typeNames: Record<ColumnSpec["duckType"], string> = {
-  VARCHAR: "text",
-  DATE: "an ISO date (YYYY-MM-DD)",
-  TIMESTAMP: "an ISO timestamp (YYYY-MM-DDTHH:MM:SSZ)",
-  BIGINT: "a whole number",
-  INTEGER: "a whole number",
-  DOUBLE: "a number",
-  BOOLEAN: "true or false",
-};
+function typeName(type: ColumnSpec["duckType"]): string {
+  const decimal = /^DECIMAL\((\d+),(\d+)\)$/.exec(type);
+  if (decimal) {
+    const [precision, scale] = [Number(decimal[1]), Number(decimal[2])];
+    return `a finite number with at most ${precision - scale} digits before the point and ${scale} after`;
+  }
+  const names: Record<string, string> = {
+    VARCHAR: "text",
+    DATE: "an ISO date (YYYY-MM-DD)",
+    TIMESTAMP: "an ISO timestamp (YYYY-MM-DDTHH:MM:SSZ)",
+    BIGINT: "a whole number",
+    INTEGER: "a whole number",
+    DOUBLE: "a finite number",
+    BOOLEAN: "true or false",
+  };
+  return names[type] ?? type;
+}
+
+/** Dates outside these (DuckDB's `infinity` included) are a typo or a sentinel, never a real event. */
+export const DATE_RANGE = ["1900-01-01", "2199-12-31"] as const;
 
 /**
  * The checks a contract implies, over a relation with the typed value in `"<col>"` and the original
@@ -66,7 +94,24 @@ export function contractChecks(contract: Contract): Check[] {
         reason: "bad_type",
         column: spec.name,
         failsSql: `${raw} IS NOT NULL AND ${typed} IS NULL`,
-        message: `${spec.name} must be ${typeNames[spec.duckType]}`,
+        message: `${spec.name} must be ${typeName(spec.duckType)}`,
+      });
+    }
+    if (spec.duckType === "DOUBLE") {
+      checks.push({
+        reason: "bad_type",
+        column: spec.name,
+        failsSql: `NOT isfinite(${typed})`,
+        message: `${spec.name} must be a finite number`,
+      });
+    }
+    if (spec.duckType === "DATE" || spec.duckType === "TIMESTAMP") {
+      const [low, high] = DATE_RANGE;
+      checks.push({
+        reason: "out_of_range",
+        column: spec.name,
+        failsSql: `NOT (${typed} >= DATE '${low}' AND ${typed} < DATE '${high}' + INTERVAL 1 DAY)`,
+        message: `${spec.name} must fall between ${low} and ${high}`,
       });
     }
     if (spec.accepted) {

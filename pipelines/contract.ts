@@ -1,10 +1,16 @@
-import type { z } from "zod";
+import { z } from "zod";
 
 /** What one column of a raw table is, read off its zod declaration. */
 export interface ColumnSpec {
   name: string;
-  duckType: "VARCHAR" | "DATE" | "TIMESTAMP" | "BIGINT" | "INTEGER" | "DOUBLE" | "BOOLEAN";
+  /** DECIMAL(p,s) for a number declared with `multipleOf(10^-s)`: money and other exact quantities. */
+  duckType: "VARCHAR" | "DATE" | "TIMESTAMP" | "BIGINT" | "INTEGER" | "DOUBLE" | "BOOLEAN" | `DECIMAL(${number},${number})`;
   required: boolean;
+  /**
+   * Codes (keys, references, accepted values) lose surrounding spaces as numbers and dates do, so
+   * " high " is high and " A3 " is A3; free text (names, comments) is kept byte for byte.
+   */
+  trim: boolean;
   /** SQL literal used when the cell is empty. */
   defaultSql?: string;
   accepted?: readonly (string | number)[];
@@ -46,11 +52,26 @@ export interface Contract {
   specs: readonly ColumnSpec[];
 }
 
+/**
+ * An exact number: at most `scale` decimals and below `max`, landed as DECIMAL, so money is summed
+ * and compared in exact arithmetic (NaN, Infinity and 1e308 are not numbers here).
+ */
+export const decimal = (max: number, scale: number) =>
+  z
+    .number()
+    .min(0)
+    .max(max)
+    .multipleOf(10 ** -scale);
+
 /** The row type of a landed table: `RowOf<typeof crmAccounts>`. */
 export type RowOf<C extends { columns: z.ZodType }> = z.output<C["columns"]>;
 
 export function defineContract<Shape extends z.ZodRawShape>(input: ContractInput<Shape>): Contract & { columns: z.ZodObject<Shape> } {
-  const specs = Object.entries(input.columns.shape).map(([name, schema]) => columnSpec(name, schema as z.ZodType));
+  const codes = new Set<string>([...input.key, ...Object.keys(input.references ?? {})]);
+  const specs = Object.entries(input.columns.shape).map(([name, schema]) => {
+    const spec = columnSpec(name, schema as z.ZodType);
+    return { ...spec, trim: spec.trim || codes.has(name) };
+  });
   const names = new Set(specs.map((s) => s.name));
   for (const k of input.key) if (!names.has(k)) throw new Error(`${input.table}: key column ${k} is not declared`);
   return { ...input, references: input.references as Record<string, string> | undefined, specs };
@@ -74,7 +95,7 @@ function columnSpec(name: string, schema: z.ZodType): ColumnSpec {
     entries?: Record<string, string>;
     values?: (string | number)[];
   };
-  const spec: ColumnSpec = { name, duckType: "VARCHAR", required };
+  const spec: ColumnSpec = { name, duckType: "VARCHAR", required, trim: false };
   switch (def.type) {
     case "string":
       spec.duckType = def.format === "date" ? "DATE" : def.format === "datetime" ? "TIMESTAMP" : "VARCHAR";
@@ -82,6 +103,15 @@ function columnSpec(name: string, schema: z.ZodType): ColumnSpec {
     case "number": {
       const n = inner as unknown as z.ZodNumber;
       spec.duckType = def.format === "safeint" ? "BIGINT" : "DOUBLE";
+      const step = (def as { checks?: { _zod: { def: { check: string; value: number } } }[] }).checks?.find(
+        (c) => c._zod.def.check === "multiple_of",
+      )?._zod.def.value;
+      if (step !== undefined && spec.duckType === "DOUBLE") {
+        // multipleOf(0.000001) = at most 6 decimals; the digits before the point come from max().
+        const scale = Math.round(-Math.log10(step));
+        const whole = n.maxValue !== null && Number.isFinite(n.maxValue) ? Math.floor(Math.log10(Math.max(1, n.maxValue))) + 1 : 12;
+        spec.duckType = `DECIMAL(${whole + scale},${scale})`;
+      }
       if (n.minValue !== null && Number.isFinite(n.minValue) && n.minValue > Number.MIN_SAFE_INTEGER) spec.min = n.minValue;
       if (n.maxValue !== null && Number.isFinite(n.maxValue) && n.maxValue < Number.MAX_SAFE_INTEGER) spec.max = n.maxValue;
       break;
@@ -91,10 +121,12 @@ function columnSpec(name: string, schema: z.ZodType): ColumnSpec {
       break;
     case "enum":
       spec.accepted = Object.values(def.entries ?? {});
+      spec.trim = true;
       break;
     case "literal": {
       const values = def.values ?? [];
       spec.accepted = values;
+      spec.trim = true;
       spec.duckType = values.every((v) => typeof v === "number") ? "INTEGER" : "VARCHAR";
       break;
     }

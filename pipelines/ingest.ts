@@ -1,11 +1,11 @@
-import { statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { dependencyOrder } from "../core/graph.ts";
 import { info, percent, warn } from "../core/log.ts";
-import type { Warehouse } from "../core/warehouse.ts";
+import { ident, type Warehouse } from "../core/warehouse.ts";
 import type { Contract } from "./contract.ts";
 import { contracts, type TableName } from "./contracts/index.ts";
-import { type LoadResult, landFile } from "./land.ts";
+import { type LandOptions, type LoadResult, landFile } from "./land.ts";
 import { ensureLandingTables } from "./schema.ts";
 
 const LARGE_FILE_BYTES = 32 * 1024 * 1024;
@@ -17,30 +17,63 @@ export function landingOrder(): TableName[] {
   return dependencyOrder(tables, (t) => t, references, "contract references");
 }
 
+export type IngestOptions = Pick<LandOptions, "timeZone">;
+
 /**
  * Lands every file of every table. Tables with no file are created empty with a warning, so
  * everything downstream can say "no data" instead of failing.
  */
-export async function ingest(db: Warehouse, sources: Map<TableName, string[]>): Promise<LoadResult[]> {
+export async function ingest(db: Warehouse, sources: Map<TableName, string[]>, options: IngestOptions = {}): Promise<LoadResult[]> {
   const results: LoadResult[] = [];
-  for (const table of landingOrder()) results.push(...(await landTable(db, table, sources.get(table) ?? [])));
+  for (const table of landingOrder()) results.push(...(await landTable(db, table, sources.get(table) ?? [], options)));
   return results;
 }
 
-/** Lands one table's files, in order; with none, the table is created empty (or kept) with a warning. */
-export async function landTable(db: Warehouse, table: TableName, files: readonly string[]): Promise<LoadResult[]> {
-  if (files.length === 0) {
+/**
+ * Lands one table's files, in order; with none, the table is created empty (or kept) with a warning.
+ * A file landed before whose quarantined orphans now have their parent lands again, even when it is
+ * unchanged and not among `files`: the row it held back belongs in raw now.
+ */
+export async function landTable(
+  db: Warehouse,
+  table: TableName,
+  files: readonly string[],
+  options: IngestOptions = {},
+): Promise<LoadResult[]> {
+  await ensureLandingTables(db, contracts[table]);
+  const orphaned = await filesWithFoundOrphans(db, contracts[table]);
+  const extra = orphaned.filter((f) => !files.includes(f) && existsSync(f));
+  if (files.length === 0 && extra.length === 0) {
     warn(`no file for ${table}: it stays as it was (empty on a new warehouse)`);
-    await ensureLandingTables(db, contracts[table]);
     return [];
   }
   const results: LoadResult[] = [];
-  for (const file of files) {
+  for (const file of [...files, ...extra]) {
     // A bar for files big enough to wait for; a line per file otherwise.
     const big = statSync(file).size > LARGE_FILE_BYTES;
-    const result = await landFile(db, contracts[table], file, big ? { onProgress: percent(`${table} ← ${basename(file)}`) } : {});
-    info(`  ${table.padEnd(18)} ${result.status.padEnd(8)} ${file}`);
+    const result = await landFile(db, contracts[table], file, {
+      ...options,
+      force: orphaned.includes(file),
+      ...(big ? { onProgress: percent(`${table} ← ${basename(file)}`) } : {}),
+    });
+    info(`  ${table.padEnd(18)} ${result.status.padEnd(8)} ${file}${orphaned.includes(file) ? " (orphans found their parent)" : ""}`);
     results.push(result);
   }
   return results;
+}
+
+/** Files with a row quarantined as an orphan whose parent key is in raw now. */
+async function filesWithFoundOrphans(db: Warehouse, contract: Contract): Promise<string[]> {
+  const found = new Set<string>();
+  for (const [column, target] of Object.entries(contract.references ?? {})) {
+    const key = contracts[target as TableName].key[0] ?? column;
+    if (!(await db.tableExists("raw", target))) continue;
+    const rows = await db.all<{ file: string }>(
+      `SELECT DISTINCT q._source_file AS file FROM quarantine.${ident(contract.table)} q
+       WHERE q.reason = 'orphan' AND trim(q.${ident(column)}) IN (SELECT ${ident(key)} FROM raw.${ident(target)})
+       ORDER BY file`,
+    );
+    for (const r of rows) found.add(r.file);
+  }
+  return [...found];
 }

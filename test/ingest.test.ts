@@ -195,7 +195,7 @@ describe("bellwether ingest", () => {
     const refused = cli(["ingest", "--source", `crm_subscriptions=${bad}`], dir);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain(
-      `error: ${bad}: missing required columns start_date, interval_months for crm_subscriptions; nothing from this file was landed`,
+      `error: ${bad}: missing required columns start_date, interval_months for crm_subscriptions (the file has "subscription_id", "account_id", "amount"); nothing from this file was landed`,
     );
   });
 

@@ -141,7 +141,9 @@ describe("files that cannot land", () => {
     const file = write("crm_subscriptions.csv", ["subscription_id,account_id,start_date,interval_months", "S1,A1,2024-01-15,1"]);
     const result = await landFile(db, contracts.crm_subscriptions, file);
     expect(result.status).toBe("refused");
-    expect(result.message).toBe(`${file}: missing required column amount for crm_subscriptions; nothing from this file was landed`);
+    expect(result.message).toBe(
+      `${file}: missing required column amount for crm_subscriptions (the file has "subscription_id", "account_id", "start_date", "interval_months"); nothing from this file was landed`,
+    );
     expect(await db.all("SELECT count(*) AS n FROM raw.crm_subscriptions")).toEqual([{ n: 0 }]);
   });
 

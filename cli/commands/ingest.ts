@@ -47,7 +47,7 @@ Exit status: 0 when everything was read (quarantined rows included, unless --str
     const db = await openWarehouse(config);
     for (const [table, pattern] of overrides) sources.set(table, await expandGlob(db, pattern));
     try {
-      const results = await ingest(db, sources);
+      const results = await ingest(db, sources, { timeZone: config.timeZone });
       printLoadSummary(results);
       if (results.some((r) => r.status === "refused")) return 1;
       if (values.strict && results.some((r) => r.quarantined > 0)) return 1;

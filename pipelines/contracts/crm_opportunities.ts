@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineContract } from "../contract.ts";
+import { decimal, defineContract } from "../contract.ts";
 
 export const crmOpportunities = defineContract({
   table: "crm_opportunities",
@@ -9,7 +9,7 @@ export const crmOpportunities = defineContract({
     account_id: z.string(),
     type: z.enum(["new", "renewal", "expansion", "cross_sell"]),
     stage: z.string().optional(),
-    amount: z.number().min(0).optional(),
+    amount: decimal(1e12, 6).optional(),
     close_date: z.iso.date().optional(),
     is_won: z.boolean().optional(),
     source: z.enum(["sales", "cs"]).optional(),

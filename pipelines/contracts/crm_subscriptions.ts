@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineContract } from "../contract.ts";
+import { decimal, defineContract } from "../contract.ts";
 
 export const crmSubscriptions = defineContract({
   table: "crm_subscriptions",
@@ -13,10 +13,10 @@ export const crmSubscriptions = defineContract({
     /** Exclusive; empty = open-ended. */
     end_date: z.iso.date().optional(),
     /** Price of one unit for one billing interval, in `currency`. */
-    amount: z.number().min(0),
+    amount: decimal(1e12, 6),
     interval_months: z.literal([1, 3, 12, 24, 36]),
-    quantity: z.number().min(0).default(1),
-    discount: z.number().min(0).max(1).default(0),
+    quantity: decimal(1e9, 6).default(1),
+    discount: decimal(1, 6).default(0),
     /** Empty = the reporting currency. */
     currency: z.string().optional(),
   }),

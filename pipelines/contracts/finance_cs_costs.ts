@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineContract } from "../contract.ts";
+import { decimal, defineContract } from "../contract.ts";
 
 export const financeCsCosts = defineContract({
   table: "finance_cs_costs",
@@ -10,7 +10,7 @@ export const financeCsCosts = defineContract({
     cost_center: z.string(),
     /** Empty = allocate across segments. */
     segment: z.string().optional(),
-    amount: z.number().min(0),
+    amount: decimal(1e12, 6),
     currency: z.string().optional(),
   }),
 });

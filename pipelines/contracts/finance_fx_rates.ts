@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineContract } from "../contract.ts";
+import { decimal, defineContract } from "../contract.ts";
 
 export const financeFxRates = defineContract({
   table: "finance_fx_rates",
@@ -8,7 +8,7 @@ export const financeFxRates = defineContract({
     currency: z.string(),
     month: z.iso.date(),
     /** Reporting-currency units per one unit of `currency`. */
-    rate: z.number().min(0),
+    rate: decimal(1e6, 10),
   }),
   rules: [{ name: "rate_positive", column: "rate", sql: "rate > 0", message: "an FX rate must be above 0" }],
 });

@@ -5,7 +5,11 @@ export const usageEvents = defineContract({
   table: "usage_events",
   // DESIGN.md: event_id, or (account_id, user_id, event_name, occurred_at) when there is none.
   key: ["event_id", "account_id", "user_id", "event_name", "occurred_at"],
-  keySql: ["event_id", "CASE WHEN event_id IS NULL THEN concat_ws('|', account_id, user_id, event_name, occurred_at::VARCHAR) END"],
+  // One term per column (never the columns joined into one string, where "a|b" + "c" = "a" + "b|c").
+  keySql: [
+    '"event_id"',
+    ...["account_id", "user_id", "event_name", "occurred_at"].map((c) => `CASE WHEN "event_id" IS NULL THEN "${c}" END`),
+  ],
   columns: z.object({
     account_id: z.string(),
     user_id: z.string(),
