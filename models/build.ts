@@ -2,19 +2,31 @@ import { ident, type Warehouse } from "../core/warehouse.ts";
 import { failingRowsSql } from "./data-tests.ts";
 import type { Model } from "./model.ts";
 
-/** Builds one model under a temporary name, runs its data tests, and swaps it in; returns its rows. */
-export async function buildModel(db: Warehouse, model: Model): Promise<number> {
-  const building = `${model.schema}.${ident(`__building_${model.name}`)}`;
-  const final = `${model.schema}.${ident(model.name)}`;
+const building = (model: Model) => `${model.schema}.${ident(`__building_${model.name}`)}`;
+
+/** The model's SQL with every read of a model staged earlier in this run pointed at its staged table. */
+function stagedSql(model: Model, staged: ReadonlySet<string>): string {
+  return model.sql.replace(/\b(staging|marts)\.([a-z_][a-z0-9_]*)\b/g, (name, schema: string, table: string) =>
+    staged.has(`${schema}.${table}`) ? `${schema}.${ident(`__building_${table}`)}` : name,
+  );
+}
+
+/**
+ * Builds one model under a temporary name and runs its data tests; returns its rows. Nothing a reader
+ * sees changes: the run's models swap in together (publishModels) once every one of them is built.
+ * Models staged earlier in the same run are read in their new versions.
+ */
+export async function stageModel(db: Warehouse, model: Model, staged: ReadonlySet<string>): Promise<number> {
+  const target = building(model);
   const kind = model.materialized === "view" ? "VIEW" : "TABLE";
   try {
-    await db.run(`CREATE OR REPLACE ${kind} ${building} AS ${model.sql}`);
+    await db.run(`CREATE OR REPLACE ${kind} ${target} AS ${stagedSql(model, staged)}`);
   } catch (error) {
     throw new Error(`${model.id} (${model.file}): ${(error as Error).message}`);
   }
   try {
     for (const test of model.tests) {
-      const failing = `(${failingRowsSql(test, building)})`;
+      const failing = `(${failingRowsSql(test, target)})`;
       const count = await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${failing}`);
       if (count?.n) {
         const sample = await db.all(`SELECT * FROM ${failing} LIMIT 5`);
@@ -24,8 +36,23 @@ export async function buildModel(db: Warehouse, model: Model): Promise<number> {
         );
       }
     }
-    const rows = (await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${building}`))?.n ?? 0;
-    await db.transaction(async () => {
+    return (await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${target}`))?.n ?? 0;
+  } catch (error) {
+    await db.run(`DROP ${kind} IF EXISTS ${target}`);
+    throw error;
+  }
+}
+
+/**
+ * Swaps every staged model in, in one transaction: a reader (or a process killed part-way) sees the
+ * last run's models or this run's, never a mix. A view is created again from its own SQL, so it reads
+ * the published names rather than the staged ones.
+ */
+export async function publishModels(db: Warehouse, models: readonly Model[]): Promise<void> {
+  if (models.length === 0) return;
+  await db.transaction(async () => {
+    for (const model of models) {
+      const final = `${model.schema}.${ident(model.name)}`;
       // The previous version may be the other kind (a model that became a view), and DuckDB's DROP
       // TABLE refuses a view even with IF EXISTS: drop whatever is there by its own kind.
       const previous = await db.one<{ table_type: string }>(
@@ -33,11 +60,17 @@ export async function buildModel(db: Warehouse, model: Model): Promise<number> {
         [model.schema, model.name],
       );
       if (previous) await db.run(`DROP ${previous.table_type === "VIEW" ? "VIEW" : "TABLE"} ${final}`);
-      await db.run(`ALTER ${kind} ${building} RENAME TO ${ident(model.name)}`);
-    });
-    return rows;
-  } catch (error) {
-    await db.run(`DROP ${kind} IF EXISTS ${building}`);
-    throw error;
-  }
+      if (model.materialized === "view") {
+        await db.run(`DROP VIEW ${building(model)}`);
+        await db.run(`CREATE VIEW ${final} AS ${model.sql}`);
+      } else {
+        await db.run(`ALTER TABLE ${building(model)} RENAME TO ${ident(model.name)}`);
+      }
+    }
+  });
+}
+
+/** Drops staged models that will not be published (another model of the run failed). */
+export async function discardStaged(db: Warehouse, models: readonly Model[]): Promise<void> {
+  for (const model of models) await db.run(`DROP ${model.materialized === "view" ? "VIEW" : "TABLE"} IF EXISTS ${building(model)}`);
 }

@@ -1,11 +1,14 @@
 import type { Config } from "../core/config.ts";
 import type { Warehouse } from "../core/warehouse.ts";
+import type { Model } from "../models/model.ts";
 
 export interface AssetContext {
   db: Warehouse;
   config: Config;
   /** Files per landing table, when the run lands a sources folder. */
   sources?: Map<string, string[]>;
+  /** Models built in this run and not yet published: a model reads their new versions. */
+  staged: ReadonlySet<string>;
 }
 
 export interface Materialized {
@@ -26,4 +29,6 @@ export interface Asset {
   inputs: readonly string[];
   description: string;
   materialize?(context: AssetContext): Promise<Materialized>;
+  /** A model's definition: its built table is staged, and published with the run's other models. */
+  model?: Model;
 }

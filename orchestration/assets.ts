@@ -5,7 +5,7 @@ import { pages as sitePages } from "../dashboards/pages/index.ts";
 import { catalog } from "../metrics/catalog.ts";
 import { compileMetricQuery, type MetricQuery } from "../metrics/compile.ts";
 import { query } from "../metrics/query.ts";
-import { buildModel } from "../models/build.ts";
+import { stageModel } from "../models/build.ts";
 import { type Model, readModels } from "../models/model.ts";
 import { type Contract } from "../pipelines/contract.ts";
 import { contracts, type TableName } from "../pipelines/contracts/index.ts";
@@ -42,8 +42,9 @@ export function modelAssets(models: readonly Model[] = readModels()): Asset[] {
     kind: "model",
     inputs: model.inputs,
     description: model.description,
-    async materialize({ db }) {
-      const rows = await buildModel(db, model);
+    model,
+    async materialize({ db, staged }) {
+      const rows = await stageModel(db, model, staged);
       return { rows, checks: `${model.tests.length} data test${model.tests.length === 1 ? "" : "s"} passed` };
     },
   }));

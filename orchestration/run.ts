@@ -6,7 +6,9 @@ import { recoverSite, renderPages } from "../dashboards/render.ts";
 import { writeConfigTables } from "../models/config-tables.ts";
 import { contracts } from "../pipelines/contracts/index.ts";
 import { ensureLandingTables } from "../pipelines/schema.ts";
-import type { Asset } from "./asset.ts";
+import { discardStaged, publishModels } from "../models/build.ts";
+import type { Model } from "../models/model.ts";
+import type { Asset, Materialized } from "./asset.ts";
 import { assetGraph, pageFile } from "./assets.ts";
 import {
   ensureHistoryTables,
@@ -69,47 +71,23 @@ export async function runAssets(db: Warehouse, config: Config, options: RunOptio
     await recordMaterialization(db, runId, m);
   };
   const broken = new Map<string, string>();
-  const blockerOf = (asset: Asset) => asset.inputs.find((input) => broken.has(input));
-  const pages: Asset[] = [];
-  for (const asset of graph) {
-    // Without sources a landing table is as it was: nothing to materialise, nothing to record.
-    if (!selected.has(asset.name) || (asset.kind === "raw" && !options.sources)) continue;
-    const blocker = blockerOf(asset);
-    if (blocker) {
-      broken.set(asset.name, blocker);
-      await record({
-        asset: asset.name,
-        kind: asset.kind,
-        status: "skipped",
-        rows: null,
-        seconds: 0,
-        checks: null,
-        error: `${blocker} failed`,
-      });
-      continue;
-    }
-    if (asset.kind === "page" || !asset.materialize) {
-      pages.push(asset);
-      continue;
-    }
+  /** Why an asset cannot be made: the reason of its first broken input ("marts.x failed"). */
+  const blockerOf = (asset: Asset) => asset.inputs.map((input) => broken.get(input)).find((reason) => reason !== undefined);
+  const skip = async (asset: Asset, error: string, forDependents = error) => {
+    broken.set(asset.name, forDependents);
+    await record({ asset: asset.name, kind: asset.kind, status: "skipped", rows: null, seconds: 0, checks: null, error });
+  };
+  const materialize = async (asset: Asset) => {
     const started = performance.now();
     try {
       const made = await step(
         asset.name,
-        () => (asset.materialize as NonNullable<Asset["materialize"]>)({ db, config, sources: options.sources }),
+        () => (asset.materialize as NonNullable<Asset["materialize"]>)({ db, config, sources: options.sources, staged }),
         (m) => `${m.rows.toLocaleString("en-US")} rows`,
       );
-      await record({
-        asset: asset.name,
-        kind: asset.kind,
-        status: "built",
-        rows: made.rows,
-        seconds: elapsed(started),
-        checks: made.checks,
-        error: null,
-      });
+      return { asset, made, seconds: elapsed(started) };
     } catch (error) {
-      broken.set(asset.name, asset.name);
+      broken.set(asset.name, `${asset.name} failed`);
       await record({
         asset: asset.name,
         kind: asset.kind,
@@ -119,7 +97,70 @@ export async function runAssets(db: Warehouse, config: Config, options: RunOptio
         checks: null,
         error: (error as Error).message,
       });
+      return undefined;
     }
+  };
+  const built = async (done: { asset: Asset; made: Materialized; seconds: number }) =>
+    record({
+      asset: done.asset.name,
+      kind: done.asset.kind,
+      status: "built",
+      rows: done.made.rows,
+      seconds: done.seconds,
+      checks: done.made.checks,
+      error: null,
+    });
+
+  // Landing and models in dependency order; what reads the models (the snapshot, pages) waits until
+  // the models are published, so it never sees a half-refreshed set.
+  const staged = new Set<string>();
+  const stagedDone: { asset: Asset; made: Materialized; seconds: number }[] = [];
+  const afterModels: Asset[] = [];
+  for (const asset of graph) {
+    // Without sources a landing table is as it was: nothing to materialise, nothing to record.
+    if (!selected.has(asset.name) || (asset.kind === "raw" && !options.sources)) continue;
+    if (asset.kind === "page" || asset.kind === "metrics" || !asset.materialize) {
+      afterModels.push(asset);
+      continue;
+    }
+    const blocker = blockerOf(asset);
+    if (blocker) {
+      await skip(asset, blocker);
+      continue;
+    }
+    const done = await materialize(asset);
+    if (!done) continue;
+    if (asset.model) {
+      staged.add(asset.name);
+      stagedDone.push(done);
+    } else await built(done);
+  }
+  const stagedModels = stagedDone.map((d) => d.asset.model as Model);
+  const failedModel = records.find((r) => r.kind === "model" && r.status === "failed")?.asset;
+  if (failedModel) {
+    // One set or nothing: a model built beside a failed one would mix this run's numbers with the last.
+    await discardStaged(db, stagedModels);
+    for (const done of stagedDone) {
+      await skip(done.asset, `not published: ${failedModel} failed, and a run's models swap in together`, `${failedModel} failed`);
+    }
+  } else {
+    await publishModels(db, stagedModels);
+    for (const done of stagedDone) await built(done);
+  }
+
+  const pages: Asset[] = [];
+  for (const asset of afterModels) {
+    const blocker = blockerOf(asset);
+    if (blocker) {
+      await skip(asset, blocker);
+      continue;
+    }
+    if (asset.kind === "page" || !asset.materialize) {
+      pages.push(asset);
+      continue;
+    }
+    const done = await materialize(asset);
+    if (done) await built(done);
   }
   if (pages.length) {
     // Pages are rendered together and the site swapped in once; a failed page keeps its previous version.
