@@ -90,6 +90,47 @@ describe("runs as separate processes, on the sample", () => {
     expect(existsSync(join(dir, "site", "board.html"))).toBe(true);
   });
 
+  it("publishes a run's models as one set: killed after account_months is built, the bridge still matches it (issue 12, item 8)", async () => {
+    // New numbers: an extra $1.2M line for the first account makes every month's ARR differ from the last run.
+    const changed = join(dir, "changed-sources");
+    cpSync(sources, changed, { recursive: true });
+    appendFileSync(join(changed, "crm_subscriptions.csv"), "ZZ0001,A00001,Core,Starter,2023-01-01,,100000,1,1,0,USD\n");
+    const warehouse = join(dir, "warehouse.duckdb");
+    const before = await snapshot(warehouse);
+    const run = start(["run", "--sources", changed], dir);
+    // arr_movements starts only after account_months was built and tested.
+    await run.until("marts.arr_movements");
+    run.kill("SIGKILL");
+    await run.status;
+    const db = await Warehouse.open(warehouse);
+    try {
+      // Every month of the bridge closes on the ARR account_months holds: both are the last run's.
+      const mismatched = await db.one<{ n: number }>(`SELECT count(*) AS n FROM marts.arr_bridge b
+        JOIN (SELECT month_index, sum(arr) AS arr FROM marts.account_months GROUP BY month_index) a USING (month_index)
+        WHERE a.arr <> b.closing_arr`);
+      expect(mismatched?.n).toBe(0);
+      expect(await db.all("SELECT account_id, month_index, arr FROM marts.account_months ORDER BY 1, 2")).toEqual(before.arr);
+    } finally {
+      db.close();
+    }
+    // The next run publishes the new set whole: $1.2M more ARR in the last month, and the bridge still closes.
+    expect(cli(["run", "--sources", changed, "--quiet"], dir).status).toBe(0);
+    const after = await Warehouse.open(warehouse);
+    try {
+      const [last] = await after.all<{ added: number; mismatched: number }>(`
+        WITH book AS (SELECT month_index, sum(arr) AS arr FROM marts.account_months GROUP BY month_index),
+        newest AS (SELECT max(month_index) AS m FROM marts.months)
+        SELECT book.arr - b.closing_arr AS mismatched, book.arr AS arr
+        FROM book JOIN marts.arr_bridge b USING (month_index) JOIN newest ON book.month_index = newest.m`);
+      expect(last?.mismatched).toBe(0);
+      const newest = Math.max(...before.arr.map((r) => Number(r.month_index)));
+      const was = before.arr.filter((r) => Number(r.month_index) === newest).reduce((sum, r) => sum + Number(r.arr), 0);
+      expect(Math.round(Number((last as { arr?: number } | undefined)?.arr) - was)).toBe(1_200_000);
+    } finally {
+      after.close();
+    }
+  });
+
   it("lets one run write at a time: a second is refused, naming the first, and nothing is corrupted", async () => {
     const first = start(["run", "--sources", sources], dir);
     await first.until("Landing sources");

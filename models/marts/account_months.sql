@@ -9,10 +9,12 @@ WITH active AS (
   SELECT
     l.account_id,
     m.month_index,
-    sum(l.arr) AS arr,
+    -- Rounded to the cent once per account and month (half away from zero), and exact from here on.
+    CAST(round(sum(l.arr), 2) AS DECIMAL(18, 2)) AS arr,
+    CAST(round(sum(l.mrr), 2) AS DECIMAL(18, 2)) AS mrr,
     sum(l.quantity) AS seats,
-    -- The account's plan in a month is the plan of its largest line that month.
-    arg_max(l.plan, l.arr) AS plan
+    -- The account's plan in a month is the plan of its largest line that month (ties: the lowest subscription_id).
+    first(l.plan ORDER BY l.arr DESC, l.subscription_id) AS plan
   FROM marts.subscription_lines AS l
   JOIN marts.months AS m
     ON l.start_date <= m.month_end AND (l.end_date IS NULL OR m.month_end < l.end_date)
@@ -29,8 +31,8 @@ SELECT
   m.month,
   m.month_end,
   m.month_index,
-  coalesce(a.arr, 0) AS arr,
-  coalesce(a.arr, 0) / 12 AS mrr,
+  coalesce(a.arr, 0::DECIMAL(18, 2)) AS arr,
+  coalesce(a.mrr, 0::DECIMAL(18, 2)) AS mrr,
   coalesce(a.seats, 0) AS seats,
   coalesce(attr.segment, 'Unknown') AS segment,
   tier.name AS touch_tier,

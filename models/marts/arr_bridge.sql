@@ -2,8 +2,9 @@
 -- sum of the segment bridges. The bridge identity of DESIGN.md is tested here on the total, and the
 -- closing ARR is checked against the book's ARR computed straight from account_months.
 -- @test unique(month_index)
--- @test expression(abs(opening_arr + new_arr + reactivation_arr + expansion_arr + contraction_arr + churned_arr - closing_arr) < 0.005)
--- @test expression(abs(closing_arr - book_arr) < 0.005)
+-- Money is DECIMAL cents here, so both hold exactly, not within a tolerance.
+-- @test expression(opening_arr + new_arr + reactivation_arr + expansion_arr + contraction_arr + churned_arr = closing_arr)
+-- @test expression(closing_arr = book_arr)
 WITH book AS (
   SELECT month_index, sum(arr) AS book_arr FROM marts.account_months GROUP BY ALL
 )

@@ -1,7 +1,7 @@
 -- One row per month and segment: the ARR bridge within the segment. Segments come from employee
 -- count, which does not change month to month, so each segment's bridge must add up on its own.
 -- @test unique(month_index, segment)
--- @test expression(abs(opening_arr + new_arr + reactivation_arr + expansion_arr + contraction_arr + churned_arr - closing_arr) < 0.005)
+-- @test expression(opening_arr + new_arr + reactivation_arr + expansion_arr + contraction_arr + churned_arr = closing_arr)
 WITH grid AS (
   SELECT m.month, m.month_end, m.month_index, s.segment
   FROM marts.months AS m

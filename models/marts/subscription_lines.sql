@@ -1,18 +1,32 @@
 -- One row per subscription line with its MRR and ARR in the reporting currency.
 -- MRR = amount × quantity × (1 − discount) / interval_months, converted at the FX rate of the line's
--- start month (constant currency: FX never shows up as expansion). ARR = 12 × MRR.
+-- start month (constant currency: FX never shows up as expansion). ARR = 12 × MRR. Money is DECIMAL
+-- throughout: the line's amount per interval is exact, converted and kept to 1e-10, and divided by the
+-- months in whole numbers (DuckDB's DECIMAL division would give a DOUBLE), rounding half up at 1e-10.
+-- Accounts round their sum to the cent once (account_months).
 -- @test unique(subscription_id)
 -- @test not_null(fx_rate)
 -- @test expression(mrr >= 0)
-SELECT
-  s.*,
-  s.amount * s.quantity * (1 - s.discount) / s.interval_months AS mrr_local,
-  CASE WHEN s.currency = settings.reporting_currency THEN 1.0 ELSE fx.rate END AS fx_rate,
-  s.amount * s.quantity * (1 - s.discount) / s.interval_months
-    * CASE WHEN s.currency = settings.reporting_currency THEN 1.0 ELSE fx.rate END AS mrr,
-  12 * s.amount * s.quantity * (1 - s.discount) / s.interval_months
-    * CASE WHEN s.currency = settings.reporting_currency THEN 1.0 ELSE fx.rate END AS arr
-FROM staging.crm_subscriptions AS s
-CROSS JOIN config.settings AS settings
-LEFT JOIN staging.finance_fx_rates AS fx
-  ON fx.currency = s.currency AND fx.month = date_trunc('month', s.start_date)
+WITH converted AS (
+  SELECT
+    s.*,
+    CASE WHEN s.currency = settings.reporting_currency THEN 1.0 ELSE fx.rate END AS fx_rate,
+    CAST(s.amount * s.quantity * (1 - s.discount) AS DECIMAL(38, 10)) AS interval_local,
+    CAST(CAST(s.amount * s.quantity * (1 - s.discount) AS DECIMAL(38, 10))
+      * CASE WHEN s.currency = settings.reporting_currency THEN 1.0 ELSE fx.rate END AS DECIMAL(38, 10)) AS interval_amount
+  FROM staging.crm_subscriptions AS s
+  CROSS JOIN config.settings AS settings
+  LEFT JOIN staging.finance_fx_rates AS fx
+    ON fx.currency = s.currency AND fx.month = date_trunc('month', s.start_date)
+),
+monthly AS (
+  SELECT
+    *,
+    CAST((2 * CAST(interval_local * 10000000000 AS HUGEINT) + interval_months) // (2 * interval_months) AS DECIMAL(38, 0))
+      * 0.0000000001 AS mrr_local,
+    CAST((2 * CAST(interval_amount * 10000000000 AS HUGEINT) + interval_months) // (2 * interval_months) AS DECIMAL(38, 0))
+      * 0.0000000001 AS mrr
+  FROM converted
+)
+SELECT * EXCLUDE (interval_local, interval_amount), 12 * mrr AS arr
+FROM monthly

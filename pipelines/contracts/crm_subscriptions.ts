@@ -15,13 +15,20 @@ export const crmSubscriptions = defineContract({
     /** Price of one unit for one billing interval, in `currency`. */
     amount: decimal(1e12, 6),
     interval_months: z.literal([1, 3, 12, 24, 36]),
-    quantity: decimal(1e9, 6).default(1),
+    quantity: decimal(1e7, 6).default(1),
     discount: decimal(1, 6).default(0),
     /** Empty = the reporting currency. */
     currency: z.string().optional(),
   }),
   references: { account_id: "crm_accounts" },
   rules: [
+    {
+      // Keeps every line's exact arithmetic (× discount, × FX rate, ÷ months) inside DECIMAL(38).
+      name: "line_value",
+      column: "amount",
+      sql: "amount * quantity <= 1000000000000",
+      message: "amount × quantity must be at most 1,000,000,000,000 per billing interval",
+    },
     {
       name: "end_after_start",
       column: "end_date",

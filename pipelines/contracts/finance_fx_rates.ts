@@ -8,7 +8,7 @@ export const financeFxRates = defineContract({
     currency: z.string(),
     month: z.iso.date(),
     /** Reporting-currency units per one unit of `currency`. */
-    rate: decimal(1e6, 10),
+    rate: decimal(1e5, 10),
   }),
   rules: [{ name: "rate_positive", column: "rate", sql: "rate > 0", message: "an FX rate must be above 0" }],
 });
