@@ -5,7 +5,7 @@ import type { Asset } from "../orchestration/asset.ts";
 import { assetGraph, modelAssets, pageAssets, rawAssets, SNAPSHOT_METRICS } from "../orchestration/assets.ts";
 import { runAssets } from "../orchestration/run.ts";
 import { latestTickBetween, type Outcome, type ScheduledJob, Scheduler } from "../orchestration/schedule.ts";
-import { selectAssets, walk } from "../orchestration/select.ts";
+import { selectAssets } from "../orchestration/select.ts";
 import { assetStatus } from "../orchestration/status.ts";
 import { readModels } from "../models/model.ts";
 import { findSources } from "../pipelines/sources.ts";
