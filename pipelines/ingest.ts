@@ -6,6 +6,7 @@ import { ident, type Warehouse } from "../core/warehouse.ts";
 import type { Contract } from "./contract.ts";
 import { contracts, type TableName } from "./contracts/index.ts";
 import { type LandOptions, type LoadResult, landFile } from "./land.ts";
+import { repairLoads } from "./repair.ts";
 import { ensureLandingTables } from "./schema.ts";
 
 const LARGE_FILE_BYTES = 32 * 1024 * 1024;
@@ -41,8 +42,9 @@ export async function landTable(
   options: IngestOptions = {},
 ): Promise<LoadResult[]> {
   await ensureLandingTables(db, contracts[table]);
+  const damaged = await repairLoads(db, contracts[table]);
   const orphaned = await filesWithFoundOrphans(db, contracts[table]);
-  const extra = orphaned.filter((f) => !files.includes(f) && existsSync(f));
+  const extra = [...new Set([...damaged, ...orphaned])].filter((f) => !files.includes(f) && existsSync(f));
   if (files.length === 0 && extra.length === 0) {
     warn(`no file for ${table}: it stays as it was (empty on a new warehouse)`);
     return [];
