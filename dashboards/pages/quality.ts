@@ -60,7 +60,7 @@ export const qualityPage = definePage({
               )
               .join(" UNION ALL ");
             return db.all(
-              `SELECT table_name, coalesce(column_name, '(record)') AS column_name, reason, count(*) AS quarantined, any_value(message) AS example
+              `SELECT table_name, coalesce(column_name, '(record)') AS column_name, reason, count(*) AS quarantined, min(message) AS example
                FROM (${union}) GROUP BY ALL ORDER BY quarantined DESC, table_name, column_name`,
             );
           },

@@ -32,12 +32,13 @@ events_60d AS (
    AND d.occurred_on > m.month_end - INTERVAL 60 DAY AND d.occurred_on <= m.month_end
   GROUP BY ALL
 ),
--- The latest NPS or CSAT answer in the 180 days up to the month's end, on NPS's 0–10 scale (CSAT 1–5 → 0–10).
+-- The latest NPS or CSAT answer in the 180 days up to the month's end, on NPS's 0–10 scale (CSAT 1–5 → 0–10);
+-- of answers on the same day, the one with the highest response_id.
 sentiment AS (
   SELECT
     s.account_id,
     m.month_index,
-    arg_max(CASE s.survey WHEN 'nps' THEN s.score ELSE (s.score - 1) * 2.5 END, s.responded_at) AS sentiment
+    first(CASE s.survey WHEN 'nps' THEN s.score ELSE (s.score - 1) * 2.5 END ORDER BY s.responded_at DESC, s.response_id DESC) AS sentiment
   FROM marts.survey_answers AS s
   JOIN marts.months AS m
     ON s.month_index BETWEEN m.month_index - 6 AND m.month_index

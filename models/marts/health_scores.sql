@@ -11,7 +11,8 @@ WITH scores AS (
     month_index,
     -- The same as the sum of contributions, computed from the configured weights to stay exact (100, not 100.00000000000001).
     sum(configured_weight * score) / sum(configured_weight) FILTER (WHERE NOT is_missing) AS score,
-    arg_min(label, score) FILTER (WHERE NOT is_missing) AS weakest_measure,
+    -- Of measures with the same lowest score, the first by label.
+    first(label ORDER BY score, label) FILTER (WHERE NOT is_missing) AS weakest_measure,
     min(score) AS weakest_score,
     string_agg(label, '; ' ORDER BY label) FILTER (WHERE is_missing) AS missing_measures,
     count(*) FILTER (WHERE is_missing) AS measures_missing
