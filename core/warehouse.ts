@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { type DuckDBConnection, DuckDBInstance, DuckDBPendingResultState, type DuckDBValue } from "@duckdb/node-api";
 import { type Config, configPath, DEFAULT_MEMORY_LIMIT } from "./config.ts";
@@ -13,6 +13,8 @@ export type Params = DuckDBValue[];
 export class Warehouse {
   private constructor(
     readonly path: string,
+    /** Opened for reading only: commands that only read never write, never create, and run side by side. */
+    readonly readOnly: boolean,
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
   ) {}
@@ -32,11 +34,40 @@ export class Warehouse {
       }
       throw new InputError(`${path}: could not open the warehouse: ${message}`);
     }
+    return Warehouse.connect(path, false, instance, memoryLimit);
+  }
+
+  /**
+   * Opens an existing warehouse read-only, never creating one. While a run holds the write lock it
+   * retries for up to `waitSeconds`, then says who holds it.
+   */
+  static async openReadOnly(path: string, { memoryLimit = DEFAULT_MEMORY_LIMIT, waitSeconds = 10 } = {}): Promise<Warehouse> {
+    if (!existsSync(path)) throw new InputError(`${path}: no warehouse here; run \`bellwether build\` first (or give --warehouse FILE)`);
+    const deadline = performance.now() + waitSeconds * 1000;
+    for (;;) {
+      try {
+        const instance = await DuckDBInstance.create(path, { access_mode: "READ_ONLY" });
+        return await Warehouse.connect(path, true, instance, memoryLimit);
+      } catch (error) {
+        const message = (error as Error).message;
+        if (!/lock/i.test(message)) throw new InputError(`${path}: could not open the warehouse: ${message}`);
+        if (performance.now() >= deadline) {
+          const runner = describeRunner(path);
+          throw new InputError(
+            `${path}: the warehouse is being written${runner ? ` by ${runner}` : ` (${message})`}; waited ${waitSeconds} s. Try again when it finishes, or wait longer with --wait SECONDS.`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  }
+
+  private static async connect(path: string, readOnly: boolean, instance: DuckDBInstance, memoryLimit: string): Promise<Warehouse> {
     const connection = await instance.connect();
     // Timestamps land as UTC whatever the machine's zone, so the same files give the same warehouse.
     await connection.run("SET TimeZone = 'UTC'");
     await connection.run(`SET memory_limit = ${literal(memoryLimit)}`);
-    return new Warehouse(path, instance, connection);
+    return new Warehouse(path, readOnly, instance, connection);
   }
 
   async run(sql: string, params?: Params): Promise<void> {
@@ -136,4 +167,9 @@ export function literal(value: string): string {
 /** The warehouse a config names, with its memory limit. */
 export function openWarehouse(config: Config): Promise<Warehouse> {
   return Warehouse.open(configPath(config, config.warehouse), { memoryLimit: config.memoryLimit });
+}
+
+/** The warehouse a config names, read-only (for commands that only read), waiting up to `waitSeconds` for a writer. */
+export function openWarehouseForReading(config: Config, waitSeconds?: number): Promise<Warehouse> {
+  return Warehouse.openReadOnly(configPath(config, config.warehouse), { memoryLimit: config.memoryLimit, waitSeconds });
 }

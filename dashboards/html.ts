@@ -1,6 +1,14 @@
+/** Control characters HTML may not hold (NUL and the C0 set but tab, line feed and carriage return). */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g;
+
+/** Text with the characters HTML may not hold shown as U+FFFD, as a browser would. */
+export function withoutControls(text: string): string {
+  return text.replace(CONTROL, "\uFFFD");
+}
+
 /** Escapes text for HTML element content and attribute values. Everything from the data goes through it. */
 export function escapeHtml(text: unknown): string {
-  return String(text ?? "")
+  return withoutControls(String(text ?? ""))
     .replaceAll("&", "&amp;")
     .replaceAll("<", "&lt;")
     .replaceAll(">", "&gt;")

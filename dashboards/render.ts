@@ -4,14 +4,14 @@ import { fileURLToPath } from "node:url";
 import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
 import type { Config } from "../core/config.ts";
-import { csvLine } from "../core/csv.ts";
+import { spreadsheetLine } from "../core/csv.ts";
 import { fiscalQuarterLabel } from "../core/dates.ts";
 import { formatValue } from "../core/format.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import { catalog } from "../metrics/catalog.ts";
 import type { Grain } from "../metrics/compile.ts";
 import { exportParquet, type MetricRow, type QueryResult, query, toCsv } from "../metrics/query.ts";
-import { type Html, html, raw } from "./html.ts";
+import { type Html, html, raw, withoutControls } from "./html.ts";
 import type { Block, ChartContext, ContentBlock, ListingBlock, PageSpec } from "./page.ts";
 import { pages as allPages } from "./pages/index.ts";
 import { lastPeriods } from "./pages/periods.ts";
@@ -216,7 +216,7 @@ function renderListing(block: ListingBlock, rows: MetricRow[], context: RenderCo
   const names = block.columns.map((c) => c.name);
   writeFileSync(
     join(context.dir, "data", `${block.id}.csv`),
-    `${[csvLine(names), ...rows.map((r) => csvLine(names.map((n) => r[n])))].join("\n")}\n`,
+    `${[spreadsheetLine(names), ...rows.map((r) => spreadsheetLine(names.map((n) => r[n])))].join("\n")}\n`,
   );
   const downloads = html`<a href="data/${block.id}.csv" download>CSV</a>`;
   if (rows.length === 0) return figure(block, html`<p class="empty">${block.empty ?? "Nothing to list."}</p>`, "", downloads);
@@ -253,7 +253,7 @@ const noData = () => html`<p class="empty">No data for this yet.</p>`;
 function plotSvg(options: Plot.PlotOptions, block: { title: string; description: string }): Html {
   const { document } = parseHTML("<!doctype html><html><body></body></html>");
   const plot = Plot.plot({ width: 1000, height: 320, ...options, document, ariaLabel: block.title, ariaDescription: block.description });
-  return raw((plot as unknown as { outerHTML: string }).outerHTML);
+  return raw(withoutControls((plot as unknown as { outerHTML: string }).outerHTML));
 }
 
 function dataTable(caption: string, headers: string[], rows: string[][], numeric: boolean[]): Html {

@@ -55,7 +55,8 @@ export interface MetricQuery {
   /** ISO dates: periods whose last day falls in [from, to]. */
   from?: string;
   to?: string;
-  where?: Readonly<Record<string, string>>;
+  /** Dimension → value(s): values of one dimension are OR'd, dimensions AND'd. A value may hold commas. */
+  where?: Readonly<Record<string, string | readonly string[]>>;
   /** Months in the retention window. */
   window?: number;
 }
@@ -90,7 +91,7 @@ export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow 
   const by = (query.by ?? []).map((name) => lookup(catalog.dimensions, name, "dimension"));
   const where = Object.entries(query.where ?? {}).map(([name, value]) => ({
     dimension: lookup(catalog.dimensions, name, "dimension"),
-    value,
+    values: [...new Set(typeof value === "string" ? [value] : value)],
   }));
   const grain = query.grain ?? "month";
   if (!GRAINS.includes(grain)) throw new UsageError(`unknown grain "${grain}" (grains: ${GRAINS.join(", ")})`);

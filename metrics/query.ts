@@ -1,6 +1,6 @@
 import type { Config } from "../core/config.ts";
 import { type Table, tableFromJSON } from "apache-arrow";
-import { csvLine } from "../core/csv.ts";
+import { spreadsheetLine } from "../core/csv.ts";
 import { InputError } from "../core/errors.ts";
 import { literal, type Params, type Warehouse } from "../core/warehouse.ts";
 import { type Catalog, catalog as defaultCatalog } from "./catalog.ts";
@@ -61,6 +61,6 @@ export async function exportParquet(db: Warehouse, compiled: CompiledQuery, file
 /** The rows as CSV: ISO periods, raw numbers (no formatting), an empty cell for null. */
 export function toCsv(result: QueryResult): string {
   const names = result.columns.map((c) => c.name);
-  const lines = [csvLine(names), ...result.rows.map((r) => csvLine(names.map((n) => r[n])))];
+  const lines = [spreadsheetLine(names), ...result.rows.map((r) => spreadsheetLine(names.map((n) => r[n])))];
   return `${lines.join("\n")}\n`;
 }

@@ -41,16 +41,20 @@ export async function assetStatus(
   graph: readonly Asset[],
   options: { now?: Date; sources?: Map<string, string[]> } = {},
 ): Promise<AssetStatus[]> {
-  await ensureHistoryTables(db);
+  if (!db.readOnly) await ensureHistoryTables(db);
   const now = options.now ?? new Date();
   // Files landed by `bellwether ingest` (outside a run) count as materialisations of their landing table.
   const landed = (await db.tableExists("meta", "loads"))
     ? `UNION ALL SELECT 'raw.' || table_name, 'built', NULL, 'landed by bellwether ingest', NULL, started_at, NULL
        FROM meta.loads WHERE status IN ('landed', 'skipped')`
     : "";
+  // A warehouse opened read-only before any run has no history tables: nothing was materialised.
+  const history = (await db.tableExists("meta", "materializations"))
+    ? "SELECT asset, status, rows, checks, error, finished_at, run_id FROM meta.materializations"
+    : "SELECT NULL::VARCHAR, NULL::VARCHAR, NULL::BIGINT, NULL::VARCHAR, NULL::VARCHAR, NULL::TIMESTAMP, NULL::VARCHAR WHERE false";
   const rows = await db.all<LastRow>(`
     SELECT asset, status, rows, checks, error, strftime(finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS finished_at, run_id
-    FROM (SELECT asset, status, rows, checks, error, finished_at, run_id FROM meta.materializations ${landed})
+    FROM (${history} ${landed}) AS h(asset, status, rows, checks, error, finished_at, run_id)
     QUALIFY row_number() OVER (PARTITION BY asset, status = 'built' ORDER BY finished_at DESC) = 1`);
   const lastGood = new Map(rows.filter((r) => r.status === "built").map((r) => [r.asset, r]));
   const lastBad = new Map(rows.filter((r) => r.status !== "built").map((r) => [r.asset, r]));

@@ -1,11 +1,39 @@
+import { existsSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { UsageError } from "../../core/errors.ts";
 
-export function wholeNumber(flag: string, value: unknown, min: number): number {
+export function wholeNumber(flag: string, value: unknown, min: number, max = 10_000): number {
   const n = Number(value);
-  if (typeof value !== "string" || !/^\d+$/.test(value) || n < min) {
-    throw new UsageError(`--${flag} must be a whole number of at least ${min}, got "${String(value)}"`);
+  if (typeof value !== "string" || !/^\d+$/.test(value) || n < min || n > max) {
+    throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}, got "${String(value)}"`);
   }
   return n;
+}
+
+/** Every value of a repeatable flag as given: no splitting, because a value may hold commas. */
+export function repeated(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(String) : typeof value === "string" ? [value] : [];
+}
+
+/** The --wait option of commands that only read the warehouse. */
+export const waitOption = {
+  wait: {
+    type: "string",
+    placeholder: "SECONDS",
+    description: "how long to wait while a run is writing the warehouse (default 10)",
+  },
+} as const;
+
+export const waitSeconds = (values: Record<string, unknown>) =>
+  values.wait === undefined ? undefined : wholeNumber("wait", values.wait, 0, 86_400);
+
+/** --out must name a file (a folder, or a file in a folder that does not exist, is misuse). */
+export function outFile(value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  const path = resolve(value);
+  if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`--out must name a file, and ${value} is a folder`);
+  if (!existsSync(dirname(path))) throw new UsageError(`--out ${value}: the folder ${dirname(path)} does not exist`);
+  return path;
 }
 
 /** `a,b` and repeated flags alike become one list. */

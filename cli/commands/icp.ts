@@ -1,14 +1,13 @@
 import { writeFileSync } from "node:fs";
-import { resolve } from "node:path";
-import { csvLine } from "../../core/csv.ts";
+import { spreadsheetLine } from "../../core/csv.ts";
 import { isIsoDate } from "../../core/dates.ts";
 import { InputError, UsageError } from "../../core/errors.ts";
 import { formatValue } from "../../core/format.ts";
-import { openWarehouse } from "../../core/warehouse.ts";
+import { openWarehouseForReading } from "../../core/warehouse.ts";
 import { ICP_DIMENSIONS, type IcpRow, type IcpTable, icpFit } from "../../metrics/icp.ts";
 import type { Command } from "../command.ts";
 import { renderTable } from "../table.ts";
-import { wholeNumber } from "./flags.ts";
+import { outFile, waitOption, waitSeconds, wholeNumber } from "./flags.ts";
 
 const FORMATS = ["table", "csv", "json"] as const;
 
@@ -18,6 +17,7 @@ export const icpCommand: Command = {
   usage: "bellwether icp [--at DATE] [--window MONTHS] [--format table|csv|json] [--out FILE]",
   description: `For each value of ${ICP_DIMENSIONS.join(", ")}: the accounts that had that profile at the window start (n), their share of the ARR then, NRR, GRR, logo retention with its Wilson 95% interval, the median time to value of the profile's accounts so far, their average health now, and lift = the group's NRR over the whole book's. Sorted by lift; groups with fewer accounts than the config's icp.minAccounts (default 20) are listed last and flagged "too small". Every number is a catalog metric (bellwether metrics).`,
   options: {
+    ...waitOption,
     at: {
       type: "string",
       placeholder: "DATE",
@@ -34,9 +34,9 @@ export const icpCommand: Command = {
       throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got "${format}"`);
     const at = values.at as string | undefined;
     if (at !== undefined && !isIsoDate(at)) throw new UsageError(`--at must be an ISO date (YYYY-MM-DD), got "${at}"`);
-    const window = values.window === undefined ? undefined : wholeNumber("window", values.window, 1);
+    const window = values.window === undefined ? undefined : wholeNumber("window", values.window, 1, 600);
     const config = await loadConfig();
-    const db = await openWarehouse(config);
+    const db = await openWarehouseForReading(config, waitSeconds(values));
     try {
       if (!(await db.tableExists("marts", "account_months"))) {
         throw new InputError(`${db.path}: no marts in this warehouse yet; run \`bellwether build\` first`);
@@ -49,7 +49,8 @@ export const icpCommand: Command = {
           : format === "csv"
             ? toCsv(table)
             : renderIcp(table, config.reportingCurrency);
-      if (typeof values.out === "string") writeFileSync(resolve(values.out), text);
+      const out = outFile(values.out);
+      if (out) writeFileSync(out, text);
       else process.stdout.write(text);
       return 0;
     } finally {
@@ -77,8 +78,8 @@ const COLUMNS: (keyof IcpRow)[] = [
 
 function toCsv(table: IcpTable): string {
   const lines = [
-    csvLine(["period", ...COLUMNS]),
-    ...[table.book, ...table.rows].map((r) => csvLine([table.period, ...COLUMNS.map((c) => r[c])])),
+    spreadsheetLine(["period", ...COLUMNS]),
+    ...[table.book, ...table.rows].map((r) => spreadsheetLine([table.period, ...COLUMNS.map((c) => r[c])])),
   ];
   return `${lines.join("\n")}\n`;
 }

@@ -1,14 +1,13 @@
 import { writeFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { InputError, UsageError } from "../../core/errors.ts";
 import { formatValue } from "../../core/format.ts";
-import { openWarehouse } from "../../core/warehouse.ts";
+import { openWarehouseForReading } from "../../core/warehouse.ts";
 import { catalog } from "../../metrics/catalog.ts";
 import { compileMetricQuery, GRAINS, type Grain, type MetricQuery } from "../../metrics/compile.ts";
 import { exportParquet, type QueryResult, query, toCsv } from "../../metrics/query.ts";
 import type { Command } from "../command.ts";
 import { renderTable } from "../table.ts";
-import { list, wholeNumber } from "./flags.ts";
+import { list, outFile, repeated, waitOption, waitSeconds, wholeNumber } from "./flags.ts";
 
 const FORMATS = ["table", "csv", "json", "parquet"] as const;
 
@@ -30,15 +29,18 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
       type: "string",
       multiple: true,
       placeholder: "DIM=VALUE",
-      description: "keep rows whose dimension has this value; repeatable",
+      description:
+        "keep rows whose dimension has this value; repeat it: values of one dimension are OR'd, dimensions AND'd (a value may hold commas)",
     },
     format: { type: "string", placeholder: "FORMAT", description: "table (default), csv, json or parquet (parquet needs --out)" },
     out: { type: "string", placeholder: "FILE", description: "write to FILE instead of stdout" },
     sql: { type: "boolean", description: "print the compiled SQL and parameters; do not run" },
+    ...waitOption,
   },
   examples: [
     "bellwether query nrr,grr,logo_churn --by segment --grain quarter --format json",
     "bellwether query arr --grain year --where segment=Enterprise",
+    'bellwether query arr --where segment=SMB --where segment=Mid-Market --where "owner_csm=Kowalski, Alex"',
     "bellwether query nrr --window 6 --from 2025-01-01 --format csv --out nrr.csv",
     "bellwether query arr,new_arr,churned_arr --by plan --grain quarter --format parquet --out bridge.parquet",
   ],
@@ -51,20 +53,22 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
     }
     const grain = (values.grain as string | undefined) ?? "month";
     if (!GRAINS.includes(grain as Grain)) throw new UsageError(`--grain must be one of ${GRAINS.join(", ")}, got "${grain}"`);
-    const where: Record<string, string> = {};
-    for (const item of list(values.where)) {
+    const where: Record<string, string[]> = {};
+    for (const item of repeated(values.where)) {
       const at = item.indexOf("=");
       if (at <= 0) throw new UsageError(`--where takes DIM=VALUE, got "${item}"`);
-      where[item.slice(0, at)] = item.slice(at + 1);
+      const dimension = item.slice(0, at).trim();
+      where[dimension] = [...(where[dimension] ?? []), item.slice(at + 1)];
     }
+    const out = outFile(values.out);
     const request: MetricQuery = {
       metrics,
-      by: list(values.by),
+      by: [...new Set(list(values.by))],
       grain: grain as Grain,
       from: values.from as string | undefined,
       to: values.to as string | undefined,
       where,
-      window: values.window === undefined ? undefined : wholeNumber("window", values.window, 1),
+      window: values.window === undefined ? undefined : wholeNumber("window", values.window, 1, 600),
     };
     const config = await loadConfig();
     if (values.sql) {
@@ -72,20 +76,20 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
       process.stdout.write(`${compiled.sql}\n-- parameters: ${JSON.stringify(compiled.parameters)}\n`);
       return 0;
     }
-    const db = await openWarehouse(config);
+    const db = await openWarehouseForReading(config, waitSeconds(values));
     try {
       if (!(await db.tableExists("marts", "account_months"))) {
         throw new InputError(`${db.path}: no marts in this warehouse yet; run \`bellwether build\` first`);
       }
       if (format === "parquet") {
-        if (typeof values.out !== "string") throw new UsageError("--format parquet writes a file: give --out FILE");
+        if (!out) throw new UsageError("--format parquet writes a file: give --out FILE");
         const compiled = compileMetricQuery(request, { catalog: catalog(), defaultWindow: config.retentionWindowMonths });
-        await exportParquet(db, compiled, resolve(values.out));
+        await exportParquet(db, compiled, out);
         return 0;
       }
       const result = await query(db, config, request);
       const text = render(result, format as "table" | "csv" | "json", config.reportingCurrency);
-      if (typeof values.out === "string") writeFileSync(resolve(values.out), text);
+      if (out) writeFileSync(out, text);
       else process.stdout.write(text);
       return 0;
     } finally {

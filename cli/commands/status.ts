@@ -1,10 +1,11 @@
 import { configPath } from "../../core/config.ts";
 import { UsageError } from "../../core/errors.ts";
-import { openWarehouse } from "../../core/warehouse.ts";
+import { openWarehouseForReading } from "../../core/warehouse.ts";
 import { assetGraph } from "../../orchestration/assets.ts";
 import { assetStatus } from "../../orchestration/status.ts";
 import { findSources } from "../../pipelines/sources.ts";
 import type { Command } from "../command.ts";
+import { waitOption, waitSeconds } from "./flags.ts";
 import { renderTable } from "../table.ts";
 
 export const statusCommand: Command = {
@@ -13,6 +14,7 @@ export const statusCommand: Command = {
   usage: "bellwether status [--format table|json] [--stale]",
   description: `Lists every asset of the graph — each landing table (raw.*), each model (staging.*, marts.*), the metric snapshot (metrics.snapshot: headline metrics kept per run in meta.metric_snapshots) and each page of the site (site.*) — with its last good materialisation from meta.materializations (when, rows, the checks that passed) and whether it is fresh. An asset is stale when it was never built, its last attempt failed or was skipped, it is older than its max age (config freshness.maxAgeHours, default 26, or freshness.assets["NAME"]), an input was refreshed after it, or (landing tables) a newer file waits in the config's sources folder. Exits 0 whatever it finds; --format json prints one object per asset for scripts.`,
   options: {
+    ...waitOption,
     format: { type: "string", placeholder: "FORMAT", description: "table (default) or json" },
     stale: { type: "boolean", description: "list only stale assets" },
   },
@@ -21,7 +23,7 @@ export const statusCommand: Command = {
     const format = (values.format as string | undefined) ?? "table";
     if (format !== "table" && format !== "json") throw new UsageError(`--format must be table or json, got "${format}"`);
     const config = await loadConfig();
-    const db = await openWarehouse(config);
+    const db = await openWarehouseForReading(config, waitSeconds(values));
     try {
       const sources = config.sources ? findSources(configPath(config, config.sources)) : undefined;
       let rows = await assetStatus(db, config, assetGraph(), { sources });

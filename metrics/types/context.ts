@@ -7,7 +7,7 @@ export interface MetricContext {
   /** Dimensions to group by, in output order. */
   by: readonly DimensionDefinition[];
   /** Equality filters on dimensions; values are bound as parameters, never spliced into SQL. */
-  where: readonly { dimension: DimensionDefinition; value: string }[];
+  where: readonly { dimension: DimensionDefinition; values: readonly string[] }[];
   /** Window length in months for retention metrics. */
   window: number;
   /** Months in one period of the query's grain (1, 3 or 12). */

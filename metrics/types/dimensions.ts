@@ -40,6 +40,6 @@ export function withDimensions(
   };
   const groupBy = by.map(columnOf);
   query = query.select(by.map((d, i) => sql.ref(groupBy[i] as string).as(d.name)));
-  for (const { dimension, value } of where) query = query.where(columnOf(dimension), "=", value);
+  for (const { dimension, values } of where) query = query.where(columnOf(dimension), "in", values);
   return { query, groupBy };
 }
