@@ -97,7 +97,9 @@ export async function scanRecords(path: string, options: ScanOptions): Promise<S
     if (csv) {
       if (recordBadUtf8) problem = "is not valid UTF-8 text (save the file as UTF-8)";
       else if (recordBadQuote) problem = 'has text after the closing quote of a field (a quote inside a field must be doubled: "")';
-      else if (fields !== options.fields) problem = `has ${fields} field${fields === 1 ? "" : "s"} where the header has ${options.fields}`;
+      // DuckDB reads one extra field that is empty (a trailing comma) as no field at all.
+      else if (fields !== options.fields && !(fields === (options.fields ?? 0) + 1 && state === State.FieldStart))
+        problem = `has ${fields} field${fields === 1 ? "" : "s"} where the header has ${options.fields}`;
     }
     const needText = problem !== undefined || wantsText(index);
     const text = needText ? recordText(chunk, start, end) : "";
