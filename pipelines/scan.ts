@@ -58,8 +58,6 @@ const enum State {
   Quoted,
   /** A quote inside a quoted field: the end of the field, or the first half of "". */
   QuoteInQuoted,
-  /** After a closing quote: only a comma or a line end may follow. */
-  AfterClose,
 }
 
 export async function scanRecords(path: string, options: ScanOptions): Promise<ScanResult> {
@@ -84,7 +82,7 @@ export async function scanRecords(path: string, options: ScanOptions): Promise<S
   let carry = Buffer.alloc(0); // an incomplete UTF-8 sequence at the end of the previous chunk
   let bom = true;
 
-  const wantsText = (index: number) => (csv ? true : (options.wantText?.has(index) ?? false));
+  const wantsText = (index: number) => !csv && (options.wantText?.has(index) ?? false);
 
   const endRecord = (chunk: Buffer, start: number, end: number) => {
     if (recordEmpty) return; // a blank line is not a record
@@ -130,8 +128,10 @@ export async function scanRecords(path: string, options: ScanOptions): Promise<S
     recordEmpty = true;
     recordBadQuote = false;
     recordBadUtf8 = false;
-    partial = [];
-    partialBytes = 0;
+    if (partialBytes) {
+      partial = [];
+      partialBytes = 0;
+    }
   };
 
   const source = createReadStream(path, { highWaterMark: 1 << 20 });
@@ -148,76 +148,75 @@ export async function scanRecords(path: string, options: ScanOptions): Promise<S
         if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3;
       }
       const invalid = isUtf8(chunk) ? [] : invalidUtf8Positions(chunk);
-      let nextInvalid = 0;
+      let k = 0;
+      let nextBad = invalid.length ? (invalid[0] as number) : -1;
       let recordStart = i;
       const n = chunk.length;
+      // The LF of a CRLF split across chunks: the line (and any record) already ended at the CR.
+      if (pendingCR) {
+        pendingCR = false;
+        if (chunk[i] === LF) {
+          if (recordStart === i) recordStart = i + 1;
+          i++;
+        }
+      }
+      const lineEnd = (at: number): number => {
+        line++;
+        if (chunk[at] === CR && csv) {
+          if (at + 1 === n) pendingCR = true;
+          else if (chunk[at + 1] === LF) return at + 1;
+        }
+        return at;
+      };
+      // One pass, byte by byte; the common byte (above ",") in an unquoted field costs two comparisons.
       for (; i < n; i++) {
         const b = chunk[i] as number;
-        if (pendingCR) {
-          pendingCR = false;
-          // The LF of a CRLF: the line (and any record) already ended at the CR.
-          if (b === LF) {
-            if (recordStart === i) recordStart = i + 1;
-            continue;
-          }
-        }
-        if (nextInvalid < invalid.length && invalid[nextInvalid] === i) {
-          nextInvalid++;
+        if (i === nextBad) {
           recordBadUtf8 = true;
+          nextBad = ++k < invalid.length ? (invalid[k] as number) : -1;
         }
-        if (b === LF || (b === CR && csv)) {
-          line++;
-          if (b === CR) pendingCR = true;
-          if (state === State.Quoted) continue; // a line break inside a quoted field
-          if (state === State.QuoteInQuoted) state = State.AfterClose;
-          endRecord(chunk, recordStart, i);
+        if (!csv) {
+          if (b === LF) {
+            line++;
+            endRecord(chunk, recordStart, i);
+            startRecord();
+            recordStart = i + 1;
+            recordLine = line;
+          } else if (b !== 0x20 && b !== 0x09 && b !== CR) recordEmpty = false;
+          continue;
+        }
+        if (state === State.Quoted) {
+          if (b === QUOTE) state = State.QuoteInQuoted;
+          else if (b === LF || b === CR) i = lineEnd(i); // a line break inside a quoted field
+          continue;
+        }
+        if (b > COMMA || (b !== COMMA && b !== QUOTE && b !== LF && b !== CR)) {
+          recordEmpty = false;
+          if (state === State.FieldStart) state = State.Unquoted;
+          else if (state === State.QuoteInQuoted) {
+            recordBadQuote = true;
+            state = State.Unquoted;
+          }
+          continue;
+        }
+        if (b === COMMA) {
+          recordEmpty = false;
+          fields++;
+          state = State.FieldStart;
+        } else if (b === QUOTE) {
+          recordEmpty = false;
+          if (state === State.FieldStart) {
+            state = State.Quoted;
+            quoteOpenedLine = line;
+          } else if (state === State.QuoteInQuoted) state = State.Quoted; // "" inside a quoted field
+          // A quote inside an unquoted field is just a character (DuckDB reads `ab"c` as is).
+        } else {
+          const end = i;
+          i = lineEnd(i);
+          endRecord(chunk, recordStart, end);
           startRecord();
           recordStart = i + 1;
           recordLine = line;
-          continue;
-        }
-        if (!csv) {
-          if (b !== 0x20 && b !== 0x09 && b !== CR) recordEmpty = false;
-          continue;
-        }
-        recordEmpty = false;
-        switch (state) {
-          case State.FieldStart:
-            if (b === QUOTE) {
-              state = State.Quoted;
-              quoteOpenedLine = line;
-            } else if (b === COMMA) fields++;
-            else state = State.Unquoted;
-            break;
-          case State.Unquoted:
-            // A quote inside an unquoted field is just a character (DuckDB reads `ab"c` as is).
-            if (b === COMMA) {
-              fields++;
-              state = State.FieldStart;
-            }
-            break;
-          case State.Quoted:
-            if (b === QUOTE) state = State.QuoteInQuoted;
-            break;
-          case State.QuoteInQuoted:
-            if (b === QUOTE) state = State.Quoted;
-            else if (b === COMMA) {
-              fields++;
-              state = State.FieldStart;
-            } else {
-              recordBadQuote = true;
-              state = State.Unquoted;
-            }
-            break;
-          case State.AfterClose:
-            if (b === COMMA) {
-              fields++;
-              state = State.FieldStart;
-            } else {
-              recordBadQuote = true;
-              state = State.Unquoted;
-            }
-            break;
         }
       }
       // The record goes on in the next chunk: keep its bytes so far, for its text.
@@ -240,12 +239,10 @@ export async function scanRecords(path: string, options: ScanOptions): Promise<S
     source.destroy();
   }
   if (carry.length) recordBadUtf8 = true;
-  if (csv && (state === State.Quoted || state === State.QuoteInQuoted)) {
-    if (state === State.Quoted) {
-      throw new InputError(
-        `${name}: line ${quoteOpenedLine}: a quoted field opened here is never closed (a stray quote?), so every record after it would be swallowed; nothing from this file was landed`,
-      );
-    }
+  if (csv && state === State.Quoted) {
+    throw new InputError(
+      `${name}: line ${quoteOpenedLine}: a quoted field opened here is never closed (a stray quote?), so every record after it would be swallowed; nothing from this file was landed`,
+    );
   }
   endRecord(Buffer.alloc(0), 0, 0);
   if (result.lineShifts.length === 0) result.lineShifts.push([0, 0]);
