@@ -146,3 +146,15 @@ function sqlLiteral(value: unknown): string {
 export function keyTerms(contract: Contract): string[] {
   return contract.keySql ? [...contract.keySql] : contract.key.map((k) => `"${k.replaceAll('"', '""')}"`);
 }
+
+/** keyTerms() over the table aliased `alias`. */
+export function keyTermsOf(contract: Contract, alias: string): string[] {
+  return keyTerms(contract).map((t) => t.replaceAll(/"([a-z_]+)"/g, `${alias}."$1"`));
+}
+
+/** SQL true when rows `a` and `b` have the same key (NULLs equal). */
+export function sameKey(contract: Contract, a: string, b: string): string {
+  const left = keyTermsOf(contract, a);
+  const right = keyTermsOf(contract, b);
+  return left.map((t, i) => `${t} IS NOT DISTINCT FROM ${right[i]}`).join(" AND ");
+}

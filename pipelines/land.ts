@@ -3,7 +3,7 @@ import { createReadStream, statSync } from "node:fs";
 import { InputError } from "../core/errors.ts";
 import { ident, literal, type Warehouse } from "../core/warehouse.ts";
 import { type Check, contractChecks, typedSql } from "./checks.ts";
-import { type Contract, keyTerms } from "./contract.ts";
+import { type Contract, keyTerms, keyTermsOf } from "./contract.ts";
 import { contracts } from "./contracts/index.ts";
 import { openReader, type Reconciled, type SourceReader } from "./readers.ts";
 import { ensureLandingTables } from "./schema.ts";
@@ -263,8 +263,8 @@ async function writeMalformed(db: Warehouse, reconciled: Reconciled): Promise<vo
   }
 }
 
-const keyColumns = (contract: Contract, alias: string) =>
-  keyTerms(contract).map((t, i) => `${t.replaceAll(/"([a-z_]+)"/g, `${alias}."$1"`)} AS __k${i}`);
+/** The key terms of rows aliased `alias`, named __k0, __k1, … so that two relations can be matched on them. */
+const keyColumns = (contract: Contract, alias: string) => keyTermsOf(contract, alias).map((t, i) => `${t} AS __k${i}`);
 const keyMatch = (contract: Contract, a: string, b: string) =>
   keyTerms(contract)
     .map((_, i) => `${a}.__k${i} IS NOT DISTINCT FROM ${b}.__k${i}`)

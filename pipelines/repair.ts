@@ -1,7 +1,6 @@
 import { warn } from "../core/log.ts";
 import { ident, type Warehouse } from "../core/warehouse.ts";
-import type { Contract } from "./contract.ts";
-import { keyTerms } from "./contract.ts";
+import { type Contract, keyTermsOf, sameKey } from "./contract.ts";
 
 /**
  * Checks that raw, shadow and quarantine hold exactly what meta.loads says each file's last load
@@ -48,15 +47,11 @@ export async function repairLoads(db: Warehouse, contract: Contract): Promise<st
   return files;
 }
 
-const keyList = (contract: Contract, alias: string) => keyTerms(contract).map((t) => t.replaceAll(/"([a-z_]+)"/g, `${alias}."$1"`));
-
 async function strandedInShadow(db: Warehouse, contract: Contract): Promise<boolean> {
   const table = ident(contract.table);
   const row = await db.one<{ n: number }>(
     `SELECT count(*) AS n FROM shadow.${table} s WHERE NOT EXISTS (
-       SELECT 1 FROM raw.${table} r WHERE ${keyList(contract, "r")
-         .map((t, i) => `${t} IS NOT DISTINCT FROM ${keyList(contract, "s")[i]}`)
-         .join(" AND ")})`,
+       SELECT 1 FROM raw.${table} r WHERE ${sameKey(contract, "r", "s")})`,
   );
   return Boolean(row?.n);
 }
@@ -64,13 +59,11 @@ async function strandedInShadow(db: Warehouse, contract: Contract): Promise<bool
 /** Shadow holds only rows displaced by a row in raw: a key with no row in raw gets its newest shadow row back. */
 async function unshadow(db: Warehouse, contract: Contract): Promise<void> {
   const table = ident(contract.table);
-  const same = keyList(contract, "r")
-    .map((t, i) => `${t} IS NOT DISTINCT FROM ${keyList(contract, "s")[i]}`)
-    .join(" AND ");
+  const same = sameKey(contract, "r", "s");
   await db.run(`CREATE OR REPLACE TEMP TABLE __unshadow AS
     SELECT s.rowid AS r FROM shadow.${table} s LEFT JOIN meta.loads l ON l.load_id = s._load_id
     WHERE NOT EXISTS (SELECT 1 FROM raw.${table} r WHERE ${same})
-    QUALIFY row_number() OVER (PARTITION BY ${keyList(contract, "s").join(", ")} ORDER BY l.started_at DESC NULLS LAST, s._load_id DESC) = 1`);
+    QUALIFY row_number() OVER (PARTITION BY ${keyTermsOf(contract, "s").join(", ")} ORDER BY l.started_at DESC NULLS LAST, s._load_id DESC) = 1`);
   await db.run(`INSERT INTO raw.${table} SELECT * FROM shadow.${table} WHERE rowid IN (SELECT r FROM __unshadow)`);
   await db.run(`DELETE FROM shadow.${table} WHERE rowid IN (SELECT r FROM __unshadow)`);
 }
