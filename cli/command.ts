@@ -25,7 +25,7 @@ export interface Command {
   description: string;
   options: Record<string, OptionSpec>;
   examples: string[];
-  positionals?: "none" | "one-or-more";
+  positionals?: "none" | "zero-or-one" | "one-or-more";
   run(context: CommandContext): Promise<number>;
 }
 
@@ -87,9 +87,12 @@ export function parseCommandArgs(command: Command, argv: string[]): CommandConte
     parsed = parseArgs({
       args: argv,
       options: Object.fromEntries(Object.entries(spec).map(([n, o]) => [n, { type: o.type, multiple: o.multiple ?? false }])),
-      allowPositionals: command.positionals === "one-or-more",
+      allowPositionals: command.positionals === "one-or-more" || command.positionals === "zero-or-one",
       strict: true,
     });
+    if (command.positionals === "zero-or-one" && parsed.positionals.length > 1) {
+      throw new Error(`give at most one ${command.name === "contracts" ? "table" : "name"}, got ${parsed.positionals.join(" ")}`);
+    }
   } catch (error) {
     throw new UsageError(`${(error as Error).message.replace(/\. To specify.*$/s, "")}\nSee: bellwether ${command.name} --help`);
   }

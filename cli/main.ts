@@ -2,6 +2,7 @@ import { closest, InputError, UsageError } from "../core/errors.ts";
 import { setQuiet } from "../core/log.ts";
 import { type Command, helpText, parseCommandArgs } from "./command.ts";
 import { buildCommand } from "./commands/build.ts";
+import { contractsCommand } from "./commands/contracts.ts";
 import { icpCommand } from "./commands/icp.ts";
 import { ingestCommand } from "./commands/ingest.ts";
 import { metricsCommand } from "./commands/metrics.ts";
@@ -21,6 +22,7 @@ export const commands: Command[] = [
   icpCommand,
   scheduleCommand,
   statusCommand,
+  contractsCommand,
 ];
 
 function overview(): string {

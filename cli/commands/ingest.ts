@@ -14,7 +14,7 @@ export const ingestCommand: Command = {
   name: "ingest",
   summary: "land source files into raw.* with checks and quarantine",
   usage: "bellwether ingest [--dir DIR] [--source TABLE=PATH_OR_GLOB ...] [--strict]",
-  description: `Reads each source file with DuckDB, checks every row against its table's contract (required values, types, accepted values, ranges, rules, orphans, duplicate keys) and lands the good rows in raw.<table>. A bad row is never dropped: it goes to quarantine.<table> with its file, line, column and reason. Each file lands in one transaction and is recorded in meta.loads; the same file again is skipped, a changed file replaces the rows it brought. A sources folder holds <table>.csv|.ndjson|.parquet (optionally .gz) or a <table>/ folder of such files.
+  description: `Reads each source file with DuckDB, checks every row against its table's contract (required values, types, accepted values, ranges, rules, orphans, duplicate keys) and lands the good rows in raw.<table>. A bad row is never dropped: it goes to quarantine.<table> with its file, line, column and reason. Each file lands in one transaction and is recorded in meta.loads; the same file again is skipped, a changed file replaces the rows it brought. A sources folder holds <table>.csv|.ndjson|.parquet (optionally .gz) or a <table>/ folder of such files; \`bellwether contracts [TABLE]\` lists each table's columns, types and rules (also in docs/contracts.md).
 Exit status: 0 when everything was read (quarantined rows included, unless --strict), 1 when a file was refused.`,
   options: {
     dir: { type: "string", placeholder: "DIR", description: "sources folder (default: the config's `sources`)" },
