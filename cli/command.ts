@@ -91,7 +91,7 @@ export function parseCommandArgs(command: Command, argv: string[]): CommandConte
       strict: true,
     });
     if (command.positionals === "zero-or-one" && parsed.positionals.length > 1) {
-      throw new Error(`give at most one ${command.name === "contracts" ? "table" : "name"}, got ${parsed.positionals.join(" ")}`);
+      throw new Error(`give at most one name, got ${parsed.positionals.join(" ")}`);
     }
   } catch (error) {
     throw new UsageError(`${(error as Error).message.replace(/\. To specify.*$/s, "")}\nSee: bellwether ${command.name} --help`);

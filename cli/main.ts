@@ -3,6 +3,7 @@ import { setQuiet } from "../core/log.ts";
 import { type Command, helpText, parseCommandArgs } from "./command.ts";
 import { buildCommand } from "./commands/build.ts";
 import { contractsCommand } from "./commands/contracts.ts";
+import { valuesCommand } from "./commands/values.ts";
 import { icpCommand } from "./commands/icp.ts";
 import { ingestCommand } from "./commands/ingest.ts";
 import { metricsCommand } from "./commands/metrics.ts";
@@ -22,6 +23,7 @@ export const commands: Command[] = [
   icpCommand,
   scheduleCommand,
   statusCommand,
+  valuesCommand,
   contractsCommand,
 ];
 

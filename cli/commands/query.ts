@@ -1,10 +1,11 @@
 import { writeFileSync } from "node:fs";
 import { InputError, UsageError } from "../../core/errors.ts";
 import { formatValue } from "../../core/format.ts";
-import { openWarehouseForReading } from "../../core/warehouse.ts";
+import { openWarehouseForReading, type Warehouse } from "../../core/warehouse.ts";
 import { catalog } from "../../metrics/catalog.ts";
 import { compileMetricQuery, GRAINS, type Grain, type MetricQuery } from "../../metrics/compile.ts";
 import { exportParquet, type QueryResult, query, toCsv } from "../../metrics/query.ts";
+import { closeValues, dimensionValues } from "../../metrics/values.ts";
 import type { Command } from "../command.ts";
 import { renderTable } from "../table.ts";
 import { list, outFile, repeated, waitOption, waitSeconds, wholeNumber } from "./flags.ts";
@@ -83,10 +84,12 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
       }
       if (format === "parquet") {
         if (!out) throw new UsageError("--format parquet writes a file: give --out FILE");
+        await checkAgainstData(db, request);
         const compiled = compileMetricQuery(request, { catalog: catalog(), defaultWindow: config.retentionWindowMonths });
         await exportParquet(db, compiled, out);
         return 0;
       }
+      await checkAgainstData(db, request);
       const result = await query(db, config, request);
       const text = render(result, format as "table" | "csv" | "json", config.reportingCurrency);
       if (out) writeFileSync(out, text);
@@ -97,6 +100,34 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
     }
   },
 };
+
+/**
+ * A filter that matches nothing, or a span with no period in it, is a mistake to say out loud (exit 1)
+ * rather than an empty table: name the values there are, or the span the data covers.
+ */
+async function checkAgainstData(db: Warehouse, request: MetricQuery): Promise<void> {
+  const span = await db.one<{ first: string | null; last: string | null }>(
+    "SELECT strftime(min(month_end), '%Y-%m-%d') AS first, strftime(max(month_end), '%Y-%m-%d') AS last FROM marts.months",
+  );
+  const covers = span?.first ? `the data runs from ${span.first} to ${span.last}` : "the warehouse has no months of data yet";
+  const { from, to } = request;
+  if (from && to && from > to) throw new InputError(`--from ${from} is after --to ${to} (${covers})`);
+  if (from && span?.last && from > span.last) throw new InputError(`no period ends on or after --from ${from}: ${covers}`);
+  if (to && span?.first && to < span.first) throw new InputError(`no period ends on or before --to ${to}: ${covers}`);
+  for (const [name, wanted] of Object.entries(request.where ?? {})) {
+    const dimension = catalog().dimensions.get(name);
+    if (!dimension) continue; // the compiler refuses it, with the closest name
+    const known = (await dimensionValues(db, catalog(), dimension)).flatMap((v) => (v.value === null ? [] : [v.value]));
+    const missing = (typeof wanted === "string" ? [wanted] : wanted).filter((v) => !known.includes(v));
+    if (missing.length === 0) continue;
+    const lines = missing.map((v) => {
+      const close = closeValues(v, known);
+      return `--where ${name}=${v} matches no value of ${name}${close.length ? `; did you mean ${close.map((c) => `"${c}"`).join(" or ")}?` : ""}`;
+    });
+    const list = known.length > 12 ? `${known.slice(0, 12).join(", ")}, …` : known.join(", ");
+    throw new InputError(`${lines.join("\n")}\n(values of ${name}: ${list || "none"}; all of them: bellwether values ${name})`);
+  }
+}
 
 function render(result: QueryResult, format: "table" | "csv" | "json", currency: string): string {
   if (format === "json") return `${JSON.stringify(result.rows, null, 2)}\n`;

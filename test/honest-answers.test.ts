@@ -1,0 +1,61 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cli, tempDir } from "./helpers.ts";
+
+// Issue 13: a query that cannot match says so, with what there is, instead of printing an empty table.
+const work = tempDir("bellwether-honest-");
+const dir = work.dir;
+
+beforeAll(() => {
+  const sources = join(dir, "exports");
+  mkdirSync(sources);
+  // Two SMB accounts (under 100 employees) and one Enterprise account; data from January to March 2024.
+  writeFileSync(join(sources, "crm_accounts.csv"), "account_id,name,employee_count\nA1,One,10\nA2,Two,20\nA3,Three,5000\n");
+  writeFileSync(
+    join(sources, "crm_subscriptions.csv"),
+    "subscription_id,account_id,start_date,amount,interval_months\nS1,A1,2024-01-01,100,1\nS2,A2,2024-02-01,200,1\nS3,A3,2024-03-01,1000,1\n",
+  );
+  const built = cli(["build", "--sources", sources, "--quiet"], dir);
+  if (built.status !== 0) throw new Error(built.stderr);
+});
+afterAll(() => work.cleanup());
+
+describe("bellwether values", () => {
+  it("lists a dimension's values with how many accounts have each", () => {
+    const result = cli(["values", "segment", "--format", "json"], dir);
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual([
+      { value: "Enterprise", accounts: 1 },
+      { value: "SMB", accounts: 2 },
+    ]);
+  });
+
+  it("refuses an unknown dimension with the closest name", () => {
+    const result = cli(["values", "segmnet"], dir);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('unknown dimension "segmnet" — did you mean "segment"?');
+  });
+});
+
+describe("a query that cannot match", () => {
+  it("says which --where value matches nothing, with the value in another case, and exits 1", () => {
+    const result = cli(["query", "arr", "--where", "segment=enterprise"], dir);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe(
+      'bellwether: --where segment=enterprise matches no value of segment; did you mean "Enterprise"?\n(values of segment: Enterprise, SMB; all of them: bellwether values segment)\n',
+    );
+  });
+
+  it("gives the data's range for --from after --to and for a span outside the data", () => {
+    const after = cli(["query", "arr", "--from", "2024-03-01", "--to", "2024-02-01"], dir);
+    expect(after.status).toBe(1);
+    expect(after.stderr).toBe("bellwether: --from 2024-03-01 is after --to 2024-02-01 (the data runs from 2024-01-31 to 2024-03-31)\n");
+    const later = cli(["query", "arr", "--from", "2030-01-01"], dir);
+    expect(later.status).toBe(1);
+    expect(later.stderr).toBe("bellwether: no period ends on or after --from 2030-01-01: the data runs from 2024-01-31 to 2024-03-31\n");
+    const earlier = cli(["query", "arr", "--to", "2023-12-31"], dir);
+    expect(earlier.stderr).toBe("bellwether: no period ends on or before --to 2023-12-31: the data runs from 2024-01-31 to 2024-03-31\n");
+  });
+});
