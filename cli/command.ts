@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { type Config, loadConfig } from "../core/config.ts";
+import { isIsoDate } from "../core/dates.ts";
 import { UsageError } from "../core/errors.ts";
 
 export interface OptionSpec {
@@ -104,6 +105,11 @@ export function parseCommandArgs(command: Command, argv: string[]): CommandConte
       const config = await loadConfig(values.config as string | undefined);
       // A flag is relative to where the command runs; the config's own paths to the config's folder.
       if (typeof values.warehouse === "string") config.warehouse = resolve(values.warehouse);
+      const asOf = values["as-of"];
+      if (typeof asOf === "string") {
+        if (!isIsoDate(asOf)) throw new UsageError(`--as-of must be an ISO date (YYYY-MM-DD), got "${asOf}"`);
+        config.asOf = asOf;
+      }
       return config;
     },
   };

@@ -1,8 +1,9 @@
 import { join } from "node:path";
 import type { Config } from "../core/config.ts";
-import { info } from "../core/log.ts";
+import { formatValue } from "../core/format.ts";
+import { info, warn } from "../core/log.ts";
 import { noteRunner } from "../core/run-lock.ts";
-import { openWarehouse } from "../core/warehouse.ts";
+import { openWarehouse, type Warehouse } from "../core/warehouse.ts";
 import { printPdf } from "../dashboards/pdf.ts";
 import { runAssets } from "../orchestration/run.ts";
 import { findSources } from "../pipelines/sources.ts";
@@ -48,6 +49,7 @@ export async function runJob(config: Config, options: JobOptions): Promise<numbe
       process.stderr.write("error: the failed assets, and what reads them, are as they were; everything else was refreshed\n");
       return 1;
     }
+    await reportAsOf(db, config.reportingCurrency);
     const site = run.materializations.some((m) => m.kind === "page");
     process.stdout.write(`Warehouse: ${db.path}\n${site ? `Site:      ${join(options.siteDir, "index.html")}\n` : ""}`);
     if (options.pdf) {
@@ -60,5 +62,22 @@ export async function runJob(config: Config, options: JobOptions): Promise<numbe
   } finally {
     release();
     db.close();
+  }
+}
+
+/** The build's as-of date on stderr, and the scheduled churn after it that is not a movement yet. */
+async function reportAsOf(db: Warehouse, currency: string): Promise<void> {
+  if (!(await db.tableExists("marts", "as_of"))) return;
+  const row = await db.one<{ as_of: string | null; from_config: boolean; mtd: boolean; lines: number; arr: number }>(
+    "SELECT strftime(as_of, '%Y-%m-%d') AS as_of, from_config, is_month_to_date AS mtd, lines_ending_after AS lines, arr_ending_after AS arr FROM marts.as_of",
+  );
+  if (!row?.as_of) return;
+  info(
+    `As of ${row.as_of}${row.mtd ? " (its month to date)" : ""}: ${row.from_config ? "from the config or --as-of" : "the newest day with activity in the data"}`,
+  );
+  if (row.lines > 0) {
+    warn(
+      `${row.lines.toLocaleString("en-US")} subscription line${row.lines === 1 ? " ends" : "s end"} after ${row.as_of}, carrying ${formatValue(Number(row.arr), "currency", { currency })} ARR: not churn until then (build with --as-of DATE to report later)`,
+    );
   }
 }

@@ -66,12 +66,12 @@ export async function renderPages(
       periodLabel: (period) => fiscalQuarterLabel(period, config.fiscalYearStartMonth),
       labelOf: (metric) => metrics.get(metric)?.label ?? metric,
     };
-    const asOf = await db.one<{ as_of: string | null }>("SELECT strftime(max(month_end), '%Y-%m-%d') AS as_of FROM marts.months");
+    const asOf = await readAsOf(db);
     for (const page of pages) {
       if (only && !only.has(page.file)) continue;
       const started = performance.now();
       try {
-        writeFileSync(join(building, page.file), await renderPage(page, pages, asOf?.as_of ?? null, context));
+        writeFileSync(join(building, page.file), await renderPage(page, pages, asOf, context));
         results.push({ file: page.file, status: "rendered", seconds: (performance.now() - started) / 1000 });
       } catch (error) {
         results.push({ file: page.file, status: "failed", seconds: (performance.now() - started) / 1000, error: (error as Error).message });
@@ -123,7 +123,24 @@ export function recoverSite(outDir: string): void {
   }
 }
 
-async function renderPage(page: PageSpec, pages: readonly PageSpec[], asOf: string | null, context: RenderContext): Promise<string> {
+/** The build's as-of date (marts.as_of), whether its month is still running, and the lines that end after it. */
+interface AsOf {
+  date: string;
+  monthToDate: boolean;
+  linesAfter: number;
+  arrAfter: number;
+}
+
+async function readAsOf(db: Warehouse): Promise<AsOf | null> {
+  if (!(await db.tableExists("marts", "as_of"))) return null;
+  const row = await db.one<{ date: string | null; month_to_date: boolean; lines: number; arr: number }>(
+    `SELECT strftime(as_of, '%Y-%m-%d') AS date, is_month_to_date AS month_to_date, lines_ending_after AS lines, arr_ending_after AS arr
+     FROM marts.as_of WHERE EXISTS (SELECT 1 FROM marts.months)`,
+  );
+  return row?.date ? { date: row.date, monthToDate: row.month_to_date, linesAfter: row.lines, arrAfter: Number(row.arr) } : null;
+}
+
+async function renderPage(page: PageSpec, pages: readonly PageSpec[], asOf: AsOf | null, context: RenderContext): Promise<string> {
   const { db, config } = context;
   const tileResult = page.tiles ? await query(db, config, { ...page.tiles.query, metrics: page.tiles.metrics }) : undefined;
   const tiles = tileResult
@@ -157,8 +174,18 @@ async function renderPage(page: PageSpec, pages: readonly PageSpec[], asOf: stri
         <main>
           <h1>${page.title}</h1>
           <p class="as-of">
-            ${asOf ? `Data as of ${asOf} (${context.periodLabel(asOf)}) · ` : "No data yet · "}amounts in ${config.reportingCurrency}
+            ${asOf ? `Data as of ${asOf.date} (${context.periodLabel(asOf.date)}${asOf.monthToDate ? ", month to date" : ""}) · ` : "No data yet · "}amounts
+            in ${config.reportingCurrency}
           </p>
+          ${
+            asOf && asOf.linesAfter > 0
+              ? html`<p class="notice">
+                  ${asOf.linesAfter.toLocaleString("en-US")} subscription line${asOf.linesAfter === 1 ? " ends" : "s end"} after
+                  ${asOf.date}, carrying ${formatValue(asOf.arrAfter, "currency", { currency: config.reportingCurrency })} ARR: not churn
+                  until that date has passed (build with --as-of DATE to report later).
+                </p>`
+              : ""
+          }
           <p class="intro">${page.intro}</p>
           ${tiles.length ? html`<section class="tiles" aria-label="Headline numbers">${tiles}</section>` : ""} ${sections}
         </main>

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cli, tempDir } from "./helpers.ts";
@@ -57,5 +57,49 @@ describe("a query that cannot match", () => {
     expect(later.stderr).toBe("bellwether: no period ends on or after --from 2030-01-01: the data runs from 2024-01-31 to 2024-03-31\n");
     const earlier = cli(["query", "arr", "--to", "2023-12-31"], dir);
     expect(earlier.stderr).toBe("bellwether: no period ends on or before --to 2023-12-31: the data runs from 2024-01-31 to 2024-03-31\n");
+  });
+});
+
+describe("as of", () => {
+  const asOfWork = tempDir("bellwether-asof-");
+  const home = asOfWork.dir;
+  const sources = join(home, "exports");
+  beforeAll(() => {
+    mkdirSync(sources);
+    writeFileSync(join(sources, "crm_accounts.csv"), "account_id,name\nA1,One\nA2,Two\n");
+    // A1 ($1,200 ARR) ends on 15 February; the newest activity is A2's start on 20 January.
+    writeFileSync(
+      join(sources, "crm_subscriptions.csv"),
+      "subscription_id,account_id,start_date,end_date,amount,interval_months\nS1,A1,2024-01-01,2024-02-15,100,1\nS2,A2,2024-01-20,,50,1\n",
+    );
+  });
+  afterAll(() => asOfWork.cleanup());
+
+  it("reports to the newest day with activity, month to date, and says which lines end after it", () => {
+    const built = cli(["build", "--sources", sources], home);
+    expect(built.status).toBe(0);
+    expect(built.stderr).toContain("As of 2024-01-20 (its month to date): the newest day with activity in the data");
+    expect(built.stderr).toContain(
+      "warning: 1 subscription line ends after 2024-01-20, carrying $1,200 ARR: not churn until then (build with --as-of DATE to report later)",
+    );
+    const json = JSON.parse(cli(["query", "arr,churned_arr", "--format", "json"], home).stdout);
+    expect(json).toEqual([{ period: "2024-01-31", arr: 1_800, churned_arr: 0 }]);
+    const board = readFileSync(join(home, "site", "board.html"), "utf8");
+    expect(board).toContain("Data as of 2024-01-20 (FY2024 Q1, month to date)");
+    expect(board).toMatch(/1 subscription line ends after 2024-01-20,\s+carrying \$1,200 ARR/);
+  });
+
+  it("shows the churn once --as-of is past the end date", () => {
+    const built = cli(["build", "--sources", sources, "--as-of", "2024-02-29"], home);
+    expect(built.status).toBe(0);
+    expect(built.stderr).not.toContain("end after");
+    const json = JSON.parse(cli(["query", "arr,churned_arr", "--format", "json"], home).stdout);
+    expect(json).toEqual([
+      { period: "2024-01-31", arr: 1_800, churned_arr: 0 },
+      { period: "2024-02-29", arr: 600, churned_arr: -1_200 },
+    ]);
+    const later = cli(["query", "arr", "--as-of", "2024-03-31"], home);
+    expect(later.status).toBe(1);
+    expect(later.stderr).toContain("--as-of 2024-03-31 is after this warehouse's as-of date, 2024-02-29");
   });
 });

@@ -31,6 +31,8 @@ describe("the shipped model graph", () => {
       "marts.accounts",
       "marts.arr_bridge",
       "marts.arr_movements",
+      // The as-of date reports the lines that end after it, and the months run to it.
+      "marts.as_of",
       "marts.cohort_retention",
       // Costs are allocated by segment ARR from account_months.
       "marts.cost_allocations",
@@ -39,6 +41,7 @@ describe("the shipped model graph", () => {
       "marts.health_inputs",
       "marts.health_measure_scores",
       "marts.health_scores",
+      "marts.months",
       "marts.segment_arr_bridge",
       "marts.subscription_lines",
     ]);

@@ -5,6 +5,7 @@ import { findChromium, INSTALL_CHROMIUM } from "../../dashboards/pdf.ts";
 import { info, progress } from "../../core/log.ts";
 import { generateSample, SAMPLE_SCALES } from "../../pipelines/sample/generate.ts";
 import type { Command } from "../command.ts";
+import { asOfOption } from "./flags.ts";
 import { runJob } from "../job.ts";
 
 export const buildCommand: Command = {
@@ -14,6 +15,7 @@ export const buildCommand: Command = {
   description: `The whole job: lands the sources into the warehouse (skipping files already landed), builds every staging and mart model with its data tests, and renders the static site. With --sample it first writes the default sample (600 accounts, 36 months, seed 1) to .bellwether/sample beside the warehouse. A step that fails stops the ones after it: a refused file stops the models, a failed model stops the site, and the previous tables and site stay as they were.
 Prints the paths of the warehouse and of site/index.html on success (and of board.pdf with --pdf, printed through the system Chromium); exits 1 on bad input or a failed check.`,
   options: {
+    ...asOfOption,
     sample: { type: "boolean", description: "build from the generated sample data" },
     sources: { type: "string", placeholder: "DIR", description: "sources folder (default: the config's `sources`)" },
     site: { type: "string", placeholder: "DIR", description: "where to write the site (default ./site, or the config's site.outDir)" },

@@ -44,3 +44,13 @@ export function list(value: unknown): string[] {
     .map((v) => v.trim())
     .filter(Boolean);
 }
+
+/** --as-of for the commands that report (build, run, query). */
+export const asOfOption = {
+  "as-of": {
+    type: "string",
+    placeholder: "DATE",
+    description:
+      "report as of this day (YYYY-MM-DD): months run to it and nothing after it is a movement; default: the newest day with activity in the data, capped at today",
+  },
+} as const;

@@ -8,7 +8,7 @@ import { exportParquet, type QueryResult, query, toCsv } from "../../metrics/que
 import { closeValues, dimensionValues } from "../../metrics/values.ts";
 import type { Command } from "../command.ts";
 import { renderTable } from "../table.ts";
-import { list, outFile, repeated, waitOption, waitSeconds, wholeNumber } from "./flags.ts";
+import { asOfOption, list, outFile, repeated, waitOption, waitSeconds, wholeNumber } from "./flags.ts";
 
 const FORMATS = ["table", "csv", "json", "parquet"] as const;
 
@@ -21,6 +21,7 @@ export const queryCommand: Command = {
 Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog().dimensions.keys()].join(", ")}.`,
   positionals: "one-or-more",
   options: {
+    ...asOfOption,
     by: { type: "string", multiple: true, placeholder: "DIM[,DIM]", description: "group by these dimensions" },
     grain: { type: "string", placeholder: "GRAIN", description: "month, quarter or year (default month)" },
     from: { type: "string", placeholder: "DATE", description: "first period end to include (YYYY-MM-DD)" },
@@ -62,12 +63,14 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
       where[dimension] = [...(where[dimension] ?? []), item.slice(at + 1)];
     }
     const out = outFile(values.out);
+    const asOf = values["as-of"] as string | undefined;
     const request: MetricQuery = {
       metrics,
       by: [...new Set(list(values.by))],
       grain: grain as Grain,
       from: values.from as string | undefined,
-      to: values.to as string | undefined,
+      // Reading a built warehouse, --as-of keeps the periods that end by then (checked against the build's own as-of).
+      to: (values.to as string | undefined) ?? asOf,
       where,
       window: values.window === undefined ? undefined : wholeNumber("window", values.window, 1, 600),
     };
@@ -84,12 +87,12 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
       }
       if (format === "parquet") {
         if (!out) throw new UsageError("--format parquet writes a file: give --out FILE");
-        await checkAgainstData(db, request);
+        await checkAgainstData(db, request, asOf);
         const compiled = compileMetricQuery(request, { catalog: catalog(), defaultWindow: config.retentionWindowMonths });
         await exportParquet(db, compiled, out);
         return 0;
       }
-      await checkAgainstData(db, request);
+      await checkAgainstData(db, request, asOf);
       const result = await query(db, config, request);
       const text = render(result, format as "table" | "csv" | "json", config.reportingCurrency);
       if (out) writeFileSync(out, text);
@@ -105,7 +108,13 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
  * A filter that matches nothing, or a span with no period in it, is a mistake to say out loud (exit 1)
  * rather than an empty table: name the values there are, or the span the data covers.
  */
-async function checkAgainstData(db: Warehouse, request: MetricQuery): Promise<void> {
+async function checkAgainstData(db: Warehouse, request: MetricQuery, asOf?: string): Promise<void> {
+  if (asOf && (await db.tableExists("marts", "as_of"))) {
+    const built = (await db.one<{ d: string | null }>("SELECT strftime(as_of, '%Y-%m-%d') AS d FROM marts.as_of"))?.d;
+    if (built && asOf > built) {
+      throw new InputError(`--as-of ${asOf} is after this warehouse's as-of date, ${built}: build with --as-of ${asOf} to report that far`);
+    }
+  }
   const span = await db.one<{ first: string | null; last: string | null }>(
     "SELECT strftime(min(month_end), '%Y-%m-%d') AS first, strftime(max(month_end), '%Y-%m-%d') AS last FROM marts.months",
   );

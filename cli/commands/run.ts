@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { configPath } from "../../core/config.ts";
 import type { Command } from "../command.ts";
+import { asOfOption } from "./flags.ts";
 import { runJob } from "../job.ts";
 
 export const runCommand: Command = {
@@ -10,6 +11,7 @@ export const runCommand: Command = {
   description: `Materialises assets in dependency order and records the run in meta.runs and each asset in meta.materializations (rows, time, checks, error). Assets are the landing tables (raw.*, landed from --sources when given), the models (staging.*, marts.*: built under a temporary name, tested, then swapped in), the metric snapshot (metrics.snapshot: headline metrics appended to meta.metric_snapshots) and the site's pages (site.*: rendered together, the site swapped in whole). A failed asset skips exactly the assets downstream of it; the previous tables and pages stay readable throughout, and a run killed part-way is cleaned up by the next. One run at a time: a second one against the same warehouse is refused with the name of the one running.
 --select NAME materialises one asset; NAME+ adds everything that reads it, +NAME everything it reads. Bare names work when unique (arr_movements, board). bellwether status lists every asset.`,
   options: {
+    ...asOfOption,
     select: {
       type: "string",
       placeholder: "[+]NAME[+]",

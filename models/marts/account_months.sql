@@ -1,5 +1,6 @@
 -- One row per account and month, from its first paid month to the last month of data: the ARR of its
--- lines active on the month's last day (start_date <= day < end_date), and its segment and touch tier
+-- lines active on the month's snapshot day (its last day, or the as-of date in a month to date; start_date <= day
+-- < end_date), and its segment and touch tier
 -- as of that month, with every dimension the metrics group by (the account's attributes, its plan that
 -- month, its cohort). Months after a churn are kept with ARR 0 so that retention can see them.
 -- @test unique(account_id, month_index)
@@ -17,7 +18,7 @@ WITH active AS (
     first(l.plan ORDER BY l.arr DESC, l.subscription_id) AS plan
   FROM marts.subscription_lines AS l
   JOIN marts.months AS m
-    ON l.start_date <= m.month_end AND (l.end_date IS NULL OR m.month_end < l.end_date)
+    ON l.start_date <= m.snapshot_date AND (l.end_date IS NULL OR m.snapshot_date < l.end_date)
   GROUP BY ALL
 ),
 first_paid AS (
