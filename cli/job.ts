@@ -6,6 +6,7 @@ import { noteRunner } from "../core/run-lock.ts";
 import { openWarehouse, type Warehouse } from "../core/warehouse.ts";
 import { printPdf } from "../dashboards/pdf.ts";
 import { runAssets } from "../orchestration/run.ts";
+import { claimOrigin, originOf } from "../pipelines/origin.ts";
 import { findSources } from "../pipelines/sources.ts";
 
 export interface JobOptions {
@@ -29,6 +30,12 @@ export interface JobOptions {
  */
 export async function runJob(config: Config, options: JobOptions): Promise<number> {
   const db = await openWarehouse(config);
+  try {
+    if (options.sourcesDir) await claimOrigin(db, originOf(options.sourcesDir, db.path), options.sourcesDir);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   const release = noteRunner(db.path, options.job ? `schedule (${options.job})` : "run");
   try {
     info(options.select ? `Materialising ${options.select}` : "Landing sources, building models, rendering the site");

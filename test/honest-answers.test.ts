@@ -103,3 +103,38 @@ describe("as of", () => {
     expect(later.stderr).toContain("--as-of 2024-03-31 is after this warehouse's as-of date, 2024-02-29");
   });
 });
+
+describe("a warehouse knows what it was built from", () => {
+  it("refuses to land a team's files into the sample's warehouse, or the sample into theirs, and changes nothing", async () => {
+    const mixWork = tempDir("bellwether-mix-");
+    try {
+      const home = mixWork.dir;
+      expect(cli(["build", "--sample", "--quiet"], home).status).toBe(0);
+      const loads = () => cli(["status", "--format", "json"], home).stdout;
+      const before = loads();
+      const mine = join(home, "exports");
+      mkdirSync(mine);
+      writeFileSync(join(mine, "crm_accounts.csv"), "account_id,name\nX1,Mine\n");
+      for (const args of [
+        ["ingest", "--dir", mine],
+        ["build", "--sources", mine],
+      ]) {
+        const refused = cli(args, home);
+        expect(refused.status, args.join(" ")).toBe(1);
+        expect(refused.stderr).toContain(
+          `${join(home, "warehouse.duckdb")} holds the sample data; landing your files from ${mine} into it would mix the two. Nothing was landed.`,
+        );
+        expect(refused.stderr).toContain("bellwether build --sources");
+      }
+      expect(loads()).toBe(before);
+      // The other way round: a warehouse of one's own files refuses the sample.
+      const theirs = cli(["build", "--sources", mine, "--warehouse", join(home, "mine.duckdb"), "--quiet"], home);
+      expect(theirs.status).toBe(0);
+      const sample = cli(["build", "--sample", "--warehouse", join(home, "mine.duckdb")], home);
+      expect(sample.status).toBe(1);
+      expect(sample.stderr).toContain("holds your own files; landing the sample into it would mix the two");
+    } finally {
+      mixWork.cleanup();
+    }
+  });
+});

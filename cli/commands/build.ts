@@ -1,8 +1,9 @@
-import { dirname, join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { configPath } from "../../core/config.ts";
 import { InputError, UsageError } from "../../core/errors.ts";
 import { findChromium, INSTALL_CHROMIUM } from "../../dashboards/pdf.ts";
 import { info, progress } from "../../core/log.ts";
+import { sampleDir } from "../../pipelines/origin.ts";
 import { generateSample, SAMPLE_SCALES } from "../../pipelines/sample/generate.ts";
 import type { Command } from "../command.ts";
 import { asOfOption } from "./flags.ts";
@@ -34,7 +35,7 @@ Prints the paths of the warehouse and of site/index.html on success (and of boar
     if (values.pdf && !findChromium()) throw new InputError(INSTALL_CHROMIUM);
     let sourcesDir: string;
     if (values.sample) {
-      sourcesDir = join(dirname(warehousePath), ".bellwether", "sample");
+      sourcesDir = sampleDir(warehousePath);
       info(`Sample data → ${sourcesDir}`);
       await generateSample({ out: sourcesDir, ...SAMPLE_SCALES.small, seed: "1", onProgress: progress("accounts") });
     } else if (typeof values.sources === "string") sourcesDir = resolve(values.sources);

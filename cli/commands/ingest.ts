@@ -1,9 +1,10 @@
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { configPath } from "../../core/config.ts";
 import { UsageError } from "../../core/errors.ts";
 import { openWarehouse } from "../../core/warehouse.ts";
 import { type TableName, tableNames } from "../../pipelines/contracts/index.ts";
 import { ingest } from "../../pipelines/ingest.ts";
+import { claimOrigin, originOf } from "../../pipelines/origin.ts";
 import type { LoadResult } from "../../pipelines/land.ts";
 import { expandGlob, findSources } from "../../pipelines/sources.ts";
 import type { Command } from "../command.ts";
@@ -45,8 +46,10 @@ Exit status: 0 when everything was read (quarantined rows included, unless --str
       throw new UsageError("ingest needs --dir DIR, --source TABLE=PATH or `sources` in the config\nSee: bellwether ingest --help");
     }
     const db = await openWarehouse(config);
-    for (const [table, pattern] of overrides) sources.set(table, await expandGlob(db, pattern));
     try {
+      const from = dir ?? dirname(overrides[0]?.[1] ?? ".");
+      await claimOrigin(db, originOf(from, db.path), from);
+      for (const [table, pattern] of overrides) sources.set(table, await expandGlob(db, pattern));
       const results = await ingest(db, sources, { timeZone: config.timeZone });
       printLoadSummary(results);
       if (results.some((r) => r.status === "refused")) return 1;
