@@ -84,9 +84,9 @@ describe("as of", () => {
     );
     const json = JSON.parse(cli(["query", "arr,churned_arr", "--format", "json"], home).stdout);
     expect(json).toEqual([{ period: "2024-01-31", arr: 1_800, churned_arr: 0 }]);
-    const board = readFileSync(join(home, "site", "board.html"), "utf8");
+    const board = readFileSync(join(home, "site", "board.html"), "utf8").replace(/\s+/g, " ");
     expect(board).toContain("Data as of 2024-01-20 (FY2024 Q1, month to date)");
-    expect(board).toMatch(/1 subscription line ends after 2024-01-20,\s+carrying \$1,200 ARR/);
+    expect(board).toContain("1 subscription line ends after 2024-01-20, carrying $1,200 ARR: not churn until that date has passed");
   });
 
   it("shows the churn once --as-of is past the end date", () => {
