@@ -12,6 +12,7 @@ import { catalog } from "../metrics/catalog.ts";
 import type { Grain } from "../metrics/compile.ts";
 import { exportParquet, type MetricRow, type QueryResult, query, toCsv } from "../metrics/query.ts";
 import { type Html, html, raw, withoutControls } from "./html.ts";
+import { type Notices, readNotices } from "./notices.ts";
 import type { Block, ChartContext, ContentBlock, ListingBlock, PageSpec } from "./page.ts";
 import { pages as allPages } from "./pages/index.ts";
 import { lastPeriods } from "./pages/periods.ts";
@@ -66,12 +67,12 @@ export async function renderPages(
       periodLabel: (period) => fiscalQuarterLabel(period, config.fiscalYearStartMonth),
       labelOf: (metric) => metrics.get(metric)?.label ?? metric,
     };
-    const asOf = await readAsOf(db);
+    const notices = await readNotices(db, config.reportingCurrency);
     for (const page of pages) {
       if (only && !only.has(page.file)) continue;
       const started = performance.now();
       try {
-        writeFileSync(join(building, page.file), await renderPage(page, pages, asOf, context));
+        writeFileSync(join(building, page.file), await renderPage(page, pages, notices, context));
         results.push({ file: page.file, status: "rendered", seconds: (performance.now() - started) / 1000 });
       } catch (error) {
         results.push({ file: page.file, status: "failed", seconds: (performance.now() - started) / 1000, error: (error as Error).message });
@@ -123,24 +124,8 @@ export function recoverSite(outDir: string): void {
   }
 }
 
-/** The build's as-of date (marts.as_of), whether its month is still running, and the lines that end after it. */
-interface AsOf {
-  date: string;
-  monthToDate: boolean;
-  linesAfter: number;
-  arrAfter: number;
-}
-
-async function readAsOf(db: Warehouse): Promise<AsOf | null> {
-  if (!(await db.tableExists("marts", "as_of"))) return null;
-  const row = await db.one<{ date: string | null; month_to_date: boolean; lines: number; arr: number }>(
-    `SELECT strftime(as_of, '%Y-%m-%d') AS date, is_month_to_date AS month_to_date, lines_ending_after AS lines, arr_ending_after AS arr
-     FROM marts.as_of WHERE EXISTS (SELECT 1 FROM marts.months)`,
-  );
-  return row?.date ? { date: row.date, monthToDate: row.month_to_date, linesAfter: row.lines, arrAfter: Number(row.arr) } : null;
-}
-
-async function renderPage(page: PageSpec, pages: readonly PageSpec[], asOf: AsOf | null, context: RenderContext): Promise<string> {
+async function renderPage(page: PageSpec, pages: readonly PageSpec[], notices: Notices, context: RenderContext): Promise<string> {
+  const { asOf } = notices;
   const { db, config } = context;
   const tileResult = page.tiles ? await query(db, config, { ...page.tiles.query, metrics: page.tiles.metrics }) : undefined;
   const tiles = tileResult
@@ -177,15 +162,7 @@ async function renderPage(page: PageSpec, pages: readonly PageSpec[], asOf: AsOf
             ${asOf ? `Data as of ${asOf.date} (${context.periodLabel(asOf.date)}${asOf.monthToDate ? ", month to date" : ""}) · ` : "No data yet · "}amounts
             in ${config.reportingCurrency}
           </p>
-          ${
-            asOf && asOf.linesAfter > 0
-              ? html`<p class="notice">
-                  ${asOf.linesAfter.toLocaleString("en-US")} subscription line${asOf.linesAfter === 1 ? " ends" : "s end"} after
-                  ${asOf.date}, carrying ${formatValue(asOf.arrAfter, "currency", { currency: config.reportingCurrency })} ARR: not churn
-                  until that date has passed (build with --as-of DATE to report later).
-                </p>`
-              : ""
-          }
+          ${notices.sentences.map((sentence) => html`<p class="notice">${sentence}</p>`)}
           <p class="intro">${page.intro}</p>
           ${tiles.length ? html`<section class="tiles" aria-label="Headline numbers">${tiles}</section>` : ""} ${sections}
         </main>

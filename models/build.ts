@@ -4,9 +4,9 @@ import type { Model } from "./model.ts";
 
 const building = (model: Model) => `${model.schema}.${ident(`__building_${model.name}`)}`;
 
-/** The model's SQL with every read of a model staged earlier in this run pointed at its staged table. */
-function stagedSql(model: Model, staged: ReadonlySet<string>): string {
-  return model.sql.replace(/\b(staging|marts)\.([a-z_][a-z0-9_]*)\b/g, (name, schema: string, table: string) =>
+/** SQL with every read of a model staged earlier in this run pointed at its staged table. */
+function stagedSql(sql: string, staged: ReadonlySet<string>): string {
+  return sql.replace(/\b(staging|marts)\.([a-z_][a-z0-9_]*)\b/g, (name, schema: string, table: string) =>
     staged.has(`${schema}.${table}`) ? `${schema}.${ident(`__building_${table}`)}` : name,
   );
 }
@@ -20,13 +20,13 @@ export async function stageModel(db: Warehouse, model: Model, staged: ReadonlySe
   const target = building(model);
   const kind = model.materialized === "view" ? "VIEW" : "TABLE";
   try {
-    await db.run(`CREATE OR REPLACE ${kind} ${target} AS ${stagedSql(model, staged)}`);
+    await db.run(`CREATE OR REPLACE ${kind} ${target} AS ${stagedSql(model.sql, staged)}`);
   } catch (error) {
     throw new Error(`${model.id} (${model.file}): ${(error as Error).message}`);
   }
   try {
     for (const test of model.tests) {
-      const failing = `(${failingRowsSql(test, target)})`;
+      const failing = `(${stagedSql(failingRowsSql(test, target), staged)})`;
       const count = await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${failing}`);
       if (count?.n) {
         const sample = await db.all(`SELECT * FROM ${failing} LIMIT 5`);

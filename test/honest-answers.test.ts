@@ -138,3 +138,31 @@ describe("a warehouse knows what it was built from", () => {
     }
   });
 });
+
+describe("a book with only its CRM export", () => {
+  it("leaves every account unscored, not 100 and green, and says which exports were never landed", () => {
+    // The as-of test's folder holds accounts and subscriptions only: no usage, tickets, surveys or contacts.
+    const crmWork = tempDir("bellwether-crm-only-");
+    try {
+      const home = crmWork.dir;
+      const exports = join(home, "exports");
+      mkdirSync(exports);
+      writeFileSync(join(exports, "crm_accounts.csv"), "account_id,name\nA1,One\nA2,Two\n");
+      writeFileSync(
+        join(exports, "crm_subscriptions.csv"),
+        "subscription_id,account_id,start_date,amount,interval_months\nS1,A1,2024-01-01,100,1\nS2,A2,2024-01-31,50,1\n",
+      );
+      expect(cli(["build", "--sources", exports, "--quiet"], home).status).toBe(0);
+      const bands = JSON.parse(cli(["query", "health_accounts,health_score_avg", "--by", "health_band", "--format", "json"], home).stdout);
+      expect(bands).toEqual([{ period: "2024-01-31", health_band: "unscored", health_accounts: 2, health_score_avg: null }]);
+      const health = readFileSync(join(home, "site", "health.html"), "utf8").replace(/\s+/g, " ");
+      expect(health).toContain(
+        "No usage_events export has been landed: usage, adoption and the health measures built on them (active users per seat, usage trend, adoption breadth) show no data, which is not the same as zero.",
+      );
+      expect(health).toContain("No support_tickets export has been landed");
+      expect(health).not.toContain(">green<");
+    } finally {
+      crmWork.cleanup();
+    }
+  });
+});

@@ -5,7 +5,7 @@ import { definePage } from "../page.ts";
 import { lastPeriods } from "./periods.ts";
 
 /** The default bands' colours; bands renamed in the config get Plot's palette instead. */
-const BAND_COLOURS: Record<string, string> = { red: "#c2412d", yellow: "#e0a526", green: "#1f8a4c", "no data": "#a9b0bd" };
+const BAND_COLOURS: Record<string, string> = { red: "#c2412d", yellow: "#e0a526", green: "#1f8a4c", unscored: "#a9b0bd" };
 
 function bandColours(rows: readonly MetricRow[]) {
   const bands = [...new Set(rows.map((r) => String(r.health_band)))];

@@ -3,7 +3,7 @@
 -- no ticket answered in 90 days, no contacts on record). The scorecard in the config scores them.
 -- Windows end on the month's last day: "30 days" is (end − 30 days, end].
 -- @test unique(account_id, month_index)
--- @test not_null(open_urgent_tickets, tickets_per_seat_90d)
+-- @test expression(open_urgent_tickets IS NOT NULL OR NOT EXISTS (SELECT 1 FROM staging.support_tickets))
 WITH paying AS (
   SELECT account_id, month_index, month_end, arr, seats
   FROM marts.account_months
@@ -92,12 +92,14 @@ SELECT
   CASE WHEN coalesce(e.events_prior_30d, 0) > 0 THEN coalesce(e.events_30d, 0) / e.events_prior_30d - 1 END::DOUBLE
     AS usage_trend,
   s.sentiment::DOUBLE AS sentiment,
-  coalesce(o.open_urgent_tickets, 0)::DOUBLE AS open_urgent_tickets,
-  (coalesce(r.tickets_90d, 0) / nullif(p.seats, 0))::DOUBLE AS tickets_per_seat_90d,
+  -- No ticket export at all is "no data", not "zero tickets" (which would score as perfect).
+  CASE WHEN landed.tickets THEN coalesce(o.open_urgent_tickets, 0) END::DOUBLE AS open_urgent_tickets,
+  CASE WHEN landed.tickets THEN coalesce(r.tickets_90d, 0) / nullif(p.seats, 0) END::DOUBLE AS tickets_per_seat_90d,
   r.first_response_hours_90d::DOUBLE AS first_response_hours_90d,
   c.champions_and_buyers::DOUBLE AS relationship,
   CASE WHEN fu.first_used_on <= p.month_end THEN coalesce(u.key_features_30d, 0) END::DOUBLE AS adoption_breadth
 FROM paying AS p
+CROSS JOIN (SELECT EXISTS (SELECT 1 FROM staging.support_tickets) AS tickets) AS landed
 LEFT JOIN first_usage AS fu ON fu.account_id = p.account_id
 LEFT JOIN marts.account_usage_months AS u ON u.account_id = p.account_id AND u.month_index = p.month_index
 LEFT JOIN events_60d AS e ON e.account_id = p.account_id AND e.month_index = p.month_index

@@ -1,5 +1,5 @@
 -- One row per paying account and month: its health score (the weighted mean of the scorecard measures
--- that had data), its band from the config (default red < 40 ≤ yellow < 70 ≤ green, "no data" when no
+-- that had data), its band from the config (default red < 40 ≤ yellow < 70 ≤ green, "unscored" when no
 -- measure had data), its weakest measure, the measures it had no data for, and its next renewal: the
 -- soonest end of an active line's term (its end date, or the next anniversary of an open-ended line).
 -- @test unique(account_id, month_index)
@@ -39,7 +39,8 @@ SELECT
   am.month_end,
   am.arr,
   s.score,
-  coalesce(band.name, 'no data') AS health_band,
+  -- No measure with data: no score and no band (never 100 or green).
+  CASE WHEN s.score IS NULL THEN 'unscored' ELSE band.name END AS health_band,
   coalesce(band.position = 1, false) AS is_red,
   s.weakest_measure,
   s.weakest_score,

@@ -1,0 +1,63 @@
+import { formatValue } from "../core/format.ts";
+import type { Warehouse } from "../core/warehouse.ts";
+
+/** The build's as-of date (marts.as_of) and whether its month is still running. */
+export interface AsOf {
+  date: string;
+  monthToDate: boolean;
+}
+
+/**
+ * What the numbers on every page leave out or do not count yet, in sentences: one mechanism for all of
+ * them, shown at the top of each page (lines past the as-of date, exports never landed, rows quarantined).
+ */
+export interface Notices {
+  asOf: AsOf | null;
+  sentences: string[];
+}
+
+/** What each landing table feeds, for the sentence saying it was never landed. */
+const FEEDS: Record<string, string> = {
+  usage_events: "usage, adoption and the health measures built on them (active users per seat, usage trend, adoption breadth)",
+  support_tickets: "support metrics and the health measures built on them (open urgent tickets, tickets per seat)",
+  survey_responses: "NPS, CSAT and CES, and the health score's sentiment measure",
+  crm_contacts: "the health score's relationship measure (champions and buyers)",
+  crm_milestones: "time to value by milestone",
+  finance_cs_costs: "cost to retain and the other cost metrics",
+  crm_opportunities: "CSQL conversion",
+};
+
+export async function readNotices(db: Warehouse, currency: string): Promise<Notices> {
+  const sentences: string[] = [];
+  let asOf: AsOf | null = null;
+  if (await db.tableExists("marts", "as_of")) {
+    const row = await db.one<{ date: string | null; mtd: boolean; lines: number; arr: number }>(
+      `SELECT strftime(as_of, '%Y-%m-%d') AS date, is_month_to_date AS mtd, lines_ending_after AS lines, arr_ending_after AS arr
+       FROM marts.as_of WHERE EXISTS (SELECT 1 FROM marts.months)`,
+    );
+    if (row?.date) {
+      asOf = { date: row.date, monthToDate: row.mtd };
+      if (row.lines > 0) {
+        sentences.push(
+          `${row.lines.toLocaleString("en-US")} subscription line${row.lines === 1 ? " ends" : "s end"} after ${row.date}, carrying ${formatValue(Number(row.arr), "currency", { currency })} ARR: not churn until that date has passed (build with --as-of DATE to report later).`,
+        );
+      }
+    }
+  }
+  if (asOf) {
+    for (const [table, feeds] of Object.entries(FEEDS)) {
+      if (!(await db.tableExists("raw", table))) continue;
+      const landed = (await db.one<{ n: number }>(`SELECT count(*) AS n FROM (SELECT 1 FROM raw."${table}" LIMIT 1)`))?.n ?? 0;
+      if (!landed) sentences.push(`No ${table} export has been landed: ${feeds} show no data, which is not the same as zero.`);
+    }
+  }
+  if (await db.tableExists("quarantine", "crm_subscriptions")) {
+    const held = (await db.one<{ n: number }>("SELECT count(*) AS n FROM quarantine.crm_subscriptions"))?.n ?? 0;
+    if (held > 0) {
+      sentences.push(
+        `${held.toLocaleString("en-US")} subscription line${held === 1 ? " was" : "s were"} quarantined and ${held === 1 ? "is" : "are"} left out of ARR: see the data quality page.`,
+      );
+    }
+  }
+  return { asOf, sentences };
+}
