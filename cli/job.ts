@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import type { Config } from "../core/config.ts";
-import { formatValue } from "../core/format.ts";
 import { info, warn } from "../core/log.ts";
 import { noteRunner } from "../core/run-lock.ts";
 import { openWarehouse, type Warehouse } from "../core/warehouse.ts";
+import { readNotices } from "../dashboards/notices.ts";
 import { printPdf } from "../dashboards/pdf.ts";
 import { runAssets } from "../orchestration/run.ts";
 import { claimOrigin, originOf } from "../pipelines/origin.ts";
@@ -72,19 +72,13 @@ export async function runJob(config: Config, options: JobOptions): Promise<numbe
   }
 }
 
-/** The build's as-of date on stderr, and the scheduled churn after it that is not a movement yet. */
+/** The build's as-of date on stderr, and every notice the pages show (lines past it, exports never landed, lines left out). */
 async function reportAsOf(db: Warehouse, currency: string): Promise<void> {
-  if (!(await db.tableExists("marts", "as_of"))) return;
-  const row = await db.one<{ as_of: string | null; from_config: boolean; mtd: boolean; lines: number; arr: number }>(
-    "SELECT strftime(as_of, '%Y-%m-%d') AS as_of, from_config, is_month_to_date AS mtd, lines_ending_after AS lines, arr_ending_after AS arr FROM marts.as_of",
-  );
-  if (!row?.as_of) return;
+  const notices = await readNotices(db, currency);
+  if (!notices.asOf) return;
+  const row = await db.one<{ from_config: boolean }>("SELECT from_config FROM marts.as_of");
   info(
-    `As of ${row.as_of}${row.mtd ? " (its month to date)" : ""}: ${row.from_config ? "from the config or --as-of" : "the newest day with activity in the data"}`,
+    `As of ${notices.asOf.date}${notices.asOf.monthToDate ? " (its month to date)" : ""}: ${row?.from_config ? "from the config or --as-of" : "the newest day with activity in the data"}`,
   );
-  if (row.lines > 0) {
-    warn(
-      `${row.lines.toLocaleString("en-US")} subscription line${row.lines === 1 ? " ends" : "s end"} after ${row.as_of}, carrying ${formatValue(Number(row.arr), "currency", { currency })} ARR: not churn until then (build with --as-of DATE to report later)`,
-    );
-  }
+  for (const sentence of notices.sentences) warn(sentence);
 }

@@ -51,6 +51,18 @@ export async function readNotices(db: Warehouse, currency: string): Promise<Noti
       if (!landed) sentences.push(`No ${table} export has been landed: ${feeds} show no data, which is not the same as zero.`);
     }
   }
+  if (await db.tableExists("marts", "lines_without_fx")) {
+    const missing = await db.all<{ currency: string; months: string; lines: number; arr: number }>(
+      `SELECT currency, string_agg(DISTINCT strftime(fx_month, '%Y-%m'), ', ' ORDER BY strftime(fx_month, '%Y-%m')) AS months,
+         count(*) AS lines, sum(arr_local) AS arr
+       FROM marts.lines_without_fx GROUP BY currency ORDER BY currency`,
+    );
+    for (const m of missing) {
+      sentences.push(
+        `${m.lines.toLocaleString("en-US")} ${m.currency} subscription line${m.lines === 1 ? " has" : "s have"} no FX rate for ${m.months} and ${m.lines === 1 ? "is" : "are"} left out of ARR: ${formatValue(Number(m.arr), "currency", { currency: m.currency })} a year in ${m.currency}. Add the rates to finance_fx_rates.`,
+      );
+    }
+  }
   if (await db.tableExists("quarantine", "crm_subscriptions")) {
     const held = (await db.one<{ n: number }>("SELECT count(*) AS n FROM quarantine.crm_subscriptions"))?.n ?? 0;
     if (held > 0) {

@@ -80,7 +80,7 @@ describe("as of", () => {
     expect(built.status).toBe(0);
     expect(built.stderr).toContain("As of 2024-01-20 (its month to date): the newest day with activity in the data");
     expect(built.stderr).toContain(
-      "warning: 1 subscription line ends after 2024-01-20, carrying $1,200 ARR: not churn until then (build with --as-of DATE to report later)",
+      "warning: 1 subscription line ends after 2024-01-20, carrying $1,200 ARR: not churn until that date has passed (build with --as-of DATE to report later).",
     );
     const json = JSON.parse(cli(["query", "arr,churned_arr", "--format", "json"], home).stdout);
     expect(json).toEqual([{ period: "2024-01-31", arr: 1_800, churned_arr: 0 }]);
@@ -163,6 +163,36 @@ describe("a book with only its CRM export", () => {
       expect(health).not.toContain(">green<");
     } finally {
       crmWork.cleanup();
+    }
+  });
+});
+
+describe("a line in a currency with no FX rate", () => {
+  it("is left out of ARR and named with its currency and month; the build goes on and every page says so", () => {
+    const fxWork = tempDir("bellwether-fx-");
+    try {
+      const home = fxWork.dir;
+      const exports = join(home, "exports");
+      mkdirSync(exports);
+      writeFileSync(join(exports, "crm_accounts.csv"), "account_id,name\nA1,One\nA2,Two\n");
+      // A2 pays 100 EUR a month from January 2024, and there is no EUR rate at all: 1,200 EUR a year left out.
+      writeFileSync(
+        join(exports, "crm_subscriptions.csv"),
+        "subscription_id,account_id,start_date,amount,interval_months,currency\nS1,A1,2024-01-01,100,1,USD\nS2,A2,2024-01-15,100,1,EUR\n",
+      );
+      const built = cli(["build", "--sources", exports], home);
+      expect(built.status).toBe(0);
+      const warning =
+        "1 EUR subscription line has no FX rate for 2024-01 and is left out of ARR: €1,200 a year in EUR. Add the rates to finance_fx_rates.";
+      expect(built.stderr).toContain(`warning: ${warning}`);
+      expect(JSON.parse(cli(["query", "arr,customers", "--format", "json"], home).stdout)).toEqual([
+        { period: "2024-01-31", arr: 1_200, customers: 1 },
+      ]);
+      for (const page of ["index.html", "board.html", "health.html", "cost.html", "quality.html", "glossary.html"]) {
+        expect(readFileSync(join(home, "site", page), "utf8").replace(/\s+/g, " "), page).toContain(warning);
+      }
+    } finally {
+      fxWork.cleanup();
     }
   });
 });

@@ -19,6 +19,8 @@ WITH active AS (
   FROM marts.subscription_lines AS l
   JOIN marts.months AS m
     ON l.start_date <= m.snapshot_date AND (l.end_date IS NULL OR m.snapshot_date < l.end_date)
+  -- A line without an FX rate is left out (marts.lines_without_fx), not counted as 0.
+  WHERE l.arr IS NOT NULL
   GROUP BY ALL
 ),
 first_paid AS (
