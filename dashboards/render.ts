@@ -50,6 +50,8 @@ export async function renderPages(
   outDir: string,
   pages: readonly PageSpec[] = allPages,
   only?: ReadonlySet<string>,
+  /** Pages not rendered this time, with why: each gets a page saying so when it has no earlier version. */
+  unbuilt: ReadonlyMap<string, string> = new Map(),
 ): Promise<PageResult[]> {
   const building = `${outDir}.building-${process.pid}`;
   rmSync(building, { recursive: true, force: true });
@@ -77,6 +79,13 @@ export async function renderPages(
       } catch (error) {
         results.push({ file: page.file, status: "failed", seconds: (performance.now() - started) / 1000, error: (error as Error).message });
       }
+    }
+    // Every page exists after every build, so no link is ever broken.
+    for (const page of pages) {
+      if (existsSync(join(building, page.file))) continue;
+      const failed = results.find((r) => r.file === page.file && r.status === "failed");
+      const reason = failed ? `it failed (${failed.error?.split("\n")[0]})` : (unbuilt.get(page.file) ?? "its inputs are not built");
+      writeFileSync(join(building, page.file), unbuiltPage(page, pages, config, reason));
     }
     swapIn(building, outDir);
   } catch (error) {
@@ -142,6 +151,23 @@ async function renderPage(page: PageSpec, pages: readonly PageSpec[], notices: N
       </section>`,
     );
   }
+  const header = html`<p class="as-of">
+      ${asOf ? `Data as of ${asOf.date} (${context.periodLabel(asOf.date)}${asOf.monthToDate ? ", month to date" : ""}) · ` : "No data yet · "}amounts
+      in ${config.reportingCurrency}
+    </p>
+    ${notices.sentences.map((sentence) => html`<p class="notice">${sentence}</p>`)}`;
+  return pageShell(
+    page,
+    pages,
+    config,
+    html`${header}
+      <p class="intro">${page.intro}</p>
+      ${tiles.length ? html`<section class="tiles" aria-label="Headline numbers">${tiles}</section>` : ""} ${sections}`,
+  );
+}
+
+/** The frame every page shares: title, navigation to every page, footer. */
+function pageShell(page: PageSpec, pages: readonly PageSpec[], config: Config, body: Html): string {
   const nav = pages.map((p) => html`<a href="${p.file}" ${p.file === page.file ? raw('aria-current="page"') : ""}>${p.nav}</a>`);
   return html`<!doctype html>
     <html lang="en">
@@ -158,19 +184,24 @@ async function renderPage(page: PageSpec, pages: readonly PageSpec[], notices: N
         </header>
         <main>
           <h1>${page.title}</h1>
-          <p class="as-of">
-            ${asOf ? `Data as of ${asOf.date} (${context.periodLabel(asOf.date)}${asOf.monthToDate ? ", month to date" : ""}) · ` : "No data yet · "}amounts
-            in ${config.reportingCurrency}
-          </p>
-          ${notices.sentences.map((sentence) => html`<p class="notice">${sentence}</p>`)}
-          <p class="intro">${page.intro}</p>
-          ${tiles.length ? html`<section class="tiles" aria-label="Headline numbers">${tiles}</section>` : ""} ${sections}
+          ${body}
         </main>
         <footer>
           Made by Bellwether. Every number comes from a named metric of the catalog; see the <a href="glossary.html">glossary</a>.
         </footer>
       </body>
     </html> `.value;
+}
+
+/** A page that could not be built and had no earlier version: it says why, and keeps the navigation whole. */
+function unbuiltPage(page: PageSpec, pages: readonly PageSpec[], config: Config, reason: string): string {
+  return pageShell(
+    page,
+    pages,
+    config,
+    html`<p class="notice">This page has not been built yet: ${reason}. Its numbers appear after the next build that succeeds.</p>
+      <p class="intro">${page.intro}</p>`,
+  );
 }
 
 async function renderBlock(block: Block, pageContext: RenderContext): Promise<Html> {

@@ -149,10 +149,12 @@ export async function runAssets(db: Warehouse, config: Config, options: RunOptio
   }
 
   const pages: Asset[] = [];
+  const unbuilt = new Map<string, string>();
   for (const asset of afterModels) {
     const blocker = blockerOf(asset);
     if (blocker) {
       await skip(asset, blocker);
+      if (asset.kind === "page") unbuilt.set(pageFile(asset), blocker);
       continue;
     }
     if (asset.kind === "page" || !asset.materialize) {
@@ -162,10 +164,11 @@ export async function runAssets(db: Warehouse, config: Config, options: RunOptio
     const done = await materialize(asset);
     if (done) await built(done);
   }
-  if (pages.length) {
-    // Pages are rendered together and the site swapped in once; a failed page keeps its previous version.
+  if (pages.length || (unbuilt.size && options.siteDir)) {
+    // Pages are rendered together and the site swapped in once; a failed or skipped page keeps its
+    // previous version, or, with none, is a page saying why, so that no link is broken.
     if (!options.siteDir) throw new Error("pages are selected but no site folder was given");
-    const results = await renderPages(db, config, options.siteDir, undefined, new Set(pages.map(pageFile)));
+    const results = await renderPages(db, config, options.siteDir, undefined, new Set(pages.map(pageFile)), unbuilt);
     for (const asset of pages) {
       const result = results.find((r) => r.file === pageFile(asset));
       await record({

@@ -196,3 +196,42 @@ describe("a line in a currency with no FX rate", () => {
     }
   });
 });
+
+describe("every page on every build", () => {
+  it("writes every page of a new warehouse when an export is refused, each saying why, so no link is broken", () => {
+    const refusedWork = tempDir("bellwether-refused-");
+    try {
+      const home = refusedWork.dir;
+      const exports = join(home, "exports");
+      mkdirSync(exports);
+      writeFileSync(join(exports, "crm_accounts.csv"), "account_id,name\nA1,One\n");
+      writeFileSync(join(exports, "crm_subscriptions.csv"), "subscription_id,account_id,amount\nS1,A1,10\n");
+      const built = cli(["build", "--sources", exports], home);
+      expect(built.status).toBe(1);
+      expect(built.stderr).toContain("missing required columns start_date, interval_months for crm_subscriptions");
+      const files = [
+        "index.html",
+        "board.html",
+        "cost.html",
+        "cohorts.html",
+        "ttv.html",
+        "health.html",
+        "icp.html",
+        "quality.html",
+        "glossary.html",
+      ];
+      for (const file of files) {
+        const page = readFileSync(join(home, "site", file), "utf8").replace(/\s+/g, " ");
+        if (file !== "quality.html" && file !== "glossary.html")
+          expect(page, file).toContain("This page has not been built yet: raw.crm_subscriptions failed.");
+        for (const link of files) expect(page, `${file} links ${link}`).toContain(`href="${link}"`);
+      }
+      // The quality page reads no mart: it is built, and shows the refusal.
+      const quality = readFileSync(join(home, "site", "quality.html"), "utf8");
+      expect(quality).not.toContain("This page has not been built yet");
+      expect(quality).toContain("missing required columns start_date, interval_months");
+    } finally {
+      refusedWork.cleanup();
+    }
+  });
+});
