@@ -41,6 +41,7 @@ describe("the shipped model graph", () => {
       "marts.health_inputs",
       "marts.health_measure_scores",
       "marts.health_scores",
+      "marts.lines_without_fx",
       "marts.months",
       "marts.segment_arr_bridge",
       "marts.subscription_lines",
