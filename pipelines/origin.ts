@@ -16,9 +16,19 @@ export const originOf = (sourcesDir: string, warehouse: string): Origin =>
  * check is known by the files it loaded); landing the other kind is refused with how to start fresh.
  */
 export async function claimOrigin(db: Warehouse, origin: Origin, sourcesDir: string): Promise<void> {
+  const held = await checkOrigin(db, origin, sourcesDir);
   await db.run("CREATE SCHEMA IF NOT EXISTS meta");
   await db.run("CREATE TABLE IF NOT EXISTS meta.origin (origin VARCHAR NOT NULL, sources VARCHAR, claimed_at TIMESTAMP NOT NULL)");
-  let held = (await db.one<{ origin: Origin; sources: string | null }>("SELECT origin, sources FROM meta.origin"))?.origin;
+  if (!(await db.one("SELECT 1 AS one FROM meta.origin"))) {
+    await db.run("INSERT INTO meta.origin VALUES ($1, $2, now()::TIMESTAMP)", [held ?? origin, sourcesDir]);
+  }
+}
+
+/** What the warehouse holds, if anything; throws when it is not `origin`. Writes nothing (works read-only). */
+export async function checkOrigin(db: Warehouse, origin: Origin, sourcesDir: string): Promise<Origin | undefined> {
+  let held = (await db.tableExists("meta", "origin"))
+    ? (await db.one<{ origin: Origin }>("SELECT origin FROM meta.origin"))?.origin
+    : undefined;
   if (!held && (await db.tableExists("meta", "loads"))) {
     const loads = await db.all<{ file: string }>("SELECT DISTINCT file FROM meta.loads WHERE status = 'landed'");
     if (loads.length) held = loads.every((l) => originOf(dirname(l.file), db.path) === "sample") ? "sample" : "own files";
@@ -32,7 +42,5 @@ export async function claimOrigin(db: Warehouse, origin: Origin, sourcesDir: str
       `${db.path} holds ${held === "sample" ? "the sample data" : "your own files"}; landing ${origin === "sample" ? "the sample" : `your files from ${sourcesDir}`} into it would mix the two. Nothing was landed. Start a separate warehouse: ${fresh}`,
     );
   }
-  if (!(await db.one("SELECT 1 AS one FROM meta.origin"))) {
-    await db.run("INSERT INTO meta.origin VALUES ($1, $2, now()::TIMESTAMP)", [held ?? origin, sourcesDir]);
-  }
+  return held;
 }

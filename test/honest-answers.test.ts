@@ -109,7 +109,15 @@ describe("a warehouse knows what it was built from", () => {
     const mixWork = tempDir("bellwether-mix-");
     try {
       const home = mixWork.dir;
-      expect(cli(["build", "--sample", "--quiet"], home).status).toBe(0);
+      // What `build --sample` makes, small: files in .bellwether/sample beside the warehouse.
+      const sampleFiles = join(home, ".bellwether", "sample");
+      mkdirSync(sampleFiles, { recursive: true });
+      writeFileSync(join(sampleFiles, "crm_accounts.csv"), "account_id,name\nS1,Sample\n");
+      writeFileSync(
+        join(sampleFiles, "crm_subscriptions.csv"),
+        "subscription_id,account_id,start_date,amount,interval_months\nZ1,S1,2024-01-01,9,1\n",
+      );
+      expect(cli(["build", "--sources", sampleFiles, "--quiet"], home).status).toBe(0);
       const loads = () => cli(["status", "--format", "json"], home).stdout;
       const before = loads();
       const mine = join(home, "exports");

@@ -1,9 +1,11 @@
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { configPath } from "../../core/config.ts";
+import { Warehouse } from "../../core/warehouse.ts";
 import { InputError, UsageError } from "../../core/errors.ts";
 import { findChromium, INSTALL_CHROMIUM } from "../../dashboards/pdf.ts";
 import { info, progress } from "../../core/log.ts";
-import { sampleDir } from "../../pipelines/origin.ts";
+import { checkOrigin, sampleDir } from "../../pipelines/origin.ts";
 import { generateSample, SAMPLE_SCALES } from "../../pipelines/sample/generate.ts";
 import type { Command } from "../command.ts";
 import { asOfOption } from "./flags.ts";
@@ -36,6 +38,15 @@ Prints the paths of the warehouse and of site/index.html on success (and of boar
     let sourcesDir: string;
     if (values.sample) {
       sourcesDir = sampleDir(warehousePath);
+      // Refuse before writing the sample, not after.
+      if (existsSync(warehousePath)) {
+        const db = await Warehouse.openReadOnly(warehousePath);
+        try {
+          await checkOrigin(db, "sample", sourcesDir);
+        } finally {
+          db.close();
+        }
+      }
       info(`Sample data → ${sourcesDir}`);
       await generateSample({ out: sourcesDir, ...SAMPLE_SCALES.small, seed: "1", onProgress: progress("accounts") });
     } else if (typeof values.sources === "string") sourcesDir = resolve(values.sources);
