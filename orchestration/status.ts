@@ -2,6 +2,7 @@ import { statSync } from "node:fs";
 import type { Config } from "../core/config.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import type { Asset } from "./asset.ts";
+import { newestDataSql, tableNames } from "../pipelines/contracts/index.ts";
 import { ensureHistoryTables } from "./history.ts";
 
 export interface AssetStatus {
@@ -17,6 +18,9 @@ export interface AssetStatus {
   checks: string | null;
   /** The last attempt, when it did not succeed. */
   last_failure: string | null;
+  /** Landing tables: the newest moment the rows record (not when they landed), and its age. */
+  newest_data: string | null;
+  data_age_hours: number | null;
   reasons: string[];
 }
 
@@ -62,6 +66,14 @@ export async function assetStatus(
     const row = lastGood.get(name);
     return row ? Date.parse(row.finished_at) : undefined;
   };
+  const newest = new Map<string, string>();
+  const allLanded = await Promise.all(tableNames.map((t) => db.tableExists("raw", t)));
+  if (allLanded.every(Boolean)) {
+    const rows = await db.all<{ table_name: string; newest: string | null }>(
+      `SELECT table_name, strftime(newest, '%Y-%m-%dT%H:%M:%SZ') AS newest FROM (${newestDataSql()})`,
+    );
+    for (const r of rows) if (r.newest) newest.set(`raw.${r.table_name}`, r.newest);
+  }
   return graph.map((asset) => {
     const good = lastGood.get(asset.name);
     const bad = lastBad.get(asset.name);
@@ -93,6 +105,10 @@ export async function assetStatus(
       rows: good?.rows ?? null,
       checks: good?.checks ?? null,
       last_failure: failedLater ? firstLine(bad.error) : null,
+      newest_data: newest.get(asset.name) ?? null,
+      data_age_hours: newest.has(asset.name)
+        ? Math.round(((now.getTime() - Date.parse(newest.get(asset.name) ?? "")) / 3_600_000) * 100) / 100
+        : null,
       reasons,
     };
   });

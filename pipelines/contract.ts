@@ -39,6 +39,8 @@ export interface ContractInput<Shape extends z.ZodRawShape> {
   /** column → table whose key it must match (an orphan is quarantined, never dropped). */
   references?: Partial<Record<keyof Shape & string, string>>;
   rules?: readonly Rule[];
+  /** The column that says when a row happened: the table's freshness is the newest value of it. */
+  happenedAt?: keyof Shape & string;
 }
 
 /** A contract as the rest of Bellwether sees it; `columns` keeps the zod type for row types. */
@@ -49,6 +51,7 @@ export interface Contract {
   columns: z.ZodType;
   references?: Readonly<Record<string, string>>;
   rules?: readonly Rule[];
+  happenedAt?: string;
   specs: readonly ColumnSpec[];
 }
 

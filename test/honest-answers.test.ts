@@ -89,6 +89,23 @@ describe("as of", () => {
     expect(board).toContain("1 subscription line ends after 2024-01-20, carrying $1,200 ARR: not churn until that date has passed");
   });
 
+  it("gives each table's freshness as the age of its newest data, not of its load", () => {
+    const status = JSON.parse(cli(["status", "--format", "json"], home).stdout) as {
+      asset: string;
+      newest_data: string | null;
+      data_age_hours: number;
+    }[];
+    const subscriptions = status.find((s) => s.asset === "raw.crm_subscriptions");
+    expect(subscriptions?.newest_data).toBe("2024-01-20T00:00:00Z");
+    const hours = (Date.now() - Date.parse("2024-01-20T00:00:00Z")) / 3_600_000;
+    expect(Math.abs((subscriptions?.data_age_hours ?? 0) - hours)).toBeLessThan(0.1);
+    const quality = readFileSync(join(home, "site", "quality.html"), "utf8");
+    const days = Math.floor((Date.now() - Date.parse("2024-01-20T00:00:00Z")) / 86_400_000);
+    expect(quality.replace(/\s+/g, " ")).toMatch(
+      new RegExp(`crm_subscriptions</td>\\s*<td[^>]*>2024-01-20</td>\\s*<td[^>]*>${days.toLocaleString("en-US")}</td>`),
+    );
+  });
+
   it("shows the churn once --as-of is past the end date", () => {
     const built = cli(["build", "--sources", sources, "--as-of", "2024-02-29"], home);
     expect(built.status).toBe(0);

@@ -34,13 +34,14 @@ export const statusCommand: Command = {
       }
       const stale = rows.filter((r) => r.state === "stale").length;
       const table = renderTable(
-        ["asset", "state", "last built (UTC)", "age", "rows", "why"],
+        ["asset", "state", "last built (UTC)", "age", "rows", "newest data", "why"],
         rows.map((r) => [
           r.asset,
           r.state,
           r.last_built?.replace("T", " ").replace(/\.\d+Z$/, "") ?? "—",
           r.age_hours === null ? "—" : `${r.age_hours.toFixed(1)} h`,
           r.rows === null ? "—" : r.rows.toLocaleString("en-US"),
+          r.newest_data === null ? "" : `${r.newest_data.slice(0, 10)} (${Math.floor((r.data_age_hours ?? 0) / 24)} days old)`,
           r.reasons.join("; "),
         ]),
       );

@@ -1,3 +1,4 @@
+import { newestDataSql, tableNames } from "../../pipelines/contracts/index.ts";
 import { definePage } from "../page.ts";
 
 /** Data quality: what landed, what was quarantined and why, and how fresh each table is. */
@@ -14,25 +15,32 @@ export const qualityPage = definePage({
         {
           kind: "listing",
           id: "quality-freshness",
-          reads: ["meta.loads"],
-          title: "Each landing table: rows, last load and its age",
-          description: "Per raw table: rows held now, when a file last landed, and how long ago that was at build time.",
+          reads: ["meta.loads", ...tableNames.map((t) => `raw.${t}`)],
+          title: "Each landing table: how new its data is, and its last load",
+          description:
+            "Per raw table: the newest moment its rows record (an event, a ticket, a start…) and how many days before this build that was; then the loads, rows and when a file last landed. A load today of old data is still old data.",
           rows: (db) =>
             db.all(`
-              SELECT table_name, count(*) AS loads, sum(rows_landed) AS rows_landed, sum(rows_quarantined) AS rows_quarantined,
-                strftime(max(started_at), '%Y-%m-%d %H:%M') AS last_load,
-                round(epoch(now()::TIMESTAMP - max(started_at)) / 3600, 1) AS hours_since
-              FROM meta.loads
-              WHERE status IN ('landed', 'skipped')
-              GROUP BY ALL
-              ORDER BY table_name`),
+              WITH loads AS (
+                SELECT table_name, count(*) AS loads, sum(rows_landed) AS rows_landed, sum(rows_quarantined) AS rows_quarantined,
+                  max(started_at) AS last_load
+                FROM meta.loads WHERE status IN ('landed', 'skipped') GROUP BY table_name
+              ),
+              newest AS (${newestDataSql()})
+              SELECT n.table_name, strftime(n.newest, '%Y-%m-%d') AS newest_data,
+                date_diff('day', n.newest, now()::TIMESTAMP) AS days_old,
+                coalesce(l.loads, 0) AS loads, coalesce(l.rows_landed, 0) AS rows_landed, coalesce(l.rows_quarantined, 0) AS rows_quarantined,
+                strftime(l.last_load, '%Y-%m-%d %H:%M') AS last_load
+              FROM newest AS n LEFT JOIN loads AS l USING (table_name)
+              ORDER BY n.table_name`),
           columns: [
             { name: "table_name", label: "Table" },
+            { name: "newest_data", label: "Newest data" },
+            { name: "days_old", label: "Days old", format: "count" },
             { name: "loads", label: "Loads", format: "count" },
             { name: "rows_landed", label: "Rows landed", format: "count" },
             { name: "rows_quarantined", label: "Rows quarantined", format: "count" },
             { name: "last_load", label: "Last load (UTC)" },
-            { name: "hours_since", label: "Hours since", format: "ratio" },
           ],
           empty: "Nothing has been landed yet.",
         },

@@ -3,6 +3,7 @@ import { defineContract } from "../contract.ts";
 
 export const crmAccounts = defineContract({
   table: "crm_accounts",
+  happenedAt: "created_at",
   key: ["account_id"],
   columns: z.object({
     account_id: z.string(),

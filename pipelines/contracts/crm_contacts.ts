@@ -3,6 +3,7 @@ import { defineContract } from "../contract.ts";
 
 export const crmContacts = defineContract({
   table: "crm_contacts",
+  happenedAt: "started_at",
   key: ["contact_id"],
   columns: z.object({
     contact_id: z.string(),

@@ -3,6 +3,7 @@ import { defineContract } from "../contract.ts";
 
 export const crmMilestones = defineContract({
   table: "crm_milestones",
+  happenedAt: "achieved_at",
   key: ["account_id", "milestone"],
   columns: z.object({
     account_id: z.string(),

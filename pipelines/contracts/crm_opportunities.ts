@@ -3,6 +3,7 @@ import { decimal, defineContract } from "../contract.ts";
 
 export const crmOpportunities = defineContract({
   table: "crm_opportunities",
+  happenedAt: "close_date",
   key: ["opportunity_id"],
   columns: z.object({
     opportunity_id: z.string(),

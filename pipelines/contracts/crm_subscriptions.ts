@@ -3,6 +3,7 @@ import { decimal, defineContract } from "../contract.ts";
 
 export const crmSubscriptions = defineContract({
   table: "crm_subscriptions",
+  happenedAt: "start_date",
   key: ["subscription_id"],
   columns: z.object({
     subscription_id: z.string(),

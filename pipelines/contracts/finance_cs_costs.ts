@@ -3,6 +3,7 @@ import { decimal, defineContract } from "../contract.ts";
 
 export const financeCsCosts = defineContract({
   table: "finance_cs_costs",
+  happenedAt: "month",
   key: ["month", "cost_center", "segment"],
   columns: z.object({
     /** Any day of the month; normalised to the month's first day in staging. */

@@ -3,6 +3,7 @@ import { decimal, defineContract } from "../contract.ts";
 
 export const financeFxRates = defineContract({
   table: "finance_fx_rates",
+  happenedAt: "month",
   key: ["currency", "month"],
   columns: z.object({
     currency: z.string(),

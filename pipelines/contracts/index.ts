@@ -30,3 +30,14 @@ export const tableNames = Object.keys(contracts) as TableName[];
 export function columnNames(table: TableName): string[] {
   return contracts[table].specs.map((s) => s.name);
 }
+
+/**
+ * One row per landing table: the newest moment its rows say something happened (not when it was
+ * landed), as a timestamp. A table never landed has none.
+ */
+export function newestDataSql(): string {
+  return (Object.values(contracts) as Contract[])
+    .filter((c) => c.happenedAt)
+    .map((c) => `SELECT '${c.table}' AS table_name, max("${c.happenedAt}")::TIMESTAMP AS newest FROM raw."${c.table}"`)
+    .join(" UNION ALL ");
+}

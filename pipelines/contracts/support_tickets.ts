@@ -3,6 +3,7 @@ import { defineContract } from "../contract.ts";
 
 export const supportTickets = defineContract({
   table: "support_tickets",
+  happenedAt: "created_at",
   key: ["ticket_id"],
   columns: z.object({
     ticket_id: z.string(),

@@ -3,6 +3,7 @@ import { defineContract } from "../contract.ts";
 
 export const surveyResponses = defineContract({
   table: "survey_responses",
+  happenedAt: "responded_at",
   key: ["response_id"],
   columns: z.object({
     response_id: z.string(),

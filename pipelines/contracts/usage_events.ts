@@ -3,6 +3,7 @@ import { defineContract } from "../contract.ts";
 
 export const usageEvents = defineContract({
   table: "usage_events",
+  happenedAt: "occurred_at",
   // DESIGN.md: event_id, or (account_id, user_id, event_name, occurred_at) when there is none.
   key: ["event_id", "account_id", "user_id", "event_name", "occurred_at"],
   // One term per column (never the columns joined into one string, where "a|b" + "c" = "a" + "b|c").
