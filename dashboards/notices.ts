@@ -18,10 +18,10 @@ export interface Notices {
 
 /** What each landing table feeds, for the sentence saying it was never landed. */
 const FEEDS: Record<string, string> = {
-  usage_events: "usage, adoption and the health measures built on them (active users per seat, usage trend, adoption breadth)",
-  support_tickets: "support metrics and the health measures built on them (open urgent tickets, tickets per seat)",
+  usage_events: "usage, adoption and the health measures built on them: active users per seat, usage trend, adoption breadth",
+  support_tickets: "support metrics and the health measures built on them: open urgent tickets, tickets per seat",
   survey_responses: "NPS, CSAT and CES, and the health score's sentiment measure",
-  crm_contacts: "the health score's relationship measure (champions and buyers)",
+  crm_contacts: "the health score's relationship measure, champions and buyers",
   crm_milestones: "time to value by milestone",
   finance_cs_costs: "cost to retain and the other cost metrics",
   crm_opportunities: "CSQL conversion",
@@ -48,7 +48,7 @@ export async function readNotices(db: Warehouse, currency: string): Promise<Noti
     for (const [table, feeds] of Object.entries(FEEDS)) {
       if (!(await db.tableExists("raw", table))) continue;
       const landed = (await db.one<{ n: number }>(`SELECT count(*) AS n FROM (SELECT 1 FROM raw."${table}" LIMIT 1)`))?.n ?? 0;
-      if (!landed) sentences.push(`No ${table} export has been landed: ${feeds} show no data, which is not the same as zero.`);
+      if (!landed) sentences.push(`No ${table} export has been landed: no data for ${feeds} (which is not the same as zero).`);
     }
   }
   if (await db.tableExists("marts", "lines_without_fx")) {

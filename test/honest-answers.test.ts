@@ -182,7 +182,7 @@ describe("a book with only its CRM export", () => {
       expect(bands).toEqual([{ period: "2024-01-31", health_band: "unscored", health_accounts: 2, health_score_avg: null }]);
       const health = readFileSync(join(home, "site", "health.html"), "utf8").replace(/\s+/g, " ");
       expect(health).toContain(
-        "No usage_events export has been landed: usage, adoption and the health measures built on them (active users per seat, usage trend, adoption breadth) show no data, which is not the same as zero.",
+        "No usage_events export has been landed: no data for usage, adoption and the health measures built on them: active users per seat, usage trend, adoption breadth (which is not the same as zero).",
       );
       expect(health).toContain("No support_tickets export has been landed");
       expect(health).not.toContain(">green<");
