@@ -220,6 +220,13 @@ async function renderBlock(block: Block, pageContext: RenderContext): Promise<Ht
   const asOf = result.rows.at(-1)?.period ?? "";
   const hasData = result.rows.some((r) => result.columns.some((c) => c.role === "metric" && r[c.name] !== null));
   if (!hasData) return figure(block, noData(), asOf, downloads);
+  // A chart of nothing but zeros has no scale to draw on (Plot would stretch $0 into a bar): say it instead.
+  const allZero = result.rows.every((r) =>
+    result.columns.every((c) => c.role !== "metric" || r[c.name] === null || Number(r[c.name]) === 0),
+  );
+  if (block.kind === "chart" && allZero) {
+    return figure(block, html`<p class="empty">Zero in every period shown.</p>`, asOf, downloads);
+  }
   if (block.kind === "metric_table") {
     const headers = result.columns.map((c) => c.label);
     const shown = block.last ? lastPeriods(result.rows, block.last) : result.rows;
