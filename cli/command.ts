@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { isPostgresUrl } from "../core/postgres-warehouse.ts";
 import { parseArgs } from "node:util";
 import { type Config, loadConfig } from "../core/config.ts";
 import { isIsoDate } from "../core/dates.ts";
@@ -31,7 +32,12 @@ export interface Command {
 }
 
 export const globalOptions: Record<string, OptionSpec> = {
-  warehouse: { type: "string", placeholder: "FILE", description: "DuckDB warehouse file (default ./warehouse.duckdb, or the config's)" },
+  warehouse: {
+    type: "string",
+    placeholder: "FILE|URL",
+    description:
+      "DuckDB warehouse file (default ./warehouse.duckdb, or the config's), or postgres://user@host/db?schema=NAME to run on PostgreSQL (add &raw=SCHEMA to read raw tables a loader already landed there)",
+  },
   config: { type: "string", placeholder: "FILE", description: "config file (default ./bellwether.config.ts when present)" },
   quiet: { type: "boolean", description: "no progress output on stderr" },
   help: { type: "boolean", description: "show this help" },
@@ -104,7 +110,7 @@ export function parseCommandArgs(command: Command, argv: string[]): CommandConte
     async config() {
       const config = await loadConfig(values.config as string | undefined);
       // A flag is relative to where the command runs; the config's own paths to the config's folder.
-      if (typeof values.warehouse === "string") config.warehouse = resolve(values.warehouse);
+      if (typeof values.warehouse === "string") config.warehouse = isPostgresUrl(values.warehouse) ? values.warehouse : resolve(values.warehouse);
       const asOf = values["as-of"];
       if (typeof asOf === "string") {
         if (!isIsoDate(asOf)) throw new UsageError(`--as-of must be an ISO date (YYYY-MM-DD), got "${asOf}"`);

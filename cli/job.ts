@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import type { Config } from "../core/config.ts";
 import { info, warn } from "../core/log.ts";
-import { noteRunner } from "../core/run-lock.ts";
-import { openWarehouse, type Warehouse } from "../core/warehouse.ts";
+import { openWarehouse } from "../core/open-warehouse.ts";
+import { type Warehouse } from "../core/warehouse.ts";
 import { readNotices } from "../dashboards/notices.ts";
 import { printPdf } from "../dashboards/pdf.ts";
 import { runAssets } from "../orchestration/run.ts";
@@ -33,10 +33,10 @@ export async function runJob(config: Config, options: JobOptions): Promise<numbe
   try {
     if (options.sourcesDir) await claimOrigin(db, originOf(options.sourcesDir, db.path), options.sourcesDir);
   } catch (error) {
-    db.close();
+    await db.close();
     throw error;
   }
-  const release = noteRunner(db.path, options.job ? `schedule (${options.job})` : "run");
+  const release = await db.holdForWriting(options.job ? `schedule (${options.job})` : "run");
   try {
     info(options.select ? `Materialising ${options.select}` : "Landing sources, building models, rendering the site");
     const run = await runAssets(db, config, {
@@ -67,8 +67,8 @@ export async function runJob(config: Config, options: JobOptions): Promise<numbe
     }
     return 0;
   } finally {
-    release();
-    db.close();
+    await release();
+    await db.close();
   }
 }
 

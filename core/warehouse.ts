@@ -1,106 +1,52 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { type DuckDBConnection, DuckDBInstance, DuckDBPendingResultState, type DuckDBValue } from "@duckdb/node-api";
-import { type Config, configPath, DEFAULT_MEMORY_LIMIT } from "./config.ts";
+import { DEFAULT_MEMORY_LIMIT } from "./config.ts";
 import { InputError } from "./errors.ts";
-import { describeRunner } from "./run-lock.ts";
+import { describeRunner, noteRunner } from "./run-lock.ts";
+import { duckdb } from "../engines/duckdb.ts";
+import { type Dialect, renderSql } from "../engines/dialect.ts";
 
 export type Row = Record<string, unknown>;
 
 export type Params = DuckDBValue[];
 
-/** The embedded DuckDB file and the one connection every layer talks through. */
-export class Warehouse {
-  private constructor(
-    readonly path: string,
-    /** Opened for reading only: commands that only read never write, never create, and run side by side. */
-    readonly readOnly: boolean,
-    private readonly instance: DuckDBInstance,
-    private readonly connection: DuckDBConnection,
-  ) {}
+/** The schemas Bellwether writes; an engine may keep them under other names (a Postgres prefix). */
+export const SCHEMAS = ["raw", "quarantine", "shadow", "meta", "config", "staging", "marts"] as const;
 
-  /** Opens (or creates) the warehouse; DuckDB spills to disk beyond `memoryLimit`. */
-  static async open(path: string, { memoryLimit = DEFAULT_MEMORY_LIMIT }: { memoryLimit?: string } = {}): Promise<Warehouse> {
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-    let instance: DuckDBInstance;
-    try {
-      instance = await DuckDBInstance.create(path);
-    } catch (error) {
-      const message = (error as Error).message;
-      if (/lock/i.test(message)) {
-        const runner = describeRunner(path);
-        const holder = runner ? `${runner} is writing it` : `another process holds it (${message})`;
-        throw new InputError(`${path}: the warehouse is in use: ${holder}. Wait for it to finish, then run again.`);
-      }
-      throw new InputError(`${path}: could not open the warehouse: ${message}`);
-    }
-    return Warehouse.connect(path, false, instance, memoryLimit);
-  }
+/**
+ * The one connection every layer talks through, on whichever engine holds the warehouse: SQL is
+ * written once (engines/) and each engine renders it; rows come back as plain JS either way.
+ */
+export abstract class Warehouse {
+  abstract readonly dialect: Dialect;
+  /** Where the warehouse is, for people: a file path, or a connection URL without its password. */
+  abstract readonly path: string;
+  /** Opened for reading only: commands that only read never write, never create, and run side by side. */
+  abstract readonly readOnly: boolean;
 
-  /**
-   * Opens an existing warehouse read-only, never creating one. While a run holds the write lock it
-   * retries for up to `waitSeconds`, then says who holds it.
-   */
-  static async openReadOnly(path: string, { memoryLimit = DEFAULT_MEMORY_LIMIT, waitSeconds = 10 } = {}): Promise<Warehouse> {
-    if (!existsSync(path)) throw new InputError(`${path}: no warehouse here; run \`bellwether build\` first (or give --warehouse FILE)`);
-    const deadline = performance.now() + waitSeconds * 1000;
-    for (;;) {
-      try {
-        const instance = await DuckDBInstance.create(path, { access_mode: "READ_ONLY" });
-        return await Warehouse.connect(path, true, instance, memoryLimit);
-      } catch (error) {
-        const message = (error as Error).message;
-        if (!/lock/i.test(message)) throw new InputError(`${path}: could not open the warehouse: ${message}`);
-        if (performance.now() >= deadline) {
-          const runner = describeRunner(path);
-          throw new InputError(
-            `${path}: the warehouse is being written${runner ? ` by ${runner}` : ` (${message})`}; waited ${waitSeconds} s. Try again when it finishes, or wait longer with --wait SECONDS.`,
-          );
-        }
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    }
-  }
-
-  private static async connect(path: string, readOnly: boolean, instance: DuckDBInstance, memoryLimit: string): Promise<Warehouse> {
-    const connection = await instance.connect();
-    // Timestamps land as UTC whatever the machine's zone, so the same files give the same warehouse.
-    await connection.run("SET TimeZone = 'UTC'");
-    await connection.run(`SET memory_limit = ${literal(memoryLimit)}`);
-    return new Warehouse(path, readOnly, instance, connection);
-  }
-
-  async run(sql: string, params?: Params): Promise<void> {
-    await this.connection.run(sql, params);
-  }
-
-  /**
-   * Runs a long statement task by task so that `onProgress` sees DuckDB's own estimate (0–1) as it
-   * goes; the event loop gets a turn between tasks so a progress bar can draw.
-   */
-  async runWithProgress(sql: string, onProgress: (fraction: number) => void, params?: Params): Promise<void> {
-    const pending = await this.connection.start(sql, params);
-    let lastReport = 0;
-    for (;;) {
-      const state = pending.runTask();
-      if (state === DuckDBPendingResultState.RESULT_READY) break;
-      const now = performance.now();
-      if (now - lastReport > 200) {
-        lastReport = now;
-        const { percentage } = this.connection.progress;
-        if (percentage >= 0) onProgress(Math.min(1, percentage / 100));
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      if (state === DuckDBPendingResultState.NO_TASKS_AVAILABLE) await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    await pending.getResult();
-    onProgress(1);
-  }
-
+  abstract run(sql: string, params?: Params): Promise<void>;
+  /** Runs a long statement, reporting the engine's estimate of progress (0–1) where it has one. */
+  abstract runWithProgress(sql: string, onProgress: (fraction: number) => void, params?: Params): Promise<void>;
   /** Rows as plain JS: BIGINT and DECIMAL become numbers, DATE becomes "YYYY-MM-DD". */
-  async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
-    const reader = await this.connection.runAndReadAll(sql, params);
-    return reader.getRowObjectsJS().map((row) => plain(row) as T);
+  abstract all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]>;
+  /** Releases the connection (and a file's lock); safe to call twice. */
+  abstract close(): Promise<void>;
+
+  /**
+   * Claims the warehouse for a writing command until the returned function is called; a second
+   * writer is refused, naming the first.
+   */
+  abstract holdForWriting(command: string): Promise<() => Promise<void>>;
+
+  /** SQL as written in Bellwether (with `{{ helper(…) }}` where engines differ) in this engine's words. */
+  protected render(sql: string): string {
+    return sql.includes("{{") ? renderSql(sql, this.dialect) : sql;
+  }
+
+  /** The engine's name for one of Bellwether's schemas (the same name unless the engine maps it). */
+  schemaName(schema: string): string {
+    return schema;
   }
 
   async one<T extends Row = Row>(sql: string, params?: Params): Promise<T | undefined> {
@@ -109,7 +55,7 @@ export class Warehouse {
 
   async tableExists(schema: string, table: string): Promise<boolean> {
     const row = await this.one("SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2", [
-      schema,
+      this.schemaName(schema),
       table,
     ]);
     return Number(row?.n ?? 0) > 0;
@@ -128,10 +74,125 @@ export class Warehouse {
     }
   }
 
+  /** Opens (or creates) an embedded DuckDB warehouse file. */
+  static open(path: string, options: { memoryLimit?: string } = {}): Promise<DuckDbWarehouse> {
+    return DuckDbWarehouse.open(path, options);
+  }
+
+  /** Opens an existing embedded DuckDB warehouse file read-only. */
+  static openReadOnly(path: string, options: { memoryLimit?: string; waitSeconds?: number } = {}): Promise<DuckDbWarehouse> {
+    return DuckDbWarehouse.openReadOnly(path, options);
+  }
+}
+
+/** The embedded DuckDB file: the default engine, needing nothing installed. */
+export class DuckDbWarehouse extends Warehouse {
+  readonly dialect = duckdb;
+
+  private constructor(
+    readonly path: string,
+    readonly readOnly: boolean,
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {
+    super();
+  }
+
+  /** Opens (or creates) the warehouse; DuckDB spills to disk beyond `memoryLimit`. */
+  static override async open(path: string, { memoryLimit = DEFAULT_MEMORY_LIMIT }: { memoryLimit?: string } = {}): Promise<DuckDbWarehouse> {
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path);
+    } catch (error) {
+      const message = (error as Error).message;
+      if (/lock/i.test(message)) {
+        const runner = describeRunner(path);
+        const holder = runner ? `${runner} is writing it` : `another process holds it (${message})`;
+        throw new InputError(`${path}: the warehouse is in use: ${holder}. Wait for it to finish, then run again.`);
+      }
+      throw new InputError(`${path}: could not open the warehouse: ${message}`);
+    }
+    return DuckDbWarehouse.connect(path, false, instance, memoryLimit);
+  }
+
+  /**
+   * Opens an existing warehouse read-only, never creating one. While a run holds the write lock it
+   * retries for up to `waitSeconds`, then says who holds it.
+   */
+  static override async openReadOnly(
+    path: string,
+    { memoryLimit = DEFAULT_MEMORY_LIMIT, waitSeconds = 10 }: { memoryLimit?: string; waitSeconds?: number } = {},
+  ): Promise<DuckDbWarehouse> {
+    if (!existsSync(path)) throw new InputError(`${path}: no warehouse here; run \`bellwether build\` first (or give --warehouse FILE)`);
+    const deadline = performance.now() + waitSeconds * 1000;
+    for (;;) {
+      try {
+        const instance = await DuckDBInstance.create(path, { access_mode: "READ_ONLY" });
+        return await DuckDbWarehouse.connect(path, true, instance, memoryLimit);
+      } catch (error) {
+        const message = (error as Error).message;
+        if (!/lock/i.test(message)) throw new InputError(`${path}: could not open the warehouse: ${message}`);
+        if (performance.now() >= deadline) {
+          const runner = describeRunner(path);
+          throw new InputError(
+            `${path}: the warehouse is being written${runner ? ` by ${runner}` : ` (${message})`}; waited ${waitSeconds} s. Try again when it finishes, or wait longer with --wait SECONDS.`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  }
+
+  private static async connect(path: string, readOnly: boolean, instance: DuckDBInstance, memoryLimit: string): Promise<DuckDbWarehouse> {
+    const connection = await instance.connect();
+    // Timestamps land as UTC whatever the machine's zone, so the same files give the same warehouse.
+    await connection.run("SET TimeZone = 'UTC'");
+    await connection.run(`SET memory_limit = ${literal(memoryLimit)}`);
+    return new DuckDbWarehouse(path, readOnly, instance, connection);
+  }
+
+  async run(sql: string, params?: Params): Promise<void> {
+    await this.connection.run(this.render(sql), params);
+  }
+
+  /**
+   * Runs a long statement task by task so that `onProgress` sees DuckDB's own estimate (0–1) as it
+   * goes; the event loop gets a turn between tasks so a progress bar can draw.
+   */
+  async runWithProgress(sql: string, onProgress: (fraction: number) => void, params?: Params): Promise<void> {
+    const pending = await this.connection.start(this.render(sql), params);
+    let lastReport = 0;
+    for (;;) {
+      const state = pending.runTask();
+      if (state === DuckDBPendingResultState.RESULT_READY) break;
+      const now = performance.now();
+      if (now - lastReport > 200) {
+        lastReport = now;
+        const { percentage } = this.connection.progress;
+        if (percentage >= 0) onProgress(Math.min(1, percentage / 100));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      if (state === DuckDBPendingResultState.NO_TASKS_AVAILABLE) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await pending.getResult();
+    onProgress(1);
+  }
+
+  async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(this.render(sql), params);
+    return reader.getRowObjectsJS().map((row) => plain(row) as T);
+  }
+
+  async holdForWriting(command: string): Promise<() => Promise<void>> {
+    // DuckDB's own file lock refuses a second writer; the note lets the refusal name who holds it.
+    const release = noteRunner(this.path, command);
+    return async () => release();
+  }
+
   private closed = false;
 
-  /** Releases the file (and its lock) so another process can open it; safe to call twice. */
-  close(): void {
+  async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.connection.closeSync();
@@ -145,7 +206,7 @@ function plain(row: Record<string, unknown>): Row {
   return out;
 }
 
-function plainValue(value: unknown): unknown {
+export function plainValue(value: unknown): unknown {
   if (typeof value === "bigint") return Number(value);
   if (value instanceof Date) {
     const iso = value.toISOString();
@@ -162,14 +223,4 @@ export function ident(name: string): string {
 /** Quotes a string literal for DuckDB SQL (only for values we control, such as file paths). */
 export function literal(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
-}
-
-/** The warehouse a config names, with its memory limit. */
-export function openWarehouse(config: Config): Promise<Warehouse> {
-  return Warehouse.open(configPath(config, config.warehouse), { memoryLimit: config.memoryLimit });
-}
-
-/** The warehouse a config names, read-only (for commands that only read), waiting up to `waitSeconds` for a writer. */
-export function openWarehouseForReading(config: Config, waitSeconds?: number): Promise<Warehouse> {
-  return Warehouse.openReadOnly(configPath(config, config.warehouse), { memoryLimit: config.memoryLimit, waitSeconds });
 }

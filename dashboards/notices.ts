@@ -32,7 +32,7 @@ export async function readNotices(db: Warehouse, currency: string): Promise<Noti
   let asOf: AsOf | null = null;
   if (await db.tableExists("marts", "as_of")) {
     const row = await db.one<{ date: string | null; mtd: boolean; lines: number; arr: number }>(
-      `SELECT strftime(as_of, '%Y-%m-%d') AS date, is_month_to_date AS mtd, lines_ending_after AS lines, arr_ending_after AS arr
+      `SELECT {{ format_time(as_of, '%Y-%m-%d') }} AS date, is_month_to_date AS mtd, lines_ending_after AS lines, arr_ending_after AS arr
        FROM marts.as_of WHERE EXISTS (SELECT 1 FROM marts.months)`,
     );
     if (row?.date) {
@@ -53,7 +53,7 @@ export async function readNotices(db: Warehouse, currency: string): Promise<Noti
   }
   if (await db.tableExists("marts", "lines_without_fx")) {
     const missing = await db.all<{ currency: string; months: string; lines: number; arr: number }>(
-      `SELECT currency, string_agg(DISTINCT strftime(fx_month, '%Y-%m'), ', ' ORDER BY strftime(fx_month, '%Y-%m')) AS months,
+      `SELECT currency, string_agg(DISTINCT {{ format_time(fx_month, '%Y-%m') }}, ', ' ORDER BY {{ format_time(fx_month, '%Y-%m') }}) AS months,
          count(*) AS lines, sum(arr_local) AS arr
        FROM marts.lines_without_fx GROUP BY currency ORDER BY currency`,
     );

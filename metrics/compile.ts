@@ -1,4 +1,6 @@
 import { isIsoDate } from "../core/dates.ts";
+import { duckdb } from "../engines/duckdb.ts";
+import { type Dialect, renderPlaceholders, renderSql } from "../engines/dialect.ts";
 import { closest, UsageError } from "../core/errors.ts";
 import type { Catalog } from "./catalog.ts";
 import type { DimensionDefinition, MetricDefinition } from "./definition.ts";
@@ -77,6 +79,8 @@ export interface CompiledQuery {
 
 export interface CompileOptions {
   catalog: Catalog;
+  /** The engine the SQL is for (DuckDB by default). */
+  dialect?: Dialect;
   /** Window used when neither the query nor the metric gives one. */
   defaultWindow: number;
 }
@@ -85,7 +89,7 @@ export interface CompileOptions {
  * Turns a metric query into one SQL statement: a spine of periods × dimension values, and one CTE per
  * metric built by its type, left-joined onto the spine so that every period and group has a row.
  */
-export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow }: CompileOptions): CompiledQuery {
+export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow, dialect = duckdb }: CompileOptions): CompiledQuery {
   const metrics = query.metrics.map((name) => lookup(catalog.metrics, name, "metric"));
   if (metrics.length === 0) throw new UsageError("name at least one metric");
   const by = (query.by ?? []).map((name) => lookup(catalog.dimensions, name, "dimension"));
@@ -158,7 +162,8 @@ export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow 
     });
     members.forEach((metric, k) => {
       const empty = metricType(metric).empty(metric);
-      valueOf.set(metric.name, empty === null ? `m${i}.value_${k}` : `coalesce(m${i}.value_${k}, ${empty})`);
+      // In floating point before any derived arithmetic: a ratio of two counts is not integer division on any engine.
+      valueOf.set(metric.name, `{{ float(${empty === null ? `m${i}.value_${k}` : `coalesce(m${i}.value_${k}, ${empty})`}) }}`);
     });
   });
   const valueOfMetric = (metric: MetricDefinition): string => {
@@ -180,7 +185,7 @@ export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow 
   for (const metric of metrics) {
     const value = valueOfMetric(metric);
     // Money is reported to the cent; ratios keep their precision (they were computed from unrounded sums).
-    const output = metric.format === "currency" ? `round((${value})::DOUBLE, 2)` : `(${value})::DOUBLE`;
+    const output = metric.format === "currency" ? `{{ round_float({{ float(${value}) }}, 2) }}` : `{{ float(${value}) }}`;
     spine = spine.select(sql.raw(output).as(metric.name));
   }
   spine = spine.orderBy("p.period");
@@ -188,7 +193,8 @@ export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow 
 
   const compiled = spine.compile();
   return {
-    sql: compiled.sql,
+    // Metric types write the SQL every engine shares, with {{ helpers }} where engines differ.
+    sql: renderPlaceholders(renderSql(compiled.sql, dialect, "metric query"), dialect),
     parameters: compiled.parameters,
     columns: [
       { name: "period", role: "period", label: "Period" },

@@ -55,7 +55,7 @@ export interface IcpTable {
  */
 export async function icpFit(db: Warehouse, config: Config, options: { at?: string; window?: number } = {}): Promise<IcpTable | null> {
   const last = await db.one<{ period: string | null }>(
-    "SELECT strftime(max(month_end), '%Y-%m-%d') AS period FROM marts.months WHERE $1::DATE IS NULL OR month_end <= $1::DATE",
+    "SELECT {{ format_time(max(month_end), '%Y-%m-%d') }} AS period FROM marts.months WHERE $1::DATE IS NULL OR month_end <= $1::DATE",
     [options.at ?? null],
   );
   const period = last?.period;

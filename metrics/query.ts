@@ -2,7 +2,7 @@ import type { Config } from "../core/config.ts";
 import { type Table, tableFromJSON } from "apache-arrow";
 import { spreadsheetLine } from "../core/csv.ts";
 import { InputError } from "../core/errors.ts";
-import { literal, type Params, type Warehouse } from "../core/warehouse.ts";
+import { ident, literal, type Params, Warehouse } from "../core/warehouse.ts";
 import { type Catalog, catalog as defaultCatalog } from "./catalog.ts";
 import { type CompiledQuery, compileMetricQuery, type MetricQuery, type OutputColumn } from "./compile.ts";
 
@@ -21,13 +21,14 @@ export async function query(
   request: MetricQuery,
   catalog: Catalog = defaultCatalog(),
 ): Promise<QueryResult> {
-  const compiled = compileMetricQuery(request, { catalog, defaultWindow: config.retentionWindowMonths });
+  const compiled = compileMetricQuery(request, { catalog, defaultWindow: config.retentionWindowMonths, dialect: db.dialect });
   let rows: MetricRow[];
   try {
     rows = await db.all<MetricRow>(compiled.sql, compiled.parameters as Params);
   } catch (error) {
     const message = (error as Error).message;
-    const missing = /Table with name (\w+) does not exist/.exec(message)?.[1];
+    // DuckDB's words, then PostgreSQL's.
+    const missing = (/Table with name (\w+) does not exist/.exec(message) ?? /relation "[\w]*marts\.(\w+)" does not exist/.exec(message))?.[1];
     if (missing) {
       throw new InputError(
         `${db.path}: these metrics read marts.${missing}, which this warehouse has not built yet; run \`bellwether run\``,
@@ -53,9 +54,34 @@ export function toArrow(result: QueryResult): Table {
   );
 }
 
-/** Writes the query's rows to a Parquet file through DuckDB's writer (same SQL, same bound parameters). */
+/**
+ * Writes the query's rows to a Parquet file through DuckDB's writer: straight from the query on DuckDB;
+ * from another engine, its rows go through an in-memory DuckDB (periods as DATE, metrics as DOUBLE).
+ */
 export async function exportParquet(db: Warehouse, compiled: CompiledQuery, file: string): Promise<void> {
-  await db.run(`COPY (${compiled.sql}) TO ${literal(file)} (FORMAT parquet)`, compiled.parameters as Params);
+  if (db.dialect.name === "duckdb") {
+    await db.run(`COPY (${compiled.sql}) TO ${literal(file)} (FORMAT parquet)`, compiled.parameters as Params);
+    return;
+  }
+  const rows = await db.all<MetricRow>(compiled.sql, compiled.parameters as Params);
+  const scratch = await Warehouse.open(":memory:");
+  try {
+    const typeOf = (c: OutputColumn) =>
+      c.role === "period" ? "DATE" : c.role === "metric" || rows.some((r) => typeof r[c.name] === "number") ? "DOUBLE" : "VARCHAR";
+    await scratch.run(`CREATE TABLE out (${compiled.columns.map((c) => `${ident(c.name)} ${typeOf(c)}`).join(", ")})`);
+    const width = compiled.columns.length;
+    for (let i = 0; i < rows.length; i += 200) {
+      const batch = rows.slice(i, i + 200);
+      const tuples = batch.map((_, r) => `(${compiled.columns.map((c, k) => `CAST($${r * width + k + 1} AS ${typeOf(c)})`).join(", ")})`);
+      await scratch.run(
+        `INSERT INTO out VALUES ${tuples.join(", ")}`,
+        batch.flatMap((row) => compiled.columns.map((c) => (row[c.name] ?? null) as Params[number])),
+      );
+    }
+    await scratch.run(`COPY out TO ${literal(file)} (FORMAT parquet)`);
+  } finally {
+    await scratch.close();
+  }
 }
 
 /** The rows as CSV: ISO periods, raw numbers (no formatting), an empty cell for null. */

@@ -1,6 +1,6 @@
 import { ident, type Warehouse } from "../core/warehouse.ts";
 import { failingRowsSql } from "./data-tests.ts";
-import type { Model } from "./model.ts";
+import { type Model, modelSql } from "./model.ts";
 
 const building = (model: Model) => `${model.schema}.${ident(`__building_${model.name}`)}`;
 
@@ -20,7 +20,8 @@ export async function stageModel(db: Warehouse, model: Model, staged: ReadonlySe
   const target = building(model);
   const kind = model.materialized === "view" ? "VIEW" : "TABLE";
   try {
-    await db.run(`CREATE OR REPLACE ${kind} ${target} AS ${stagedSql(model.sql, staged)}`);
+    await db.run(`DROP ${kind} IF EXISTS ${target}`);
+    await db.run(`CREATE ${kind} ${target} AS ${stagedSql(modelSql(model, db.dialect), staged)}`);
   } catch (error) {
     throw new Error(`${model.id} (${model.file}): ${(error as Error).message}`);
   }
@@ -57,12 +58,12 @@ export async function publishModels(db: Warehouse, models: readonly Model[]): Pr
       // TABLE refuses a view even with IF EXISTS: drop whatever is there by its own kind.
       const previous = await db.one<{ table_type: string }>(
         "SELECT table_type FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2",
-        [model.schema, model.name],
+        [db.schemaName(model.schema), model.name],
       );
       if (previous) await db.run(`DROP ${previous.table_type === "VIEW" ? "VIEW" : "TABLE"} ${final}`);
       if (model.materialized === "view") {
         await db.run(`DROP VIEW ${building(model)}`);
-        await db.run(`CREATE VIEW ${final} AS ${model.sql}`);
+        await db.run(`CREATE VIEW ${final} AS ${modelSql(model, db.dialect)}`);
       } else {
         await db.run(`ALTER TABLE ${building(model)} RENAME TO ${ident(model.name)}`);
       }

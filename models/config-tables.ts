@@ -10,11 +10,13 @@ type Bands = Config["segments"];
 export async function writeConfigTables(db: Warehouse, config: Config): Promise<void> {
   await db.run("CREATE SCHEMA IF NOT EXISTS config");
   const { health, timeToValue, costs } = config;
+  await replaceTable(
+    db,
+    `config.settings (reporting_currency VARCHAR, fiscal_year_start_month INTEGER, as_of DATE, health_horizon_months INTEGER,
+       ttv_rule VARCHAR, ttv_milestone VARCHAR, ttv_active_users INTEGER, cost_allocate_by VARCHAR)`,
+  );
   await db.run(
-    `CREATE OR REPLACE TABLE config.settings AS SELECT
-       $1::VARCHAR AS reporting_currency, $2::INTEGER AS fiscal_year_start_month, $3::DATE AS as_of,
-       $4::INTEGER AS health_horizon_months, $5::VARCHAR AS ttv_rule, $6::VARCHAR AS ttv_milestone,
-       $7::INTEGER AS ttv_active_users, $8::VARCHAR AS cost_allocate_by`,
+    "INSERT INTO config.settings VALUES ($1, $2, CAST($3 AS DATE), $4, $5, $6, $7, $8)",
     [
       config.reportingCurrency,
       config.fiscalYearStartMonth,
@@ -30,8 +32,8 @@ export async function writeConfigTables(db: Warehouse, config: Config): Promise<
   await writeBands(db, "config.employee_bands", config.employeeBands);
   await writeBands(db, "config.touch_tiers", config.touchTiers);
   await writeBands(db, "config.health_bands", config.healthBands);
-  await db.run("CREATE OR REPLACE TABLE config.health_measures (measure VARCHAR, label VARCHAR, weight DOUBLE)");
-  await db.run("CREATE OR REPLACE TABLE config.health_thresholds (measure VARCHAR, value DOUBLE, score DOUBLE)");
+  await replaceTable(db, "config.health_measures (measure VARCHAR, label VARCHAR, weight DOUBLE PRECISION)");
+  await replaceTable(db, "config.health_thresholds (measure VARCHAR, value DOUBLE PRECISION, score DOUBLE PRECISION)");
   for (const measure of health.measures) {
     await db.run("INSERT INTO config.health_measures VALUES ($1, $2, $3)", [measure.input, measure.label ?? measure.input, measure.weight]);
     for (const [value, score] of measure.thresholds) {
@@ -47,13 +49,19 @@ export async function writeConfigTables(db: Warehouse, config: Config): Promise<
   );
 }
 
+/** Drops and creates a table from `definition` ("schema.name (columns)"): CREATE OR REPLACE is not every engine's. */
+async function replaceTable(db: Warehouse, definition: string): Promise<void> {
+  await db.run(`DROP TABLE IF EXISTS ${definition.slice(0, definition.indexOf(" "))}`);
+  await db.run(`CREATE TABLE ${definition}`);
+}
+
 async function writeList(db: Warehouse, table: string, column: string, values: readonly string[]): Promise<void> {
-  await db.run(`CREATE OR REPLACE TABLE ${table} (${column} VARCHAR)`);
+  await replaceTable(db, `${table} (${column} VARCHAR)`);
   for (const value of values) await db.run(`INSERT INTO ${table} VALUES ($1)`, [value]);
 }
 
 async function writeBands(db: Warehouse, table: string, bands: Bands): Promise<void> {
-  await db.run(`CREATE OR REPLACE TABLE ${table} (position INTEGER, name VARCHAR, lower DOUBLE, upper DOUBLE)`);
+  await replaceTable(db, `${table} (position INTEGER, name VARCHAR, lower DOUBLE PRECISION, upper DOUBLE PRECISION)`);
   let lower = Number.NEGATIVE_INFINITY;
   for (const [position, band] of bands.entries()) {
     await db.run(`INSERT INTO ${table} VALUES ($1, $2, $3, $4)`, [

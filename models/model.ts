@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type Dialect, ENGINES, type EngineName, renderSql } from "../engines/index.ts";
 
 export interface DataTest {
   /** As written, e.g. `unique(account_id, month)`. */
@@ -22,6 +23,8 @@ export interface Model {
   tests: DataTest[];
   /** Tables this model reads: other models, raw.* sources and config.* settings. */
   inputs: string[];
+  /** A rare engine-specific version, from `<name>.<engine>.sql` beside the model (same header, same rows). */
+  overrides: Partial<Record<EngineName, { file: string; sql: string }>>;
 }
 
 export const MODELS_DIR = dirname(fileURLToPath(import.meta.url));
@@ -34,6 +37,11 @@ const TEST_PATTERN = /^(unique|not_null|accepted_values|relationships|expression
  */
 export function readModel(file: string): Model {
   const sql = readFileSync(file, "utf8");
+  const overrides: Model["overrides"] = {};
+  for (const engine of ENGINES) {
+    const other = file.replace(/\.sql$/, `.${engine}.sql`);
+    if (existsSync(other)) overrides[engine] = { file: other, sql: bodyOf(readFileSync(other, "utf8")) };
+  }
   const schema = basename(dirname(file)) as Model["schema"];
   const name = basename(file, ".sql");
   const header = sql
@@ -56,20 +64,33 @@ export function readModel(file: string): Model {
     .join(" ")
     .trim();
   const materialized = header.some((line) => line.trim() === "@materialized view") ? "view" : "table";
-  const body = sql
-    .split("\n")
-    .filter((line) => !line.trimStart().startsWith("--"))
-    .join("\n");
+  const body = bodyOf(sql);
   const id = `${schema}.${name}`;
   const inputs = [...new Set([...body.matchAll(READ_PATTERN)].map((m) => `${m[1]}.${m[2]}`))].filter((x) => x !== id).sort();
-  return { id, schema, name, file, sql: body.trim().replace(/;\s*$/, ""), description, materialized, tests, inputs };
+  return { id, schema, name, file, sql: body, description, materialized, tests, inputs, overrides };
+}
+
+/** SQL without its comment lines or a trailing semicolon. */
+function bodyOf(sql: string): string {
+  return sql
+    .split("\n")
+    .filter((line) => !line.trimStart().startsWith("--"))
+    .join("\n")
+    .trim()
+    .replace(/;\s*$/, "");
+}
+
+/** The model's SELECT for one engine: its override for that engine if it has one, else its portable SQL rendered. */
+export function modelSql(model: Model, dialect: Dialect): string {
+  const own = model.overrides[dialect.name];
+  return renderSql(own?.sql ?? model.sql, dialect, own?.file ?? model.file);
 }
 
 /** Every model under models/staging and models/marts. */
 export function readModels(dir = MODELS_DIR): Model[] {
   return ["staging", "marts"].flatMap((schema) =>
     readdirSync(join(dir, schema))
-      .filter((f) => f.endsWith(".sql"))
+      .filter((f) => f.endsWith(".sql") && !ENGINES.some((engine) => f.endsWith(`.${engine}.sql`)))
       .sort()
       .map((f) => readModel(join(dir, schema, f))),
   );

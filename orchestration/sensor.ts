@@ -34,7 +34,7 @@ export async function lastLandedSignature(db: Warehouse, job: string): Promise<s
 export async function lastScheduledTick(db: Warehouse, job: string): Promise<Date | null> {
   await ensureHistoryTables(db);
   const row = await db.one<{ tick: string | null }>(
-    "SELECT strftime(max(scheduled_for), '%Y-%m-%dT%H:%M:%SZ') AS tick FROM meta.runs WHERE job = $1",
+    "SELECT {{ format_time(max(scheduled_for), '%Y-%m-%dT%H:%M:%SZ') }} AS tick FROM meta.runs WHERE job = $1",
     [job],
   );
   return row?.tick ? new Date(row.tick) : null;

@@ -1,11 +1,13 @@
-import { dirname, join, sep } from "node:path";
+import { dirname, join, resolve, sep } from "node:path";
+import { isPostgresUrl } from "../core/postgres-warehouse.ts";
 import { InputError } from "../core/errors.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 
 export type Origin = "sample" | "own files";
 
-/** The folder `build --sample` writes the sample to, beside the warehouse. */
-export const sampleDir = (warehouse: string) => join(dirname(warehouse), ".bellwether", "sample");
+/** The folder `build --sample` writes the sample to: beside a warehouse file, or in the working folder for a database. */
+export const sampleDir = (warehouse: string) =>
+  isPostgresUrl(warehouse) ? resolve(".bellwether", "sample") : join(dirname(warehouse), ".bellwether", "sample");
 
 export const originOf = (sourcesDir: string, warehouse: string): Origin =>
   sourcesDir === sampleDir(warehouse) || sourcesDir.startsWith(`${sampleDir(warehouse)}${sep}`) ? "sample" : "own files";

@@ -14,7 +14,7 @@ export async function ensureLandingTables(db: Warehouse, contract: Contract): Pr
   await db.run(
     "CREATE SCHEMA IF NOT EXISTS raw; CREATE SCHEMA IF NOT EXISTS quarantine; CREATE SCHEMA IF NOT EXISTS shadow; CREATE SCHEMA IF NOT EXISTS meta",
   );
-  const typed = contract.specs.map((s) => `${ident(s.name)} ${s.duckType}`).join(", ");
+  const typed = contract.specs.map((s) => `${ident(s.name)} ${s.duckType === "DOUBLE" ? "DOUBLE PRECISION" : s.duckType}`).join(", ");
   await db.run(`CREATE TABLE IF NOT EXISTS raw.${ident(contract.table)} (${typed}, ${lineageColumns})`);
   // Rows another file's newer copy of their key displaced from raw, kept so that a correction to that
   // newer file (dropping the key) brings them back: a key's row is the newest file's that still holds it.
@@ -26,5 +26,5 @@ export async function ensureLandingTables(db: Warehouse, contract: Contract): Pr
   await db.run(`CREATE TABLE IF NOT EXISTS meta.loads (
     load_id VARCHAR PRIMARY KEY, table_name VARCHAR NOT NULL, file VARCHAR NOT NULL, content_hash VARCHAR,
     bytes BIGINT, rows_read BIGINT, rows_landed BIGINT, rows_quarantined BIGINT,
-    status VARCHAR NOT NULL, message VARCHAR, started_at TIMESTAMP NOT NULL, seconds DOUBLE)`);
+    status VARCHAR NOT NULL, message VARCHAR, started_at TIMESTAMP NOT NULL, seconds DOUBLE PRECISION)`);
 }

@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { configPath } from "../../core/config.ts";
-import { Warehouse } from "../../core/warehouse.ts";
+import { openWarehouseForReading, warehouseLocation } from "../../core/open-warehouse.ts";
+import { isPostgresUrl } from "../../core/postgres-warehouse.ts";
 import { InputError, UsageError } from "../../core/errors.ts";
 import { findChromium, INSTALL_CHROMIUM } from "../../dashboards/pdf.ts";
 import { info, progress } from "../../core/log.ts";
@@ -30,7 +31,7 @@ Prints the paths of the warehouse and of site/index.html on success (and of boar
   examples: ["bellwether build --sample", "bellwether build --sources ./exports --site ./public/cs", "bellwether build --sample --pdf"],
   async run({ values, config: loadConfig }) {
     const config = await loadConfig();
-    const warehousePath = configPath(config, config.warehouse);
+    const warehousePath = warehouseLocation(config);
     const siteDir = typeof values.site === "string" ? resolve(values.site) : configPath(config, config.site.outDir);
     if (values.sample && values.sources) throw new UsageError("give --sample or --sources DIR, not both");
     // Say so before an hour of landing, not after.
@@ -39,12 +40,12 @@ Prints the paths of the warehouse and of site/index.html on success (and of boar
     if (values.sample) {
       sourcesDir = sampleDir(warehousePath);
       // Refuse before writing the sample, not after.
-      if (existsSync(warehousePath)) {
-        const db = await Warehouse.openReadOnly(warehousePath);
+      if (isPostgresUrl(warehousePath) || existsSync(warehousePath)) {
+        const db = await openWarehouseForReading(config);
         try {
           await checkOrigin(db, "sample", sourcesDir);
         } finally {
-          db.close();
+          await db.close();
         }
       }
       info(`Sample data → ${sourcesDir}`);

@@ -3,7 +3,7 @@ import { spreadsheetLine } from "../../core/csv.ts";
 import { isIsoDate } from "../../core/dates.ts";
 import { InputError, UsageError } from "../../core/errors.ts";
 import { formatValue } from "../../core/format.ts";
-import { openWarehouseForReading } from "../../core/warehouse.ts";
+import { openWarehouseForReading } from "../../core/open-warehouse.ts";
 import { ICP_DIMENSIONS, type IcpRow, type IcpTable, icpFit } from "../../metrics/icp.ts";
 import type { Command } from "../command.ts";
 import { renderTable } from "../table.ts";
@@ -54,7 +54,7 @@ export const icpCommand: Command = {
       else process.stdout.write(text);
       return 0;
     } finally {
-      db.close();
+      await db.close();
     }
   },
 };

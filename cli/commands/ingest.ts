@@ -1,7 +1,7 @@
 import { dirname, resolve } from "node:path";
 import { configPath } from "../../core/config.ts";
 import { UsageError } from "../../core/errors.ts";
-import { openWarehouse } from "../../core/warehouse.ts";
+import { openWarehouse } from "../../core/open-warehouse.ts";
 import { type TableName, tableNames } from "../../pipelines/contracts/index.ts";
 import { ingest } from "../../pipelines/ingest.ts";
 import { claimOrigin, originOf } from "../../pipelines/origin.ts";
@@ -56,7 +56,7 @@ Exit status: 0 when everything was read (quarantined rows included, unless --str
       if (values.strict && results.some((r) => r.quarantined > 0)) return 1;
       return 0;
     } finally {
-      db.close();
+      await db.close();
     }
   },
 };

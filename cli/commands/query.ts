@@ -1,7 +1,10 @@
 import { writeFileSync } from "node:fs";
 import { InputError, UsageError } from "../../core/errors.ts";
 import { formatValue } from "../../core/format.ts";
-import { openWarehouseForReading, type Warehouse } from "../../core/warehouse.ts";
+import { openWarehouseForReading } from "../../core/open-warehouse.ts";
+import { isPostgresUrl } from "../../core/postgres-warehouse.ts";
+import { type Warehouse } from "../../core/warehouse.ts";
+import { dialects, type EngineName, ENGINES } from "../../engines/index.ts";
 import { catalog } from "../../metrics/catalog.ts";
 import { compileMetricQuery, GRAINS, type Grain, type MetricQuery } from "../../metrics/compile.ts";
 import { exportParquet, type QueryResult, query, toCsv } from "../../metrics/query.ts";
@@ -17,7 +20,7 @@ export const queryCommand: Command = {
   summary: "compute metrics by period and dimension",
   usage:
     "bellwether query METRIC[,METRIC...] [--by DIM[,DIM]] [--grain month|quarter|year] [--from DATE] [--to DATE] [--window MONTHS] [--where DIM=VALUE ...] [--format table|csv|json|parquet] [--out FILE] [--sql]",
-  description: `Computes metrics from the warehouse's marts through the metrics catalog: one row per period (the ISO date of its last day) and per value of each --by dimension. Quarters and years are fiscal (config fiscalYearStartMonth). Retention metrics (nrr, grr, logo_retention, logo_churn) look back --window months (default 12) and group each account by its dimension at the window start. --format json prints one JSON array with keys period, each dimension and each metric; money is in the reporting currency, ratios are fractions (1.07, not 107%), and a metric that is undefined (an empty base) is null. --sql prints the compiled SQL and its parameters instead of running it.
+  description: `Computes metrics from the warehouse's marts through the metrics catalog: one row per period (the ISO date of its last day) and per value of each --by dimension. Quarters and years are fiscal (config fiscalYearStartMonth). Retention metrics (nrr, grr, logo_retention, logo_churn) look back --window months (default 12) and group each account by its dimension at the window start. --format json prints one JSON array with keys period, each dimension and each metric; money is in the reporting currency, ratios are fractions (1.07, not 107%), and a metric that is undefined (an empty base) is null. --sql prints the compiled SQL and its parameters instead of running it, for the warehouse's engine or the one --dialect names (snowflake and bigquery SQL is what Bellwether would run there).
 Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog().dimensions.keys()].join(", ")}.`,
   positionals: "one-or-more",
   options: {
@@ -37,6 +40,11 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
     format: { type: "string", placeholder: "FORMAT", description: "table (default), csv, json or parquet (parquet needs --out)" },
     out: { type: "string", placeholder: "FILE", description: "write to FILE instead of stdout" },
     sql: { type: "boolean", description: "print the compiled SQL and parameters; do not run" },
+    dialect: {
+      type: "string",
+      placeholder: "ENGINE",
+      description: `with --sql: the SQL for this engine (${ENGINES.join(", ")}; default the warehouse's)`,
+    },
     ...waitOption,
   },
   examples: [
@@ -45,6 +53,8 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
     'bellwether query arr --where segment=SMB --where segment=Mid-Market --where "owner_csm=Kowalski, Alex"',
     "bellwether query nrr --window 6 --from 2025-01-01 --format csv --out nrr.csv",
     "bellwether query arr,new_arr,churned_arr --by plan --grain quarter --format parquet --out bridge.parquet",
+    "bellwether query nrr,grr --by segment --grain quarter --sql --dialect snowflake",
+    "bellwether query nrr,grr --by segment --grain quarter --warehouse postgres://me@localhost/cs?schema=bellwether",
   ],
   async run({ values, positionals, config: loadConfig }) {
     const metrics = list(positionals);
@@ -76,7 +86,10 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
     };
     const config = await loadConfig();
     if (values.sql) {
-      const compiled = compileMetricQuery(request, { catalog: catalog(), defaultWindow: config.retentionWindowMonths });
+      const engine = typeof values.dialect === "string" ? values.dialect : isPostgresUrl(config.warehouse) ? "postgres" : "duckdb";
+      if (!(ENGINES as readonly string[]).includes(engine)) throw new UsageError(`--dialect must be one of ${ENGINES.join(", ")}, got "${engine}"`);
+      const dialect = dialects[engine as EngineName];
+      const compiled = compileMetricQuery(request, { catalog: catalog(), defaultWindow: config.retentionWindowMonths, dialect });
       process.stdout.write(`${compiled.sql}\n-- parameters: ${JSON.stringify(compiled.parameters)}\n`);
       return 0;
     }
@@ -88,7 +101,7 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
       if (format === "parquet") {
         if (!out) throw new UsageError("--format parquet writes a file: give --out FILE");
         await checkAgainstData(db, request, asOf);
-        const compiled = compileMetricQuery(request, { catalog: catalog(), defaultWindow: config.retentionWindowMonths });
+        const compiled = compileMetricQuery(request, { catalog: catalog(), defaultWindow: config.retentionWindowMonths, dialect: db.dialect });
         await exportParquet(db, compiled, out);
         return 0;
       }
@@ -99,7 +112,7 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
       else process.stdout.write(text);
       return 0;
     } finally {
-      db.close();
+      await db.close();
     }
   },
 };
@@ -110,13 +123,13 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
  */
 async function checkAgainstData(db: Warehouse, request: MetricQuery, asOf?: string): Promise<void> {
   if (asOf && (await db.tableExists("marts", "as_of"))) {
-    const built = (await db.one<{ d: string | null }>("SELECT strftime(as_of, '%Y-%m-%d') AS d FROM marts.as_of"))?.d;
+    const built = (await db.one<{ d: string | null }>("SELECT {{ format_time(as_of, '%Y-%m-%d') }} AS d FROM marts.as_of"))?.d;
     if (built && asOf > built) {
       throw new InputError(`--as-of ${asOf} is after this warehouse's as-of date, ${built}: build with --as-of ${asOf} to report that far`);
     }
   }
   const span = await db.one<{ first: string | null; last: string | null }>(
-    "SELECT strftime(min(month_end), '%Y-%m-%d') AS first, strftime(max(month_end), '%Y-%m-%d') AS last FROM marts.months",
+    "SELECT {{ format_time(min(month_end), '%Y-%m-%d') }} AS first, {{ format_time(max(month_end), '%Y-%m-%d') }} AS last FROM marts.months",
   );
   const covers = span?.first ? `the data runs from ${span.first} to ${span.last}` : "the warehouse has no months of data yet";
   const { from, to } = request;

@@ -1,7 +1,7 @@
 import { configPath } from "../../core/config.ts";
 import { InputError, UsageError } from "../../core/errors.ts";
 import { setQuiet } from "../../core/log.ts";
-import { openWarehouse } from "../../core/warehouse.ts";
+import { openWarehouse } from "../../core/open-warehouse.ts";
 import { type ScheduledJob, Scheduler } from "../../orchestration/schedule.ts";
 import { lastLandedSignature, lastScheduledTick, sourcesSignature } from "../../orchestration/sensor.ts";
 import type { Command } from "../command.ts";
@@ -45,7 +45,7 @@ ${EXAMPLE}`,
       try {
         return await work(db);
       } finally {
-        db.close();
+        await db.close();
       }
     };
     const scheduler = new Scheduler(config.schedules, {

@@ -1,6 +1,6 @@
 import { configPath } from "../../core/config.ts";
 import { UsageError } from "../../core/errors.ts";
-import { openWarehouseForReading } from "../../core/warehouse.ts";
+import { openWarehouseForReading } from "../../core/open-warehouse.ts";
 import { assetGraph } from "../../orchestration/assets.ts";
 import { assetStatus } from "../../orchestration/status.ts";
 import { findSources } from "../../pipelines/sources.ts";
@@ -48,7 +48,7 @@ export const statusCommand: Command = {
       process.stdout.write(`${table}\n\n${stale === 0 ? "Everything is fresh." : `${stale} of ${rows.length} assets are stale.`}\n`);
       return 0;
     } finally {
-      db.close();
+      await db.close();
     }
   },
 };

@@ -1,5 +1,5 @@
 import { closest, InputError, UsageError } from "../../core/errors.ts";
-import { openWarehouseForReading } from "../../core/warehouse.ts";
+import { openWarehouseForReading } from "../../core/open-warehouse.ts";
 import { catalog } from "../../metrics/catalog.ts";
 import { dimensionValues } from "../../metrics/values.ts";
 import type { Command } from "../command.ts";
@@ -45,7 +45,7 @@ Dimensions: ${[...catalog().dimensions.keys()].join(", ")}.`,
       }
       return 0;
     } finally {
-      db.close();
+      await db.close();
     }
   },
 };

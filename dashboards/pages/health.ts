@@ -76,7 +76,7 @@ export const healthPage = definePage({
           rows: (db) =>
             db.all(`
               SELECT h.account_id, a.name, am.segment, h.arr, h.score, h.weakest_measure, h.weakest_score,
-                coalesce(h.missing_measures, '') AS missing_measures, strftime(h.next_renewal_date, '%Y-%m-%d') AS next_renewal
+                coalesce(h.missing_measures, '') AS missing_measures, {{ format_time(h.next_renewal_date, '%Y-%m-%d') }} AS next_renewal
               FROM marts.health_scores AS h
               JOIN marts.accounts AS a USING (account_id)
               JOIN marts.account_months AS am USING (account_id, month_index)

@@ -29,10 +29,10 @@ export const qualityPage = definePage({
                 FROM meta.loads WHERE status IN ('landed', 'skipped') GROUP BY table_name
               ),
               newest AS (${newestDataSql()})
-              SELECT n.table_name, strftime(n.newest, '%Y-%m-%d') AS newest_data,
-                date_diff('day', n.newest, now()::TIMESTAMP) AS days_old,
+              SELECT n.table_name, {{ format_time(n.newest, '%Y-%m-%d') }} AS newest_data,
+                {{ days_between(n.newest, now()) }} AS days_old,
                 coalesce(l.loads, 0) AS loads, coalesce(l.rows_landed, 0) AS rows_landed, coalesce(l.rows_quarantined, 0) AS rows_quarantined,
-                strftime(l.last_load, '%Y-%m-%d %H:%M') AS last_load
+                {{ format_time(l.last_load, '%Y-%m-%d %H:%M') }} AS last_load
               FROM newest AS n LEFT JOIN loads AS l USING (table_name)
               ORDER BY n.table_name`),
           columns: [
@@ -96,7 +96,7 @@ export const qualityPage = definePage({
           description: "Every file landed, skipped (unchanged) or refused, with its row counts and time taken.",
           rows: (db) =>
             db.all(`
-              SELECT strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started, table_name, file, status, rows_read, rows_landed, rows_quarantined, seconds,
+              SELECT {{ format_time(started_at, '%Y-%m-%d %H:%M:%S') }} AS started, table_name, file, status, rows_read, rows_landed, rows_quarantined, seconds,
                 coalesce(message, '') AS message
               FROM meta.loads ORDER BY started_at DESC, table_name LIMIT 200`),
           columns: [

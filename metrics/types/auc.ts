@@ -21,8 +21,8 @@ export const auc: MetricType<Auc> = {
       .select("f.score")
       .groupBy("f.score")
       .select([
-        sql<number>`count(*) FILTER (WHERE f.outcome)`.as("with_outcome"),
-        sql<number>`count(*) FILTER (WHERE NOT f.outcome)`.as("without"),
+        sql<number>`count(CASE WHEN f.outcome THEN 1 END)`.as("with_outcome"),
+        sql<number>`count(CASE WHEN NOT f.outcome THEN 1 END)`.as("without"),
       ])
       .where("f.score", "is not", null);
     const partition = groupColumns("s", context).join(", ");
@@ -36,7 +36,7 @@ export const auc: MetricType<Auc> = {
     return perGroup(running, "r", context).select(
       sql
         .raw(
-          "sum(r.with_outcome * (r.without_total - r.without_at_or_below + 0.5 * r.without))::DOUBLE / nullif(sum(r.with_outcome) * max(r.without_total), 0)",
+          "{{ divide(sum(r.with_outcome * (r.without_total - r.without_at_or_below + 0.5 * r.without)), nullif(sum(r.with_outcome) * max(r.without_total), 0)) }}",
         )
         .as("value_0"),
     );

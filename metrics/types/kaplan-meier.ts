@@ -20,7 +20,7 @@ export const kaplanMeier: MetricType<KaplanMeier> = {
     const perTime = perGroup(periodFacts(metric, context, { time: metric.duration, event: metric.event }), "f", context)
       .select("f.time")
       .groupBy("f.time")
-      .select([sql<number>`count(*) FILTER (WHERE f.event)`.as("events"), sql<number>`count(*)`.as("rows")])
+      .select([sql<number>`count(CASE WHEN f.event THEN 1 END)`.as("events"), sql<number>`count(*)`.as("rows")])
       .where("f.time", "is not", null);
     const partition = (alias: string) => groupColumns(alias, context).join(", ");
     const atRisk = db
@@ -36,12 +36,12 @@ export const kaplanMeier: MetricType<KaplanMeier> = {
       .select(
         sql
           .raw<number>(
-            `CASE WHEN bool_or(k.events >= k.at_risk) ${upToHere} THEN 0 ELSE exp(sum(ln(CASE WHEN k.events < k.at_risk THEN 1 - k.events / k.at_risk ELSE 1 END)) ${upToHere}) END`,
+            `CASE WHEN {{ bool_or(k.events >= k.at_risk) }} ${upToHere} THEN 0 ELSE exp(sum(ln(CASE WHEN k.events < k.at_risk THEN 1 - {{ divide(k.events, k.at_risk) }} ELSE 1 END)) ${upToHere}) END`,
           )
           .as("survival"),
       );
     return perGroup(survival, "v", context).select(
-      sql.raw(`min(v.time) FILTER (WHERE v.events > 0 AND v.survival <= ${1 - Number(metric.quantile)} + 1e-12)::DOUBLE`).as("value_0"),
+      sql.raw(`{{ float(min(CASE WHEN v.events > 0 AND v.survival <= ${1 - Number(metric.quantile)} + 1e-12 THEN v.time END)) }}`).as("value_0"),
     );
   },
   empty: () => null,

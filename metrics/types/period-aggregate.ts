@@ -9,8 +9,8 @@ const aggregates: Record<PeriodAggregate["agg"], (value: string, metric: PeriodA
   sum: (v) => `sum(${v})`,
   count: (v) => `count(${v})`,
   avg: (v) => `avg(${v})`,
-  median: (v) => `median(${v})`,
-  percentile: (v, metric) => `quantile_cont(${v}, ${Number(metric.quantile)})`,
+  median: (v) => `{{ median(${v}) }}`,
+  percentile: (v, metric) => `{{ quantile(${v}, ${Number(metric.quantile)}) }}`,
 };
 
 /**

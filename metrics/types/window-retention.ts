@@ -34,7 +34,7 @@ export const windowRetention: MetricType<WindowRetention> = {
       .select("p.period")
       .select(
         metrics.map((metric, i) => {
-          const numerator = `sum(${terms[metric.numerator]})::DOUBLE`;
+          const numerator = `{{ float(sum(${terms[metric.numerator]})) }}`;
           return sql.raw(metric.denominator ? `${numerator} / nullif(sum(${terms[metric.denominator]}), 0)` : numerator).as(`value_${i}`);
         }),
       );

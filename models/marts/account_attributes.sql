@@ -16,6 +16,6 @@ SELECT
   a.created_at
 FROM staging.crm_accounts AS a
 LEFT JOIN config.segment_bands AS seg
-  ON a.employee_count >= coalesce(seg.lower, '-infinity'::DOUBLE) AND a.employee_count < coalesce(seg.upper, 'infinity'::DOUBLE)
+  ON (seg.lower IS NULL OR a.employee_count >= seg.lower) AND (seg.upper IS NULL OR a.employee_count < seg.upper)
 LEFT JOIN config.employee_bands AS band
-  ON a.employee_count >= coalesce(band.lower, '-infinity'::DOUBLE) AND a.employee_count < coalesce(band.upper, 'infinity'::DOUBLE)
+  ON (band.lower IS NULL OR a.employee_count >= band.lower) AND (band.upper IS NULL OR a.employee_count < band.upper)

@@ -11,31 +11,31 @@ WITH active AS (
     l.account_id,
     m.month_index,
     -- Rounded to the cent once per account and month (half away from zero), and exact from here on.
-    CAST(round(sum(l.arr), 2) AS DECIMAL(18, 2)) AS arr,
-    CAST(round(sum(l.mrr), 2) AS DECIMAL(18, 2)) AS mrr,
+    CAST(round(sum(l.arr), 2) AS {{ decimal(18, 2) }}) AS arr,
+    CAST(round(sum(l.mrr), 2) AS {{ decimal(18, 2) }}) AS mrr,
     sum(l.quantity) AS seats,
     -- The account's plan in a month is the plan of its largest line that month (ties: the lowest subscription_id).
-    first(l.plan ORDER BY l.arr DESC, l.subscription_id) AS plan
+    {{ first_by(l.plan, l.arr DESC, l.subscription_id) }} AS plan
   FROM marts.subscription_lines AS l
   JOIN marts.months AS m
     ON l.start_date <= m.snapshot_date AND (l.end_date IS NULL OR m.snapshot_date < l.end_date)
   -- A line without an FX rate is left out (marts.lines_without_fx), not counted as 0.
   WHERE l.arr IS NOT NULL
-  GROUP BY ALL
+  GROUP BY l.account_id, m.month_index
 ),
 first_paid AS (
-  SELECT account_id, min(month_index) AS first_month_index, arg_min(arr, month_index) AS cohort_starting_arr
+  SELECT account_id, min(month_index) AS first_month_index, {{ first_by(arr, month_index) }} AS cohort_starting_arr
   FROM active
   WHERE arr > 0
-  GROUP BY ALL
+  GROUP BY account_id
 )
 SELECT
   f.account_id,
   m.month,
   m.month_end,
   m.month_index,
-  coalesce(a.arr, 0::DECIMAL(18, 2)) AS arr,
-  coalesce(a.mrr, 0::DECIMAL(18, 2)) AS mrr,
+  CAST(coalesce(a.arr, 0) AS {{ decimal(18, 2) }}) AS arr,
+  CAST(coalesce(a.mrr, 0) AS {{ decimal(18, 2) }}) AS mrr,
   coalesce(a.seats, 0) AS seats,
   coalesce(attr.segment, 'Unknown') AS segment,
   tier.name AS touch_tier,
@@ -57,5 +57,5 @@ JOIN marts.months AS cohort ON cohort.month_index = f.first_month_index
 LEFT JOIN active AS a ON a.account_id = f.account_id AND a.month_index = m.month_index
 LEFT JOIN marts.account_attributes AS attr ON attr.account_id = f.account_id
 LEFT JOIN config.touch_tiers AS tier
-  ON coalesce(a.arr, 0) >= coalesce(tier.lower, '-infinity'::DOUBLE) AND coalesce(a.arr, 0) < coalesce(tier.upper, 'infinity'::DOUBLE)
+  ON (tier.lower IS NULL OR coalesce(a.arr, 0) >= tier.lower) AND (tier.upper IS NULL OR coalesce(a.arr, 0) < tier.upper)
 ORDER BY f.account_id, m.month_index

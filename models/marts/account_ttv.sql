@@ -12,14 +12,14 @@ starts AS (
   SELECT l.account_id, min(l.start_date) AS start_date
   FROM marts.subscription_lines AS l, as_of
   WHERE l.arr > 0 AND l.start_date <= as_of.as_of
-  GROUP BY ALL
+  GROUP BY l.account_id
 ),
 milestone_values AS (
   SELECT ms.account_id, min(CAST(ms.achieved_at AS DATE)) AS value_date
   FROM staging.crm_milestones AS ms
   CROSS JOIN config.settings AS settings
   WHERE settings.ttv_rule = 'milestone' AND ms.milestone = settings.ttv_milestone
-  GROUP BY ALL
+  GROUP BY ms.account_id
 ),
 -- Usage rule: each active user-day counts towards the 7 trailing-day windows that end on it and the 6 days after.
 user_days AS (
@@ -29,16 +29,16 @@ user_days AS (
   WHERE settings.ttv_rule = 'usage'
 ),
 window_users AS (
-  SELECT account_id, occurred_on + CAST(k AS INTEGER) AS day, count(DISTINCT user_id) AS users
-  FROM user_days, range(7) AS r(k)
-  GROUP BY ALL
+  SELECT account_id, {{ add_days(occurred_on, k) }} AS day, count(DISTINCT user_id) AS users
+  FROM user_days CROSS JOIN {{ series(r, k, 0, 7) }}
+  GROUP BY account_id, {{ add_days(occurred_on, k) }}
 ),
 usage_values AS (
   SELECT w.account_id, min(w.day) AS value_date
   FROM window_users AS w
   CROSS JOIN config.settings AS settings
   WHERE w.users >= settings.ttv_active_users
-  GROUP BY ALL
+  GROUP BY w.account_id
 ),
 valued AS (
   SELECT
@@ -51,17 +51,17 @@ valued AS (
   LEFT JOIN milestone_values AS mv ON mv.account_id = s.account_id
   LEFT JOIN usage_values AS uv ON uv.account_id = s.account_id
 ),
--- DuckDB's greatest ignores nulls, so the floor at 0 is applied only where there is a value date.
+-- greatest ignores nulls on some engines and not others, so the floor at 0 is applied only where there is a value date.
 measured AS (
   SELECT
     *,
-    CASE WHEN value_date IS NOT NULL THEN greatest(date_diff('day', start_date, value_date), 0) END AS ttv_days,
-    date_diff('day', start_date, as_of) AS age_days
+    CASE WHEN value_date IS NOT NULL THEN greatest({{ days_between(start_date, value_date) }}, 0) END AS ttv_days,
+    {{ days_between(start_date, as_of) }} AS age_days
   FROM valued
 )
 SELECT
   account_id,
-  year(start_date) * 12 + month(start_date) - 1 AS month_index,
+  {{ month_index(start_date) }} AS month_index,
   start_date,
   value_date,
   value_date IS NOT NULL AS reached,

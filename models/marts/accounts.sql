@@ -7,12 +7,12 @@
 WITH paid AS (
   SELECT
     account_id,
-    min(month) FILTER (WHERE arr > 0) AS first_paid_month,
-    max(month) FILTER (WHERE arr > 0) AS last_paid_month,
-    arg_max(arr, month_index) AS current_arr,
-    arg_max(touch_tier, month_index) AS touch_tier
+    min(CASE WHEN arr > 0 THEN month END) AS first_paid_month,
+    max(CASE WHEN arr > 0 THEN month END) AS last_paid_month,
+    {{ first_by(arr, month_index DESC) }} AS current_arr,
+    {{ first_by(touch_tier, month_index DESC) }} AS touch_tier
   FROM marts.account_months
-  GROUP BY ALL
+  GROUP BY account_id
 )
 SELECT
   a.*,

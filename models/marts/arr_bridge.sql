@@ -6,7 +6,7 @@
 -- @test expression(opening_arr + new_arr + reactivation_arr + expansion_arr + contraction_arr + churned_arr = closing_arr)
 -- @test expression(closing_arr = book_arr)
 WITH book AS (
-  SELECT month_index, sum(arr) AS book_arr FROM marts.account_months GROUP BY ALL
+  SELECT month_index, sum(arr) AS book_arr FROM marts.account_months GROUP BY month_index
 )
 SELECT
   b.month,
@@ -19,8 +19,8 @@ SELECT
   sum(b.contraction_arr) AS contraction_arr,
   sum(b.churned_arr) AS churned_arr,
   sum(b.closing_arr) AS closing_arr,
-  coalesce(any_value(book.book_arr), 0) AS book_arr
+  coalesce(max(book.book_arr), 0) AS book_arr
 FROM marts.segment_arr_bridge AS b
 LEFT JOIN book USING (month_index)
-GROUP BY ALL
+GROUP BY b.month, b.month_end, b.month_index
 ORDER BY b.month_index

@@ -29,10 +29,10 @@ SELECT
     ELSE 'contraction'
   END AS movement,
   arr - previous_arr AS amount,
-  date_diff('day', first_paid_month_end, month_end) AS days_since_first_paid,
+  {{ days_between(first_paid_month_end, month_end) }} AS days_since_first_paid,
   -- The first month the account grew: time to expansion is measured to it.
   arr > previous_arr AND previous_arr > 0
-    AND count(*) FILTER (WHERE arr > previous_arr AND previous_arr > 0) OVER (PARTITION BY account_id ORDER BY month_index) = 1 AS is_first_expansion
+    AND count(CASE WHEN arr > previous_arr AND previous_arr > 0 THEN 1 END) OVER (PARTITION BY account_id ORDER BY month_index) = 1 AS is_first_expansion
 FROM sequenced
 WHERE arr <> previous_arr
 ORDER BY account_id, month_index

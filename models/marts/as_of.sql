@@ -13,16 +13,16 @@ WITH activity AS (
 ),
 chosen AS (
   SELECT
-    coalesce(any_value(settings.as_of), least(current_date, (SELECT max(day) FROM activity)))::DATE AS as_of,
-    any_value(settings.as_of) IS NOT NULL AS from_config
+    CAST(coalesce(max(settings.as_of), least(current_date, coalesce((SELECT max(day) FROM activity), current_date))) AS DATE) AS as_of,
+    max(settings.as_of) IS NOT NULL AS from_config
   FROM config.settings AS settings
 )
 SELECT
   c.as_of,
   c.from_config,
-  last_day(c.as_of) > c.as_of AS is_month_to_date,
+  {{ month_end(c.as_of) }} > c.as_of AS is_month_to_date,
   count(l.subscription_id) AS lines_ending_after,
-  CAST(coalesce(round(sum(l.arr), 2), 0) AS DECIMAL(18, 2)) AS arr_ending_after
+  CAST(coalesce(round(sum(l.arr), 2), 0) AS {{ decimal(18, 2) }}) AS arr_ending_after
 FROM chosen AS c
 LEFT JOIN marts.subscription_lines AS l
   ON l.start_date <= c.as_of AND l.end_date > c.as_of

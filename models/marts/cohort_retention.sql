@@ -15,10 +15,10 @@ SELECT
   count(*) AS cohort_accounts,
   sum(s.starting_arr) AS starting_arr,
   sum(am.arr) AS arr,
-  count(*) FILTER (WHERE am.arr > 0) AS retained_accounts,
-  sum(am.arr) / sum(s.starting_arr) AS revenue_retention,
-  count(*) FILTER (WHERE am.arr > 0) / count(*) AS logo_retention
+  count(CASE WHEN am.arr > 0 THEN 1 END) AS retained_accounts,
+  {{ divide(sum(am.arr), sum(s.starting_arr)) }} AS revenue_retention,
+  {{ divide(count(CASE WHEN am.arr > 0 THEN 1 END), count(*)) }} AS logo_retention
 FROM start AS s
 JOIN marts.account_months AS am USING (account_id)
-GROUP BY ALL
+GROUP BY s.cohort_month, am.age_months, am.month
 ORDER BY s.cohort_month, am.age_months

@@ -7,7 +7,7 @@
 WITH costs AS (
   SELECT
     c.month,
-    year(c.month) * 12 + month(c.month) - 1 AS month_index,
+    {{ month_index(c.month) }} AS month_index,
     c.cost_center,
     c.segment,
     c.amount * CASE WHEN c.currency = settings.reporting_currency THEN 1.0 ELSE fx.rate END AS amount
@@ -23,13 +23,13 @@ segment_weights AS (
   FROM marts.account_months AS am
   CROSS JOIN config.settings AS settings
   WHERE am.arr > 0
-  GROUP BY ALL
+  GROUP BY am.month_index, am.segment
 ),
 shares AS (
-  SELECT month_index, segment, weight / sum(weight) OVER (PARTITION BY month_index) AS share
+  SELECT month_index, segment, {{ divide(weight, sum(weight) OVER (PARTITION BY month_index)) }} AS share
   FROM segment_weights
 ),
-rows AS (
+cost_rows AS (
   SELECT month, month_index, cost_center, segment, amount, false AS allocated
   FROM costs
   WHERE segment IS NOT NULL
@@ -47,6 +47,6 @@ SELECT
   sum(r.amount) AS amount,
   r.allocated,
   r.cost_center IN (SELECT cost_center FROM config.retention_cost_centers) AS is_retention
-FROM rows AS r
-GROUP BY ALL
+FROM cost_rows AS r
+GROUP BY r.month, r.month_index, r.cost_center, r.segment, r.allocated
 ORDER BY r.month_index, r.cost_center, r.segment, r.allocated

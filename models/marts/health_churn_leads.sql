@@ -8,7 +8,7 @@ WITH churns AS (
   WHERE movement = 'churn'
 ),
 first_red AS (
-  SELECT c.account_id, c.month_index, min(h.month_index) AS red_month_index, arg_min(h.month_end, h.month_index) AS red_month_end
+  SELECT c.account_id, c.month_index, min(h.month_index) AS red_month_index, {{ first_by(h.month_end, h.month_index) }} AS red_month_end
   FROM churns AS c
   CROSS JOIN config.settings AS settings
   JOIN marts.health_scores AS h
@@ -16,14 +16,14 @@ first_red AS (
    AND h.month_index < c.month_index
    AND h.month_index >= c.month_index - settings.health_horizon_months
   JOIN config.health_bands AS band ON band.name = h.health_band AND band.position = 1
-  GROUP BY ALL
+  GROUP BY c.account_id, c.month_index
 )
 SELECT
   c.account_id,
   c.month_index,
   m.month_end AS churn_month_end,
   r.red_month_end,
-  date_diff('day', r.red_month_end, m.month_end) AS lead_days,
+  {{ days_between(r.red_month_end, m.month_end) }} AS lead_days,
   r.red_month_end IS NOT NULL AS warned
 FROM churns AS c
 JOIN marts.months AS m ON m.month_index = c.month_index

@@ -10,27 +10,27 @@ WITH paying AS (
   WHERE arr > 0
 ),
 daily AS (
-  SELECT account_id, occurred_on, year(occurred_on) * 12 + month(occurred_on) - 1 AS month_index, count(*) AS events
+  SELECT account_id, occurred_on, {{ month_index(occurred_on) }} AS month_index, count(*) AS events
   FROM staging.usage_events
-  GROUP BY ALL
+  GROUP BY account_id, occurred_on
 ),
 first_usage AS (
   SELECT account_id, min(occurred_on) AS first_used_on
   FROM daily
-  GROUP BY ALL
+  GROUP BY account_id
 ),
 -- Events in the last 60 days of each month: they fall in that month or one of the two before it.
 events_60d AS (
   SELECT
     d.account_id,
     m.month_index,
-    sum(d.events) FILTER (WHERE d.occurred_on > m.month_end - INTERVAL 30 DAY) AS events_30d,
-    sum(d.events) FILTER (WHERE d.occurred_on <= m.month_end - INTERVAL 30 DAY) AS events_prior_30d
+    sum(CASE WHEN d.occurred_on > {{ add_days(m.month_end, -30) }} THEN d.events END) AS events_30d,
+    sum(CASE WHEN d.occurred_on <= {{ add_days(m.month_end, -30) }} THEN d.events END) AS events_prior_30d
   FROM daily AS d
   JOIN marts.months AS m
     ON m.month_index IN (d.month_index, d.month_index + 1, d.month_index + 2)
-   AND d.occurred_on > m.month_end - INTERVAL 60 DAY AND d.occurred_on <= m.month_end
-  GROUP BY ALL
+   AND d.occurred_on > {{ add_days(m.month_end, -60) }} AND d.occurred_on <= m.month_end
+  GROUP BY d.account_id, m.month_index
 ),
 -- The latest NPS or CSAT answer in the 180 days up to the month's end, on NPS's 0–10 scale (CSAT 1–5 → 0–10);
 -- of answers on the same day, the one with the highest response_id.
@@ -38,25 +38,25 @@ sentiment AS (
   SELECT
     s.account_id,
     m.month_index,
-    first(CASE s.survey WHEN 'nps' THEN s.score ELSE (s.score - 1) * 2.5 END ORDER BY s.responded_at DESC, s.response_id DESC) AS sentiment
+    {{ first_by(CASE s.survey WHEN 'nps' THEN s.score ELSE (s.score - 1) * 2.5 END, s.responded_at DESC, s.response_id DESC) }} AS sentiment
   FROM marts.survey_answers AS s
   JOIN marts.months AS m
     ON s.month_index BETWEEN m.month_index - 6 AND m.month_index
-   AND s.responded_at > m.month_end - INTERVAL 180 DAY AND s.responded_at <= m.month_end
+   AND s.responded_at > {{ add_days(m.month_end, -180) }} AND s.responded_at <= m.month_end
   WHERE s.survey IN ('nps', 'csat')
-  GROUP BY ALL
+  GROUP BY s.account_id, m.month_index
 ),
 tickets AS (
-  SELECT *, CAST(created_at AS DATE) AS created_on, CAST(solved_at AS DATE) AS solved_on
+  SELECT account_id, month_index, priority, first_response_hours, CAST(created_at AS DATE) AS created_on, CAST(solved_at AS DATE) AS solved_on
   FROM marts.tickets
 ),
 recent_tickets AS (
-  SELECT t.account_id, m.month_index, count(*) AS tickets_90d, median(t.first_response_hours) AS first_response_hours_90d
+  SELECT t.account_id, m.month_index, count(*) AS tickets_90d, {{ median(t.first_response_hours) }} AS first_response_hours_90d
   FROM tickets AS t
   JOIN marts.months AS m
     ON m.month_index BETWEEN t.month_index AND t.month_index + 3
-   AND t.created_on > m.month_end - INTERVAL 90 DAY AND t.created_on <= m.month_end
-  GROUP BY ALL
+   AND t.created_on > {{ add_days(m.month_end, -90) }} AND t.created_on <= m.month_end
+  GROUP BY t.account_id, m.month_index
 ),
 -- High and urgent tickets opened by the month's end and not solved by it.
 open_urgent AS (
@@ -66,20 +66,20 @@ open_urgent AS (
     ON m.month_index >= t.month_index
    AND (t.solved_on IS NULL OR t.solved_on > m.month_end)
   WHERE t.priority IN ('high', 'urgent')
-  GROUP BY ALL
+  GROUP BY t.account_id, m.month_index
 ),
 contacts AS (
   SELECT
     p.account_id,
     p.month_index,
-    count(*) FILTER (
-      WHERE c.role IN ('champion', 'buyer')
+    count(CASE
+      WHEN c.role IN ('champion', 'buyer')
         AND (c.started_at IS NULL OR c.started_at <= p.month_end)
         AND (c.left_at IS NULL OR c.left_at > p.month_end)
-    ) AS champions_and_buyers
+      THEN 1 END) AS champions_and_buyers
   FROM paying AS p
   JOIN staging.crm_contacts AS c ON c.account_id = p.account_id
-  GROUP BY ALL
+  GROUP BY p.account_id, p.month_index
 )
 SELECT
   p.account_id,
@@ -87,17 +87,17 @@ SELECT
   p.month_end,
   p.arr,
   p.seats,
-  CASE WHEN fu.first_used_on <= p.month_end THEN coalesce(u.active_users_30d, 0) / nullif(p.seats, 0) END::DOUBLE
+  {{ float(CASE WHEN fu.first_used_on <= p.month_end THEN {{ divide(coalesce(u.active_users_30d, 0), nullif(p.seats, 0)) }} END) }}
     AS active_users_per_seat,
-  CASE WHEN coalesce(e.events_prior_30d, 0) > 0 THEN coalesce(e.events_30d, 0) / e.events_prior_30d - 1 END::DOUBLE
+  {{ float(CASE WHEN coalesce(e.events_prior_30d, 0) > 0 THEN {{ divide(coalesce(e.events_30d, 0), e.events_prior_30d) }} - 1 END) }}
     AS usage_trend,
-  s.sentiment::DOUBLE AS sentiment,
+  {{ float(s.sentiment) }} AS sentiment,
   -- No ticket export at all is "no data", not "zero tickets" (which would score as perfect).
-  CASE WHEN landed.tickets THEN coalesce(o.open_urgent_tickets, 0) END::DOUBLE AS open_urgent_tickets,
-  CASE WHEN landed.tickets THEN coalesce(r.tickets_90d, 0) / nullif(p.seats, 0) END::DOUBLE AS tickets_per_seat_90d,
-  r.first_response_hours_90d::DOUBLE AS first_response_hours_90d,
-  c.champions_and_buyers::DOUBLE AS relationship,
-  CASE WHEN fu.first_used_on <= p.month_end THEN coalesce(u.key_features_30d, 0) END::DOUBLE AS adoption_breadth
+  {{ float(CASE WHEN landed.tickets THEN coalesce(o.open_urgent_tickets, 0) END) }} AS open_urgent_tickets,
+  {{ float(CASE WHEN landed.tickets THEN {{ divide(coalesce(r.tickets_90d, 0), nullif(p.seats, 0)) }} END) }} AS tickets_per_seat_90d,
+  {{ float(r.first_response_hours_90d) }} AS first_response_hours_90d,
+  {{ float(c.champions_and_buyers) }} AS relationship,
+  {{ float(CASE WHEN fu.first_used_on <= p.month_end THEN coalesce(u.key_features_30d, 0) END) }} AS adoption_breadth
 FROM paying AS p
 CROSS JOIN (SELECT EXISTS (SELECT 1 FROM staging.support_tickets) AS tickets) AS landed
 LEFT JOIN first_usage AS fu ON fu.account_id = p.account_id

@@ -4,23 +4,34 @@
 -- @test unique(account_id, month_index, measure)
 -- @test expression(score IS NULL OR score BETWEEN 0 AND 100)
 -- @test expression(is_missing = (score IS NULL))
-WITH measure_values AS (
-  SELECT * EXCLUDE (month_end, arr, seats) FROM marts.health_inputs
-),
-inputs AS (
-  SELECT * FROM measure_values
-  UNPIVOT INCLUDE NULLS (value FOR measure IN (COLUMNS(* EXCLUDE (account_id, month_index))))
+-- Each configured measure reads its column of health_inputs (core/scorecard.ts HEALTH_INPUTS: a new input is a new WHEN).
+WITH inputs AS (
+  SELECT
+    i.account_id,
+    i.month_index,
+    hm.measure,
+    CASE hm.measure
+      WHEN 'active_users_per_seat' THEN i.active_users_per_seat
+      WHEN 'usage_trend' THEN i.usage_trend
+      WHEN 'sentiment' THEN i.sentiment
+      WHEN 'open_urgent_tickets' THEN i.open_urgent_tickets
+      WHEN 'tickets_per_seat_90d' THEN i.tickets_per_seat_90d
+      WHEN 'first_response_hours_90d' THEN i.first_response_hours_90d
+      WHEN 'relationship' THEN i.relationship
+      WHEN 'adoption_breadth' THEN i.adoption_breadth
+    END AS value
+  FROM marts.health_inputs AS i
+  CROSS JOIN config.health_measures AS hm
 ),
 points AS (
   SELECT
     measure,
     value AS v0,
     score AS s0,
-    lead(value) OVER w AS v1,
-    lead(score) OVER w AS s1,
-    row_number() OVER w = 1 AS is_first
+    lead(value) OVER (PARTITION BY measure ORDER BY value) AS v1,
+    lead(score) OVER (PARTITION BY measure ORDER BY value) AS s1,
+    row_number() OVER (PARTITION BY measure ORDER BY value) = 1 AS is_first
   FROM config.health_thresholds
-  WINDOW w AS (PARTITION BY measure ORDER BY value)
 ),
 scored AS (
   SELECT
@@ -33,7 +44,7 @@ scored AS (
     CASE
       WHEN i.value IS NULL THEN NULL
       WHEN p.v1 IS NULL OR i.value < p.v0 THEN p.s0
-      ELSE p.s0 + (i.value - p.v0) / (p.v1 - p.v0) * (p.s1 - p.s0)
+      ELSE p.s0 + {{ divide(i.value - p.v0, p.v1 - p.v0) }} * (p.s1 - p.s0)
     END AS score
   FROM inputs AS i
   JOIN config.health_measures AS hm ON hm.measure = i.measure
@@ -44,9 +55,9 @@ scored AS (
 ),
 weighted AS (
   SELECT
-    *,
+    scored.*,
     CASE WHEN score IS NOT NULL
-      THEN configured_weight / sum(CASE WHEN score IS NOT NULL THEN configured_weight END) OVER (PARTITION BY account_id, month_index)
+      THEN {{ divide(configured_weight, sum(CASE WHEN score IS NOT NULL THEN configured_weight END) OVER (PARTITION BY account_id, month_index)) }}
     END AS weight
   FROM scored
 )

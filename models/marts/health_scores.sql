@@ -10,14 +10,14 @@ WITH scores AS (
     account_id,
     month_index,
     -- The same as the sum of contributions, computed from the configured weights to stay exact (100, not 100.00000000000001).
-    sum(configured_weight * score) / sum(configured_weight) FILTER (WHERE NOT is_missing) AS score,
+    {{ divide(sum(configured_weight * score), sum(CASE WHEN NOT is_missing THEN configured_weight END)) }} AS score,
     -- Of measures with the same lowest score, the first by label.
-    first(label ORDER BY score, label) FILTER (WHERE NOT is_missing) AS weakest_measure,
+    {{ first_by(CASE WHEN NOT is_missing THEN label END, is_missing, score, label) }} AS weakest_measure,
     min(score) AS weakest_score,
-    string_agg(label, '; ' ORDER BY label) FILTER (WHERE is_missing) AS missing_measures,
-    count(*) FILTER (WHERE is_missing) AS measures_missing
+    {{ string_agg(CASE WHEN is_missing THEN label END, '; ', label) }} AS missing_measures,
+    count(CASE WHEN is_missing THEN 1 END) AS measures_missing
   FROM marts.health_measure_scores
-  GROUP BY ALL
+  GROUP BY account_id, month_index
 ),
 renewals AS (
   SELECT
@@ -25,13 +25,13 @@ renewals AS (
     am.month_index,
     min(coalesce(
       l.end_date,
-      l.start_date + to_months((l.interval_months * (date_diff('month', l.start_date, am.month_end) // l.interval_months + 1))::INTEGER)
+      {{ add_months(l.start_date, l.interval_months * ({{ int_divide({{ month_index(am.month_end) }} - {{ month_index(l.start_date) }}, l.interval_months) }} + 1)) }}
     )) AS next_renewal_date
   FROM marts.account_months AS am
   JOIN marts.subscription_lines AS l
     ON l.account_id = am.account_id AND l.start_date <= am.month_end AND (l.end_date IS NULL OR am.month_end < l.end_date)
   WHERE am.arr > 0
-  GROUP BY ALL
+  GROUP BY am.account_id, am.month_index
 )
 SELECT
   s.account_id,
@@ -47,11 +47,11 @@ SELECT
   s.missing_measures,
   s.measures_missing,
   CAST(r.next_renewal_date AS DATE) AS next_renewal_date,
-  date_diff('day', am.month_end, CAST(r.next_renewal_date AS DATE)) AS days_to_renewal
+  {{ days_between(am.month_end, CAST(r.next_renewal_date AS DATE)) }} AS days_to_renewal
 FROM scores AS s
 JOIN marts.account_months AS am ON am.account_id = s.account_id AND am.month_index = s.month_index
 -- Rounded for the band only, so that a score of 40 made of fractions is not 39.999… and red.
 LEFT JOIN renewals AS r ON r.account_id = s.account_id AND r.month_index = s.month_index
 LEFT JOIN config.health_bands AS band
-  ON round(s.score, 9) >= coalesce(band.lower, '-infinity'::DOUBLE) AND round(s.score, 9) < coalesce(band.upper, 'infinity'::DOUBLE)
+  ON (band.lower IS NULL OR {{ round_float(s.score, 9) }} >= band.lower) AND (band.upper IS NULL OR {{ round_float(s.score, 9) }} < band.upper)
 ORDER BY s.account_id, s.month_index

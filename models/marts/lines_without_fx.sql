@@ -7,10 +7,10 @@ SELECT
   subscription_id,
   account_id,
   currency,
-  date_trunc('month', start_date)::DATE AS fx_month,
+  {{ month_start(start_date) }} AS fx_month,
   start_date,
   end_date,
-  CAST(round(12 * mrr_local, 2) AS DECIMAL(18, 2)) AS arr_local
+  CAST(round(12 * mrr_local, 2) AS {{ decimal(18, 2) }}) AS arr_local
 FROM marts.subscription_lines
 WHERE fx_rate IS NULL
 ORDER BY currency, fx_month, subscription_id

@@ -6,10 +6,10 @@
 -- @test not_null(month, month_end, fiscal_year, fiscal_quarter)
 WITH bounds AS (
   SELECT
-    min(date_trunc('month', s.start_date))::DATE AS first_month,
-    date_trunc('month', any_value(a.as_of))::DATE AS last_month,
-    any_value(a.as_of) AS as_of,
-    any_value(settings.fiscal_year_start_month) AS fy_start
+    min({{ month_start(s.start_date) }}) AS first_month,
+    {{ month_start(max(a.as_of)) }} AS last_month,
+    max(a.as_of) AS as_of,
+    max(settings.fiscal_year_start_month) AS fy_start
   FROM staging.crm_subscriptions AS s
   CROSS JOIN config.settings AS settings
   CROSS JOIN marts.as_of AS a
@@ -17,31 +17,32 @@ WITH bounds AS (
 spine AS (
   SELECT
     idx AS month_index,
-    make_date((idx // 12)::INTEGER, (idx % 12 + 1)::INTEGER, 1) AS month,
+    {{ month_from_index(idx) }} AS month,
     bounds.fy_start,
     bounds.as_of
-  FROM bounds,
-    range(year(first_month) * 12 + month(first_month) - 1, year(last_month) * 12 + month(last_month)) AS r(idx)
+  FROM bounds
+  CROSS JOIN {{ series(r, idx, {{ month_index(first_month) }}, {{ month_index(last_month) }} + 1) }}
   WHERE first_month IS NOT NULL
 ),
 fiscal AS (
   SELECT
-    *,
-    -- months since the start of the fiscal year, 0..11
-    (month(month) - fy_start + 12) % 12 AS fiscal_month_offset,
-    CASE WHEN month(month) >= fy_start THEN year(month) ELSE year(month) - 1 END AS fiscal_start_year
+    spine.*,
+    -- months since the start of the fiscal year, 0..11 (the calendar month is mod(month_index, 12) + 1)
+    mod(mod(month_index, 12) + 13 - fy_start, 12) AS fiscal_month_offset,
+    CASE WHEN mod(month_index, 12) + 1 >= fy_start
+      THEN {{ int_divide(month_index, 12) }} ELSE {{ int_divide(month_index, 12) }} - 1 END AS fiscal_start_year
   FROM spine
 )
 SELECT
   month,
-  last_day(month) AS month_end,
-  least(last_day(month), as_of) AS snapshot_date,
-  last_day(month) > as_of AS is_month_to_date,
+  {{ month_end(month) }} AS month_end,
+  least({{ month_end(month) }}, as_of) AS snapshot_date,
+  {{ month_end(month) }} > as_of AS is_month_to_date,
   month_index,
-  (CASE WHEN fy_start = 1 THEN fiscal_start_year ELSE fiscal_start_year + 1 END)::INTEGER AS fiscal_year,
-  (fiscal_month_offset // 3 + 1)::INTEGER AS fiscal_quarter,
-  'FY' || (CASE WHEN fy_start = 1 THEN fiscal_start_year ELSE fiscal_start_year + 1 END) || ' Q' || (fiscal_month_offset // 3 + 1) AS fiscal_quarter_label,
-  fiscal_month_offset % 3 = 2 AS is_quarter_end,
+  {{ integer(CASE WHEN fy_start = 1 THEN fiscal_start_year ELSE fiscal_start_year + 1 END) }} AS fiscal_year,
+  {{ integer({{ int_divide(fiscal_month_offset, 3) }} + 1) }} AS fiscal_quarter,
+  'FY' || {{ text(CASE WHEN fy_start = 1 THEN fiscal_start_year ELSE fiscal_start_year + 1 END) }} || ' Q' || {{ text({{ int_divide(fiscal_month_offset, 3) }} + 1) }} AS fiscal_quarter_label,
+  mod(fiscal_month_offset, 3) = 2 AS is_quarter_end,
   fiscal_month_offset = 11 AS is_year_end
 FROM fiscal
 ORDER BY month_index

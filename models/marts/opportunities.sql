@@ -8,7 +8,7 @@ SELECT
   o.source,
   o.amount,
   o.close_date,
-  year(o.close_date) * 12 + month(o.close_date) - 1 AS month_index,
+  {{ month_index(o.close_date) }} AS month_index,
   o.is_won IS NOT NULL AS is_closed,
   coalesce(o.is_won, false) AS is_won
 FROM staging.crm_opportunities AS o

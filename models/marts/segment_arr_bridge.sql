@@ -11,19 +11,19 @@ closing AS (
   SELECT g.month, g.month_end, g.month_index, g.segment, coalesce(sum(am.arr), 0) AS closing_arr
   FROM grid AS g
   LEFT JOIN marts.account_months AS am ON am.month_index = g.month_index AND am.segment = g.segment
-  GROUP BY ALL
+  GROUP BY g.month, g.month_end, g.month_index, g.segment
 ),
 moved AS (
   SELECT
     month_index,
     segment,
-    sum(amount) FILTER (WHERE movement = 'new') AS new_arr,
-    sum(amount) FILTER (WHERE movement = 'reactivation') AS reactivation_arr,
-    sum(amount) FILTER (WHERE movement = 'expansion') AS expansion_arr,
-    sum(amount) FILTER (WHERE movement = 'contraction') AS contraction_arr,
-    sum(amount) FILTER (WHERE movement = 'churn') AS churned_arr
+    sum(CASE WHEN movement = 'new' THEN amount END) AS new_arr,
+    sum(CASE WHEN movement = 'reactivation' THEN amount END) AS reactivation_arr,
+    sum(CASE WHEN movement = 'expansion' THEN amount END) AS expansion_arr,
+    sum(CASE WHEN movement = 'contraction' THEN amount END) AS contraction_arr,
+    sum(CASE WHEN movement = 'churn' THEN amount END) AS churned_arr
   FROM marts.arr_movements
-  GROUP BY ALL
+  GROUP BY month_index, segment
 )
 SELECT
   c.month,

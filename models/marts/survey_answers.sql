@@ -9,7 +9,7 @@ SELECT
   r.survey,
   r.score,
   r.responded_at,
-  year(r.responded_at) * 12 + month(r.responded_at) - 1 AS month_index,
+  {{ month_index(r.responded_at) }} AS month_index,
   r.survey = 'nps' AND r.score >= 9 AS is_promoter,
   r.survey = 'nps' AND r.score <= 6 AS is_detractor
 FROM staging.survey_responses AS r

@@ -5,7 +5,7 @@ SELECT
   t.ticket_id,
   t.account_id,
   t.created_at,
-  year(t.created_at) * 12 + month(t.created_at) - 1 AS month_index,
+  {{ month_index(t.created_at) }} AS month_index,
   t.priority,
   t.status,
   t.category,

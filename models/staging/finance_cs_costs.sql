@@ -1,7 +1,7 @@
 -- One row per month, cost centre and segment (no segment = to be allocated) of customer-success cost.
 -- @test unique(month, cost_center, segment)
 SELECT
-  date_trunc('month', c.month)::DATE AS month,
+  {{ month_start(c.month) }} AS month,
   lower(trim(c.cost_center)) AS cost_center,
   nullif(trim(c.segment), '') AS segment,
   c.amount,

@@ -3,6 +3,6 @@
 -- @test expression(rate > 0)
 SELECT
   upper(trim(currency)) AS currency,
-  date_trunc('month', month)::DATE AS month,
+  {{ month_start(month) }} AS month,
   rate
 FROM raw.finance_fx_rates

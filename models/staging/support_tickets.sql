@@ -12,5 +12,5 @@ SELECT
   lower(nullif(trim(category), '')) AS category,
   csat,
   ces,
-  epoch(first_response_at - created_at) / 3600.0 AS first_response_hours
+  {{ hours_between(created_at, first_response_at) }} AS first_response_hours
 FROM raw.support_tickets

@@ -1,0 +1,36 @@
+import type { Dialect } from "./dialect.ts";
+
+export const duckdb: Dialect = {
+  name: "duckdb",
+  label: "DuckDB",
+  placeholder: (n) => `$${n}`,
+  ident: (name) => `"${name.replaceAll('"', '""')}"`,
+  helpers: {
+    month_index: (d) => `(year(${d}) * 12 + month(${d}) - 1)`,
+    month_from_index: (i) => `make_date(CAST((${i}) // 12 AS INTEGER), CAST((${i}) % 12 + 1 AS INTEGER), 1)`,
+    month_start: (d) => `CAST(date_trunc('month', ${d}) AS DATE)`,
+    month_end: (d) => `last_day(${d})`,
+    day_of_month: (d) => `day(${d})`,
+    add_days: (d, n) => `CAST(${d} + CAST(${n} AS INTEGER) AS DATE)`,
+    add_months: (d, n) => `CAST(${d} + to_months(CAST(${n} AS INTEGER)) AS DATE)`,
+    days_between: (a, b) => `date_diff('day', ${a}, ${b})`,
+    hours_between: (a, b) => `(epoch(${b} - ${a}) / 3600.0)`,
+    divide: (a, b) => `(CAST(${a} AS DOUBLE) / (${b}))`,
+    int_divide: (a, b) => `((${a}) // (${b}))`,
+    // DuckDB divides DECIMALs in DOUBLE: scale to a whole number and divide that, adding half the divisor first (half up).
+    div_round: (n, d, s) =>
+      `CAST(CAST((2 * CAST((${n}) * ${10 ** Number(s)} AS HUGEINT) + (${d})) // (2 * (${d})) AS DECIMAL(38, 0)) * ${(10 ** -Number(s)).toFixed(Number(s))} AS DECIMAL(38, ${Number(s)}))`,
+    round_float: (v, digits) => `round(${v}, ${digits})`,
+    decimal: (p, s) => `DECIMAL(${p}, ${s})`,
+    float: (v) => `CAST(${v} AS DOUBLE)`,
+    integer: (v) => `CAST(${v} AS INTEGER)`,
+    text: (v) => `CAST(${v} AS VARCHAR)`,
+    first_by: (v, ...order) => `first(${v} ORDER BY ${order.join(", ")})`,
+    string_agg: (v, sep, ...order) => `string_agg(${v}, ${sep} ORDER BY ${order.join(", ")})`,
+    median: (v) => `median(${v})`,
+    quantile: (v, q) => `quantile_cont(${v}, ${q})`,
+    bool_or: (v) => `bool_or(${v})`,
+    format_time: (v, pattern) => `strftime(${v}, ${pattern})`,
+    series: (alias, column, from, to) => `range(${from}, ${to}) AS ${alias}(${column})`,
+  },
+};
