@@ -1,4 +1,7 @@
+import { createReadStream, createWriteStream } from "node:fs";
+import { pipeline } from "node:stream/promises";
 import pg from "pg";
+import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { postgres } from "../engines/postgres.ts";
 import { InputError } from "./errors.ts";
 import { type Params, plainValue, type Row, SCHEMAS, Warehouse } from "./warehouse.ts";
@@ -68,6 +71,8 @@ const TYPE_PARSERS: Record<number, (text: string) => unknown> = {
  */
 export class PostgresWarehouse extends Warehouse {
   readonly dialect = postgres;
+  readonly landsInPlace = false;
+  override readonly rawTablesFrom: string | null;
   readonly path: string;
   private closed = false;
 
@@ -78,6 +83,7 @@ export class PostgresWarehouse extends Warehouse {
   ) {
     super();
     this.path = target.display;
+    this.rawTablesFrom = target.rawSchema;
   }
 
   static async connect(url: string, { readOnly = false } = {}): Promise<PostgresWarehouse> {
@@ -111,8 +117,12 @@ export class PostgresWarehouse extends Warehouse {
   private mapped(sql: string): string {
     if (!this.target.prefix && !this.target.rawSchema) return sql;
     const names = SCHEMAS.join("|");
-    const pattern = new RegExp(`('(?:[^']|'')*')|("(?:[^"]|"")*")|\\b(SCHEMA(?: IF NOT EXISTS)? )(${names})\\b|(?<![\\w.])(${names})\\.(?=[a-z_"])`, "gi");
-    return sql.replace(pattern, (whole, single, double, schemaKeyword: string | undefined, created, qualifier) => {
+    const pattern = new RegExp(
+      `"(${names})"\\.|('(?:[^']|'')*')|("(?:[^"]|"")*")|\\b(SCHEMA(?: IF NOT EXISTS)? )(${names})\\b|(?<![\\w.])(${names})\\.(?=[a-z_"])`,
+      "gi",
+    );
+    return sql.replace(pattern, (whole, quotedSchema, single, double, schemaKeyword: string | undefined, created, qualifier) => {
+      if (quotedSchema !== undefined) return `"${this.schemaName(quotedSchema)}".`;
       if (single !== undefined || double !== undefined) return whole;
       if (schemaKeyword !== undefined) return `${schemaKeyword}${this.schemaName(created)}`;
       return `${this.schemaName(qualifier)}.`;
@@ -132,14 +142,25 @@ export class PostgresWarehouse extends Warehouse {
     return (await this.query(sql, params)).rows as T[];
   }
 
-  private async query(sql: string, params?: Params): Promise<pg.QueryResult> {
-    try {
-      return await this.client.query({ text: this.mapped(this.render(sql)), values: params as unknown[] | undefined });
-    } catch (error) {
-      const e = error as Error & { position?: string };
-      e.message = redact(e.message);
-      throw e;
-    }
+  private pending: Promise<unknown> = Promise.resolve();
+
+  /** One statement at a time on the one connection, in the order asked (pages ask several at once). */
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.pending.then(work, work);
+    this.pending = next.catch(() => {});
+    return next;
+  }
+
+  private query(sql: string, params?: Params): Promise<pg.QueryResult> {
+    return this.serial(async () => {
+      try {
+        return await this.client.query({ text: this.mapped(this.render(sql)), values: params as unknown[] | undefined });
+      } catch (error) {
+        const e = error as Error;
+        e.message = redact(e.message);
+        throw e;
+      }
+    });
   }
 
   async holdForWriting(command: string): Promise<() => Promise<void>> {
@@ -154,9 +175,12 @@ export class PostgresWarehouse extends Warehouse {
     };
   }
 
-  /** The raw client, for COPY streams (landing). */
-  get connection(): pg.Client {
-    return this.client;
+  async exportCsv(sql: string, file: string): Promise<void> {
+    await this.serial(() => pipeline(this.client.query(copyTo(`COPY (${this.mapped(this.render(sql))}) TO STDOUT (FORMAT csv, NULL '')`)), createWriteStream(file)));
+  }
+
+  async importCsv(table: string, file: string): Promise<void> {
+    await this.serial(() => pipeline(createReadStream(file), this.client.query(copyFrom(`COPY ${this.mapped(table)} FROM STDIN (FORMAT csv, NULL '')`))));
   }
 
   async close(): Promise<void> {

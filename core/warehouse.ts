@@ -24,6 +24,13 @@ export abstract class Warehouse {
   abstract readonly path: string;
   /** Opened for reading only: commands that only read never write, never create, and run side by side. */
   abstract readonly readOnly: boolean;
+  /**
+   * Files are read and checked where they land (DuckDB), or landed through an embedded DuckDB and the
+   * landing tables copied in (an engine that cannot read the files itself).
+   */
+  abstract readonly landsInPlace: boolean;
+  /** The schema raw tables are read from when a loader already landed them there (no landing then). */
+  readonly rawTablesFrom: string | null = null;
 
   abstract run(sql: string, params?: Params): Promise<void>;
   /** Runs a long statement, reporting the engine's estimate of progress (0–1) where it has one. */
@@ -32,6 +39,10 @@ export abstract class Warehouse {
   abstract all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]>;
   /** Releases the connection (and a file's lock); safe to call twice. */
   abstract close(): Promise<void>;
+  /** Writes a query's rows to a CSV file (no header; null an empty field, an empty text "" quoted). */
+  abstract exportCsv(sql: string, file: string): Promise<void>;
+  /** Appends the rows of such a CSV file to a table, its columns in the table's order. */
+  abstract importCsv(table: string, file: string): Promise<void>;
 
   /**
    * Claims the warehouse for a writing command until the returned function is called; a second
@@ -88,6 +99,7 @@ export abstract class Warehouse {
 /** The embedded DuckDB file: the default engine, needing nothing installed. */
 export class DuckDbWarehouse extends Warehouse {
   readonly dialect = duckdb;
+  readonly landsInPlace = true;
 
   private constructor(
     readonly path: string,
@@ -182,6 +194,24 @@ export class DuckDbWarehouse extends Warehouse {
   async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
     const reader = await this.connection.runAndReadAll(this.render(sql), params);
     return reader.getRowObjectsJS().map((row) => plain(row) as T);
+  }
+
+  async exportCsv(sql: string, file: string): Promise<void> {
+    await this.run(`COPY (${sql}) TO ${literal(file)} (FORMAT csv, HEADER false, QUOTE '"', ESCAPE '"', NULL '')`);
+  }
+
+  async importCsv(table: string, file: string): Promise<void> {
+    const [schema, name] = table.split(".") as [string, string];
+    const columns = await this.all<{ column_name: string; data_type: string }>(
+      "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position",
+      [schema, name.replaceAll('"', "")],
+    );
+    const spec = columns.map((c) => `${literal(c.column_name)}: ${literal(c.data_type)}`).join(", ");
+    // A quoted empty field is an empty text, an unquoted one is null: as PostgreSQL's COPY writes them.
+    await this.run(
+      `INSERT INTO ${table} SELECT * FROM read_csv(${literal(file)}, header = false, auto_detect = false, columns = {${spec}},
+         quote = '"', escape = '"', nullstr = '', allow_quoted_nulls = false, strict_mode = true)`,
+    );
   }
 
   async holdForWriting(command: string): Promise<() => Promise<void>> {

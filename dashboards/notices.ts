@@ -47,7 +47,7 @@ export async function readNotices(db: Warehouse, currency: string): Promise<Noti
   if (asOf) {
     for (const [table, feeds] of Object.entries(FEEDS)) {
       if (!(await db.tableExists("raw", table))) continue;
-      const landed = (await db.one<{ n: number }>(`SELECT count(*) AS n FROM (SELECT 1 FROM raw."${table}" LIMIT 1)`))?.n ?? 0;
+      const landed = (await db.one<{ n: number }>(`SELECT count(*) AS n FROM (SELECT 1 FROM raw."${table}" LIMIT 1) AS one`))?.n ?? 0;
       if (!landed) sentences.push(`No ${table} export has been landed: no data for ${feeds} (which is not the same as zero).`);
     }
   }

@@ -28,9 +28,9 @@ export async function stageModel(db: Warehouse, model: Model, staged: ReadonlySe
   try {
     for (const test of model.tests) {
       const failing = `(${stagedSql(failingRowsSql(test, target), staged)})`;
-      const count = await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${failing}`);
+      const count = await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${failing} AS failing`);
       if (count?.n) {
-        const sample = await db.all(`SELECT * FROM ${failing} LIMIT 5`);
+        const sample = await db.all(`SELECT * FROM ${failing} AS failing LIMIT 5`);
         const shown = sample.map((row) => `    ${JSON.stringify(row)}`).join("\n");
         throw new Error(
           `${model.id}: data test ${test.text} failed on ${count.n} row${count.n === 1 ? "" : "s"}; first ${sample.length}:\n${shown}`,

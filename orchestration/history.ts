@@ -7,7 +7,7 @@ export async function ensureHistoryTables(db: Warehouse): Promise<void> {
     run_id VARCHAR, job VARCHAR, selection VARCHAR, trigger VARCHAR, scheduled_for TIMESTAMP, pid INTEGER,
     started_at TIMESTAMP, finished_at TIMESTAMP, status VARCHAR, error VARCHAR, sources_signature VARCHAR)`);
   await db.run(`CREATE TABLE IF NOT EXISTS meta.materializations (
-    run_id VARCHAR, asset VARCHAR, kind VARCHAR, status VARCHAR, rows BIGINT, seconds DOUBLE, checks VARCHAR,
+    run_id VARCHAR, asset VARCHAR, kind VARCHAR, status VARCHAR, rows BIGINT, seconds DOUBLE PRECISION, checks VARCHAR,
     error VARCHAR, finished_at TIMESTAMP)`);
 }
 

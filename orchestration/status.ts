@@ -58,8 +58,11 @@ export async function assetStatus(
     : "SELECT NULL::VARCHAR, NULL::VARCHAR, NULL::BIGINT, NULL::VARCHAR, NULL::VARCHAR, NULL::TIMESTAMP, NULL::VARCHAR WHERE false";
   const rows = await db.all<LastRow>(`
     SELECT asset, status, rows, checks, error, {{ format_time(finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') }} AS finished_at, run_id
-    FROM (${history} ${landed}) AS h(asset, status, rows, checks, error, finished_at, run_id)
-    QUALIFY row_number() OVER (PARTITION BY asset, status = 'built' ORDER BY finished_at DESC) = 1`);
+    FROM (
+      SELECT h.*, row_number() OVER (PARTITION BY asset, status = 'built' ORDER BY finished_at DESC) AS n
+      FROM (${history} ${landed}) AS h(asset, status, rows, checks, error, finished_at, run_id)
+    ) AS latest
+    WHERE n = 1`);
   const lastGood = new Map(rows.filter((r) => r.status === "built").map((r) => [r.asset, r]));
   const lastBad = new Map(rows.filter((r) => r.status !== "built").map((r) => [r.asset, r]));
   const builtAt = (name: string) => {
@@ -70,7 +73,7 @@ export async function assetStatus(
   const allLanded = await Promise.all(tableNames.map((t) => db.tableExists("raw", t)));
   if (allLanded.every(Boolean)) {
     const rows = await db.all<{ table_name: string; newest: string | null }>(
-      `SELECT table_name, {{ format_time(newest, '%Y-%m-%dT%H:%M:%SZ') }} AS newest FROM (${newestDataSql()})`,
+      `SELECT table_name, {{ format_time(newest, '%Y-%m-%dT%H:%M:%SZ') }} AS newest FROM (${newestDataSql()}) AS newest_rows`,
     );
     for (const r of rows) if (r.newest) newest.set(`raw.${r.table_name}`, r.newest);
   }

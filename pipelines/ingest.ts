@@ -6,6 +6,7 @@ import { ident, type Warehouse } from "../core/warehouse.ts";
 import type { Contract } from "./contract.ts";
 import { contracts, type TableName } from "./contracts/index.ts";
 import { type LandOptions, type LoadResult, landFile } from "./land.ts";
+import { relayTable } from "./relay.ts";
 import { repairLoads } from "./repair.ts";
 import { ensureLandingTables } from "./schema.ts";
 
@@ -41,6 +42,7 @@ export async function landTable(
   files: readonly string[],
   options: IngestOptions = {},
 ): Promise<LoadResult[]> {
+  if (!db.landsInPlace) return relayTable(db, table, files, options, landTable);
   await ensureLandingTables(db, contracts[table]);
   const damaged = await repairLoads(db, contracts[table]);
   const orphaned = await filesWithFoundOrphans(db, contracts[table]);

@@ -326,7 +326,7 @@ async function restoreKeys(db: Warehouse, contract: Contract): Promise<void> {
   await db.run(`DELETE FROM shadow.${table} WHERE rowid IN (SELECT r FROM __restored)`);
 }
 
-function fileHash(file: string): Promise<string> {
+export function fileHash(file: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const hash = createHash("sha256");
     createReadStream(file, { highWaterMark: 1 << 20 })

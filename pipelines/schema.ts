@@ -11,11 +11,13 @@ export const lineageColumns = "_source_file VARCHAR NOT NULL, _source_line BIGIN
  * even be split into columns, the whole record in raw_record.
  */
 export async function ensureLandingTables(db: Warehouse, contract: Contract): Promise<void> {
-  await db.run(
-    "CREATE SCHEMA IF NOT EXISTS raw; CREATE SCHEMA IF NOT EXISTS quarantine; CREATE SCHEMA IF NOT EXISTS shadow; CREATE SCHEMA IF NOT EXISTS meta",
-  );
+  await db.run("CREATE SCHEMA IF NOT EXISTS quarantine; CREATE SCHEMA IF NOT EXISTS shadow; CREATE SCHEMA IF NOT EXISTS meta");
   const typed = contract.specs.map((s) => `${ident(s.name)} ${s.duckType === "DOUBLE" ? "DOUBLE PRECISION" : s.duckType}`).join(", ");
-  await db.run(`CREATE TABLE IF NOT EXISTS raw.${ident(contract.table)} (${typed}, ${lineageColumns})`);
+  // Raw tables a loader keeps in its own schema are read as they are, never created there.
+  if (!db.rawTablesFrom) {
+    await db.run("CREATE SCHEMA IF NOT EXISTS raw");
+    await db.run(`CREATE TABLE IF NOT EXISTS raw.${ident(contract.table)} (${typed}, ${lineageColumns})`);
+  }
   // Rows another file's newer copy of their key displaced from raw, kept so that a correction to that
   // newer file (dropping the key) brings them back: a key's row is the newest file's that still holds it.
   await db.run(`CREATE TABLE IF NOT EXISTS shadow.${ident(contract.table)} (${typed}, ${lineageColumns})`);

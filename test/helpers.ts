@@ -5,7 +5,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Config, type ConfigInput, parseConfig } from "../core/config.ts";
 import { setQuiet } from "../core/log.ts";
-import { Warehouse } from "../core/warehouse.ts";
+import { openWarehouse } from "../core/open-warehouse.ts";
+import type { Warehouse } from "../core/warehouse.ts";
 import { modelAssets } from "../orchestration/assets.ts";
 import { runAssets } from "../orchestration/run.ts";
 import { ingest } from "../pipelines/ingest.ts";
@@ -26,10 +27,11 @@ export function tempDir(prefix = "bellwether-test-"): { dir: string; cleanup(): 
 export async function buildFixture(
   sourcesDir: string,
   configInput: ConfigInput = {},
-): Promise<{ db: Warehouse; config: Config; dir: string; cleanup(): void }> {
+): Promise<{ db: Warehouse; config: Config; dir: string; cleanup(): Promise<void> }> {
   const { dir, cleanup } = tempDir();
   const config = parseConfig({ warehouse: join(dir, "warehouse.duckdb"), ...configInput }, dir);
-  const db = await Warehouse.open(config.warehouse);
+  // A postgres:// warehouse in configInput builds there; a DuckDB file in the temporary folder otherwise.
+  const db = await openWarehouse(config);
   const loads = await ingest(db, findSources(sourcesDir));
   const refused = loads.filter((l) => l.status === "refused");
   if (refused.length) throw new Error(refused.map((l) => l.message).join("\n"));
@@ -41,8 +43,8 @@ export async function buildFixture(
     db,
     config,
     dir,
-    cleanup() {
-      db.close();
+    async cleanup() {
+      await db.close();
       cleanup();
     },
   };

@@ -59,7 +59,8 @@ export const qualityPage = definePage({
           description: "Rows that broke a landing contract, counted by table, column and rule, with one example message.",
           rows: async (db) => {
             const tables = await db.all<{ table_name: string }>(
-              "SELECT table_name FROM information_schema.tables WHERE table_schema = 'quarantine' ORDER BY table_name",
+              "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name",
+              [db.schemaName("quarantine")],
             );
             if (tables.length === 0) return [];
             // Table names come from the catalog, not from data; each is quoted as an identifier.
@@ -71,7 +72,8 @@ export const qualityPage = definePage({
               .join(" UNION ALL ");
             return db.all(
               `SELECT table_name, coalesce(column_name, '(record)') AS column_name, reason, count(*) AS quarantined, min(message) AS example
-               FROM (${union}) GROUP BY ALL ORDER BY quarantined DESC, table_name, column_name`,
+               FROM (${union}) AS q GROUP BY table_name, coalesce(column_name, '(record)'), reason
+               ORDER BY quarantined DESC, table_name, column_name`,
             );
           },
           columns: [

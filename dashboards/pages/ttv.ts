@@ -24,7 +24,7 @@ export const ttvPage = definePage({
           description: "Histogram: accounts by days from first paid day to value, in 7-day bins.",
           rows: (db) =>
             db.all(
-              "SELECT t.account_id, a.name, {{ format_time(t.start_date, '%Y-%m-%d') }} AS start_date, t.ttv_days FROM marts.account_ttv AS t JOIN marts.accounts AS a USING (account_id) WHERE t.reached ORDER BY t.ttv_days",
+              "SELECT t.account_id, a.name, {{ format_time(t.start_date, '%Y-%m-%d') }} AS start_date, t.ttv_days FROM marts.account_ttv AS t JOIN marts.accounts AS a USING (account_id) WHERE t.reached ORDER BY t.ttv_days, t.account_id",
             ),
           columns: [
             { name: "account_id", label: "Account" },

@@ -1,0 +1,100 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { InputError } from "../core/errors.ts";
+import { info } from "../core/log.ts";
+import { ident, Warehouse } from "../core/warehouse.ts";
+import type { Contract } from "./contract.ts";
+import { contracts, type TableName } from "./contracts/index.ts";
+import { fileHash, type LandOptions, type LoadResult } from "./land.ts";
+import { ensureLandingTables } from "./schema.ts";
+
+type LandTable = (db: Warehouse, table: TableName, files: readonly string[], options: Pick<LandOptions, "timeZone">) => Promise<LoadResult[]>;
+
+const LANDING_SCHEMAS = ["raw", "shadow", "quarantine"] as const;
+
+/**
+ * Landing on an engine that cannot read the files itself (PostgreSQL): the same landing code — record
+ * count, contracts, quarantine, key history — runs in an embedded DuckDB that holds this table's
+ * landing state copied out of the warehouse (its raw, shadow and quarantine rows and its loads, and
+ * the raw tables it references), and the table's new state is copied back in with COPY, in one
+ * transaction. Files unchanged since their last load are skipped without copying anything.
+ */
+export async function relayTable(
+  db: Warehouse,
+  table: TableName,
+  files: readonly string[],
+  options: Pick<LandOptions, "timeZone">,
+  landTable: LandTable,
+): Promise<LoadResult[]> {
+  const contract = contracts[table] as Contract;
+  if (db.rawTablesFrom) {
+    if (files.length) {
+      throw new InputError(
+        `${db.path}: raw tables are read from the schema ${db.rawTablesFrom} (?raw=), so ${files[0]} was not landed; drop ?raw= to land files`,
+      );
+    }
+    if (!(await db.tableExists("raw", table))) {
+      throw new InputError(`${db.path}: ${db.rawTablesFrom}.${table} does not exist; the models read it (see docs/contracts.md for its columns)`);
+    }
+    return [];
+  }
+  await ensureLandingTables(db, contract);
+  const unchanged = await unchangedFiles(db, contract, files);
+  if (unchanged) {
+    for (const file of files) info(`  ${table.padEnd(18)} skipped  ${file}`);
+    return files.map((file) => ({ table, file, status: "skipped", read: 0, landed: 0, quarantined: 0, reasons: {}, message: "unchanged since its last load" }));
+  }
+  const dir = mkdtempSync(join(tmpdir(), "bw-relay-"));
+  const scratch = await Warehouse.open(":memory:");
+  let step = 0;
+  const copy = async (from: Warehouse, to: Warehouse, sql: string, target: string) => {
+    const file = join(dir, `${step++}.csv`);
+    await from.exportCsv(sql, file);
+    await to.importCsv(target, file);
+  };
+  try {
+    await ensureLandingTables(scratch, contract);
+    for (const parent of new Set(Object.values(contract.references ?? {}))) {
+      await ensureLandingTables(scratch, contracts[parent as TableName] as Contract);
+      await copy(db, scratch, `SELECT * FROM raw.${ident(parent)}`, `raw.${ident(parent)}`);
+    }
+    for (const schema of LANDING_SCHEMAS) await copy(db, scratch, `SELECT * FROM ${schema}.${ident(table)}`, `${schema}.${ident(table)}`);
+    await copy(db, scratch, `SELECT * FROM meta.loads WHERE table_name = '${table}'`, "meta.loads");
+    const results = await landTable(scratch, table, files, options);
+    if (results.every((r) => r.status === "skipped")) return results;
+    await db.transaction(async () => {
+      for (const schema of LANDING_SCHEMAS) {
+        await db.run(`DELETE FROM ${schema}.${ident(table)}`);
+        await copy(scratch, db, `SELECT * FROM ${schema}.${ident(table)}`, `${schema}.${ident(table)}`);
+      }
+      await db.run("DELETE FROM meta.loads WHERE table_name = $1", [table]);
+      await copy(scratch, db, `SELECT * FROM meta.loads WHERE table_name = '${table}'`, "meta.loads");
+    });
+    return results;
+  } finally {
+    await scratch.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * True when every file is byte for byte what its last load landed and no quarantined orphan could
+ * have found its parent since: nothing would change, so nothing needs copying.
+ */
+async function unchangedFiles(db: Warehouse, contract: Contract, files: readonly string[]): Promise<boolean> {
+  if (contract.references && Object.keys(contract.references).length) {
+    const orphans = await db.one<{ n: number }>(`SELECT count(*) AS n FROM quarantine.${ident(contract.table)} WHERE reason = 'orphan'`);
+    if (orphans?.n) return false;
+  }
+  const last = await db.all<{ file: string; content_hash: string }>(
+    `SELECT file, content_hash FROM (
+       SELECT file, content_hash, row_number() OVER (PARTITION BY file ORDER BY started_at DESC, load_id DESC) AS n
+       FROM meta.loads WHERE table_name = $1 AND status = 'landed') AS l
+     WHERE n = 1`,
+    [contract.table],
+  );
+  const hashes = new Map(last.map((l) => [l.file, l.content_hash]));
+  for (const file of files) if (hashes.get(file) !== (await fileHash(file))) return false;
+  return true;
+}
