@@ -157,6 +157,17 @@ export function translatePattern(pattern: string, words: Record<string, string>,
   return `'${out}'`;
 }
 
+/**
+ * Identifiers quoted the standard way ("name", as kysely writes them) in the engine's quotes, outside
+ * string literals: BigQuery reads "name" as a string.
+ */
+export function renderIdentifiers(text: string, dialect: Dialect): string {
+  if (dialect.ident("x") === '"x"') return text;
+  return text.replace(/('(?:[^']|'')*')|"((?:[^"]|"")*)"/g, (whole, quoted: string | undefined, name: string) =>
+    quoted !== undefined ? whole : dialect.ident(name.replaceAll('""', '"')),
+  );
+}
+
 /** `$1`, `$2` … (as kysely and the models write them) in the engine's placeholder style, outside string literals. */
 export function renderPlaceholders(text: string, dialect: Dialect): string {
   return text.replace(/('(?:[^']|'')*')|\$(\d+)/g, (whole, quoted: string | undefined, n: string | undefined) =>

@@ -6,4 +6,4 @@ import { snowflake } from "./snowflake.ts";
 
 export const dialects: Record<EngineName, Dialect> = { duckdb, postgres, snowflake, bigquery };
 
-export { type Dialect, type EngineName, ENGINES, renderPlaceholders, renderSql } from "./dialect.ts";
+export { type Dialect, type EngineName, ENGINES, renderIdentifiers, renderPlaceholders, renderSql } from "./dialect.ts";

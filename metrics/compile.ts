@@ -1,6 +1,6 @@
 import { isIsoDate } from "../core/dates.ts";
 import { duckdb } from "../engines/duckdb.ts";
-import { type Dialect, renderPlaceholders, renderSql } from "../engines/dialect.ts";
+import { type Dialect, renderIdentifiers, renderPlaceholders, renderSql } from "../engines/dialect.ts";
 import { closest, UsageError } from "../core/errors.ts";
 import type { Catalog } from "./catalog.ts";
 import type { DimensionDefinition, MetricDefinition } from "./definition.ts";
@@ -194,7 +194,7 @@ export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow,
   const compiled = spine.compile();
   return {
     // Metric types write the SQL every engine shares, with {{ helpers }} where engines differ.
-    sql: renderPlaceholders(renderSql(compiled.sql, dialect, "metric query"), dialect),
+    sql: renderPlaceholders(renderIdentifiers(renderSql(compiled.sql, dialect, "metric query"), dialect), dialect),
     parameters: compiled.parameters,
     columns: [
       { name: "period", role: "period", label: "Period" },

@@ -40,6 +40,10 @@ export function withDimensions(
   };
   const groupBy = by.map(columnOf);
   query = query.select(by.map((d, i) => sql.ref(groupBy[i] as string).as(d.name)));
-  for (const { dimension, values } of where) query = query.where(columnOf(dimension), "in", values);
+  for (const { dimension, values } of where) {
+    // columnOf may join the dimension's mart onto the query: take the column first, then filter that query.
+    const column = columnOf(dimension);
+    query = query.where(column, "in", values);
+  }
   return { query, groupBy };
 }

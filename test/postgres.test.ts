@@ -1,0 +1,258 @@
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseConfig } from "../core/config.ts";
+import { PostgresWarehouse } from "../core/postgres-warehouse.ts";
+import { type Row, Warehouse } from "../core/warehouse.ts";
+import type { MetricQuery } from "../metrics/compile.ts";
+import { query } from "../metrics/query.ts";
+import { readModels } from "../models/model.ts";
+import { buildFixture, cli, FIXTURES, tempDir } from "./helpers.ts";
+import { type LocalPostgres, startPostgres } from "./support/postgres-server.ts";
+import { rowDifferences } from "./support/same-rows.ts";
+
+// Issue 14: the same models and metric queries give the same rows on DuckDB and on a real PostgreSQL
+// server, which this file starts itself (a private cluster on a Unix socket, stopped by its PID).
+
+/** Every metric type, grouped and filtered, at every grain. */
+const QUERIES: MetricQuery[] = [
+  { metrics: ["arr", "mrr", "customers", "arpa", "arr_growth"] },
+  { metrics: ["nrr", "grr", "logo_churn", "logo_retention", "logo_retention_low", "logo_retention_high"], by: ["segment"], grain: "quarter" },
+  { metrics: ["new_arr", "expansion_arr", "contraction_arr", "churned_arr", "reactivation_arr", "quick_ratio"], by: ["plan"], grain: "year" },
+  { metrics: ["arr", "nrr"], where: { segment: ["SMB", "Mid-Market"] }, grain: "quarter" },
+  { metrics: ["cohort_accounts", "cohort_logo_retention", "cohort_revenue_retention"], by: ["cohort_quarter"], grain: "quarter" },
+  { metrics: ["tickets", "first_response_hours_median", "first_response_hours_p75", "tickets_per_account"], by: ["touch_tier"] },
+  { metrics: ["nps", "csat_avg", "ces_avg"], grain: "quarter" },
+  { metrics: ["ttv_median_days", "ttv_p75_days", "ttv_km_median_days", "ttv_reached_30d"], by: ["cohort_quarter"], grain: "quarter" },
+  { metrics: ["health_score_avg", "health_accounts", "health_arr"], by: ["health_band"], grain: "quarter" },
+  { metrics: ["health_auc", "health_churn_rate", "health_lead_days_median"], grain: "year" },
+  { metrics: ["retention_cost", "cost_to_retain", "cs_cost_pct_revenue", "cost_per_retained_dollar"], by: ["segment"], grain: "year" },
+  { metrics: ["retention_cost", "arr"], by: ["cost_center"], grain: "year" },
+  { metrics: ["active_users_30d", "dau_mau", "license_utilization", "time_to_expansion_days"], by: ["employee_band"], grain: "quarter" },
+];
+
+let server: LocalPostgres;
+let databases = 0;
+/** A fresh database on the private server, as a warehouse URL with a schema prefix. */
+const freshDatabase = async () => {
+  const name = `cs${++databases}`;
+  await server.createDatabase(name);
+  return { name, url: server.url(name, { schema: "bellwether" }) };
+};
+const freshWarehouse = async () => (await freshDatabase()).url;
+
+beforeAll(async () => {
+  server = await startPostgres();
+}, 120_000);
+afterAll(async () => {
+  await server?.stop();
+});
+
+async function modelRows(db: Warehouse, id: string): Promise<Row[]> {
+  return db.all(`SELECT * FROM ${id}`);
+}
+
+async function compareBuilds(duck: Warehouse, pg: Warehouse, config: Parameters<typeof query>[1]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const model of readModels()) problems.push(...rowDifferences(await modelRows(duck, model.id), await modelRows(pg, model.id), model.id));
+  for (const request of QUERIES) {
+    const label = `query ${request.metrics.join(",")}`;
+    problems.push(...rowDifferences((await query(duck, config, request)).rows, (await query(pg, config, request)).rows, label));
+  }
+  return problems;
+}
+
+describe.each([
+  ["retention", { asOf: "2024-12-31" }],
+  ["movements", { asOf: "2024-12-31" }],
+  ["health", { asOf: "2025-03-31", icp: { minAccounts: 2 } }],
+] as const)("the %s fixture on DuckDB and PostgreSQL", (fixture, configInput) => {
+  it("gives the same rows in every model and every metric query", async () => {
+    const duck = await buildFixture(join(FIXTURES, fixture), configInput);
+    const pg = await buildFixture(join(FIXTURES, fixture), { ...configInput, warehouse: await freshWarehouse() });
+    try {
+      expect(pg.db.dialect.name).toBe("postgres");
+      // The fixture has rows in the marts these queries read: an empty comparison would prove nothing.
+      expect((await pg.db.one<{ n: number }>("SELECT count(*) AS n FROM marts.account_months"))?.n).toBeGreaterThan(10);
+      expect(await compareBuilds(duck.db, pg.db, duck.config)).toEqual([]);
+    } finally {
+      await duck.cleanup();
+      await pg.cleanup();
+    }
+  }, 120_000);
+});
+
+// The three ways a hand translation to PostgreSQL went wrong with no error, each pinned to a value
+// worked out here: integer division, ties, and floating-point money.
+describe("the silent traps, on PostgreSQL", () => {
+  const sources = tempDir();
+  let pg: Awaited<ReturnType<typeof buildFixture>>;
+  beforeAll(async () => {
+    writeFileSync(join(sources.dir, "crm_accounts.csv"), "account_id,name\nA1,One\nA2,Two\nA3,Three\n");
+    writeFileSync(
+      join(sources.dir, "crm_subscriptions.csv"),
+      [
+        "subscription_id,account_id,plan,start_date,end_date,amount,interval_months",
+        // A1: 0.1 + 0.2 a month: 3.60 a year exactly (3.6000000000000005 in floating point).
+        "S1,A1,Basic,2024-01-01,,0.1,1",
+        "S2,A1,Basic,2024-01-01,,0.2,1",
+        // A2: two lines of the same ARR: its plan is the lowest subscription_id's (Zeta), not the first by
+        // name nor the first in the file.
+        "S4,A2,Alpha,2024-01-01,,50,1",
+        "S3,A2,Zeta,2024-01-01,,50,1",
+        // A3: leaves at the end of January.
+        "S5,A3,Basic,2024-01-01,2024-02-01,10,1",
+      ].join("\n"),
+    );
+    pg = await buildFixture(sources.dir, { asOf: "2024-02-29", warehouse: await freshWarehouse() });
+  }, 120_000);
+  afterAll(async () => {
+    await pg?.cleanup();
+    sources.cleanup();
+  });
+
+  it("divides counts in floating point: two of three accounts retained is 2/3, not 0", async () => {
+    const cohort = await pg.db.all<{ age_months: number; logo_retention: number; revenue_retention: number }>(
+      "SELECT age_months, logo_retention, revenue_retention FROM marts.cohort_retention ORDER BY age_months",
+    );
+    expect(cohort.map((r) => r.age_months)).toEqual([0, 1]);
+    expect(cohort[1]?.logo_retention).toBeCloseTo(2 / 3, 12);
+    // ARR 3.60 + 1,200 of 3.60 + 1,200 + 120 kept.
+    expect(cohort[1]?.revenue_retention).toBeCloseTo(1203.6 / 1323.6, 12);
+    const [row] = (await query(pg.db, pg.config, { metrics: ["logo_retention", "logo_churn", "arpa"], window: 1, from: "2024-02-29" })).rows;
+    expect(row?.logo_retention).toBeCloseTo(2 / 3, 12);
+    expect(row?.logo_churn).toBeCloseTo(1 / 3, 12);
+    // A derived ratio of a sum and a count: 1,203.60 / 2 accounts.
+    expect(row?.arpa).toBe(601.8);
+  });
+
+  it("breaks a tie between lines by the stated key", async () => {
+    expect(await pg.db.all("SELECT account_id, plan FROM marts.account_months WHERE month_index = 24289 ORDER BY account_id")).toEqual([
+      { account_id: "A1", plan: "Basic" },
+      { account_id: "A2", plan: "Zeta" },
+      { account_id: "A3", plan: null },
+    ]);
+  });
+
+  it("keeps money exact: 0.1 + 0.2 a month is 3.60 a year, and the bridge adds up with =", async () => {
+    expect(
+      await pg.db.all("SELECT account_id, {{ text(arr) }} AS arr FROM marts.account_months WHERE month_index = 24288 ORDER BY account_id"),
+    ).toEqual([
+      { account_id: "A1", arr: "3.60" },
+      { account_id: "A2", arr: "1200.00" },
+      { account_id: "A3", arr: "120.00" },
+    ]);
+    const bridge = await pg.db.all<{ ok: boolean }>(
+      "SELECT opening_arr + new_arr + reactivation_arr + expansion_arr + contraction_arr + churned_arr = closing_arr AS ok FROM marts.arr_bridge",
+    );
+    expect(bridge.map((b) => b.ok)).toEqual([true, true]);
+  });
+});
+
+describe("the sample, built by the command line on both engines", () => {
+  const work = tempDir();
+  let url: string;
+  beforeAll(async () => {
+    url = await freshWarehouse();
+    const duck = cli(["build", "--sample", "--warehouse", join(work.dir, "w.duckdb"), "--site", join(work.dir, "duck-site")], work.dir);
+    expect(duck.stderr).not.toMatch(/error/);
+    expect(duck.status).toBe(0);
+    const pg = cli(["build", "--sample", "--warehouse", url, "--site", join(work.dir, "pg-site")], work.dir);
+    expect(pg.stderr).not.toMatch(/error/);
+    expect(pg.status).toBe(0);
+  }, 240_000);
+  afterAll(() => work.cleanup());
+
+  it("writes the same numbers into every download of the site", () => {
+    const files = readdirSync(join(work.dir, "duck-site", "data")).filter((f) => f.endsWith(".csv"));
+    expect(files.length).toBeGreaterThan(20);
+    const problems: string[] = [];
+    // Load times and ages differ by when each build ran; everything else is numbers from the marts.
+    for (const file of files.filter((f) => !f.startsWith("quality-loads") && !f.startsWith("quality-freshness"))) {
+      const parse = (site: string) => {
+        const [header = "", ...lines] = readFileSync(join(work.dir, site, "data", file), "utf8").trim().split("\n");
+        const columns = header.split(",");
+        return lines.map((line) =>
+          Object.fromEntries(line.split(",").map((cell, i) => [columns[i] ?? i, cell !== "" && Number.isFinite(Number(cell)) ? Number(cell) : cell])),
+        );
+      };
+      problems.push(...rowDifferences(parse("duck-site"), parse("pg-site"), file));
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("gives every model the same rows, and `bellwether query` prints the same JSON", async () => {
+    const duck = await Warehouse.openReadOnly(join(work.dir, "w.duckdb"));
+    const pg = await PostgresWarehouse.connect(url, { readOnly: true });
+    try {
+      const config = parseConfig({}, work.dir);
+      expect(await compareBuilds(duck, pg, config)).toEqual([]);
+    } finally {
+      await duck.close();
+      await pg.close();
+    }
+    const ask = (warehouse: string) =>
+      cli(["query", "nrr,grr", "--by", "segment", "--grain", "quarter", "--format", "json", "--warehouse", warehouse], work.dir);
+    const fromDuck = ask(join(work.dir, "w.duckdb"));
+    const fromPg = ask(url);
+    expect(fromPg.status).toBe(0);
+    expect(JSON.parse(fromPg.stdout).length).toBeGreaterThan(30);
+    expect(fromPg.stdout).toBe(fromDuck.stdout);
+  }, 120_000);
+});
+
+describe("a PostgreSQL warehouse, used by people", () => {
+  it("says what to check when the server is not there, and never prints the password", async () => {
+    const run = cli(["status", "--warehouse", "postgres://ana:s3cret@127.0.0.1:1/cs?schema=bw"], tempDir().dir);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("postgres://ana@127.0.0.1:1/cs?schema=bw: could not connect to PostgreSQL: nothing is listening at 127.0.0.1:1");
+    expect(run.stderr + run.stdout).not.toContain("s3cret");
+  });
+
+  it("names a database that does not exist and how to create it", async () => {
+    await expect(PostgresWarehouse.connect(server.url("nowhere"))).rejects.toThrow(/the database "nowhere" does not exist .*createdb nowhere/);
+  });
+
+  it("keeps a book's schemas under its prefix, and reads raw tables a loader landed in another schema (?raw=) without landing there", async () => {
+    const { name, url: landed } = await freshDatabase();
+    const first = await buildFixture(join(FIXTURES, "retention"), { asOf: "2024-12-31", warehouse: landed });
+    await first.cleanup();
+    const db = await PostgresWarehouse.connect(landed, { readOnly: true });
+    try {
+      const schemas = await db.all<{ s: string }>("SELECT schema_name AS s FROM information_schema.schemata WHERE schema_name LIKE 'bellwether\\_%' ORDER BY 1");
+      expect(schemas.map((r) => r.s)).toEqual([
+        "bellwether_config",
+        "bellwether_marts",
+        "bellwether_meta",
+        "bellwether_quarantine",
+        "bellwether_raw",
+        "bellwether_shadow",
+        "bellwether_staging",
+      ]);
+    } finally {
+      await db.close();
+    }
+    // A loader's schema: the canonical tables, copied from the landed book (without Bellwether's lineage columns).
+    const tables = ["crm_accounts", "crm_subscriptions", "finance_fx_rates"];
+    await server.sql(name, "CREATE SCHEMA loader");
+    for (const t of tables) {
+      await server.sql(name, `CREATE TABLE loader.${t} AS SELECT * FROM bellwether_raw.${t}`);
+      await server.sql(name, `ALTER TABLE loader.${t} DROP COLUMN _source_file, DROP COLUMN _source_line, DROP COLUMN _load_id`);
+    }
+    for (const t of ["crm_contacts", "crm_opportunities", "crm_milestones", "support_tickets", "usage_events", "survey_responses", "finance_cs_costs"]) {
+      await server.sql(name, `CREATE TABLE loader.${t} AS SELECT * FROM bellwether_raw.${t} WHERE false`);
+    }
+    const reader = await buildFixture(tempDir().dir, { asOf: "2024-12-31", warehouse: server.url(name, { schema: "second", raw: "loader" }) });
+    const original = await PostgresWarehouse.connect(landed, { readOnly: true });
+    try {
+      expect(await reader.db.all("SELECT account_id, month_index, arr FROM marts.account_months ORDER BY 1, 2")).toEqual(
+        await original.all("SELECT account_id, month_index, arr FROM marts.account_months ORDER BY 1, 2"),
+      );
+      expect(await reader.db.tableExists("raw", "crm_accounts")).toBe(true);
+      expect((await server.sql(name, "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'second_raw'")).rows[0].n).toBe("0");
+    } finally {
+      await original.close();
+      await reader.cleanup();
+    }
+  }, 120_000);
+});
