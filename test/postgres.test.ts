@@ -23,6 +23,7 @@ const QUERIES: MetricQuery[] = [
   { metrics: ["cohort_accounts", "cohort_logo_retention", "cohort_revenue_retention"], by: ["cohort_quarter"], grain: "quarter" },
   { metrics: ["tickets", "first_response_hours_median", "first_response_hours_p75", "tickets_per_account"], by: ["touch_tier"] },
   { metrics: ["nps", "csat_avg", "ces_avg"], grain: "quarter" },
+  { metrics: ["tickets", "nps"], where: { segment: ["SMB"] }, grain: "quarter" },
   { metrics: ["ttv_median_days", "ttv_p75_days", "ttv_km_median_days", "ttv_reached_30d"], by: ["cohort_quarter"], grain: "quarter" },
   { metrics: ["health_score_avg", "health_accounts", "health_arr"], by: ["health_band"], grain: "quarter" },
   { metrics: ["health_auc", "health_churn_rate", "health_lead_days_median"], grain: "year" },

@@ -51,7 +51,7 @@ export const logoChurn = defineMetric({
 // Wilson score interval for logo retention, 95% (z = 1.96): p̂ = retained / n over n base accounts.
 // Unlike p̂ ± z·√(p̂(1−p̂)/n) it stays inside [0, 1] and is not zero-width at 0 of n or n of n.
 const wilson = (sign: "-" | "+") =>
-  `(logo_retention + 1.9208 / nullif(retention_base_logos, 0) ${sign} 1.96 * sqrt(logo_retention * (1 - logo_retention) / nullif(retention_base_logos, 0) + 0.9604 / nullif(retention_base_logos * retention_base_logos, 0))) / (1 + 3.8416 / nullif(retention_base_logos, 0))`;
+  `(logo_retention + 1.9208 / nullif(retention_base_logos, 0) ${sign} 1.96 * sqrt(logo_retention * (1 - logo_retention) / nullif(retention_base_logos, 0) + 0.9604 / nullif(retention_base_logos * retention_base_logos, 0))) / nullif(1 + 3.8416 / nullif(retention_base_logos, 0), 0)`;
 
 export const logoRetentionLow = defineMetric({
   name: "logo_retention_low",

@@ -34,8 +34,11 @@ export const windowRetention: MetricType<WindowRetention> = {
       .select("p.period")
       .select(
         metrics.map((metric, i) => {
-          const numerator = `{{ float(sum(${terms[metric.numerator]})) }}`;
-          return sql.raw(metric.denominator ? `${numerator} / nullif(sum(${terms[metric.denominator]}), 0)` : numerator).as(`value_${i}`);
+          const sum = (term: WindowRetention["numerator"]) => `sum(${terms[term]})`;
+          const value = metric.denominator
+            ? `{{ divide(${sum(metric.numerator)}, nullif(${sum(metric.denominator)}, 0)) }}`
+            : `{{ float(${sum(metric.numerator)}) }}`;
+          return sql.raw(value).as(`value_${i}`);
         }),
       );
     const { query, groupBy } = withDimensions(rows, { alias: "b", table: "account_months", accounts: true }, context);

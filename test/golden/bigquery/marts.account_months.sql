@@ -1,0 +1,49 @@
+WITH active AS (
+  SELECT
+    l.account_id,
+    m.month_index,
+    CAST(round(sum(l.arr), 2) AS NUMERIC(18, 2)) AS arr,
+    CAST(round(sum(l.mrr), 2) AS NUMERIC(18, 2)) AS mrr,
+    sum(l.quantity) AS seats,
+    ARRAY_AGG(STRUCT(l.plan AS v) ORDER BY l.arr DESC, l.subscription_id LIMIT 1)[OFFSET(0)].v AS plan
+  FROM marts.subscription_lines AS l
+  JOIN marts.months AS m
+    ON l.start_date <= m.snapshot_date AND (l.end_date IS NULL OR m.snapshot_date < l.end_date)
+  WHERE l.arr IS NOT NULL
+  GROUP BY l.account_id, m.month_index
+),
+first_paid AS (
+  SELECT account_id, min(month_index) AS first_month_index, ARRAY_AGG(STRUCT(arr AS v) ORDER BY month_index LIMIT 1)[OFFSET(0)].v AS cohort_starting_arr
+  FROM active
+  WHERE arr > 0
+  GROUP BY account_id
+)
+SELECT
+  f.account_id,
+  m.month,
+  m.month_end,
+  m.month_index,
+  CAST(coalesce(a.arr, 0) AS NUMERIC(18, 2)) AS arr,
+  CAST(coalesce(a.mrr, 0) AS NUMERIC(18, 2)) AS mrr,
+  coalesce(a.seats, 0) AS seats,
+  coalesce(attr.segment, 'Unknown') AS segment,
+  tier.name AS touch_tier,
+  a.plan,
+  attr.employee_band,
+  attr.industry,
+  attr.region,
+  attr.country,
+  attr.owner_csm,
+  attr.acquisition_channel,
+  cohort.month AS cohort_month,
+  cohort.fiscal_quarter_label AS cohort_quarter,
+  m.month_index - f.first_month_index AS age_months,
+  f.cohort_starting_arr
+FROM first_paid AS f
+JOIN marts.months AS m ON m.month_index >= f.first_month_index
+JOIN marts.months AS cohort ON cohort.month_index = f.first_month_index
+LEFT JOIN active AS a ON a.account_id = f.account_id AND a.month_index = m.month_index
+LEFT JOIN marts.account_attributes AS attr ON attr.account_id = f.account_id
+LEFT JOIN config.touch_tiers AS tier
+  ON (tier.lower IS NULL OR coalesce(a.arr, 0) >= tier.lower) AND (tier.upper IS NULL OR coalesce(a.arr, 0) < tier.upper)
+ORDER BY f.account_id, m.month_index

@@ -1,0 +1,99 @@
+WITH paying AS (
+  SELECT account_id, month_index, month_end, arr, seats
+  FROM marts.account_months
+  WHERE arr > 0
+),
+daily AS (
+  SELECT account_id, occurred_on, (EXTRACT(YEAR FROM occurred_on) * 12 + EXTRACT(MONTH FROM occurred_on) - 1) AS month_index, count(*) AS events
+  FROM staging.usage_events
+  GROUP BY account_id, occurred_on
+),
+first_usage AS (
+  SELECT account_id, min(occurred_on) AS first_used_on
+  FROM daily
+  GROUP BY account_id
+),
+events_60d AS (
+  SELECT
+    d.account_id,
+    m.month_index,
+    sum(CASE WHEN d.occurred_on > DATE_ADD(CAST(m.month_end AS DATE), INTERVAL -30 DAY) THEN d.events END) AS events_30d,
+    sum(CASE WHEN d.occurred_on <= DATE_ADD(CAST(m.month_end AS DATE), INTERVAL -30 DAY) THEN d.events END) AS events_prior_30d
+  FROM daily AS d
+  JOIN marts.months AS m
+    ON m.month_index IN (d.month_index, d.month_index + 1, d.month_index + 2)
+   AND d.occurred_on > DATE_ADD(CAST(m.month_end AS DATE), INTERVAL -60 DAY) AND d.occurred_on <= m.month_end
+  GROUP BY d.account_id, m.month_index
+),
+sentiment AS (
+  SELECT
+    s.account_id,
+    m.month_index,
+    ARRAY_AGG(STRUCT(CASE s.survey WHEN 'nps' THEN s.score ELSE (s.score - 1) * 2.5 END AS v) ORDER BY s.responded_at DESC, s.response_id DESC LIMIT 1)[OFFSET(0)].v AS sentiment
+  FROM marts.survey_answers AS s
+  JOIN marts.months AS m
+    ON s.month_index BETWEEN m.month_index - 6 AND m.month_index
+   AND s.responded_at > DATE_ADD(CAST(m.month_end AS DATE), INTERVAL -180 DAY) AND s.responded_at <= m.month_end
+  WHERE s.survey IN ('nps', 'csat')
+  GROUP BY s.account_id, m.month_index
+),
+tickets AS (
+  SELECT account_id, month_index, priority, first_response_hours, CAST(created_at AS DATE) AS created_on, CAST(solved_at AS DATE) AS solved_on
+  FROM marts.tickets
+),
+recent_tickets AS (
+  SELECT t.account_id, m.month_index, count(*) AS tickets_90d, (SELECT ANY_VALUE(q) FROM (SELECT PERCENTILE_CONT(x, 0.5) OVER () AS q FROM UNNEST(ARRAY_AGG(t.first_response_hours IGNORE NULLS)) AS x)) AS first_response_hours_90d
+  FROM tickets AS t
+  JOIN marts.months AS m
+    ON m.month_index BETWEEN t.month_index AND t.month_index + 3
+   AND t.created_on > DATE_ADD(CAST(m.month_end AS DATE), INTERVAL -90 DAY) AND t.created_on <= m.month_end
+  GROUP BY t.account_id, m.month_index
+),
+open_urgent AS (
+  SELECT t.account_id, m.month_index, count(*) AS open_urgent_tickets
+  FROM tickets AS t
+  JOIN marts.months AS m
+    ON m.month_index >= t.month_index
+   AND (t.solved_on IS NULL OR t.solved_on > m.month_end)
+  WHERE t.priority IN ('high', 'urgent')
+  GROUP BY t.account_id, m.month_index
+),
+contacts AS (
+  SELECT
+    p.account_id,
+    p.month_index,
+    count(CASE
+      WHEN c.role IN ('champion', 'buyer')
+        AND (c.started_at IS NULL OR c.started_at <= p.month_end)
+        AND (c.left_at IS NULL OR c.left_at > p.month_end)
+      THEN 1 END) AS champions_and_buyers
+  FROM paying AS p
+  JOIN staging.crm_contacts AS c ON c.account_id = p.account_id
+  GROUP BY p.account_id, p.month_index
+)
+SELECT
+  p.account_id,
+  p.month_index,
+  p.month_end,
+  p.arr,
+  p.seats,
+  CAST(CASE WHEN fu.first_used_on <= p.month_end THEN (CAST(coalesce(u.active_users_30d, 0) AS FLOAT64) / (nullif(p.seats, 0))) END AS FLOAT64)
+    AS active_users_per_seat,
+  CAST(CASE WHEN coalesce(e.events_prior_30d, 0) > 0 THEN (CAST(coalesce(e.events_30d, 0) AS FLOAT64) / (e.events_prior_30d)) - 1 END AS FLOAT64)
+    AS usage_trend,
+  CAST(s.sentiment AS FLOAT64) AS sentiment,
+  CAST(CASE WHEN landed.tickets THEN coalesce(o.open_urgent_tickets, 0) END AS FLOAT64) AS open_urgent_tickets,
+  CAST(CASE WHEN landed.tickets THEN (CAST(coalesce(r.tickets_90d, 0) AS FLOAT64) / (nullif(p.seats, 0))) END AS FLOAT64) AS tickets_per_seat_90d,
+  CAST(r.first_response_hours_90d AS FLOAT64) AS first_response_hours_90d,
+  CAST(c.champions_and_buyers AS FLOAT64) AS relationship,
+  CAST(CASE WHEN fu.first_used_on <= p.month_end THEN coalesce(u.key_features_30d, 0) END AS FLOAT64) AS adoption_breadth
+FROM paying AS p
+CROSS JOIN (SELECT EXISTS (SELECT 1 FROM staging.support_tickets) AS tickets) AS landed
+LEFT JOIN first_usage AS fu ON fu.account_id = p.account_id
+LEFT JOIN marts.account_usage_months AS u ON u.account_id = p.account_id AND u.month_index = p.month_index
+LEFT JOIN events_60d AS e ON e.account_id = p.account_id AND e.month_index = p.month_index
+LEFT JOIN sentiment AS s ON s.account_id = p.account_id AND s.month_index = p.month_index
+LEFT JOIN recent_tickets AS r ON r.account_id = p.account_id AND r.month_index = p.month_index
+LEFT JOIN open_urgent AS o ON o.account_id = p.account_id AND o.month_index = p.month_index
+LEFT JOIN contacts AS c ON c.account_id = p.account_id AND c.month_index = p.month_index
+ORDER BY p.account_id, p.month_index

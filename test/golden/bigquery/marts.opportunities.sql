@@ -1,0 +1,11 @@
+SELECT
+  o.opportunity_id,
+  o.account_id,
+  o.type,
+  o.source,
+  o.amount,
+  o.close_date,
+  (EXTRACT(YEAR FROM o.close_date) * 12 + EXTRACT(MONTH FROM o.close_date) - 1) AS month_index,
+  o.is_won IS NOT NULL AS is_closed,
+  coalesce(o.is_won, false) AS is_won
+FROM staging.crm_opportunities AS o

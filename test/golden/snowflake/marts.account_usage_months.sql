@@ -1,0 +1,44 @@
+WITH events AS (
+  SELECT
+    account_id,
+    user_id,
+    event_name,
+    occurred_on,
+    (YEAR(occurred_on) * 12 + MONTH(occurred_on) - 1) AS month_index,
+    NOT EXISTS (SELECT 1 FROM config.key_events) OR event_name IN (SELECT event_name FROM config.key_events) AS is_key_event
+  FROM staging.usage_events
+),
+last_30_days AS (
+  SELECT
+    e.account_id,
+    m.month_index,
+    count(DISTINCT e.user_id) AS active_users_30d,
+    count(DISTINCT CASE WHEN e.is_key_event THEN e.event_name END) AS key_features_30d
+  FROM events AS e
+  JOIN marts.months AS m
+    ON m.month_index IN (e.month_index, e.month_index + 1)
+   AND e.occurred_on > DATEADD(DAY, -30, CAST(m.month_end AS DATE)) AND e.occurred_on <= m.month_end
+  GROUP BY e.account_id, m.month_index
+),
+monthly AS (
+  SELECT account_id, month_index, count(DISTINCT user_id) AS monthly_active_users
+  FROM events
+  GROUP BY account_id, month_index
+),
+daily AS (
+  SELECT account_id, month_index, sum(users) AS user_days
+  FROM (SELECT account_id, month_index, occurred_on, count(DISTINCT user_id) AS users FROM events GROUP BY account_id, month_index, occurred_on) AS per_day
+  GROUP BY account_id, month_index
+)
+SELECT
+  am.account_id,
+  am.month_index,
+  coalesce(t.active_users_30d, 0) AS active_users_30d,
+  coalesce(t.key_features_30d, 0) AS key_features_30d,
+  coalesce(mo.monthly_active_users, 0) AS monthly_active_users,
+  (CAST(coalesce(d.user_days, 0) AS DOUBLE) / (DAYOFMONTH(am.month_end))) AS average_daily_active_users,
+  am.seats
+FROM marts.account_months AS am
+LEFT JOIN last_30_days AS t USING (account_id, month_index)
+LEFT JOIN monthly AS mo USING (account_id, month_index)
+LEFT JOIN daily AS d USING (account_id, month_index)

@@ -1,0 +1,46 @@
+WITH converted AS (
+  SELECT
+    s.subscription_id,
+    s.account_id,
+    s.product,
+    s.plan,
+    s.start_date,
+    s.end_date,
+    s.amount,
+    s.interval_months,
+    s.quantity,
+    s.discount,
+    s.currency,
+    CASE WHEN s.currency = settings.reporting_currency THEN 1.0 ELSE fx.rate END AS fx_rate,
+    CAST(s.amount * s.quantity * (1 - s.discount) AS NUMBER(38, 10)) AS interval_local,
+    CAST(CAST(s.amount * s.quantity * (1 - s.discount) AS NUMBER(38, 10))
+      * CASE WHEN s.currency = settings.reporting_currency THEN 1.0 ELSE fx.rate END AS NUMBER(38, 10)) AS interval_amount
+  FROM staging.crm_subscriptions AS s
+  CROSS JOIN config.settings AS settings
+  LEFT JOIN staging.finance_fx_rates AS fx
+    ON fx.currency = s.currency AND fx.month = CAST(DATE_TRUNC('MONTH', s.start_date) AS DATE)
+),
+monthly AS (
+  SELECT
+    *,
+    CAST(ROUND(CAST(interval_local AS NUMBER(38, 10)) / (interval_months), 10) AS NUMBER(38, 10)) AS mrr_local,
+    CAST(ROUND(CAST(interval_amount AS NUMBER(38, 10)) / (interval_months), 10) AS NUMBER(38, 10)) AS mrr
+  FROM converted
+)
+SELECT
+  subscription_id,
+  account_id,
+  product,
+  plan,
+  start_date,
+  end_date,
+  amount,
+  interval_months,
+  quantity,
+  discount,
+  currency,
+  fx_rate,
+  mrr_local,
+  mrr,
+  12 * mrr AS arr
+FROM monthly

@@ -1,0 +1,13 @@
+SELECT
+  ticket_id,
+  account_id,
+  created_at,
+  first_response_at,
+  solved_at,
+  priority,
+  lower(nullif(trim(status), '')) AS status,
+  lower(nullif(trim(category), '')) AS category,
+  csat,
+  ces,
+  (DATEDIFF(MICROSECOND, created_at, first_response_at) / 3600000000.0) AS first_response_hours
+FROM raw.support_tickets

@@ -1,0 +1,9 @@
+SELECT
+  response_id,
+  account_id,
+  contact_id,
+  survey,
+  score,
+  nullif(trim(comment), '') AS comment,
+  responded_at
+FROM raw.survey_responses
