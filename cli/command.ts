@@ -110,7 +110,8 @@ export function parseCommandArgs(command: Command, argv: string[]): CommandConte
     async config() {
       const config = await loadConfig(values.config as string | undefined);
       // A flag is relative to where the command runs; the config's own paths to the config's folder.
-      if (typeof values.warehouse === "string") config.warehouse = isPostgresUrl(values.warehouse) ? values.warehouse : resolve(values.warehouse);
+      if (typeof values.warehouse === "string")
+        config.warehouse = isPostgresUrl(values.warehouse) ? values.warehouse : resolve(values.warehouse);
       const asOf = values["as-of"];
       if (typeof asOf === "string") {
         if (!isIsoDate(asOf)) throw new UsageError(`--as-of must be an ISO date (YYYY-MM-DD), got "${asOf}"`);

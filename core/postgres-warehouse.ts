@@ -90,7 +90,10 @@ export class PostgresWarehouse extends Warehouse {
     const target = parsePostgresUrl(url);
     const client = new pg.Client({
       connectionString: target.connectionString,
-      types: { getTypeParser: ((oid: number, format?: string) => TYPE_PARSERS[oid] ?? pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser },
+      types: {
+        getTypeParser: ((oid: number, format?: string) =>
+          TYPE_PARSERS[oid] ?? pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
+      },
     });
     // A dropped connection is reported by the next query; without a listener it would crash the process.
     client.on("error", () => {});
@@ -168,7 +171,9 @@ export class PostgresWarehouse extends Warehouse {
     const key = `bellwether:${this.target.prefix ?? ""}`;
     const row = await this.one<{ ok: boolean }>("SELECT pg_try_advisory_lock(hashtext($1)) AS ok", [key]);
     if (!row?.ok) {
-      throw new InputError(`${this.path}: another bellwether command is writing this warehouse; try again when it finishes (${command} was refused)`);
+      throw new InputError(
+        `${this.path}: another bellwether command is writing this warehouse; try again when it finishes (${command} was refused)`,
+      );
     }
     return async () => {
       await this.run("SELECT pg_advisory_unlock(hashtext($1))", [key]);
@@ -176,11 +181,18 @@ export class PostgresWarehouse extends Warehouse {
   }
 
   async exportCsv(sql: string, file: string): Promise<void> {
-    await this.serial(() => pipeline(this.client.query(copyTo(`COPY (${this.mapped(this.render(sql))}) TO STDOUT (FORMAT csv, NULL '')`)), createWriteStream(file)));
+    await this.serial(() =>
+      pipeline(
+        this.client.query(copyTo(`COPY (${this.mapped(this.render(sql))}) TO STDOUT (FORMAT csv, NULL '')`)),
+        createWriteStream(file),
+      ),
+    );
   }
 
   async importCsv(table: string, file: string): Promise<void> {
-    await this.serial(() => pipeline(createReadStream(file), this.client.query(copyFrom(`COPY ${this.mapped(table)} FROM STDIN (FORMAT csv, NULL '')`))));
+    await this.serial(() =>
+      pipeline(createReadStream(file), this.client.query(copyFrom(`COPY ${this.mapped(table)} FROM STDIN (FORMAT csv, NULL '')`))),
+    );
   }
 
   async close(): Promise<void> {

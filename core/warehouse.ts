@@ -111,7 +111,10 @@ export class DuckDbWarehouse extends Warehouse {
   }
 
   /** Opens (or creates) the warehouse; DuckDB spills to disk beyond `memoryLimit`. */
-  static override async open(path: string, { memoryLimit = DEFAULT_MEMORY_LIMIT }: { memoryLimit?: string } = {}): Promise<DuckDbWarehouse> {
+  static override async open(
+    path: string,
+    { memoryLimit = DEFAULT_MEMORY_LIMIT }: { memoryLimit?: string } = {},
+  ): Promise<DuckDbWarehouse> {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
     let instance: DuckDBInstance;
     try {

@@ -30,7 +30,8 @@ export const bigquery: Dialect = {
     first_by: (v, ...order) => `ARRAY_AGG(STRUCT(${v} AS v) ORDER BY ${order.join(", ")} LIMIT 1)[OFFSET(0)].v`,
     string_agg: (v, sep, ...order) => `STRING_AGG(${v}, ${sep} ORDER BY ${order.join(", ")})`,
     // BigQuery's PERCENTILE_CONT is analytic only: the aggregate takes it over the group's values.
-    median: (v) => `(SELECT ANY_VALUE(q) FROM (SELECT PERCENTILE_CONT(x, 0.5) OVER () AS q FROM UNNEST(ARRAY_AGG(${v} IGNORE NULLS)) AS x))`,
+    median: (v) =>
+      `(SELECT ANY_VALUE(q) FROM (SELECT PERCENTILE_CONT(x, 0.5) OVER () AS q FROM UNNEST(ARRAY_AGG(${v} IGNORE NULLS)) AS x))`,
     quantile: (v, q) =>
       `(SELECT ANY_VALUE(p) FROM (SELECT PERCENTILE_CONT(x, ${q}) OVER () AS p FROM UNNEST(ARRAY_AGG(${v} IGNORE NULLS)) AS x))`,
     bool_or: (v) => `LOGICAL_OR(${v})`,

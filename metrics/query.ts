@@ -28,7 +28,8 @@ export async function query(
   } catch (error) {
     const message = (error as Error).message;
     // DuckDB's words, then PostgreSQL's.
-    const missing = (/Table with name (\w+) does not exist/.exec(message) ?? /relation "[\w]*marts\.(\w+)" does not exist/.exec(message))?.[1];
+    const missing = (/Table with name (\w+) does not exist/.exec(message) ??
+      /relation "[\w]*marts\.(\w+)" does not exist/.exec(message))?.[1];
     if (missing) {
       throw new InputError(
         `${db.path}: these metrics read marts.${missing}, which this warehouse has not built yet; run \`bellwether run\``,

@@ -15,19 +15,16 @@ export async function writeConfigTables(db: Warehouse, config: Config): Promise<
     `config.settings (reporting_currency VARCHAR, fiscal_year_start_month INTEGER, as_of DATE, health_horizon_months INTEGER,
        ttv_rule VARCHAR, ttv_milestone VARCHAR, ttv_active_users INTEGER, cost_allocate_by VARCHAR)`,
   );
-  await db.run(
-    "INSERT INTO config.settings VALUES ($1, $2, CAST($3 AS DATE), $4, $5, $6, $7, $8)",
-    [
-      config.reportingCurrency,
-      config.fiscalYearStartMonth,
-      config.asOf ?? null,
-      health.horizonMonths,
-      timeToValue.rule,
-      timeToValue.milestone.toLowerCase(),
-      timeToValue.activeUsers,
-      costs.allocateBy,
-    ],
-  );
+  await db.run("INSERT INTO config.settings VALUES ($1, $2, CAST($3 AS DATE), $4, $5, $6, $7, $8)", [
+    config.reportingCurrency,
+    config.fiscalYearStartMonth,
+    config.asOf ?? null,
+    health.horizonMonths,
+    timeToValue.rule,
+    timeToValue.milestone.toLowerCase(),
+    timeToValue.activeUsers,
+    costs.allocateBy,
+  ]);
   await writeBands(db, "config.segment_bands", config.segments);
   await writeBands(db, "config.employee_bands", config.employeeBands);
   await writeBands(db, "config.touch_tiers", config.touchTiers);

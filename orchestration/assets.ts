@@ -86,7 +86,9 @@ export function metricSnapshotAsset(defaultWindow = 12): Asset {
     description: `headline metrics (${SNAPSHOT_METRICS.join(", ")}) at each quarter end, kept per run`,
     async materialize({ db, config }) {
       const result = await query(db, config, request);
-      await db.run("CREATE TABLE IF NOT EXISTS meta.metric_snapshots (taken_at TIMESTAMP, period DATE, metric VARCHAR, value DOUBLE PRECISION)");
+      await db.run(
+        "CREATE TABLE IF NOT EXISTS meta.metric_snapshots (taken_at TIMESTAMP, period DATE, metric VARCHAR, value DOUBLE PRECISION)",
+      );
       const takenAt = new Date().toISOString();
       let rows = 0;
       await db.transaction(async () => {

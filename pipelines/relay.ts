@@ -9,7 +9,12 @@ import { contracts, type TableName } from "./contracts/index.ts";
 import { fileHash, type LandOptions, type LoadResult } from "./land.ts";
 import { ensureLandingTables } from "./schema.ts";
 
-type LandTable = (db: Warehouse, table: TableName, files: readonly string[], options: Pick<LandOptions, "timeZone">) => Promise<LoadResult[]>;
+type LandTable = (
+  db: Warehouse,
+  table: TableName,
+  files: readonly string[],
+  options: Pick<LandOptions, "timeZone">,
+) => Promise<LoadResult[]>;
 
 const LANDING_SCHEMAS = ["raw", "shadow", "quarantine"] as const;
 
@@ -35,7 +40,9 @@ export async function relayTable(
       );
     }
     if (!(await db.tableExists("raw", table))) {
-      throw new InputError(`${db.path}: ${db.rawTablesFrom}.${table} does not exist; the models read it (see docs/contracts.md for its columns)`);
+      throw new InputError(
+        `${db.path}: ${db.rawTablesFrom}.${table} does not exist; the models read it (see docs/contracts.md for its columns)`,
+      );
     }
     return [];
   }
@@ -43,7 +50,16 @@ export async function relayTable(
   const unchanged = await unchangedFiles(db, contract, files);
   if (unchanged) {
     for (const file of files) info(`  ${table.padEnd(18)} skipped  ${file}`);
-    return files.map((file) => ({ table, file, status: "skipped", read: 0, landed: 0, quarantined: 0, reasons: {}, message: "unchanged since its last load" }));
+    return files.map((file) => ({
+      table,
+      file,
+      status: "skipped",
+      read: 0,
+      landed: 0,
+      quarantined: 0,
+      reasons: {},
+      message: "unchanged since its last load",
+    }));
   }
   const dir = mkdtempSync(join(tmpdir(), "bw-relay-"));
   const scratch = await Warehouse.open(":memory:");

@@ -25,7 +25,10 @@ const ENGINE_ONLY: [RegExp, string][] = [
   [/\bEXCLUDE\b|\bEXCEPT\s*\(/i, "SELECT * EXCLUDE: list the columns"],
   [/\bUNPIVOT\b|\bCOLUMNS\s*\(/i, "UNPIVOT / COLUMNS(*): a CASE per column"],
   [/\b(median|quantile_cont|quantile|percentile_cont|approx_quantiles)\s*\(/i, "median/quantile: {{ median(x) }}, {{ quantile(x, q) }}"],
-  [/\b(last_day|make_date|to_months|date_trunc|date_add|dateadd)\s*\(/i, "date functions: {{ month_start }}, {{ month_end }}, {{ add_months }}, {{ add_days }}"],
+  [
+    /\b(last_day|make_date|to_months|date_trunc|date_add|dateadd)\s*\(/i,
+    "date functions: {{ month_start }}, {{ month_end }}, {{ add_months }}, {{ add_days }}",
+  ],
   [/\bany_value\s*\(/i, "any_value (not PostgreSQL 15's): min() of the one value"],
   [/\bFILTER\s*\(\s*WHERE/i, "aggregate FILTER (not Snowflake's or BigQuery's): the aggregate of a CASE"],
   [/\bINTERVAL\b/i, "INTERVAL literals differ: {{ add_days(d, n) }}"],
@@ -64,9 +67,9 @@ describe("the portable-SQL lint", () => {
       "bare `/`: integer division truncates on PostgreSQL; {{ divide(a, b) }}",
     ]);
     expect(violations("SELECT x::DOUBLE, arg_max(a, b), median(c) FROM t")).toHaveLength(4);
-    expect(violations("SELECT {{ divide(count(CASE WHEN ok THEN 1 END), count(*)) }}, {{ median(c) }}, {{ first_by(a, b DESC) }} FROM t")).toEqual(
-      [],
-    );
+    expect(
+      violations("SELECT {{ divide(count(CASE WHEN ok THEN 1 END), count(*)) }}, {{ median(c) }}, {{ first_by(a, b DESC) }} FROM t"),
+    ).toEqual([]);
   });
 
   it("finds none in the portable model files", () => {
@@ -80,10 +83,15 @@ describe("the portable-SQL lint", () => {
     for (const file of readdirSync(dir)) {
       // The SQL in a metric type is in its string and template literals.
       const literals = readFileSync(join(dir, file), "utf8").match(/`[^`]*`|"[^"\n]*"/g) ?? [];
-      for (const literal of literals) for (const why of violations(literal.slice(1, -1).replace(/\$\{[^}]*\}/g, "x"))) found.push(`${file}: ${why}`);
+      for (const literal of literals)
+        for (const why of violations(literal.slice(1, -1).replace(/\$\{[^}]*\}/g, "x"))) found.push(`${file}: ${why}`);
     }
+    // The SQL fragments a definition may hold (derived expressions are checked below).
+    const SQL_KEYS = ["measure", "filter", "score", "outcome", "duration", "event"];
     for (const metric of catalog().metrics.values()) {
-      const parts = "expression" in metric ? [] : [metric.type === "snapshot" || metric.type === "period_aggregate" ? metric.measure : "", metric.filter ?? ""];
+      const fields = metric as unknown as Record<string, unknown>;
+      const latest = fields.latest as { per: string; by: string } | undefined;
+      const parts = [...SQL_KEYS.map((key) => fields[key]), latest?.per, latest?.by].filter((p): p is string => typeof p === "string");
       for (const part of parts) for (const why of violations(part)) found.push(`${metric.name}: ${why}`);
     }
     expect(found).toEqual([]);
@@ -121,7 +129,9 @@ describe("helpers", () => {
   });
 
   it("format dates with each engine's words, letters outside the pattern quoted", () => {
-    expect(renderSql("{{ format_time(t, '%Y-%m-%dT%H:%M:%S.%gZ') }}", dialects.postgres)).toBe(`to_char(t, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+    expect(renderSql("{{ format_time(t, '%Y-%m-%dT%H:%M:%S.%gZ') }}", dialects.postgres)).toBe(
+      `to_char(t, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+    );
     expect(renderSql("{{ format_time(t, '%Y-%m') }}", dialects.snowflake)).toBe("TO_CHAR(t, 'YYYY-MM')");
   });
 });
@@ -187,7 +197,10 @@ describe.each(["snowflake", "bigquery"] as const)("%s", (engine) => {
   const rendered: Record<string, string> = {
     ...Object.fromEntries(readModels().map((m) => [m.id, modelSql(m, dialect)])),
     ...Object.fromEntries(
-      Object.entries(GOLDEN_QUERIES).map(([name, q]) => [name, compileMetricQuery(q, { catalog: catalog(), defaultWindow: 12, dialect }).sql]),
+      Object.entries(GOLDEN_QUERIES).map(([name, q]) => [
+        name,
+        compileMetricQuery(q, { catalog: catalog(), defaultWindow: 12, dialect }).sql,
+      ]),
     ),
   };
 

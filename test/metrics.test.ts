@@ -183,7 +183,12 @@ describe("support and voice-of-customer metrics", () => {
     ]);
     // Filtered by a dimension it is not grouped by (the account's segment joined on for the filter
     // alone): Q1 has T1 and T2 of M1 (SMB); Q2 none of SMB's (T0 and T5 are M5's, T4 M4's).
-    const smb = await run({ metrics: ["tickets", "first_response_hours_median"], where: { segment: "SMB" }, grain: "quarter", to: "2024-06-30" });
+    const smb = await run({
+      metrics: ["tickets", "first_response_hours_median"],
+      where: { segment: "SMB" },
+      grain: "quarter",
+      to: "2024-06-30",
+    });
     expect(smb).toEqual([
       { period: "2024-03-31", tickets: 2, first_response_hours_median: 4 },
       { period: "2024-06-30", tickets: 0, first_response_hours_median: null },

@@ -17,8 +17,16 @@ import { rowDifferences } from "./support/same-rows.ts";
 /** Every metric type, grouped and filtered, at every grain. */
 const QUERIES: MetricQuery[] = [
   { metrics: ["arr", "mrr", "customers", "arpa", "arr_growth"] },
-  { metrics: ["nrr", "grr", "logo_churn", "logo_retention", "logo_retention_low", "logo_retention_high"], by: ["segment"], grain: "quarter" },
-  { metrics: ["new_arr", "expansion_arr", "contraction_arr", "churned_arr", "reactivation_arr", "quick_ratio"], by: ["plan"], grain: "year" },
+  {
+    metrics: ["nrr", "grr", "logo_churn", "logo_retention", "logo_retention_low", "logo_retention_high"],
+    by: ["segment"],
+    grain: "quarter",
+  },
+  {
+    metrics: ["new_arr", "expansion_arr", "contraction_arr", "churned_arr", "reactivation_arr", "quick_ratio"],
+    by: ["plan"],
+    grain: "year",
+  },
   { metrics: ["arr", "nrr"], where: { segment: ["SMB", "Mid-Market"] }, grain: "quarter" },
   { metrics: ["cohort_accounts", "cohort_logo_retention", "cohort_revenue_retention"], by: ["cohort_quarter"], grain: "quarter" },
   { metrics: ["tickets", "first_response_hours_median", "first_response_hours_p75", "tickets_per_account"], by: ["touch_tier"] },
@@ -55,7 +63,8 @@ async function modelRows(db: Warehouse, id: string): Promise<Row[]> {
 
 async function compareBuilds(duck: Warehouse, pg: Warehouse, config: Parameters<typeof query>[1]): Promise<string[]> {
   const problems: string[] = [];
-  for (const model of readModels()) problems.push(...rowDifferences(await modelRows(duck, model.id), await modelRows(pg, model.id), model.id));
+  for (const model of readModels())
+    problems.push(...rowDifferences(await modelRows(duck, model.id), await modelRows(pg, model.id), model.id));
   for (const request of QUERIES) {
     const label = `query ${request.metrics.join(",")}`;
     problems.push(...rowDifferences((await query(duck, config, request)).rows, (await query(pg, config, request)).rows, label));
@@ -120,7 +129,8 @@ describe("the silent traps, on PostgreSQL", () => {
     expect(cohort[1]?.logo_retention).toBeCloseTo(2 / 3, 12);
     // ARR 3.60 + 1,200 of 3.60 + 1,200 + 120 kept.
     expect(cohort[1]?.revenue_retention).toBeCloseTo(1203.6 / 1323.6, 12);
-    const [row] = (await query(pg.db, pg.config, { metrics: ["logo_retention", "logo_churn", "arpa"], window: 1, from: "2024-02-29" })).rows;
+    const [row] = (await query(pg.db, pg.config, { metrics: ["logo_retention", "logo_churn", "arpa"], window: 1, from: "2024-02-29" }))
+      .rows;
     expect(row?.logo_retention).toBeCloseTo(2 / 3, 12);
     expect(row?.logo_churn).toBeCloseTo(1 / 3, 12);
     // A derived ratio of a sum and a count: 1,203.60 / 2 accounts.
@@ -171,10 +181,14 @@ describe("the sample, built by the command line on both engines", () => {
     // Load times and ages differ by when each build ran; everything else is numbers from the marts.
     for (const file of files.filter((f) => !f.startsWith("quality-loads") && !f.startsWith("quality-freshness"))) {
       const parse = (site: string) => {
-        const [header = "", ...lines] = readFileSync(join(work.dir, site, "data", file), "utf8").trim().split("\n");
+        const [header = "", ...lines] = readFileSync(join(work.dir, site, "data", file), "utf8")
+          .trim()
+          .split("\n");
         const columns = header.split(",");
         return lines.map((line) =>
-          Object.fromEntries(line.split(",").map((cell, i) => [columns[i] ?? i, cell !== "" && Number.isFinite(Number(cell)) ? Number(cell) : cell])),
+          Object.fromEntries(
+            line.split(",").map((cell, i) => [columns[i] ?? i, cell !== "" && Number.isFinite(Number(cell)) ? Number(cell) : cell]),
+          ),
         );
       };
       problems.push(...rowDifferences(parse("duck-site"), parse("pg-site"), file));
@@ -206,12 +220,16 @@ describe("a PostgreSQL warehouse, used by people", () => {
   it("says what to check when the server is not there, and never prints the password", async () => {
     const run = cli(["status", "--warehouse", "postgres://ana:s3cret@127.0.0.1:1/cs?schema=bw"], tempDir().dir);
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain("postgres://ana@127.0.0.1:1/cs?schema=bw: could not connect to PostgreSQL: nothing is listening at 127.0.0.1:1");
+    expect(run.stderr).toContain(
+      "postgres://ana@127.0.0.1:1/cs?schema=bw: could not connect to PostgreSQL: nothing is listening at 127.0.0.1:1",
+    );
     expect(run.stderr + run.stdout).not.toContain("s3cret");
   });
 
   it("names a database that does not exist and how to create it", async () => {
-    await expect(PostgresWarehouse.connect(server.url("nowhere"))).rejects.toThrow(/the database "nowhere" does not exist .*createdb nowhere/);
+    await expect(PostgresWarehouse.connect(server.url("nowhere"))).rejects.toThrow(
+      /the database "nowhere" does not exist .*createdb nowhere/,
+    );
   });
 
   it("keeps a book's schemas under its prefix, and reads raw tables a loader landed in another schema (?raw=) without landing there", async () => {
@@ -220,7 +238,9 @@ describe("a PostgreSQL warehouse, used by people", () => {
     await first.cleanup();
     const db = await PostgresWarehouse.connect(landed, { readOnly: true });
     try {
-      const schemas = await db.all<{ s: string }>("SELECT schema_name AS s FROM information_schema.schemata WHERE schema_name LIKE 'bellwether\\_%' ORDER BY 1");
+      const schemas = await db.all<{ s: string }>(
+        "SELECT schema_name AS s FROM information_schema.schemata WHERE schema_name LIKE 'bellwether\\_%' ORDER BY 1",
+      );
       expect(schemas.map((r) => r.s)).toEqual([
         "bellwether_config",
         "bellwether_marts",
@@ -240,17 +260,30 @@ describe("a PostgreSQL warehouse, used by people", () => {
       await server.sql(name, `CREATE TABLE loader.${t} AS SELECT * FROM bellwether_raw.${t}`);
       await server.sql(name, `ALTER TABLE loader.${t} DROP COLUMN _source_file, DROP COLUMN _source_line, DROP COLUMN _load_id`);
     }
-    for (const t of ["crm_contacts", "crm_opportunities", "crm_milestones", "support_tickets", "usage_events", "survey_responses", "finance_cs_costs"]) {
+    for (const t of [
+      "crm_contacts",
+      "crm_opportunities",
+      "crm_milestones",
+      "support_tickets",
+      "usage_events",
+      "survey_responses",
+      "finance_cs_costs",
+    ]) {
       await server.sql(name, `CREATE TABLE loader.${t} AS SELECT * FROM bellwether_raw.${t} WHERE false`);
     }
-    const reader = await buildFixture(tempDir().dir, { asOf: "2024-12-31", warehouse: server.url(name, { schema: "second", raw: "loader" }) });
+    const reader = await buildFixture(tempDir().dir, {
+      asOf: "2024-12-31",
+      warehouse: server.url(name, { schema: "second", raw: "loader" }),
+    });
     const original = await PostgresWarehouse.connect(landed, { readOnly: true });
     try {
       expect(await reader.db.all("SELECT account_id, month_index, arr FROM marts.account_months ORDER BY 1, 2")).toEqual(
         await original.all("SELECT account_id, month_index, arr FROM marts.account_months ORDER BY 1, 2"),
       );
       expect(await reader.db.tableExists("raw", "crm_accounts")).toBe(true);
-      expect((await server.sql(name, "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'second_raw'")).rows[0].n).toBe("0");
+      expect(
+        (await server.sql(name, "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'second_raw'")).rows[0].n,
+      ).toBe("0");
     } finally {
       await original.close();
       await reader.cleanup();

@@ -87,7 +87,8 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
     const config = await loadConfig();
     if (values.sql) {
       const engine = typeof values.dialect === "string" ? values.dialect : isPostgresUrl(config.warehouse) ? "postgres" : "duckdb";
-      if (!(ENGINES as readonly string[]).includes(engine)) throw new UsageError(`--dialect must be one of ${ENGINES.join(", ")}, got "${engine}"`);
+      if (!(ENGINES as readonly string[]).includes(engine))
+        throw new UsageError(`--dialect must be one of ${ENGINES.join(", ")}, got "${engine}"`);
       const dialect = dialects[engine as EngineName];
       const compiled = compileMetricQuery(request, { catalog: catalog(), defaultWindow: config.retentionWindowMonths, dialect });
       process.stdout.write(`${compiled.sql}\n-- parameters: ${JSON.stringify(compiled.parameters)}\n`);
@@ -101,7 +102,11 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
       if (format === "parquet") {
         if (!out) throw new UsageError("--format parquet writes a file: give --out FILE");
         await checkAgainstData(db, request, asOf);
-        const compiled = compileMetricQuery(request, { catalog: catalog(), defaultWindow: config.retentionWindowMonths, dialect: db.dialect });
+        const compiled = compileMetricQuery(request, {
+          catalog: catalog(),
+          defaultWindow: config.retentionWindowMonths,
+          dialect: db.dialect,
+        });
         await exportParquet(db, compiled, out);
         return 0;
       }

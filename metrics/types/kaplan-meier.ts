@@ -41,7 +41,9 @@ export const kaplanMeier: MetricType<KaplanMeier> = {
           .as("survival"),
       );
     return perGroup(survival, "v", context).select(
-      sql.raw(`{{ float(min(CASE WHEN v.events > 0 AND v.survival <= ${1 - Number(metric.quantile)} + 1e-12 THEN v.time END)) }}`).as("value_0"),
+      sql
+        .raw(`{{ float(min(CASE WHEN v.events > 0 AND v.survival <= ${1 - Number(metric.quantile)} + 1e-12 THEN v.time END)) }}`)
+        .as("value_0"),
     );
   },
   empty: () => null,
