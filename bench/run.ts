@@ -132,9 +132,32 @@ process.stdout.write(
     ],
   )}\n`,
 );
+process.stderr.write("Building the large sample on DuckDB and on a private PostgreSQL server\n");
+const engineRun = spawnSync(
+  process.execPath,
+  ["--import", "tsx", join(ROOT, "bench", "engines.ts"), sample, join(DATA, "bench-engines.duckdb")],
+  {
+    encoding: "utf8",
+    cwd: ROOT,
+  },
+);
+if (engineRun.status !== 0) throw new Error(`engine bench failed:\n${engineRun.stderr}`);
+type EngineTiming = { landSeconds: number; modelSeconds: number; queryWarmMs: number };
+const engines = JSON.parse(engineRun.stdout.trim().split("\n").at(-1) ?? "{}") as Record<"duckdb" | "postgres", EngineTiming>;
+process.stdout.write(
+  `\n${renderTable(
+    ["large build", "landing s", "models s", "nrr,grr warm ms"],
+    (["duckdb", "postgres"] as const).map((engine) => [
+      engine === "duckdb" ? "DuckDB (embedded)" : "PostgreSQL (local socket)",
+      engines[engine].landSeconds.toFixed(1),
+      engines[engine].modelSeconds.toFixed(1),
+      engines[engine].queryWarmMs.toFixed(1),
+    ]),
+  )}\n`,
+);
 const out = join(ROOT, "bench", "results.json");
 writeFileSync(
   out,
-  `${JSON.stringify({ measuredAt: new Date().toISOString(), machine: { cpus: (await import("node:os")).cpus().length }, target: TARGET, landing: results, query: queryResult }, null, 2)}\n`,
+  `${JSON.stringify({ measuredAt: new Date().toISOString(), machine: { cpus: (await import("node:os")).cpus().length }, target: TARGET, landing: results, query: queryResult, engines }, null, 2)}\n`,
 );
 process.stderr.write(`Wrote ${out}\n`);

@@ -71,7 +71,8 @@ export async function recoverAbandonedRuns(db: Warehouse): Promise<number> {
     );
   }
   const leftovers = await db.all<{ table_schema: string; table_name: string; table_type: string }>(
-    "SELECT table_schema, table_name, table_type FROM information_schema.tables WHERE table_schema IN ('staging', 'marts') AND table_name LIKE '\\_\\_building\\_%' ESCAPE '\\'",
+    "SELECT table_schema, table_name, table_type FROM information_schema.tables WHERE table_schema IN ($1, $2) AND table_name LIKE '\\_\\_building\\_%' ESCAPE '\\'",
+    [db.schemaName("staging"), db.schemaName("marts")],
   );
   for (const t of leftovers)
     await db.run(`DROP ${t.table_type === "VIEW" ? "VIEW" : "TABLE"} IF EXISTS "${t.table_schema}"."${t.table_name}"`);
