@@ -7,6 +7,7 @@ import { type Row, Warehouse } from "../core/warehouse.ts";
 import type { MetricQuery } from "../metrics/compile.ts";
 import { query } from "../metrics/query.ts";
 import { readModels } from "../models/model.ts";
+import { landTable } from "../pipelines/ingest.ts";
 import { buildFixture, cli, FIXTURES, tempDir } from "./helpers.ts";
 import { type LocalPostgres, startPostgres } from "./support/postgres-server.ts";
 import { rowDifferences } from "./support/same-rows.ts";
@@ -224,6 +225,66 @@ describe("a PostgreSQL warehouse, used by people", () => {
       "postgres://ana@127.0.0.1:1/cs?schema=bw: could not connect to PostgreSQL: nothing is listening at 127.0.0.1:1",
     );
     expect(run.stderr + run.stdout).not.toContain("s3cret");
+  });
+
+  it("lands a corrected file again through the embedded relay: its old rows and quarantine go, the new ones come, unchanged bytes skip", async () => {
+    const sources = tempDir();
+    const file = join(sources.dir, "crm_accounts.csv");
+    const db = await PostgresWarehouse.connect(await freshWarehouse());
+    try {
+      const accounts = () => db.all("SELECT account_id, employee_count, _source_line FROM raw.crm_accounts ORDER BY account_id");
+      const held = () =>
+        db.all("SELECT _source_line, reason, column_name, employee_count FROM quarantine.crm_accounts ORDER BY _source_line");
+      writeFileSync(file, "account_id,name,employee_count\nA1,One,10\nA2,Two,abc\n");
+      expect((await landTable(db, "crm_accounts", [file])).map((l) => [l.status, l.landed, l.quarantined])).toEqual([["landed", 1, 1]]);
+      expect(await accounts()).toEqual([{ account_id: "A1", employee_count: 10, _source_line: 2 }]);
+      expect(await held()).toEqual([{ _source_line: 3, reason: "bad_type", column_name: "employee_count", employee_count: "abc" }]);
+
+      writeFileSync(file, "account_id,name,employee_count\nA1,One,12\nA2,Two,20\nA3,Three,\n");
+      expect((await landTable(db, "crm_accounts", [file])).map((l) => [l.status, l.landed, l.quarantined])).toEqual([["landed", 3, 0]]);
+      expect(await accounts()).toEqual([
+        { account_id: "A1", employee_count: 12, _source_line: 2 },
+        { account_id: "A2", employee_count: 20, _source_line: 3 },
+        { account_id: "A3", employee_count: null, _source_line: 4 },
+      ]);
+      expect(await held()).toEqual([]);
+      expect((await landTable(db, "crm_accounts", [file])).map((l) => l.status)).toEqual(["skipped"]);
+      const loads = await db.all("SELECT rows_landed, rows_quarantined, status FROM meta.loads ORDER BY started_at");
+      expect(loads).toEqual([
+        { rows_landed: 1, rows_quarantined: 1, status: "landed" },
+        { rows_landed: 3, rows_quarantined: 0, status: "landed" },
+      ]);
+    } finally {
+      await db.close();
+      sources.cleanup();
+    }
+  });
+
+  it("copies rows both ways keeping an empty text apart from null, and quotes and line breaks as they are", async () => {
+    const work = tempDir();
+    const pg = await PostgresWarehouse.connect(await freshWarehouse());
+    const duck = await Warehouse.open(":memory:");
+    const back = await Warehouse.open(":memory:");
+    try {
+      for (const db of [pg, duck, back])
+        await db.run("CREATE SCHEMA IF NOT EXISTS raw; CREATE TABLE raw.e (a VARCHAR, b VARCHAR, n INTEGER)");
+      await duck.run(`INSERT INTO raw.e VALUES ('', NULL, 1), ('x,"y"' || chr(10) || 'z', '', NULL)`);
+      await duck.exportCsv("SELECT * FROM raw.e", join(work.dir, "out.csv"));
+      await pg.importCsv("raw.e", join(work.dir, "out.csv"));
+      await pg.exportCsv("SELECT * FROM raw.e", join(work.dir, "back.csv"));
+      await back.importCsv("raw.e", join(work.dir, "back.csv"));
+      const expected = [
+        { a: "", b: null, n: 1 },
+        { a: 'x,"y"\nz', b: "", n: null },
+      ];
+      expect(await pg.all("SELECT * FROM raw.e ORDER BY n NULLS LAST")).toEqual(expected);
+      expect(await back.all("SELECT * FROM raw.e ORDER BY n NULLS LAST")).toEqual(expected);
+    } finally {
+      await pg.close();
+      await duck.close();
+      await back.close();
+      work.cleanup();
+    }
   });
 
   it("names a database that does not exist and how to create it", async () => {
