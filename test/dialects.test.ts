@@ -7,7 +7,7 @@ import { type Dialect, dialects, renderSql } from "../engines/index.ts";
 import { catalog } from "../metrics/catalog.ts";
 import { compileMetricQuery, type MetricQuery } from "../metrics/compile.ts";
 import { modelSql, readModels } from "../models/model.ts";
-import { ROOT } from "./helpers.ts";
+import { ROOT, tempDir } from "./helpers.ts";
 
 // Issue 14: SQL is written once, for every engine. Portable files may not use one engine's syntax;
 // each engine's rendering is checked (PostgreSQL runs for real in postgres.test.ts; Snowflake and
@@ -107,6 +107,27 @@ describe("the portable-SQL lint", () => {
   it("scores every health input the scorecard names (one WHEN per column of health_inputs)", () => {
     const sql = readModels().find((m) => m.id === "marts.health_measure_scores")?.sql ?? "";
     expect(HEALTH_INPUTS.filter((input) => !sql.includes(`WHEN '${input}' THEN i.${input}`))).toEqual([]);
+  });
+});
+
+describe("an engine-specific model", () => {
+  it("sits beside the portable one as <name>.<engine>.sql and stands in for it on that engine only", () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      mkdirSync(join(dir, "staging"));
+      mkdirSync(join(dir, "marts"));
+      writeFileSync(join(dir, "marts", "spans.sql"), "-- One row per span.\nSELECT {{ days_between(a, b) }} AS days FROM staging.x\n");
+      writeFileSync(join(dir, "marts", "spans.postgres.sql"), "-- One row per span (PostgreSQL).\nSELECT b - a AS days FROM staging.x\n");
+      const models = readModels(dir);
+      expect(models.map((m) => m.id)).toEqual(["marts.spans"]);
+      const [model] = models;
+      if (!model) throw new Error("no model");
+      expect(modelSql(model, dialects.postgres)).toBe("SELECT b - a AS days FROM staging.x");
+      expect(modelSql(model, dialects.duckdb)).toBe("SELECT date_diff('day', a, b) AS days FROM staging.x");
+      expect(model.inputs).toEqual(["staging.x"]);
+    } finally {
+      cleanup();
+    }
   });
 });
 

@@ -1,16 +1,6 @@
 WITH converted AS (
   SELECT
-    s.subscription_id,
-    s.account_id,
-    s.product,
-    s.plan,
-    s.start_date,
-    s.end_date,
-    s.amount,
-    s.interval_months,
-    s.quantity,
-    s.discount,
-    s.currency,
+    s.*,
     CASE WHEN s.currency = settings.reporting_currency THEN 1.0 ELSE fx.rate END AS fx_rate,
     CAST(s.amount * s.quantity * (1 - s.discount) AS NUMBER(38, 10)) AS interval_local,
     CAST(CAST(s.amount * s.quantity * (1 - s.discount) AS NUMBER(38, 10))
