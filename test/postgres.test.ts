@@ -195,6 +195,9 @@ describe("the sample, built by the command line on both engines", () => {
       problems.push(...rowDifferences(parse("duck-site"), parse("pg-site"), file));
     }
     expect(problems).toEqual([]);
+    // The glossary shows the SQL the warehouse's engine ran.
+    expect(readFileSync(join(work.dir, "pg-site", "glossary.html"), "utf8")).toContain("AS double precision)");
+    expect(readFileSync(join(work.dir, "duck-site", "glossary.html"), "utf8")).not.toContain("double precision");
   });
 
   it("gives every model the same rows, and `bellwether query` prints the same JSON", async () => {

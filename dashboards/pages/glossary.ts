@@ -13,20 +13,21 @@ export const glossaryPage = definePage({
   nav: "Glossary",
   title: "Metric glossary",
   intro:
-    "Every metric of the catalog, as `bellwether metrics` lists it: label, definition, formula, and the SQL it compiles to for a quarterly query of the whole book. Money is in the reporting currency; ratios are fractions.",
+    "Every metric of the catalog, as `bellwether metrics` lists it: label, definition, formula, and the SQL it compiles to (for this warehouse's engine) for a quarterly query of the whole book. Money is in the reporting currency; ratios are fractions.",
   sections: [
     {
       title: "Metrics",
       blocks: [
         {
           kind: "content",
-          render: async (_db, config) => {
+          render: async (db, config) => {
             const { metrics, dimensions } = catalog();
             const sorted = [...metrics.values()].sort((a, b) => a.name.localeCompare(b.name));
             const entries = sorted.map((m) => {
               const compiled = compileMetricQuery(
                 { metrics: [m.name], grain: "quarter" },
-                { catalog: catalog(), defaultWindow: config.retentionWindowMonths },
+                // The SQL this warehouse's engine runs.
+                { catalog: catalog(), defaultWindow: config.retentionWindowMonths, dialect: db.dialect },
               );
               return html`<article class="metric" id="metric-${m.name}">
                 <h3>${m.label} <code>${m.name}</code></h3>
