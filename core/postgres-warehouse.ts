@@ -180,6 +180,11 @@ export class PostgresWarehouse extends Warehouse {
     };
   }
 
+  /** A table made by CREATE TABLE AS or COPY has no statistics until autovacuum comes: without them joins are planned blind. */
+  override async analyze(table: string): Promise<void> {
+    await this.run(`ANALYZE ${table}`);
+  }
+
   async exportCsv(sql: string, file: string): Promise<void> {
     await this.serial(() =>
       pipeline(

@@ -55,6 +55,9 @@ export abstract class Warehouse {
     return sql.includes("{{") ? renderSql(sql, this.dialect) : sql;
   }
 
+  /** After a table is written in bulk: engines that plan from statistics gather them (a no-op on DuckDB). */
+  async analyze(_table: string): Promise<void> {}
+
   /** The engine's name for one of Bellwether's schemas (the same name unless the engine maps it). */
   schemaName(schema: string): string {
     return schema;

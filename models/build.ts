@@ -22,6 +22,7 @@ export async function stageModel(db: Warehouse, model: Model, staged: ReadonlySe
   try {
     await db.run(`DROP ${kind} IF EXISTS ${target}`);
     await db.run(`CREATE ${kind} ${target} AS ${stagedSql(modelSql(model, db.dialect), staged)}`);
+    if (kind === "TABLE") await db.analyze(target);
   } catch (error) {
     throw new Error(`${model.id} (${model.file}): ${(error as Error).message}`);
   }
