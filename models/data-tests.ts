@@ -1,3 +1,4 @@
+import { splitArguments } from "../engines/dialect.ts";
 import type { DataTest } from "./model.ts";
 
 /** SQL that returns the rows breaking a data test, run against the freshly built table. */
@@ -11,11 +12,11 @@ export function failingRowsSql(test: DataTest, table: string): string {
       return `SELECT * FROM ${table} WHERE ${columns.map((c) => `${c} IS NULL`).join(" OR ")}`;
     }
     case "accepted_values": {
-      const [column, ...values] = splitTopLevel(args);
+      const [column, ...values] = splitArguments(args);
       return `SELECT * FROM ${table} WHERE ${column} IS NOT NULL AND ${column} NOT IN (${values.join(", ")})`;
     }
     case "relationships": {
-      const [column, target] = splitTopLevel(args);
+      const [column, target] = splitArguments(args);
       const dot = (target ?? "").lastIndexOf(".");
       const targetTable = (target ?? "").slice(0, dot);
       const targetColumn = (target ?? "").slice(dot + 1);
@@ -24,23 +25,4 @@ export function failingRowsSql(test: DataTest, table: string): string {
     case "expression":
       return `SELECT * FROM ${table} WHERE NOT coalesce((${args}), false)`;
   }
-}
-
-/** Splits on commas that are not inside quotes or parentheses. */
-function splitTopLevel(text: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let quoted = false;
-  let current = "";
-  for (const ch of text) {
-    if (ch === "'") quoted = !quoted;
-    if (!quoted && ch === "(") depth++;
-    if (!quoted && ch === ")") depth--;
-    if (!quoted && depth === 0 && ch === ",") {
-      parts.push(current.trim());
-      current = "";
-    } else current += ch;
-  }
-  if (current.trim()) parts.push(current.trim());
-  return parts;
 }
