@@ -41,7 +41,7 @@ export async function runJob(config: Config, options: JobOptions): Promise<numbe
     info(options.select ? `Materialising ${options.select}` : "Landing sources, building models, rendering the site");
     const run = await runAssets(db, config, {
       select: options.select,
-      sources: options.sourcesDir ? findSources(options.sourcesDir) : undefined,
+      sources: options.sourcesDir ? findSources(options.sourcesDir, config.mappings) : undefined,
       siteDir: options.siteDir,
       job: options.job,
       trigger: options.job ? "schedule" : "manual",

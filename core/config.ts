@@ -24,6 +24,13 @@ export const configSchema = z
       .default(DEFAULT_MEMORY_LIMIT),
     /** The sources folder `build` and `ingest` read when no --sources/--dir is given. */
     sources: z.string().min(1).optional(),
+    /**
+     * Vendor mappings' parameters, by format (`{ stripe: { account_id: "crosswalk" } }`); a key that is
+     * not a shipped format names a sub-folder of the sources folder read with the mapping in `mapping`.
+     */
+    mappings: z
+      .record(z.string(), z.object({ mapping: z.string().optional(), params: z.record(z.string(), z.string()).default({}) }).strict())
+      .default({}),
     /** ISO 4217 code that money is reported in; other currencies convert through finance_fx_rates. */
     reportingCurrency: z
       .string()

@@ -37,5 +37,8 @@ export const bigquery: Dialect = {
     bool_or: (v) => `LOGICAL_OR(${v})`,
     format_time: (v, pattern) => `FORMAT_TIMESTAMP(${pattern.replace("%g", "%E3S")}, CAST(${v} AS TIMESTAMP))`,
     series: (_alias, column, from, to) => `UNNEST(GENERATE_ARRAY(${from}, (${to}) - 1)) AS ${column}`,
+    to_number: (t) => `SAFE_CAST(trim(${t}) AS BIGNUMERIC)`,
+    to_timestamp: (t) => `SAFE_CAST(REGEXP_REPLACE(trim(${t}), ' UTC$', '') AS DATETIME)`,
+    json_text: (doc, key) => `JSON_VALUE(SAFE.PARSE_JSON(${doc}), CONCAT('$.', ${key}))`,
   },
 };

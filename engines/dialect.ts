@@ -53,6 +53,12 @@ export interface Helpers {
   format_time(value: string, pattern: string): string;
   /** A FROM item: integers from ≤ n < to as column `column` (read it unqualified). */
   series(alias: string, column: string, from: string, to: string): string;
+  /** Text as an exact number (DECIMAL(38, 10)), or NULL when it is not one: vendor files arrive as text. */
+  to_number(text: string): string;
+  /** Text as a TIMESTAMP (ISO, `YYYY-MM-DD HH:MM:SS[.f]`, a trailing ` UTC`), or NULL when it is not one. */
+  to_timestamp(text: string): string;
+  /** The text at a top-level key of a JSON object held as text; NULL when the text is not a JSON object. */
+  json_text(document: string, key: string): string;
 }
 
 export interface Dialect {

@@ -32,5 +32,8 @@ export const duckdb: Dialect = {
     bool_or: (v) => `bool_or(${v})`,
     format_time: (v, pattern) => `strftime(${v}, ${pattern})`,
     series: (alias, column, from, to) => `range(${from}, ${to}) AS ${alias}(${column})`,
+    to_number: (t) => `TRY_CAST(trim(${t}) AS DECIMAL(38, 10))`,
+    to_timestamp: (t) => `TRY_CAST(regexp_replace(trim(${t}), ' UTC$', '') AS TIMESTAMP)`,
+    json_text: (doc, key) => `CASE WHEN json_valid(${doc}) THEN json_extract_string(${doc}, '$.' || ${key}) END`,
   },
 };

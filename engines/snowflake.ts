@@ -38,5 +38,8 @@ export const snowflake: Dialect = {
     format_time: (v, pattern) => `TO_CHAR(${v}, ${translatePattern(pattern, CHAR_WORDS, (c) => `"${c}"`)})`,
     series: (alias, column, from, to) =>
       `LATERAL (SELECT CAST(g.value AS INTEGER) AS ${column} FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(${from}, ${to}))) AS g) AS ${alias}`,
+    to_number: (t) => `TRY_TO_DECIMAL(trim(${t}), 38, 10)`,
+    to_timestamp: (t) => `TRY_TO_TIMESTAMP_NTZ(REGEXP_REPLACE(trim(${t}), ' UTC$', ''))`,
+    json_text: (doc, key) => `TRY_PARSE_JSON(${doc}):${key.replace(/^'|'$/g, "")}::VARCHAR`,
   },
 };

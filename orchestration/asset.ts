@@ -1,3 +1,4 @@
+import type { Source } from "../pipelines/source.ts";
 import type { Config } from "../core/config.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import type { Model } from "../models/model.ts";
@@ -6,7 +7,7 @@ export interface AssetContext {
   db: Warehouse;
   config: Config;
   /** Files per landing table, when the run lands a sources folder. */
-  sources?: Map<string, string[]>;
+  sources?: ReadonlyMap<string, readonly Source[]>;
   /** Models built in this run and not yet published: a model reads their new versions. */
   staged: ReadonlySet<string>;
 }

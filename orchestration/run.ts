@@ -1,3 +1,4 @@
+import type { Source } from "../pipelines/source.ts";
 import { randomUUID } from "node:crypto";
 import type { Config } from "../core/config.ts";
 import { step } from "../core/log.ts";
@@ -24,7 +25,7 @@ export interface RunOptions {
   /** `NAME`, `NAME+`, `+NAME`; every asset when absent. */
   select?: string;
   /** Files per landing table to land; raw tables are kept as they are without. */
-  sources?: Map<string, string[]>;
+  sources?: ReadonlyMap<string, readonly Source[]>;
   /** Where pages are rendered; needed only when pages are among the assets. */
   siteDir?: string;
   job?: string;

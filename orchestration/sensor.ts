@@ -2,6 +2,8 @@ import { createHash } from "node:crypto";
 import { statSync } from "node:fs";
 import { relative } from "node:path";
 import type { Warehouse } from "../core/warehouse.ts";
+import type { MappingChoice } from "../pipelines/mappings/sources.ts";
+import { sourceFiles } from "../pipelines/source.ts";
 import { findSources } from "../pipelines/sources.ts";
 import { ensureHistoryTables } from "./history.ts";
 
@@ -10,8 +12,8 @@ import { ensureHistoryTables } from "./history.ts";
  * or changed export changes it. (Landing itself compares content hashes; this only decides whether a
  * scheduled tick has anything to do.)
  */
-export function sourcesSignature(dir: string): string {
-  const files = [...findSources(dir).values()].flat().sort();
+export function sourcesSignature(dir: string, mappings: Readonly<Record<string, MappingChoice>> = {}): string {
+  const files = [...new Set([...findSources(dir, mappings).values()].flat().flatMap(sourceFiles))].sort();
   const hash = createHash("sha256");
   for (const file of files) {
     const { size, mtimeMs } = statSync(file);

@@ -1,3 +1,4 @@
+import { type Source, sourceFiles } from "../pipelines/source.ts";
 import { statSync } from "node:fs";
 import type { Config } from "../core/config.ts";
 import type { Warehouse } from "../core/warehouse.ts";
@@ -43,7 +44,7 @@ export async function assetStatus(
   db: Warehouse,
   config: Config,
   graph: readonly Asset[],
-  options: { now?: Date; sources?: Map<string, string[]> } = {},
+  options: { now?: Date; sources?: ReadonlyMap<string, readonly Source[]> } = {},
 ): Promise<AssetStatus[]> {
   if (!db.readOnly) await ensureHistoryTables(db);
   const now = options.now ?? new Date();
@@ -95,7 +96,7 @@ export async function assetStatus(
     }
     if (asset.kind === "raw" && at !== undefined) {
       const table = asset.name.slice("raw.".length);
-      const waiting = (options.sources?.get(table) ?? []).filter((file) => statSync(file).mtimeMs > at);
+      const waiting = (options.sources?.get(table) ?? []).flatMap(sourceFiles).filter((file) => statSync(file).mtimeMs > at);
       if (waiting.length) reasons.push(`newer file(s) waiting: ${waiting.join(", ")}`);
     }
     return {

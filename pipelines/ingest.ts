@@ -9,6 +9,7 @@ import { type LandOptions, type LoadResult, landFile } from "./land.ts";
 import { relayTable } from "./relay.ts";
 import { repairLoads } from "./repair.ts";
 import { ensureLandingTables } from "./schema.ts";
+import { type Source, sourcePath } from "./source.ts";
 
 const LARGE_FILE_BYTES = 32 * 1024 * 1024;
 
@@ -25,7 +26,7 @@ export type IngestOptions = Pick<LandOptions, "timeZone">;
  * Lands every file of every table. Tables with no file are created empty with a warning, so
  * everything downstream can say "no data" instead of failing.
  */
-export async function ingest(db: Warehouse, sources: Map<TableName, string[]>, options: IngestOptions = {}): Promise<LoadResult[]> {
+export async function ingest(db: Warehouse, sources: ReadonlyMap<TableName, readonly Source[]>, options: IngestOptions = {}): Promise<LoadResult[]> {
   const results: LoadResult[] = [];
   for (const table of landingOrder()) results.push(...(await landTable(db, table, sources.get(table) ?? [], options)));
   return results;
@@ -39,28 +40,35 @@ export async function ingest(db: Warehouse, sources: Map<TableName, string[]>, o
 export async function landTable(
   db: Warehouse,
   table: TableName,
-  files: readonly string[],
+  files: readonly Source[],
   options: IngestOptions = {},
 ): Promise<LoadResult[]> {
   if (!db.landsInPlace) return relayTable(db, table, files, options, landTable);
   await ensureLandingTables(db, contracts[table]);
   const damaged = await repairLoads(db, contracts[table]);
   const orphaned = await filesWithFoundOrphans(db, contracts[table]);
-  const extra = [...new Set([...damaged, ...orphaned])].filter((f) => !files.includes(f) && existsSync(f));
+  const given = new Set(files.map(sourcePath));
+  // A vendor file can land again only through its mapping, which only the sources given know.
+  const mapped = new Set(
+    (await db.all<{ file: string }>("SELECT DISTINCT file FROM meta.loads WHERE table_name = $1 AND mapping IS NOT NULL", [table])).map((r) => r.file),
+  );
+  const extra = [...new Set([...damaged, ...orphaned])].filter((f) => !given.has(f) && !mapped.has(f) && existsSync(f));
   if (files.length === 0 && extra.length === 0) {
     warn(`no file for ${table}: it stays as it was (empty on a new warehouse)`);
     return [];
   }
   const results: LoadResult[] = [];
-  for (const file of [...files, ...extra]) {
+  for (const source of [...files, ...extra]) {
+    const file = sourcePath(source);
     // A bar for files big enough to wait for; a line per file otherwise.
     const big = statSync(file).size > LARGE_FILE_BYTES;
-    const result = await landFile(db, contracts[table], file, {
+    const result = await landFile(db, contracts[table], source, {
       ...options,
       force: orphaned.includes(file),
       ...(big ? { onProgress: percent(`${table} ← ${basename(file)}`) } : {}),
     });
-    info(`  ${table.padEnd(18)} ${result.status.padEnd(8)} ${file}${orphaned.includes(file) ? " (orphans found their parent)" : ""}`);
+    const via = typeof source === "string" ? "" : ` (${source.mapping.manifest.format} mapping)`;
+    info(`  ${table.padEnd(18)} ${result.status.padEnd(8)} ${file}${via}${orphaned.includes(file) ? " (orphans found their parent)" : ""}`);
     results.push(result);
   }
   return results;

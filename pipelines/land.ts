@@ -1,11 +1,13 @@
-import { createHash, randomUUID } from "node:crypto";
-import { createReadStream, statSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { statSync } from "node:fs";
 import { InputError } from "../core/errors.ts";
 import { ident, literal, type Warehouse } from "../core/warehouse.ts";
 import { type Check, contractChecks, typedSql } from "./checks.ts";
 import { type Contract, keyTerms, keyTermsOf } from "./contract.ts";
 import { contracts } from "./contracts/index.ts";
+import { openMappedReader } from "./mappings/reader.ts";
 import { openReader, type Reconciled, type SourceReader } from "./readers.ts";
+import { type Source, sourceHash, sourcePath } from "./source.ts";
 import { ensureLandingTables } from "./schema.ts";
 import { openSourceFile, type SourceFile } from "./source-file.ts";
 
@@ -18,6 +20,8 @@ export interface LoadResult {
   quarantined: number;
   /** quarantined rows by reason, e.g. { bad_type: 2, orphan: 1 } */
   reasons: Record<string, number>;
+  /** Rows a vendor mapping read but did not land, by its declared reason (deleted at source, test mode, …). */
+  dropped: Record<string, number>;
   message?: string;
 }
 
@@ -40,12 +44,13 @@ const MALFORMED = "malformed_record";
  * reason and original text. raw, quarantine, shadow and meta change in one transaction, so a failure
  * part-way leaves the warehouse as it was. The same bytes again are skipped.
  */
-export async function landFile(db: Warehouse, contract: Contract, file: string, options: LandOptions = {}): Promise<LoadResult> {
+export async function landFile(db: Warehouse, contract: Contract, from: Source, options: LandOptions = {}): Promise<LoadResult> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
-  const base = { table: contract.table, file, read: 0, landed: 0, quarantined: 0, reasons: {} };
+  const file = sourcePath(from);
+  const base = { table: contract.table, file, read: 0, landed: 0, quarantined: 0, reasons: {}, dropped: {} };
   await ensureLandingTables(db, contract);
-  const hash = await fileHash(file);
+  const hash = await sourceHash(from);
   const previous = await db.one<{ content_hash: string }>(
     "SELECT content_hash FROM meta.loads WHERE table_name = $1 AND file = $2 AND status = 'landed' ORDER BY started_at DESC, load_id DESC LIMIT 1",
     [contract.table, file],
@@ -53,8 +58,13 @@ export async function landFile(db: Warehouse, contract: Contract, file: string, 
   if (previous?.content_hash === hash && !options.force) return { ...base, status: "skipped", message: "unchanged since its last load" };
 
   const loadId = randomUUID();
+  const dropped = (result: LoadResult) => Object.values(result.dropped).reduce((a, b) => a + b, 0);
   const record = (result: LoadResult) =>
-    db.run("INSERT INTO meta.loads VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::TIMESTAMP, $12)", [
+    db.run(
+      `INSERT INTO meta.loads (load_id, table_name, file, content_hash, bytes, rows_read, rows_landed, rows_quarantined, status,
+        message, started_at, seconds, rows_dropped, dropped, mapping)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::TIMESTAMP, $12, $13, $14, $15)`,
+      [
       loadId,
       contract.table,
       file,
@@ -67,15 +77,28 @@ export async function landFile(db: Warehouse, contract: Contract, file: string, 
       result.message ?? null,
       startedAt,
       (performance.now() - started) / 1000,
-    ]);
+      dropped(result),
+      dropped(result) ? JSON.stringify(result.dropped) : null,
+      typeof from === "string" ? null : from.mapping.manifest.format,
+    ],
+    );
 
   // Reading and checking write only temp tables; raw, quarantine, shadow and meta change in the transaction below.
-  const checks = await checksFor(db, contract);
+  let checks: Check[] = [];
   let reconciled: Reconciled;
   let source: SourceFile | undefined;
+  let droppedRows: Record<string, number> = {};
   try {
-    source = await openSourceFile(file);
-    const reader = await openReader(db, source, contract);
+    let reader: SourceReader;
+    if (typeof from === "string") {
+      source = await openSourceFile(file);
+      reader = await openReader(db, source, contract);
+    } else {
+      const mapped = await openMappedReader(db, from, contract, options.timeZone ?? "UTC");
+      droppedRows = mapped.dropped;
+      reader = mapped;
+    }
+    checks = [...(reader.extraChecks ?? []), ...(await checksFor(db, contract))];
     const threads = reader.singleThreaded ? (await db.one<{ t: number }>("SELECT current_setting('threads') AS t"))?.t : undefined;
     if (threads !== undefined) await db.run("SET threads = 1");
     try {
@@ -134,9 +157,10 @@ export async function landFile(db: Warehouse, contract: Contract, file: string, 
     );
     const landed = (await db.one<{ n: number }>("SELECT count(*) AS n FROM __checked WHERE __check IS NULL"))?.n ?? 0;
     const quarantined = counts.reduce((sum, c) => sum + c.n, 0);
-    if (landed + quarantined !== reconciled.read) {
+    const droppedCount = Object.values(droppedRows).reduce((a, b) => a + b, 0);
+    if (landed + quarantined + droppedCount !== reconciled.read) {
       throw new Error(
-        `${file}: ${reconciled.read} records read but ${landed} landed and ${quarantined} quarantined (a bug: nothing was landed)`,
+        `${file}: ${reconciled.read} records read but ${landed} landed, ${quarantined} quarantined and ${droppedCount} dropped (a bug: nothing was landed)`,
       );
     }
     const result: LoadResult = {
@@ -146,6 +170,7 @@ export async function landFile(db: Warehouse, contract: Contract, file: string, 
       landed,
       quarantined,
       reasons: Object.fromEntries(counts.map((c) => [c.reason, c.n])),
+      dropped: droppedRows,
     };
     await record(result);
     return result;
@@ -214,7 +239,7 @@ function checkedSql(contract: Contract, checks: Check[], reader: SourceReader, f
       hash(${keyTerms(contract).join(", ")}) AS __key_hash
     FROM (
       SELECT *, CASE ${firstFail} END AS __check
-      FROM (SELECT ${text.join(", ")}, ${typed.join(", ")}, __ordinal FROM ${reader.relation})
+      FROM (SELECT ${text.join(", ")}, ${typed.join(", ")}, ${[...(reader.extraColumns ?? []), "__ordinal"].join(", ")} FROM ${reader.relation})
     )`;
 }
 
@@ -324,14 +349,4 @@ async function restoreKeys(db: Warehouse, contract: Contract): Promise<void> {
       .join(", ")} ORDER BY c.started_at DESC, c._load_id DESC) = 1`);
   await db.run(`INSERT INTO raw.${table} SELECT * FROM shadow.${table} WHERE rowid IN (SELECT r FROM __restored)`);
   await db.run(`DELETE FROM shadow.${table} WHERE rowid IN (SELECT r FROM __restored)`);
-}
-
-export function fileHash(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash("sha256");
-    createReadStream(file, { highWaterMark: 1 << 20 })
-      .on("data", (chunk) => hash.update(chunk))
-      .on("end", () => resolve(hash.digest("hex")))
-      .on("error", reject);
-  });
 }

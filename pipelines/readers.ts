@@ -1,12 +1,13 @@
 import { InputError } from "../core/errors.ts";
 import { ident, literal, type Warehouse } from "../core/warehouse.ts";
+import type { Check } from "./checks.ts";
 import type { Contract } from "./contract.ts";
 import { type MalformedRecord, scanRecords } from "./scan.ts";
 import { readCsvHeader, type SourceFile } from "./source-file.ts";
 
 /** How to read one source file with DuckDB's own readers, every column as text. */
 export interface SourceReader {
-  format: "csv" | "ndjson" | "parquet";
+  format: "csv" | "ndjson" | "parquet" | "mapped";
   /** Column names as the file spells them. */
   columns: string[];
   /** A relation with those columns (as text) and `__ordinal`: the record's 0-based position, where the reader gives one. */
@@ -16,6 +17,10 @@ export interface SourceReader {
    * only for readers that number their batches, and the JSON reader does not).
    */
   singleThreaded: boolean;
+  /** Columns of `relation` besides the contract's that `extraChecks` read (a mapping's unresolved account key). */
+  extraColumns?: string[];
+  /** Checks that come before the contract's. */
+  extraChecks?: Check[];
   /**
    * Reconciles what the reader returned (in the temp table `table`, in file order) with the records
    * the file really holds. Throws when they cannot be matched one for one; otherwise says how many

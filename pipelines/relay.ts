@@ -6,13 +6,14 @@ import { info } from "../core/log.ts";
 import { ident, Warehouse } from "../core/warehouse.ts";
 import type { Contract } from "./contract.ts";
 import { contracts, type TableName } from "./contracts/index.ts";
-import { fileHash, type LandOptions, type LoadResult } from "./land.ts";
+import type { LandOptions, LoadResult } from "./land.ts";
+import { type Source, sourceHash, sourcePath } from "./source.ts";
 import { ensureLandingTables } from "./schema.ts";
 
 type LandTable = (
   db: Warehouse,
   table: TableName,
-  files: readonly string[],
+  files: readonly Source[],
   options: Pick<LandOptions, "timeZone">,
 ) => Promise<LoadResult[]>;
 
@@ -28,7 +29,7 @@ const LANDING_SCHEMAS = ["raw", "shadow", "quarantine"] as const;
 export async function relayTable(
   db: Warehouse,
   table: TableName,
-  files: readonly string[],
+  files: readonly Source[],
   options: Pick<LandOptions, "timeZone">,
   landTable: LandTable,
 ): Promise<LoadResult[]> {
@@ -36,7 +37,7 @@ export async function relayTable(
   if (db.rawTablesFrom) {
     if (files.length) {
       throw new InputError(
-        `${db.path}: raw tables are read from the schema ${db.rawTablesFrom} (?raw=), so ${files[0]} was not landed; drop ?raw= to land files`,
+        `${db.path}: raw tables are read from the schema ${db.rawTablesFrom} (?raw=), so ${sourcePath(files[0] as Source)} was not landed; drop ?raw= to land files`,
       );
     }
     if (!(await db.tableExists("raw", table))) {
@@ -49,15 +50,16 @@ export async function relayTable(
   await ensureLandingTables(db, contract);
   const unchanged = await unchangedFiles(db, contract, files);
   if (unchanged) {
-    for (const file of files) info(`  ${table.padEnd(18)} skipped  ${file}`);
+    for (const file of files) info(`  ${table.padEnd(18)} skipped  ${sourcePath(file)}`);
     return files.map((file) => ({
       table,
-      file,
+      file: sourcePath(file),
       status: "skipped",
       read: 0,
       landed: 0,
       quarantined: 0,
       reasons: {},
+      dropped: {},
       message: "unchanged since its last load",
     }));
   }
@@ -98,7 +100,7 @@ export async function relayTable(
  * True when every file is byte for byte what its last load landed and no quarantined orphan could
  * have found its parent since: nothing would change, so nothing needs copying.
  */
-async function unchangedFiles(db: Warehouse, contract: Contract, files: readonly string[]): Promise<boolean> {
+async function unchangedFiles(db: Warehouse, contract: Contract, files: readonly Source[]): Promise<boolean> {
   if (contract.references && Object.keys(contract.references).length) {
     const orphans = await db.one<{ n: number }>(`SELECT count(*) AS n FROM quarantine.${ident(contract.table)} WHERE reason = 'orphan'`);
     if (orphans?.n) return false;
@@ -111,6 +113,6 @@ async function unchangedFiles(db: Warehouse, contract: Contract, files: readonly
     [contract.table],
   );
   const hashes = new Map(last.map((l) => [l.file, l.content_hash]));
-  for (const file of files) if (hashes.get(file) !== (await fileHash(file))) return false;
+  for (const file of files) if (hashes.get(sourcePath(file)) !== (await sourceHash(file))) return false;
   return true;
 }

@@ -28,5 +28,10 @@ export async function ensureLandingTables(db: Warehouse, contract: Contract): Pr
   await db.run(`CREATE TABLE IF NOT EXISTS meta.loads (
     load_id VARCHAR PRIMARY KEY, table_name VARCHAR NOT NULL, file VARCHAR NOT NULL, content_hash VARCHAR,
     bytes BIGINT, rows_read BIGINT, rows_landed BIGINT, rows_quarantined BIGINT,
-    status VARCHAR NOT NULL, message VARCHAR, started_at TIMESTAMP NOT NULL, seconds DOUBLE PRECISION)`);
+    status VARCHAR NOT NULL, message VARCHAR, started_at TIMESTAMP NOT NULL, seconds DOUBLE PRECISION,
+    rows_dropped BIGINT, dropped VARCHAR, mapping VARCHAR)`);
+  // Warehouses from before vendor mappings: the same columns, added at the end as CREATE puts them.
+  for (const column of ["rows_dropped BIGINT", "dropped VARCHAR", "mapping VARCHAR"]) {
+    await db.run(`ALTER TABLE meta.loads ADD COLUMN IF NOT EXISTS ${column}`);
+  }
 }

@@ -6,7 +6,10 @@ import { type TableName, tableNames } from "../../pipelines/contracts/index.ts";
 import { ingest } from "../../pipelines/ingest.ts";
 import { claimOrigin, originOf } from "../../pipelines/origin.ts";
 import type { LoadResult } from "../../pipelines/land.ts";
+import { mappedSources } from "../../pipelines/mappings/sources.ts";
+import type { Source } from "../../pipelines/source.ts";
 import { expandGlob, findSources } from "../../pipelines/sources.ts";
+import { Warehouse } from "../../core/warehouse.ts";
 import type { Command } from "../command.ts";
 import { printTable } from "../table.ts";
 import { list } from "./flags.ts";
@@ -14,8 +17,9 @@ import { list } from "./flags.ts";
 export const ingestCommand: Command = {
   name: "ingest",
   summary: "land source files into raw.* with checks and quarantine",
-  usage: "bellwether ingest [--dir DIR] [--source TABLE=PATH_OR_GLOB ...] [--strict]",
+  usage: "bellwether ingest [--dir DIR] [--format FORMAT [--param KEY=VALUE ...]] [--source TABLE=PATH_OR_GLOB ...] [--dry-run] [--strict]",
   description: `Reads each source file with DuckDB, checks every row against its table's contract (required values, types, accepted values, ranges, rules, orphans, duplicate keys) and lands the good rows in raw.<table>. A bad row is never dropped: it goes to quarantine.<table> with its file, line, column and reason. Each file lands in one transaction and is recorded in meta.loads; the same file again is skipped, a changed file replaces the rows it brought. A sources folder holds <table>.csv|.ndjson|.parquet (optionally .gz) or a <table>/ folder of such files; \`bellwether contracts [TABLE]\` lists each table's columns, types and rules (also in docs/contracts.md).
+Vendor exports (Salesforce, HubSpot, Stripe, Zendesk, Segment, Amplitude, Delighted, as Fivetran lands them) go through a declared mapping: a sub-folder named for its format (sources/stripe/…) is read that way, or one folder with --dir D --format FORMAT. Rows a mapping filters on purpose (deleted at source, test mode, a superseded version) are counted as dropped, by reason; \`bellwether mappings [FORMAT]\` lists the files each format reads. --dry-run lands into a scratch warehouse in memory and prints what would land, be quarantined and be dropped, writing nothing.
 Exit status: 0 when everything was read (quarantined rows included, unless --strict), 1 when a file was refused.`,
   options: {
     dir: { type: "string", placeholder: "DIR", description: "sources folder (default: the config's `sources`)" },
@@ -25,16 +29,27 @@ Exit status: 0 when everything was read (quarantined rows included, unless --str
       placeholder: "TABLE=PATH",
       description: "a table's file or glob, overriding the folder; repeatable",
     },
+    format: { type: "string", placeholder: "FORMAT", description: "read --dir as one vendor's export through this mapping (or a mapping folder)" },
+    param: { type: "string", multiple: true, placeholder: "KEY=VALUE", description: "a mapping parameter (see `bellwether mappings FORMAT`); repeatable" },
+    "dry-run": { type: "boolean", description: "print what would land, be quarantined and dropped; write nothing" },
     strict: { type: "boolean", description: "exit 1 when any row was quarantined" },
   },
   examples: [
     "bellwether ingest --dir ./exports",
+    "bellwether ingest --dir ./exports/stripe --format stripe --param account_id=crosswalk --dry-run",
     "bellwether ingest --source usage_events='./drops/events-*.parquet' --source crm_accounts=./crm/accounts.csv",
   ],
   async run({ values, config: loadConfig }) {
     const config = await loadConfig();
     const dir = typeof values.dir === "string" ? resolve(values.dir) : config.sources ? configPath(config, config.sources) : undefined;
-    const sources = dir ? findSources(dir) : new Map<TableName, string[]>();
+    const format = typeof values.format === "string" ? values.format : undefined;
+    if (format && !dir) throw new UsageError("--format reads one vendor folder: give it with --dir DIR");
+    const params = paramsOf(list(values.param), format);
+    const sources: Map<TableName, Source[]> = !dir
+      ? new Map()
+      : format
+        ? new Map(mappedSources(dir, format, { ...config.mappings[format]?.params, ...params }).map((s) => [s.table, [s]]))
+        : findSources(dir, config.mappings);
     const overrides = list(values.source).map((item) => {
       const [table, pattern] = item.split("=", 2);
       if (!table || !pattern || !tableNames.includes(table as TableName)) {
@@ -45,6 +60,7 @@ Exit status: 0 when everything was read (quarantined rows included, unless --str
     if (!dir && overrides.length === 0) {
       throw new UsageError("ingest needs --dir DIR, --source TABLE=PATH or `sources` in the config\nSee: bellwether ingest --help");
     }
+    if (values["dry-run"]) return dryRun(sources, overrides, config.timeZone);
     const db = await openWarehouse(config);
     try {
       const from = dir ?? dirname(overrides[0]?.[1] ?? ".");
@@ -61,17 +77,44 @@ Exit status: 0 when everything was read (quarantined rows included, unless --str
   },
 };
 
+function paramsOf(items: string[], format: string | undefined): Record<string, string> {
+  if (items.length && !format) throw new UsageError("--param sets a mapping's parameter: give --format too");
+  return Object.fromEntries(
+    items.map((item) => {
+      const at = item.indexOf("=");
+      if (at < 1) throw new UsageError(`--param takes KEY=VALUE; got "${item}"`);
+      return [item.slice(0, at), item.slice(at + 1)];
+    }),
+  );
+}
+
+/** Lands everything into a warehouse in memory (so orphans are checked against what these sources bring) and reports; writes nothing. */
+async function dryRun(sources: Map<TableName, Source[]>, overrides: (readonly [TableName, string])[], timeZone: string): Promise<number> {
+  const scratch = await Warehouse.open(":memory:");
+  try {
+    for (const [table, pattern] of overrides) sources.set(table, await expandGlob(scratch, pattern));
+    const results = await ingest(scratch, sources, { timeZone });
+    process.stderr.write("Dry run: nothing was written. Against an empty warehouse, these sources would give:\n");
+    printLoadSummary(results);
+    return results.some((r) => r.status === "refused") ? 1 : 0;
+  } finally {
+    await scratch.close();
+  }
+}
+
 /** One line per table: files (and how many were skipped as unchanged), read, landed, quarantined by reason. */
 export function printLoadSummary(results: readonly LoadResult[]): void {
   const tables = [...new Set(results.map((r) => r.table))];
   const count = (n: number) => n.toLocaleString("en-US");
   printTable(
-    ["table", "files", "skipped", "refused", "read", "landed", "quarantined", "by reason"],
+    ["table", "files", "skipped", "refused", "read", "landed", "quarantined", "by reason", "dropped", "why dropped"],
     tables.map((table) => {
       const loads = results.filter((r) => r.table === table);
       const sum = (pick: (r: LoadResult) => number) => loads.reduce((total, r) => total + pick(r), 0);
       const reasons = new Map<string, number>();
       for (const r of loads) for (const [reason, n] of Object.entries(r.reasons)) reasons.set(reason, (reasons.get(reason) ?? 0) + n);
+      const drops = new Map<string, number>();
+      for (const r of loads) for (const [reason, n] of Object.entries(r.dropped)) drops.set(reason, (drops.get(reason) ?? 0) + n);
       return [
         table,
         count(loads.length),
@@ -81,6 +124,8 @@ export function printLoadSummary(results: readonly LoadResult[]): void {
         count(sum((r) => r.landed)),
         count(sum((r) => r.quarantined)),
         [...reasons].map(([reason, n]) => `${reason} ${count(n)}`).join(", "),
+        count([...drops.values()].reduce((a, b) => a + b, 0)),
+        [...drops].map(([reason, n]) => `${reason} ${count(n)}`).join(", "),
       ];
     }),
     process.stderr,

@@ -25,7 +25,7 @@ export const statusCommand: Command = {
     const config = await loadConfig();
     const db = await openWarehouseForReading(config, waitSeconds(values));
     try {
-      const sources = config.sources ? findSources(configPath(config, config.sources)) : undefined;
+      const sources = config.sources ? findSources(configPath(config, config.sources), config.mappings) : undefined;
       let rows = await assetStatus(db, config, assetGraph(), { sources });
       if (values.stale) rows = rows.filter((r) => r.state === "stale");
       if (format === "json") {

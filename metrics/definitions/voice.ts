@@ -15,6 +15,19 @@ export const csatAvg = defineMetric({
   filter: "f.survey = 'csat'",
 });
 
+export const csatSatisfied = defineMetric({
+  name: "csat_satisfied",
+  label: "CSAT satisfied",
+  description: `Share of CSAT answers that are satisfied: 4 or 5 of 5, or "good" where the tool asks good/bad. ${byMonthAnswered}`,
+  formula: "count(score ≥ 4 or good) / count(CSAT answers)",
+  format: "percent",
+  type: "period_aggregate",
+  table: "survey_answers",
+  agg: "avg",
+  measure: "CASE WHEN f.is_satisfied THEN 1 ELSE 0 END",
+  filter: "f.survey = 'csat' AND f.is_satisfied IS NOT NULL",
+});
+
 export const cesAvg = defineMetric({
   name: "ces_avg",
   label: "CES",

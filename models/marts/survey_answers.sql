@@ -8,6 +8,8 @@ SELECT
   r.contact_id,
   r.survey,
   r.score,
+  -- CSAT satisfied: 4 or 5 of 5, or a binary answer of satisfied (Zendesk's good).
+  CASE WHEN r.survey = 'csat' THEN coalesce(r.satisfied, r.score >= 4) END AS is_satisfied,
   r.responded_at,
   {{ month_index(r.responded_at) }} AS month_index,
   r.survey = 'nps' AND r.score >= 9 AS is_promoter,

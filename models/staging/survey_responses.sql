@@ -1,4 +1,4 @@
--- One row per survey answer (NPS 0–10, CSAT 1–5, CES 1–7).
+-- One row per survey answer (NPS 0–10, CSAT 1–5 or satisfied yes/no, CES 1–7).
 -- @test unique(response_id)
 -- @test accepted_values(survey, 'nps', 'csat', 'ces')
 SELECT
@@ -7,6 +7,7 @@ SELECT
   contact_id,
   survey,
   score,
+  satisfied,
   nullif(trim(comment), '') AS comment,
   responded_at
 FROM raw.survey_responses

@@ -15,6 +15,16 @@ export const crmOpportunities = defineContract({
     is_won: z.boolean().optional(),
     source: z.enum(["sales", "cs"]).optional(),
     loss_reason: z.string().optional(),
+    /** The amount's currency; empty = the reporting currency. */
+    currency: z.string().optional(),
   }),
   references: { account_id: "crm_accounts" },
+  rules: [
+    {
+      name: "currency_code",
+      column: "currency",
+      sql: "regexp_full_match(currency, '[A-Z]{3}')",
+      message: "currency must be a three-letter upper-case ISO 4217 code",
+    },
+  ],
 });

@@ -15,7 +15,8 @@ export const crmSubscriptions = defineContract({
     end_date: z.iso.date().optional(),
     /** Price of one unit for one billing interval, in `currency`. */
     amount: decimal(1e12, 6),
-    interval_months: z.literal([1, 3, 12, 24, 36]),
+    /** Any whole number of months a price covers (a mapping turns weekly or daily prices into a monthly amount). */
+    interval_months: z.int().min(1).max(120),
     quantity: decimal(1e7, 6).default(1),
     discount: decimal(1, 6).default(0),
     /** Empty = the reporting currency. */

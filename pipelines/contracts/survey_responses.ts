@@ -10,12 +10,21 @@ export const surveyResponses = defineContract({
     account_id: z.string(),
     contact_id: z.string().optional(),
     survey: z.enum(["nps", "csat", "ces"]),
-    score: z.int().min(0).max(10),
+    /** Empty only for a CSAT answer given as good/bad, which then says `satisfied`. */
+    score: z.int().min(0).max(10).optional(),
+    /** A binary CSAT answer (Zendesk's good/bad): true = satisfied. */
+    satisfied: z.boolean().optional(),
     comment: z.string().optional(),
     responded_at: z.iso.date(),
   }),
   references: { account_id: "crm_accounts" },
   rules: [
+    {
+      name: "score_or_satisfied",
+      column: "score",
+      sql: "score IS NOT NULL OR (survey = 'csat' AND satisfied IS NOT NULL)",
+      message: "score is required (a CSAT answer may give satisfied true/false instead)",
+    },
     {
       name: "score_range_for_survey",
       column: "score",

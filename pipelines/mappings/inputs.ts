@@ -1,0 +1,110 @@
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { InputError } from "../../core/errors.ts";
+import { warn } from "../../core/log.ts";
+import { ident, literal, type Warehouse } from "../../core/warehouse.ts";
+import type { Dialect } from "../../engines/dialect.ts";
+import { renderSql } from "../../engines/dialect.ts";
+import type { Contract } from "../contract.ts";
+import { openReader } from "../readers.ts";
+import type { MalformedRecord } from "../scan.ts";
+import { openSourceFile } from "../source-file.ts";
+import type { MappingInput } from "./manifest.ts";
+
+const VENDOR_FILE = /\.(csv|parquet)(\.gz)?$/i;
+
+/** The file holding a vendor table in `dir`: the first of `input.files` found as .csv or .parquet (optionally .gz), any case. */
+export function findInputFile(dir: string, input: MappingInput): string | undefined {
+  if (!existsSync(dir)) return undefined;
+  const entries = readdirSync(dir).filter((e) => VENDOR_FILE.test(e));
+  for (const name of input.files) {
+    const found = entries.filter((e) => e.replace(VENDOR_FILE, "").toLowerCase() === name.toLowerCase()).sort();
+    if (found.length > 1) throw new InputError(`${dir}: ${found.join(" and ")} are both the vendor table ${name}; keep one`);
+    if (found[0]) return join(dir, found[0]);
+  }
+  return undefined;
+}
+
+/** What happened to one vendor file's records: read = kept + dropped (by reason) + malformed. */
+export interface InputStats {
+  name: string;
+  file: string | undefined;
+  read: number;
+  kept: number;
+  dropped: Record<string, number>;
+  malformed: MalformedRecord[];
+}
+
+/** A header as one name: trimmed, lower-case, without the quotes some warehouse exports keep ("""END"""). */
+const headerName = (column: string) => column.trim().replace(/^"+|"+$/g, "").toLowerCase();
+
+/**
+ * Reads one vendor file into the temp table in_<name>: its declared columns as text under their
+ * declared names (matched case-insensitively, aliases too; an optional one missing is NULL, a
+ * required one missing refuses the file naming it), `__line` (the physical line, or row number in
+ * Parquet), and only the rows no `drop` rule or `latest` dedupe took, which are counted by reason.
+ */
+export async function readInput(
+  db: Warehouse,
+  name: string,
+  input: MappingInput,
+  file: string | undefined,
+  dialect: Dialect,
+): Promise<InputStats> {
+  const columns = [...input.required, ...input.optional];
+  const table = `in_${name}`;
+  const stats: InputStats = { name, file, read: 0, kept: 0, dropped: {}, malformed: [] };
+  if (!file) {
+    if (!input.missingOk) throw new InputError(`no file for the vendor table ${input.files.join(" or ")} (${name})`);
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${table} (${[...columns.map((c) => `${ident(c)} VARCHAR`), "__line BIGINT"].join(", ")})`);
+    return stats;
+  }
+  const source = await openSourceFile(file);
+  try {
+    const reader = await openReader(db, source, { specs: [] } as unknown as Contract);
+    const byName = new Map<string, string>();
+    for (const column of reader.columns) byName.set(headerName(column), column);
+    const pick = (column: string): string | undefined =>
+      [column, ...(input.aliases[column] ?? [])].map((c) => byName.get(c.toLowerCase())).find((c) => c !== undefined);
+    const missing = input.required.filter((c) => pick(c) === undefined);
+    if (missing.length) {
+      throw new InputError(
+        `${file}: missing required column${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (the file has ${reader.columns.map((c) => `"${c}"`).join(", ")}); nothing from this file was landed`,
+      );
+    }
+    await db.run(`CREATE OR REPLACE TEMP TABLE __vendor AS SELECT * FROM ${reader.relation}`);
+    const reconciled = await reader.reconcile("__vendor");
+    const selected = columns.map((c) => {
+      const from = pick(c);
+      return `${from === undefined ? "CAST(NULL AS VARCHAR)" : `CAST(c.${ident(from)} AS VARCHAR)`} AS ${ident(c)}`;
+    });
+    const drops = input.drop.map((d) => `WHEN ${renderSql(d.when, dialect, `${file}: drop ${d.reason}`)} THEN ${literal(d.reason)}`);
+    await db.run(`CREATE OR REPLACE TEMP TABLE __vendor_rows AS
+      SELECT *, ${drops.length ? `CASE ${drops.join(" ")} END` : "CAST(NULL AS VARCHAR)"} AS __drop
+      FROM (SELECT ${selected.join(", ")}, ${reconciled.lineSql} AS __line FROM (SELECT *, rowid AS __r FROM __vendor) AS c ${reconciled.lineJoin}) AS v`);
+    if (input.latest) {
+      const key = input.latest.key.map(ident).join(", ");
+      const order = renderSql(input.latest.order, dialect, `${file}: latest`);
+      await db.run(`UPDATE __vendor_rows SET __drop = 'superseded' WHERE __drop IS NULL AND __line IN (
+        SELECT __line FROM (SELECT __line, row_number() OVER (PARTITION BY ${key} ORDER BY ${order}, __line DESC) AS n
+          FROM __vendor_rows WHERE __drop IS NULL) AS ranked WHERE n > 1)`);
+    }
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT ${columns.map(ident).join(", ")}, __line FROM __vendor_rows WHERE __drop IS NULL ORDER BY __line`);
+    const counts = await db.all<{ reason: string | null; n: number }>(
+      "SELECT __drop AS reason, count(*) AS n FROM __vendor_rows GROUP BY __drop ORDER BY reason",
+    );
+    for (const c of counts) {
+      if (c.reason === null) stats.kept = Number(c.n);
+      else stats.dropped[c.reason] = Number(c.n);
+    }
+    stats.read = reconciled.read;
+    stats.malformed = reconciled.malformed;
+    if (reconciled.malformed.length) {
+      warn(`${file}: ${reconciled.malformed.length} record(s) could not be read (first at line ${reconciled.malformed[0]?.line}: ${reconciled.malformed[0]?.message})`);
+    }
+    return stats;
+  } finally {
+    source.cleanup();
+    await db.run("DROP TABLE IF EXISTS __vendor; DROP TABLE IF EXISTS __vendor_rows");
+  }
+}

@@ -1,0 +1,177 @@
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { basename, join } from "node:path";
+import { InputError } from "../../core/errors.ts";
+import { ident, literal, type Warehouse } from "../../core/warehouse.ts";
+import { renderSql } from "../../engines/dialect.ts";
+import type { Check } from "../checks.ts";
+import type { Contract } from "../contract.ts";
+import type { TableName } from "../contracts/index.ts";
+import type { SourceReader } from "../readers.ts";
+import { fileHash } from "../file-hash.ts";
+import { findInputFile, type InputStats, readInput } from "./inputs.ts";
+import type { Mapping } from "./manifest.ts";
+import { mappingDialect } from "./helpers.ts";
+
+/** One canonical table made by a vendor mapping from the vendor files in `dir`. */
+export interface MappedSource {
+  kind: "mapped";
+  mapping: Mapping;
+  table: TableName;
+  dir: string;
+  params: Readonly<Record<string, string>>;
+  /** `system,key,account_id` rows, when account_id is `crosswalk`. */
+  crosswalk?: string;
+  /** The file of the output's `from` input: quarantine and load accounting name it. */
+  path: string;
+}
+
+/** The vendor files an output reads: those its SQL names as in_<input>, and the accounts input when it joins __accounts. */
+export function inputsOf(source: MappedSource): string[] {
+  const { manifest, sql } = source.mapping;
+  const text = sql[source.table] ?? "";
+  const names = Object.keys(manifest.inputs).filter((n) => new RegExp(`\\bin_${n}\\b`).test(text));
+  if (manifest.accounts && /\b__accounts\b/.test(text) && source.params.account_id !== "crosswalk") names.push(manifest.accounts.input);
+  return [...new Set(names)];
+}
+
+/** Every file whose bytes decide this output: the inputs it reads, the crosswalk, and the mapping itself with its params. */
+export async function mappedHash(source: MappedSource): Promise<string> {
+  const hash = createHash("sha256").update(`${source.mapping.hash}\n${JSON.stringify(source.params)}\n`);
+  for (const name of inputsOf(source)) {
+    const file = findInputFile(source.dir, source.mapping.manifest.inputs[name] as never);
+    hash.update(`${name}=${file ? await fileHash(file) : "-"}\n`);
+  }
+  if (source.crosswalk && existsSync(source.crosswalk)) hash.update(`crosswalk=${await fileHash(source.crosswalk)}\n`);
+  return hash.digest("hex");
+}
+
+/** Output columns a mapping may give besides the contract's. */
+const CONTROL = new Set(["__line", "__drop", "__unresolved"]);
+
+export interface MappedReader extends SourceReader {
+  /** Rows read but not landed, by declared reason. */
+  dropped: Record<string, number>;
+  inputs: InputStats[];
+}
+
+/**
+ * The mapping's output for one canonical table, as a reader the landing path takes like any file:
+ * the vendor files are read (their filters counted), the output SELECT runs over them, and each
+ * output row carries the line of the vendor row it came from. A row the SELECT marks with `__drop`
+ * is counted under that reason; one whose account key the crosswalk does not resolve is an orphan
+ * naming the key. Every kept row of the driving file must reach the output: a mapping never loses one.
+ */
+export async function openMappedReader(db: Warehouse, source: MappedSource, contract: Contract, timeZone: string): Promise<MappedReader> {
+  const { manifest, sql } = source.mapping;
+  const where = `mapping ${manifest.format}, ${source.table}`;
+  const params = { ...source.params, timezone: source.params.timezone || timeZone };
+  const dialect = mappingDialect(db.dialect, params, params.timezone);
+  const output = manifest.outputs[source.table];
+  if (!output) throw new InputError(`${where}: the mapping makes no ${source.table}`);
+  const inputs: InputStats[] = [];
+  for (const name of inputsOf(source)) {
+    const input = manifest.inputs[name] as NonNullable<(typeof manifest.inputs)[string]>;
+    inputs.push(await readInput(db, name, input, findInputFile(source.dir, input), dialect));
+  }
+  await buildAccounts(db, source, dialect);
+  const rendered = renderSql(sql[source.table] as string, dialect, where);
+  try {
+    await db.run(`CREATE OR REPLACE TEMP TABLE __mapped AS SELECT * FROM (${rendered}) AS m`);
+  } catch (error) {
+    throw new InputError(`${where}: the mapping's SQL failed: ${(error as Error).message}`);
+  }
+  const columns = (await db.all<{ column_name: string }>("DESCRIBE __mapped")).map((r) => r.column_name);
+  const known = new Set(contract.specs.map((s) => s.name));
+  const unknown = columns.filter((c) => !known.has(c) && !CONTROL.has(c));
+  if (unknown.length) throw new InputError(`${where}: output column${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")} not in ${source.table}`);
+  if (!columns.includes("__line")) throw new InputError(`${where}: the SELECT must give __line (the line of the row it comes from)`);
+  const driving = inputs.find((i) => i.name === output.from);
+  await requireEveryRow(db, output.from, where, driving);
+  const has = (c: string) => columns.includes(c);
+  const dropCounts = has("__drop")
+    ? await db.all<{ reason: string; n: number }>("SELECT __drop AS reason, count(*) AS n FROM __mapped WHERE __drop IS NOT NULL GROUP BY __drop")
+    : [];
+  const dropped: Record<string, number> = { ...(driving?.dropped ?? {}) };
+  for (const d of dropCounts) dropped[d.reason] = (dropped[d.reason] ?? 0) + Number(d.n);
+  const produced = (await db.one<{ n: number }>("SELECT count(*) AS n FROM __mapped"))?.n ?? 0;
+  const inputDropped = Object.values(driving?.dropped ?? {}).reduce((a, b) => a + b, 0);
+  const malformed = driving?.malformed ?? [];
+  const texts = columns.filter((c) => known.has(c)).map((c) => `CAST(${ident(c)} AS VARCHAR) AS ${ident(c)}`);
+  return {
+    format: "mapped",
+    columns: columns.filter((c) => known.has(c)),
+    relation: `(SELECT ${texts.join(", ")}, CAST(__line AS BIGINT) AS __ordinal${has("__unresolved") ? ", __unresolved" : ""}
+      FROM __mapped ${has("__drop") ? "WHERE __drop IS NULL" : ""})`,
+    extraColumns: has("__unresolved") ? ["__unresolved"] : [],
+    extraChecks: has("__unresolved") ? [unresolvedCheck(source)] : [],
+    singleThreaded: false,
+    dropped,
+    inputs,
+    async reconcile() {
+      return {
+        read: Number(produced) + inputDropped + malformed.length,
+        malformed,
+        malformedRows: [],
+        lineJoin: "",
+        lineSql: "c.__ordinal",
+      };
+    },
+  };
+}
+
+function unresolvedCheck(source: MappedSource): Check {
+  const accounts = source.mapping.manifest.accounts;
+  const how = source.params.account_id === "crosswalk" ? `the crosswalk ${source.crosswalk ?? "file"}` : `account_id = ${source.params.account_id}`;
+  return {
+    reason: "orphan",
+    column: "account_id",
+    failsSql: "coalesce(__unresolved, false)",
+    message: `the ${accounts?.system ?? source.mapping.manifest.format} key in account_id resolves to no account (${how})`,
+  };
+}
+
+/**
+ * __accounts(system_key, account_id): the vendor's account key → Bellwether's account id, by the
+ * chosen way: a column or field of the accounts input, or the crosswalk file's rows for this system.
+ */
+async function buildAccounts(db: Warehouse, source: MappedSource, dialect: ReturnType<typeof mappingDialect>): Promise<void> {
+  const accounts = source.mapping.manifest.accounts;
+  if (!accounts) return;
+  const choice = source.params.account_id ?? Object.keys(accounts.choices)[0];
+  if (choice === "crosswalk") {
+    const file = source.crosswalk;
+    if (!file || !existsSync(file)) {
+      throw new InputError(
+        `mapping ${source.mapping.manifest.format}: account_id = crosswalk needs a crosswalk.csv (system,key,account_id) in ${source.dir} or the sources folder`,
+      );
+    }
+    await db.run(`CREATE OR REPLACE TEMP TABLE __accounts AS
+      SELECT trim(key) AS system_key, min(trim(account_id)) AS account_id
+      FROM read_csv(${literal(file)}, header = true, all_varchar = true)
+      WHERE lower(trim(system)) = ${literal(accounts.system)} AND nullif(trim(account_id), '') IS NOT NULL
+      GROUP BY trim(key)`);
+    return;
+  }
+  const expr = accounts.choices[choice as string];
+  if (!expr) throw new InputError(`mapping ${source.mapping.manifest.format}: account_id must be one of ${[...Object.keys(accounts.choices), "crosswalk"].join(", ")}`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE __accounts AS
+    SELECT ${ident(accounts.key)} AS system_key, min(${renderSql(expr, dialect, "accounts")}) AS account_id
+    FROM in_${accounts.input} GROUP BY ${ident(accounts.key)}`);
+  await db.run("DELETE FROM __accounts WHERE account_id IS NULL OR trim(account_id) = ''");
+}
+
+/** Each kept row of the driving input is in the output (landed, quarantined or dropped by a reason), or the mapping is wrong. */
+async function requireEveryRow(db: Warehouse, from: string, where: string, driving: InputStats | undefined): Promise<void> {
+  const lost = await db.all<{ line: number }>(
+    `SELECT __line AS line FROM in_${from} WHERE __line NOT IN (SELECT __line FROM __mapped WHERE __line IS NOT NULL) ORDER BY __line LIMIT 5`,
+  );
+  if (lost.length) {
+    throw new InputError(
+      `${where}: rows of ${basename(driving?.file ?? from)} reached no output row (line ${lost.map((l) => l.line).join(", ")}); a mapping keeps every row or drops it with a reason`,
+    );
+  }
+}
+
+export const crosswalkIn = (dir: string, root: string): string | undefined =>
+  [join(dir, "crosswalk.csv"), join(root, "crosswalk.csv")].find((f) => existsSync(f));
