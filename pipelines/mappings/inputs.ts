@@ -42,7 +42,8 @@ const headerName = (column: string) => column.trim().replace(/^"+|"+$/g, "").toL
  * Reads one vendor file into the temp table in_<name>: its declared columns as text under their
  * declared names (matched case-insensitively, aliases too; an optional one missing is NULL, a
  * required one missing refuses the file naming it), `__line` (the physical line, or row number in
- * Parquet), and only the rows no `drop` rule or `latest` dedupe took, which are counted by reason.
+ * Parquet), and only the rows no `drop` rule or `latest` dedupe took, which are counted by reason;
+ * all_<name> holds every row with its `__drop` reason.
  */
 export async function readInput(
   db: Warehouse,
@@ -50,13 +51,15 @@ export async function readInput(
   input: MappingInput,
   file: string | undefined,
   dialect: Dialect,
+  params: Readonly<Record<string, string>> = {},
 ): Promise<InputStats> {
   const columns = [...input.required, ...input.optional];
   const table = `in_${name}`;
   const stats: InputStats = { name, file, read: 0, kept: 0, dropped: {}, malformed: [] };
   if (!file) {
     if (!input.missingOk) throw new InputError(`no file for the vendor table ${input.files.join(" or ")} (${name})`);
-    await db.run(`CREATE OR REPLACE TEMP TABLE ${table} (${[...columns.map((c) => `${ident(c)} VARCHAR`), "__line BIGINT"].join(", ")})`);
+    const empty = [...columns.map((c) => `${ident(c)} VARCHAR`), "__line BIGINT"].join(", ");
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${table} (${empty}); CREATE OR REPLACE TEMP TABLE all_${name} (${empty}, __drop VARCHAR)`);
     return stats;
   }
   const source = await openSourceFile(file);
@@ -64,8 +67,11 @@ export async function readInput(
     const reader = await openReader(db, source, { specs: [] } as unknown as Contract);
     const byName = new Map<string, string>();
     for (const column of reader.columns) byName.set(headerName(column), column);
+    // An alias "param:NAME" is the column a parameter names (a custom field such as contract_end_c).
+    const spellings = (column: string) =>
+      [column, ...(input.aliases[column] ?? [])].map((c) => (c.startsWith("param:") ? (params[c.slice(6)] ?? "") : c)).filter(Boolean);
     const pick = (column: string): string | undefined =>
-      [column, ...(input.aliases[column] ?? [])].map((c) => byName.get(c.toLowerCase())).find((c) => c !== undefined);
+      spellings(column).map((c) => byName.get(c.toLowerCase())).find((c) => c !== undefined);
     const missing = input.required.filter((c) => pick(c) === undefined);
     if (missing.length) {
       throw new InputError(
@@ -85,11 +91,13 @@ export async function readInput(
     if (input.latest) {
       const key = input.latest.key.map(ident).join(", ");
       const order = renderSql(input.latest.order, dialect, `${file}: latest`);
-      await db.run(`UPDATE __vendor_rows SET __drop = 'superseded' WHERE __drop IS NULL AND __line IN (
+      await db.run(`UPDATE __vendor_rows SET __drop = ${literal(input.latest.reason)} WHERE __drop IS NULL AND __line IN (
         SELECT __line FROM (SELECT __line, row_number() OVER (PARTITION BY ${key} ORDER BY ${order}, __line DESC) AS n
           FROM __vendor_rows WHERE __drop IS NULL) AS ranked WHERE n > 1)`);
     }
     await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT ${columns.map(ident).join(", ")}, __line FROM __vendor_rows WHERE __drop IS NULL ORDER BY __line`);
+    // Every row with why it was dropped, for a mapping whose rows inherit a reason through a lookup (an item of a test-mode subscription).
+    await db.run(`CREATE OR REPLACE TEMP TABLE all_${name} AS SELECT * FROM __vendor_rows ORDER BY __line`);
     const counts = await db.all<{ reason: string | null; n: number }>(
       "SELECT __drop AS reason, count(*) AS n FROM __vendor_rows GROUP BY __drop ORDER BY reason",
     );

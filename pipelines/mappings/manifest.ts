@@ -7,7 +7,7 @@ import { InputError } from "../../core/errors.ts";
 import { type TableName, tableNames } from "../contracts/index.ts";
 
 const sqlText = z.string().min(1);
-const name = z.string().regex(/^[a-z][a-z0-9_]*$/, "lower-case letters, digits and _");
+const name = z.string().regex(/^[a-z_][a-z0-9_]*$/, "lower-case letters, digits and _");
 
 /** A named row filter: rows where `when` is true are read but not landed, and counted under `reason`. */
 const dropRule = z.object({ reason: name, when: sqlText, doc: z.string().optional() }).strict();
@@ -25,7 +25,7 @@ const input = z
     missingOk: z.boolean().default(false),
     drop: z.array(dropRule).default([]),
     /** Keep one row per key, the first by `order`; the others are dropped as `superseded`. */
-    latest: z.object({ key: z.array(name).min(1), order: sqlText }).strict().optional(),
+    latest: z.object({ key: z.array(name).min(1), order: sqlText, reason: name.default("superseded") }).strict().optional(),
   })
   .strict();
 
@@ -73,7 +73,7 @@ export const manifestSchema = z
     inputs: z.record(name, input),
     params: z.record(name, param).default({}),
     accounts: accounts.optional(),
-    outputs: z.record(z.enum(tableNames as unknown as [TableName, ...TableName[]]), output),
+    outputs: z.partialRecord(z.enum(tableNames as unknown as [TableName, ...TableName[]]), output),
   })
   .strict();
 

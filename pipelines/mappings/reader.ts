@@ -30,7 +30,7 @@ export interface MappedSource {
 export function inputsOf(source: MappedSource): string[] {
   const { manifest, sql } = source.mapping;
   const text = sql[source.table] ?? "";
-  const names = Object.keys(manifest.inputs).filter((n) => new RegExp(`\\bin_${n}\\b`).test(text));
+  const names = Object.keys(manifest.inputs).filter((n) => new RegExp(`\\b(in|all)_${n}\\b`).test(text));
   if (manifest.accounts && /\b__accounts\b/.test(text) && source.params.account_id !== "crosswalk") names.push(manifest.accounts.input);
   return [...new Set(names)];
 }
@@ -72,7 +72,7 @@ export async function openMappedReader(db: Warehouse, source: MappedSource, cont
   const inputs: InputStats[] = [];
   for (const name of inputsOf(source)) {
     const input = manifest.inputs[name] as NonNullable<(typeof manifest.inputs)[string]>;
-    inputs.push(await readInput(db, name, input, findInputFile(source.dir, input), dialect));
+    inputs.push(await readInput(db, name, input, findInputFile(source.dir, input), dialect, params));
   }
   await buildAccounts(db, source, dialect);
   const rendered = renderSql(sql[source.table] as string, dialect, where);
@@ -151,6 +151,7 @@ async function buildAccounts(db: Warehouse, source: MappedSource, dialect: Retur
       FROM read_csv(${literal(file)}, header = true, all_varchar = true)
       WHERE lower(trim(system)) = ${literal(accounts.system)} AND nullif(trim(account_id), '') IS NOT NULL
       GROUP BY trim(key)`);
+    await caseSafeIds(db);
     return;
   }
   const expr = accounts.choices[choice as string];
@@ -159,6 +160,19 @@ async function buildAccounts(db: Warehouse, source: MappedSource, dialect: Retur
     SELECT ${ident(accounts.key)} AS system_key, min(${renderSql(expr, dialect, "accounts")}) AS account_id
     FROM in_${accounts.input} GROUP BY ${ident(accounts.key)}`);
   await db.run("DELETE FROM __accounts WHERE account_id IS NULL OR trim(account_id) = ''");
+  await caseSafeIds(db);
+}
+
+/**
+ * Salesforce ids are 15 characters in reports and 18 (case-safe) through the API: a key another
+ * system holds as the 15-character form means the CRM account whose 18-character id starts with it.
+ */
+async function caseSafeIds(db: Warehouse): Promise<void> {
+  if (!(await db.tableExists("raw", "crm_accounts"))) return;
+  await db.run(`UPDATE __accounts SET account_id = (
+      SELECT min(a.account_id) FROM raw.crm_accounts a WHERE length(a.account_id) = 18 AND substr(a.account_id, 1, 15) = __accounts.account_id)
+    WHERE length(account_id) = 15 AND account_id NOT IN (SELECT account_id FROM raw.crm_accounts)
+      AND EXISTS (SELECT 1 FROM raw.crm_accounts a WHERE length(a.account_id) = 18 AND substr(a.account_id, 1, 15) = __accounts.account_id)`);
 }
 
 /** Each kept row of the driving input is in the output (landed, quarantined or dropped by a reason), or the mapping is wrong. */
