@@ -33,7 +33,9 @@ export const duckdb: Dialect = {
     format_time: (v, pattern) => `strftime(${v}, ${pattern})`,
     series: (alias, column, from, to) => `range(${from}, ${to}) AS ${alias}(${column})`,
     to_number: (t) => `TRY_CAST(trim(${t}) AS DECIMAL(38, 10))`,
-    to_timestamp: (t) => `TRY_CAST(regexp_replace(trim(${t}), ' UTC$', '') AS TIMESTAMP)`,
+    // Unix seconds too: API exports (Delighted, Stripe's API) write instants that way.
+    to_timestamp: (t) =>
+      `coalesce(TRY_CAST(regexp_replace(trim(${t}), ' UTC$', '') AS TIMESTAMP), CASE WHEN regexp_full_match(trim(${t}), '[0-9]{9,11}') THEN make_timestamp(CAST(trim(${t}) AS BIGINT) * 1000000) END)`,
     json_text: (doc, key) => `CASE WHEN json_valid(${doc}) THEN json_extract_string(${doc}, '$.' || ${key}) END`,
   },
 };

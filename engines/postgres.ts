@@ -39,7 +39,8 @@ export const postgres: Dialect = {
     series: (alias, column, from, to) => `generate_series(${from}, (${to}) - 1) AS ${alias}(${column})`,
     to_number: (t) => `CASE WHEN trim(${t}) ~ '^[-+]?([0-9]+([.][0-9]*)?|[.][0-9]+)$' THEN CAST(trim(${t}) AS numeric(38, 10)) END`,
     to_timestamp: (t) =>
-      `CASE WHEN trim(${t}) ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?( UTC)?$' THEN CAST(regexp_replace(trim(${t}), ' UTC$', '') AS timestamp) END`,
+      `CASE WHEN trim(${t}) ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?( UTC)?$' THEN CAST(regexp_replace(trim(${t}), ' UTC$', '') AS timestamp)
+        WHEN trim(${t}) ~ '^[0-9]{9,11}$' THEN to_timestamp(CAST(trim(${t}) AS bigint)) AT TIME ZONE 'UTC' END`,
     json_text: (doc, key) => `CASE WHEN ${doc} ~ '^\\s*[{]' THEN CAST(${doc} AS json) ->> ${key} END`,
   },
 };

@@ -30,6 +30,8 @@ export function mappingDialect(dialect: Dialect, params: Readonly<Record<string,
     is_true: (text: string) => `coalesce(lower(trim(${text})) IN ('true', 't', '1', 'yes', 'y'), false)`,
     /** An instant the vendor wrote in UTC without a zone, as ISO text with Z: landing shows it in the business time zone. */
     utc_instant: (text: string) => orText(`${h.format_time(ts(text), "'%Y-%m-%dT%H:%M:%S'")} || 'Z'`, text),
+    /** A TIMESTAMP value (UTC) as ISO text with Z. */
+    instant_text: (value: string) => `${h.format_time(value, "'%Y-%m-%dT%H:%M:%S'")} || 'Z'`,
     /** The business date of a UTC instant, as a DATE (NULL when unreadable). */
     local_date: (text: string) => localDate(text),
     /** The business date of a UTC instant as text (the original text when unreadable). */
@@ -41,6 +43,11 @@ export function mappingDialect(dialect: Dialect, params: Readonly<Record<string,
     /** An amount in minor units in its currency's major units: ÷100, JPY and other zero-decimal currencies as they are, ÷1000 for three-decimal ones. */
     minor_units: (amount: string, currency: string) =>
       `(${h.to_number(amount)} * CASE WHEN upper(trim(${currency})) IN (${list(ZERO_DECIMAL)}) THEN 1 WHEN upper(trim(${currency})) IN (${list(THREE_DECIMAL)}) THEN 0.001 ELSE 0.01 END)`,
+    /** The first value at `key` of a JSON object held as text, whether it is a value or an array (Amplitude's groups). */
+    json_first: (document: string, key: string) =>
+      dialect.name === "postgres"
+        ? `CASE WHEN ${document} ~ '^\\s*[{]' THEN coalesce(CAST(${document} AS json) -> ${key} ->> 0, CAST(${document} AS json) ->> ${key}) END`
+        : `coalesce(${h.json_text(document, `${key} || '[0]'`)}, ${h.json_text(document, key)})`,
     /** Whole months of a billing interval (`month`, `year` × count); NULL for week and day, which a mapping turns into a monthly amount. */
     month_count: (unit: string, count: string) =>
       `CASE lower(trim(${unit})) WHEN 'month' THEN ${h.integer(h.to_number(count))} WHEN 'year' THEN 12 * ${h.integer(h.to_number(count))} END`,
