@@ -21,7 +21,7 @@ export function findSources(dir: string, mappings: Readonly<Record<string, Mappi
       const other = found.get(source.table)?.[0];
       if (other !== undefined) {
         throw new InputError(
-          `${dir}: ${source.table} comes from both ${sourcePath(other)} and ${folder} (${source.mapping.manifest.format} mapping); keep one`,
+          `${dir}: ${source.table} comes from both ${sourcePath(other)} and ${folder} (${source.mapping.manifest.format} mapping); keep one (a mapping's output is turned off by its parameter, e.g. mappings: { salesforce: { params: { subscriptions: "none" } } })`,
         );
       }
       found.set(source.table, [source]);

@@ -46,6 +46,8 @@ const output = z
     /** one SELECT in a file beside mapping.json, over the inputs as `in_<name>`. */
     sql: z.string().optional(),
     doc: z.string().optional(),
+    /** One vendor row may give several lines (a Stripe item split where its price changes); otherwise a row gives exactly one. */
+    splits: z.boolean().default(false),
     /** Made only when parameters have these values (Stripe customers are accounts only when account_id = customer). */
     when: z.record(name, z.string()).optional(),
   })

@@ -88,6 +88,7 @@ export async function openMappedReader(db: Warehouse, source: MappedSource, cont
   if (!columns.includes("__line")) throw new InputError(`${where}: the SELECT must give __line (the line of the row it comes from)`);
   const driving = inputs.find((i) => i.name === output.from);
   await requireEveryRow(db, output.from, where, driving);
+  if (!output.splits) await requireOneRowEach(db, where, driving);
   const has = (c: string) => columns.includes(c);
   const dropCounts = has("__drop")
     ? await db.all<{ reason: string; n: number }>("SELECT __drop AS reason, count(*) AS n FROM __mapped WHERE __drop IS NOT NULL GROUP BY __drop")
@@ -183,6 +184,18 @@ async function requireEveryRow(db: Warehouse, from: string, where: string, drivi
   if (lost.length) {
     throw new InputError(
       `${where}: rows of ${basename(driving?.file ?? from)} reached no output row (line ${lost.map((l) => l.line).join(", ")}); a mapping keeps every row or drops it with a reason`,
+    );
+  }
+}
+
+/** A lookup that matches twice would count a vendor row twice: refused, naming the line. */
+async function requireOneRowEach(db: Warehouse, where: string, driving: InputStats | undefined): Promise<void> {
+  const twice = await db.all<{ line: number }>(
+    "SELECT __line AS line FROM __mapped GROUP BY __line HAVING count(*) > 1 ORDER BY __line LIMIT 5",
+  );
+  if (twice.length) {
+    throw new InputError(
+      `${where}: rows of ${basename(driving?.file ?? "the input")} gave several output rows each (line ${twice.map((l) => l.line).join(", ")}); a lookup in the mapping matches more than one row`,
     );
   }
 }
