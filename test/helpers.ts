@@ -32,7 +32,7 @@ export async function buildFixture(
   const config = parseConfig({ warehouse: join(dir, "warehouse.duckdb"), ...configInput }, dir);
   // A postgres:// warehouse in configInput builds there; a DuckDB file in the temporary folder otherwise.
   const db = await openWarehouse(config);
-  const loads = await ingest(db, findSources(sourcesDir));
+  const loads = await ingest(db, findSources(sourcesDir, config.mappings));
   const refused = loads.filter((l) => l.status === "refused");
   if (refused.length) throw new Error(refused.map((l) => l.message).join("\n"));
   // The models alone: tests render sites themselves when they need one.

@@ -51,7 +51,15 @@ items AS (
   LEFT JOIN in_product pr ON pr.id = p.product_id
 ),
 starts AS (
-  SELECT it.*, CASE WHEN trial_ends > created_on THEN trial_ends ELSE created_on END AS starts FROM items it
+  SELECT it.*, CASE WHEN trial_ends > created_on THEN trial_ends ELSE created_on END AS starts,
+    CASE
+      WHEN subscription_dropped IS NOT NULL THEN subscription_dropped
+      WHEN price_type = 'one_time' THEN 'one_time_price'
+      WHEN usage_type = 'metered' THEN 'metered_price'
+      WHEN lower(status) IN ('incomplete', 'incomplete_expired') THEN 'never_started'
+      WHEN trial_ends IS NOT NULL AND ends IS NOT NULL AND trial_ends >= ends THEN 'trial_only'
+    END AS drop_reason
+  FROM items it
 ),
 segments AS (
   -- One segment per subscription version: from the version's date (the line's start for the first) to the next version's.
@@ -103,15 +111,10 @@ SELECT
   {{ text(n.discount) }} AS discount,
   upper(it.currency) AS currency,
   it.__line,
-  CASE
-    WHEN it.subscription_dropped IS NOT NULL THEN it.subscription_dropped
-    WHEN it.price_type = 'one_time' THEN 'one_time_price'
-    WHEN it.usage_type = 'metered' THEN 'metered_price'
-    WHEN lower(it.status) IN ('incomplete', 'incomplete_expired') THEN 'never_started'
-    WHEN it.trial_ends IS NOT NULL AND it.ends IS NOT NULL AND it.trial_ends >= it.ends THEN 'trial_only'
-  END AS __drop
+  it.drop_reason AS __drop
 FROM numbered n
-JOIN items it ON it.item_id = n.item_id
+JOIN starts it ON it.item_id = n.item_id
 LEFT JOIN __accounts acc ON acc.system_key = it.customer_id
 -- A line cut to nothing (a version replaced the same day) is not a line; an item with no line left keeps its first, which the contract refuses.
-WHERE n.kept OR (NOT n.any_kept AND n.n = 1)
+-- A dropped item is counted once, however many versions it has.
+WHERE (n.kept OR (NOT n.any_kept AND n.n = 1)) AND (it.drop_reason IS NULL OR n.n = 1)
