@@ -6,6 +6,7 @@ import { contractsCommand } from "./commands/contracts.ts";
 import { valuesCommand } from "./commands/values.ts";
 import { icpCommand } from "./commands/icp.ts";
 import { ingestCommand } from "./commands/ingest.ts";
+import { mappingsCommand } from "./commands/mappings.ts";
 import { metricsCommand } from "./commands/metrics.ts";
 import { queryCommand } from "./commands/query.ts";
 import { runCommand } from "./commands/run.ts";
@@ -25,6 +26,7 @@ export const commands: Command[] = [
   statusCommand,
   valuesCommand,
   contractsCommand,
+  mappingsCommand,
 ];
 
 function overview(): string {

@@ -93,9 +93,9 @@ function makeFile(rng: Random, fileNo: number, plainAfter: number) {
       fields.push("extra");
       fault = "malformed";
     } else if (damage < 0.14) {
-      // "12,5" splits into two fields: malformed, or (before an empty last field) values shifted into bad ones.
-      fields[5] = rng.pick(["abc", "NaN", "Infinity", "1e308", "1.0000001", "12,5"]);
-      fault = fields[5] === "12,5" ? "malformed" : "bad_type";
+      // "12,0" splits into two fields: malformed, or (before an empty last field) values shifted into bad ones.
+      fields[5] = rng.pick(["abc", "NaN", "Infinity", "1e308", "1.0000001", "12,0"]);
+      fault = fields[5] === "12,0" ? "malformed" : "bad_type";
     } else if (damage < 0.17) {
       fields[3] = rng.pick(["2024-02-30", "-infinity", "1899-12-31", "31/12/2024"]);
       fault = fields[3] === "1899-12-31" || fields[3] === "-infinity" ? "rule" : "bad_type";

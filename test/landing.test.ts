@@ -37,7 +37,7 @@ describe("landing a file with bad rows", () => {
       "S2,A1,2024-13-01,,100,1,2,0", //            line 3: not a date
       "S3,A9,2024-01-15,,100,1,2,0", //            line 4: no account A9
       "S1,A2,2024-02-01,,100,1,2,0", //            line 5: S1 again
-      "S4,A1,2024-01-15,,100,6,2,0", //            line 6: 6 is not an interval
+      "S4,A1,2024-01-15,,100,0,2,0", //            line 6: 0 is not an interval
       "S5,A1,2024-01-15,,100,1,2,1.5", //          line 7: discount above 1
       "S6,A1,2024-03-01,2024-02-01,100,1,2,0", //  line 8: ends before it starts
       "S7,A2,2024-01-15,,,12,1,0", //              line 9: no amount
@@ -49,8 +49,7 @@ describe("landing a file with bad rows", () => {
       bad_type: 1,
       orphan: 1,
       duplicate_key: 1,
-      not_accepted: 1,
-      out_of_range: 1,
+      out_of_range: 2,
       rule: 1,
       missing_value: 1,
     });
@@ -62,7 +61,7 @@ describe("landing a file with bad rows", () => {
       { line: 3, column_name: "start_date", reason: "bad_type", subscription_id: "S2" },
       { line: 4, column_name: "account_id", reason: "orphan", subscription_id: "S3" },
       { line: 5, column_name: "subscription_id", reason: "duplicate_key", subscription_id: "S1" },
-      { line: 6, column_name: "interval_months", reason: "not_accepted", subscription_id: "S4" },
+      { line: 6, column_name: "interval_months", reason: "out_of_range", subscription_id: "S4" },
       { line: 7, column_name: "discount", reason: "out_of_range", subscription_id: "S5" },
       { line: 8, column_name: "end_date", reason: "rule", subscription_id: "S6" },
       { line: 9, column_name: "amount", reason: "missing_value", subscription_id: "S7" },

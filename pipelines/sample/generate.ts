@@ -3,6 +3,9 @@ import { join } from "node:path";
 import { isoDate, monthIndexOf } from "../../core/dates.ts";
 import { literal, Warehouse } from "../../core/warehouse.ts";
 import { columnNames, tableNames } from "../contracts/index.ts";
+
+/** Columns only vendor exports fill (anonymous events, good/bad ratings, deals in other currencies): the sample leaves them out. */
+const VENDOR_ONLY = new Set(["usage_events.anonymous_id", "survey_responses.satisfied", "crm_opportunities.currency"]);
 import { simulateAccount } from "./account.ts";
 import { CsvWriter } from "./csv-writer.ts";
 import { Random } from "./random.ts";
@@ -43,7 +46,9 @@ export async function generateSample(options: SampleOptions): Promise<SampleFile
   const lastMonth = monthIndexOf(SAMPLE_AS_OF);
   const firstMonth = lastMonth - months + 1;
   const rng = new Random(`bellwether-sample:${options.seed}`);
-  const writers = Object.fromEntries(tableNames.map((table) => [table, new CsvWriter(join(out, `${table}.csv`), columnNames(table))]));
+  const writers = Object.fromEntries(
+    tableNames.map((table) => [table, new CsvWriter(join(out, `${table}.csv`), columnNames(table).filter((c) => !VENDOR_ONLY.has(`${table}.${c}`)))]),
+  );
   const emptyTally = () => ({ active: [] as number[], new: [] as number[], mrrUsd: [] as number[] });
   const tally: World["tally"] = { SMB: emptyTally(), "Mid-Market": emptyTally(), Enterprise: emptyTally() };
   const world: World = { rng, firstMonth, lastMonth, asOf: SAMPLE_AS_OF, writers, nextId: {}, tally, ticketsByMonth: [] };

@@ -4,6 +4,7 @@ SELECT
   contact_id,
   survey,
   score,
+  satisfied,
   nullif(trim(comment), '') AS comment,
   responded_at
 FROM raw.survey_responses
