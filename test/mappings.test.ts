@@ -1,7 +1,8 @@
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { query } from "../metrics/query.ts";
-import { buildFixture, FIXTURES } from "./helpers.ts";
+import { buildFixture, cli, FIXTURES, ROOT, tempDir } from "./helpers.ts";
 
 // One team's real situation: Salesforce is the CRM, Stripe bills, Zendesk supports, Segment tracks.
 // Every expected value below is worked out by hand from test/fixtures/vendors.
@@ -151,4 +152,25 @@ describe("Segment tracks", () => {
     ]);
     expect(await loadOf("usage_events")).toMatchObject({ rows_read: 5, rows_landed: 3, rows_quarantined: 1, rows_dropped: 1 });
   });
+});
+
+describe("bellwether build --sources on a folder of vendor sub-folders", () => {
+  it("builds the whole site with the hand-worked numbers", () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      writeFileSync(
+        join(dir, "bellwether.config.ts"),
+        `import { defineConfig } from ${JSON.stringify(join(ROOT, "core", "config.ts"))};
+export default defineConfig({ asOf: "2024-06-30", mappings: {
+  stripe: { params: { account_id: "metadata" } }, zendesk: { params: { account_id: "crosswalk" } }, segment: { params: { account_id: "crosswalk" } } } });\n`,
+      );
+      const build = cli(["build", "--sources", VENDORS, "--site", "site"], dir);
+      expect(build.status, build.stderr).toBe(0);
+      for (const page of ["index.html", "board.html", "quality.html", "glossary.html"]) expect(existsSync(join(dir, "site", page))).toBe(true);
+      const june = cli(["query", "arr,mrr", "--from", "2024-06-01", "--to", "2024-06-30", "--format", "json"], dir);
+      expect(JSON.parse(june.stdout)).toEqual([{ period: "2024-06-30", arr: 20040, mrr: 1670 }]);
+    } finally {
+      cleanup();
+    }
+  }, 240_000);
 });
