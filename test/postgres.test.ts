@@ -77,6 +77,18 @@ describe.each([
   ["retention", { asOf: "2024-12-31" }],
   ["movements", { asOf: "2024-12-31" }],
   ["health", { asOf: "2025-03-31", icp: { minAccounts: 2 } }],
+  // Vendor exports through their mappings: landed by the relay, the same rows on both engines.
+  [
+    "vendors",
+    {
+      asOf: "2024-06-30",
+      mappings: {
+        stripe: { params: { account_id: "metadata" } },
+        zendesk: { params: { account_id: "crosswalk" } },
+        segment: { params: { account_id: "crosswalk" } },
+      },
+    },
+  ],
 ] as const)("the %s fixture on DuckDB and PostgreSQL", (fixture, configInput) => {
   it("gives the same rows in every model and every metric query", async () => {
     const duck = await buildFixture(join(FIXTURES, fixture), configInput);
