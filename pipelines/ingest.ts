@@ -26,7 +26,11 @@ export type IngestOptions = Pick<LandOptions, "timeZone">;
  * Lands every file of every table. Tables with no file are created empty with a warning, so
  * everything downstream can say "no data" instead of failing.
  */
-export async function ingest(db: Warehouse, sources: ReadonlyMap<TableName, readonly Source[]>, options: IngestOptions = {}): Promise<LoadResult[]> {
+export async function ingest(
+  db: Warehouse,
+  sources: ReadonlyMap<TableName, readonly Source[]>,
+  options: IngestOptions = {},
+): Promise<LoadResult[]> {
   const results: LoadResult[] = [];
   for (const table of landingOrder()) results.push(...(await landTable(db, table, sources.get(table) ?? [], options)));
   return results;
@@ -50,7 +54,9 @@ export async function landTable(
   const given = new Set(files.map(sourcePath));
   // A vendor file can land again only through its mapping, which only the sources given know.
   const mapped = new Set(
-    (await db.all<{ file: string }>("SELECT DISTINCT file FROM meta.loads WHERE table_name = $1 AND mapping IS NOT NULL", [table])).map((r) => r.file),
+    (await db.all<{ file: string }>("SELECT DISTINCT file FROM meta.loads WHERE table_name = $1 AND mapping IS NOT NULL", [table])).map(
+      (r) => r.file,
+    ),
   );
   const extra = [...new Set([...damaged, ...orphaned])].filter((f) => !given.has(f) && !mapped.has(f) && existsSync(f));
   if (files.length === 0 && extra.length === 0) {

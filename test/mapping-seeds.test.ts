@@ -8,7 +8,8 @@ import { landFile } from "../pipelines/land.ts";
 import { allMappingDocs } from "../pipelines/mappings/docs.ts";
 import { loadMapping, shippedFormats } from "../pipelines/mappings/manifest.ts";
 import { mappedSources } from "../pipelines/mappings/sources.ts";
-import { ROOT, tempDir } from "./helpers.ts";
+import { existsSync } from "node:fs";
+import { cli, ROOT, tempDir } from "./helpers.ts";
 
 // Fivetran's own integration-test seeds: vendor-shaped, fake, not consistent across tables. They test
 // that every row is accounted for with a named reason, never numbers.
@@ -21,13 +22,24 @@ function seedFolder(vendor: string): string {
   const dir = join(work.dir, vendor);
   mkdirSync(dir, { recursive: true });
   for (const file of readdirSync(join(SEEDS, vendor))) {
-    copyFileSync(join(SEEDS, vendor, file), join(dir, `${basename(file, ".csv").replace(/_data$/, "").replace(/^sf_/, "")}.csv`));
+    copyFileSync(
+      join(SEEDS, vendor, file),
+      join(
+        dir,
+        `${basename(file, ".csv")
+          .replace(/_data$/, "")
+          .replace(/^sf_/, "")}.csv`,
+      ),
+    );
   }
   return dir;
 }
 
 /** Records in a CSV: lines that are not blank, less the header (no seed has a quoted line break). */
-const records = (file: string) => readFileSync(file, "utf8").split(/\r?\n/).filter((l) => l.trim()).length - 1;
+const records = (file: string) =>
+  readFileSync(file, "utf8")
+    .split(/\r?\n/)
+    .filter((l) => l.trim()).length - 1;
 
 describe.each(["salesforce", "hubspot", "zendesk", "stripe"])("the %s seeds", (vendor) => {
   let results: Awaited<ReturnType<typeof ingest>>;
@@ -55,7 +67,8 @@ describe.each(["salesforce", "hubspot", "zendesk", "stripe"])("the %s seeds", (v
 
   it("read exactly the records of each driving file (no row counted twice or lost)", () => {
     for (const r of results) {
-      const split = sources.find((s) => s.table === r.table)?.mapping.manifest.outputs[r.table as never] as { splits?: boolean } | undefined;
+      const split = sources.find((s) => s.table === r.table)?.mapping.manifest.outputs[r.table as never] as
+        { splits?: boolean } | undefined;
       if (!split?.splits) expect(r.read, `${r.table} from ${r.file}`).toBe(records(r.file));
     }
   });
@@ -90,7 +103,9 @@ describe("schema drift", () => {
       const [source] = mappedSources(dir, "delighted");
       return await landFile(db, contracts.survey_responses, source as never, { timeZone: "UTC" }).then(async (r) => ({
         result: r,
-        rows: await db.all("SELECT response_id, account_id, survey, score, comment, responded_at FROM raw.survey_responses ORDER BY response_id"),
+        rows: await db.all(
+          "SELECT response_id, account_id, survey, score, comment, responded_at FROM raw.survey_responses ORDER BY response_id",
+        ),
       }));
     } finally {
       await db.close();
@@ -112,7 +127,10 @@ describe("schema drift", () => {
 
   it("reads upper-case headers (as Snowflake exports them) the same", async () => {
     const dir = vendor();
-    writeFileSync(join(dir, "RESPONSE.csv"), 'ID,SCORE,"""CREATED_AT""",SURVEY_TYPE,ACCOUNT_ID\n1,9,2024-05-02 10:00:00,NPS,acc-1\n2,4,2024-05-03 10:00:00,csat,acc-1\n');
+    writeFileSync(
+      join(dir, "RESPONSE.csv"),
+      'ID,SCORE,"""CREATED_AT""",SURVEY_TYPE,ACCOUNT_ID\n1,9,2024-05-02 10:00:00,NPS,acc-1\n2,4,2024-05-03 10:00:00,csat,acc-1\n',
+    );
     expect((await land(dir)).rows).toEqual(expected);
   });
 
@@ -128,7 +146,10 @@ describe("schema drift", () => {
   it("drops a survey type Bellwether has no measure for, by name, and unix seconds are instants", async () => {
     const dir = vendor();
     // 1714644000 = 2024-05-02T10:00:00Z
-    writeFileSync(join(dir, "response.csv"), "id,score,created_at,survey_type,account_id\n1,9,1714644000,nps,acc-1\n2,1,2024-05-03 10:00:00,smileys,acc-1\n");
+    writeFileSync(
+      join(dir, "response.csv"),
+      "id,score,created_at,survey_type,account_id\n1,9,1714644000,nps,acc-1\n2,1,2024-05-03 10:00:00,smileys,acc-1\n",
+    );
     const { result, rows } = await land(dir);
     expect(result).toMatchObject({ read: 2, landed: 1, quarantined: 0, dropped: { other_survey_type: 1 } });
     expect(rows).toEqual([expected[0]]);
@@ -151,4 +172,13 @@ describe("every shipped mapping", () => {
       expect(readFileSync(join(ROOT, "docs", "mappings", `${format}.md`), "utf8")).toBe(markdown);
     }
   });
+});
+
+it("ingest --format --dry-run prints what would land, be quarantined and dropped, and writes nothing", () => {
+  const dir = seedFolder("zendesk");
+  const run = cli(["ingest", "--dir", dir, "--format", "zendesk", "--dry-run"], work.dir);
+  expect(run.status, run.stderr).toBe(0);
+  // 10 tickets: 2 deleted (dropped), 8 whose organization resolves to no account (orphans).
+  expect(run.stderr).toMatch(/support_tickets\s+1\s+0\s+0\s+10\s+0\s+8\s+orphan 8\s+2\s+deleted 2/);
+  expect(existsSync(join(work.dir, "warehouse.duckdb"))).toBe(false);
 });

@@ -29,9 +29,31 @@ const loadOf = async (table: string) =>
 
 describe("Salesforce accounts, contacts and opportunities", () => {
   it("lands live accounts with the owner's name, dropping the deleted one and the old version", async () => {
-    expect(await rows("SELECT account_id, name, industry, employee_count, country, owner_csm, acquisition_channel, created_at FROM raw.crm_accounts ORDER BY account_id")).toEqual([
-      { account_id: ACME, name: "Acme", industry: "Software", employee_count: 50, country: "US", owner_csm: "Dana Reyes", acquisition_channel: "Web", created_at: "2023-12-15" },
-      { account_id: BETA, name: "Beta GmbH", industry: "Manufacturing", employee_count: 500, country: "DE", owner_csm: "Dana Reyes", acquisition_channel: "Partner", created_at: "2023-12-20" },
+    expect(
+      await rows(
+        "SELECT account_id, name, industry, employee_count, country, owner_csm, acquisition_channel, created_at FROM raw.crm_accounts ORDER BY account_id",
+      ),
+    ).toEqual([
+      {
+        account_id: ACME,
+        name: "Acme",
+        industry: "Software",
+        employee_count: 50,
+        country: "US",
+        owner_csm: "Dana Reyes",
+        acquisition_channel: "Web",
+        created_at: "2023-12-15",
+      },
+      {
+        account_id: BETA,
+        name: "Beta GmbH",
+        industry: "Manufacturing",
+        employee_count: 500,
+        country: "DE",
+        owner_csm: "Dana Reyes",
+        acquisition_channel: "Partner",
+        created_at: "2023-12-20",
+      },
     ]);
     // 4 rows read: 2 landed, Gamma deleted, Beta's inactive version superseded.
     expect(await loadOf("crm_accounts")).toMatchObject({ rows_read: 4, rows_landed: 2, rows_quarantined: 0, rows_dropped: 2 });
@@ -39,9 +61,29 @@ describe("Salesforce accounts, contacts and opportunities", () => {
   });
 
   it("maps opportunity types, keeps the close date as a calendar day, and quarantines a type it cannot map", async () => {
-    expect(await rows("SELECT opportunity_id, account_id, type, amount, close_date, is_won, currency FROM raw.crm_opportunities ORDER BY opportunity_id")).toEqual([
-      { opportunity_id: "0065e00000OOOOO001", account_id: ACME, type: "new", amount: 12000, close_date: "2023-12-28", is_won: true, currency: "USD" },
-      { opportunity_id: "0065e00000OOOOO002", account_id: BETA, type: "expansion", amount: 1248, close_date: "2024-03-25", is_won: true, currency: "USD" },
+    expect(
+      await rows(
+        "SELECT opportunity_id, account_id, type, amount, close_date, is_won, currency FROM raw.crm_opportunities ORDER BY opportunity_id",
+      ),
+    ).toEqual([
+      {
+        opportunity_id: "0065e00000OOOOO001",
+        account_id: ACME,
+        type: "new",
+        amount: 12000,
+        close_date: "2023-12-28",
+        is_won: true,
+        currency: "USD",
+      },
+      {
+        opportunity_id: "0065e00000OOOOO002",
+        account_id: BETA,
+        type: "expansion",
+        amount: 1248,
+        close_date: "2024-03-25",
+        is_won: true,
+        currency: "USD",
+      },
     ]);
     expect(await rows("SELECT _source_line, reason, column_name, type FROM quarantine.crm_opportunities")).toEqual([
       { _source_line: 5, reason: "not_accepted", column_name: "type", type: "Partner Referral" },
@@ -55,8 +97,29 @@ describe("Stripe subscriptions", () => {
     const lines = await rows(
       "SELECT subscription_id, account_id, product, plan, start_date, end_date, amount, interval_months, quantity, discount, currency FROM raw.crm_subscriptions ORDER BY subscription_id",
     );
-    const line = (id: string, account: string, plan: string, start: string, end: string | null, amount: number, months: number, quantity: number, discount: number, currency: string) => ({
-      subscription_id: id, account_id: account, product: "Platform", plan, start_date: start, end_date: end, amount, interval_months: months, quantity, discount, currency,
+    const line = (
+      id: string,
+      account: string,
+      plan: string,
+      start: string,
+      end: string | null,
+      amount: number,
+      months: number,
+      quantity: number,
+      discount: number,
+      currency: string,
+    ) => ({
+      subscription_id: id,
+      account_id: account,
+      product: "Platform",
+      plan,
+      start_date: start,
+      end_date: end,
+      amount,
+      interval_months: months,
+      quantity,
+      discount,
+      currency,
     });
     expect(lines).toEqual([
       // The seat increase in subscription_history dates a second line from its version's _fivetran_start.
@@ -82,7 +145,13 @@ describe("Stripe subscriptions", () => {
       never_started: 1,
     });
     expect(await rows("SELECT _source_file, _source_line, reason, column_name, account_id FROM quarantine.crm_subscriptions")).toEqual([
-      { _source_file: join(VENDORS, "stripe", "subscription_item.csv"), _source_line: 6, reason: "orphan", column_name: "account_id", account_id: "cus_X" },
+      {
+        _source_file: join(VENDORS, "stripe", "subscription_item.csv"),
+        _source_line: 6,
+        reason: "orphan",
+        column_name: "account_id",
+        account_id: "cus_X",
+      },
     ]);
   });
 
@@ -111,22 +180,59 @@ describe("Stripe subscriptions", () => {
 
 describe("Zendesk tickets and ratings", () => {
   it("works out first response and solve times, a reopened ticket solved when it is solved again", async () => {
-    expect(await rows("SELECT ticket_id, account_id, created_at, first_response_at, solved_at, priority, status, category FROM raw.support_tickets ORDER BY ticket_id")).toEqual([
+    expect(
+      await rows(
+        "SELECT ticket_id, account_id, created_at, first_response_at, solved_at, priority, status, category FROM raw.support_tickets ORDER BY ticket_id",
+      ),
+    ).toEqual([
       // The internal note at 10:00 is not a response; the public agent reply at 11:00 is.
-      { ticket_id: "101", account_id: ACME, created_at: "2024-03-01T09:00:00.000Z", first_response_at: "2024-03-01T11:00:00.000Z", solved_at: "2024-03-02T09:00:00.000Z", priority: "high", status: "solved", category: "incident" },
+      {
+        ticket_id: "101",
+        account_id: ACME,
+        created_at: "2024-03-01T09:00:00.000Z",
+        first_response_at: "2024-03-01T11:00:00.000Z",
+        solved_at: "2024-03-02T09:00:00.000Z",
+        priority: "high",
+        status: "solved",
+        category: "incident",
+      },
       // Solved 2 Apr, reopened 3 Apr, solved again 5 Apr.
-      { ticket_id: "102", account_id: ACME, created_at: "2024-04-01T08:00:00.000Z", first_response_at: "2024-04-01T12:00:00.000Z", solved_at: "2024-04-05T08:00:00.000Z", priority: "normal", status: "solved", category: "question" },
-      { ticket_id: "103", account_id: ACME, created_at: "2024-05-01T10:00:00.000Z", first_response_at: "2024-05-01T11:00:00.000Z", solved_at: null, priority: "urgent", status: "open", category: "problem" },
+      {
+        ticket_id: "102",
+        account_id: ACME,
+        created_at: "2024-04-01T08:00:00.000Z",
+        first_response_at: "2024-04-01T12:00:00.000Z",
+        solved_at: "2024-04-05T08:00:00.000Z",
+        priority: "normal",
+        status: "solved",
+        category: "question",
+      },
+      {
+        ticket_id: "103",
+        account_id: ACME,
+        created_at: "2024-05-01T10:00:00.000Z",
+        first_response_at: "2024-05-01T11:00:00.000Z",
+        solved_at: null,
+        priority: "urgent",
+        status: "open",
+        category: "problem",
+      },
     ]);
     expect(await rows("SELECT _source_line, reason, account_id FROM quarantine.support_tickets")).toEqual([
       { _source_line: 6, reason: "orphan", account_id: "org_9" },
     ]);
-    const hours = await query(fixture.db, fixture.config, { metrics: ["first_response_hours_median"], from: "2024-03-01", to: "2024-05-31" });
+    const hours = await query(fixture.db, fixture.config, {
+      metrics: ["first_response_hours_median"],
+      from: "2024-03-01",
+      to: "2024-05-31",
+    });
     expect(hours.rows.map((r) => r.first_response_hours_median)).toEqual([2, 4, 1]);
   });
 
   it("turns good and bad into satisfied CSAT answers, and an offered but unanswered rating into none", async () => {
-    expect(await rows("SELECT response_id, account_id, survey, score, satisfied, responded_at FROM raw.survey_responses ORDER BY response_id")).toEqual([
+    expect(
+      await rows("SELECT response_id, account_id, survey, score, satisfied, responded_at FROM raw.survey_responses ORDER BY response_id"),
+    ).toEqual([
       { response_id: "zendesk-102", account_id: ACME, survey: "csat", score: null, satisfied: true, responded_at: "2024-04-06" },
       { response_id: "zendesk-103", account_id: ACME, survey: "csat", score: null, satisfied: false, responded_at: "2024-05-03" },
     ]);
@@ -141,11 +247,34 @@ describe("Zendesk tickets and ratings", () => {
 
 describe("Segment tracks", () => {
   it("finds the account by context group or the user's latest earlier group call, keeps anonymous events, and lands a message once", async () => {
-    expect(await rows("SELECT event_id, account_id, user_id, anonymous_id, event_name, occurred_at FROM raw.usage_events ORDER BY event_id")).toEqual([
-      { event_id: "m1", account_id: ACME, user_id: "u1", anonymous_id: null, event_name: "Report Created", occurred_at: "2024-06-03T10:00:00.000Z" },
+    expect(
+      await rows("SELECT event_id, account_id, user_id, anonymous_id, event_name, occurred_at FROM raw.usage_events ORDER BY event_id"),
+    ).toEqual([
+      {
+        event_id: "m1",
+        account_id: ACME,
+        user_id: "u1",
+        anonymous_id: null,
+        event_name: "Report Created",
+        occurred_at: "2024-06-03T10:00:00.000Z",
+      },
       // u2 joined grp_b on 1 June and grp_a only on 20 June: the 5 June event is Beta's.
-      { event_id: "m2", account_id: BETA, user_id: "u2", anonymous_id: null, event_name: "Report Created", occurred_at: "2024-06-05T10:00:00.000Z" },
-      { event_id: "m3", account_id: ACME, user_id: null, anonymous_id: "anon-1", event_name: "Page Viewed", occurred_at: "2024-06-07T10:00:00.000Z" },
+      {
+        event_id: "m2",
+        account_id: BETA,
+        user_id: "u2",
+        anonymous_id: null,
+        event_name: "Report Created",
+        occurred_at: "2024-06-05T10:00:00.000Z",
+      },
+      {
+        event_id: "m3",
+        account_id: ACME,
+        user_id: null,
+        anonymous_id: "anon-1",
+        event_name: "Page Viewed",
+        occurred_at: "2024-06-07T10:00:00.000Z",
+      },
     ]);
     expect(await rows("SELECT _source_line, reason, account_id FROM quarantine.usage_events")).toEqual([
       { _source_line: 6, reason: "orphan", account_id: "grp_zzz" },
@@ -166,7 +295,8 @@ export default defineConfig({ asOf: "2024-06-30", mappings: {
       );
       const build = cli(["build", "--sources", VENDORS, "--site", "site"], dir);
       expect(build.status, build.stderr).toBe(0);
-      for (const page of ["index.html", "board.html", "quality.html", "glossary.html"]) expect(existsSync(join(dir, "site", page))).toBe(true);
+      for (const page of ["index.html", "board.html", "quality.html", "glossary.html"])
+        expect(existsSync(join(dir, "site", page))).toBe(true);
       const june = cli(["query", "arr,mrr", "--from", "2024-06-01", "--to", "2024-06-30", "--format", "json"], dir);
       expect(JSON.parse(june.stdout)).toEqual([{ period: "2024-06-30", arr: 20040, mrr: 1670 }]);
     } finally {

@@ -20,7 +20,14 @@ Formats: ${shippedFormats().join(", ")}.`,
     if (name === undefined) {
       const rows = shippedFormats().map((f) => {
         const m = loadMapping(f).manifest;
-        return [f, m.vendor, Object.keys(m.outputs).join(", "), Object.values(m.inputs).map((i) => i.files[0]).join(", ")];
+        return [
+          f,
+          m.vendor,
+          Object.keys(m.outputs).join(", "),
+          Object.values(m.inputs)
+            .map((i) => i.files[0])
+            .join(", "),
+        ];
       });
       process.stdout.write(`${renderTable(["format", "vendor", "makes", "reads"], rows)}\nDetails: bellwether mappings FORMAT\n`);
       return 0;
@@ -48,7 +55,10 @@ Formats: ${shippedFormats().join(", ")}.`,
         Object.entries(m.outputs).map(([t, o]) => [t, o?.from ?? "", o?.sql ? `SQL ${o.sql}` : "declared columns"]),
       ),
       "",
-      renderTable(["parameter", "default", "what it does"], Object.entries(m.params).map(([k, p]) => [k, p.default, p.doc])),
+      renderTable(
+        ["parameter", "default", "what it does"],
+        Object.entries(m.params).map(([k, p]) => [k, p.default, p.doc]),
+      ),
     );
     process.stdout.write(`${out.join("\n")}\n`);
     return 0;

@@ -26,7 +26,9 @@ export function mappingMarkdown(mapping: Mapping): string {
       ...input.drop.map((d) => `${code(d.reason)}: ${d.doc ?? d.when}`),
       ...(input.latest ? [`${code(input.latest.reason)}: all but the newest row per ${input.latest.key.join(", ")}`] : []),
     ];
-    const aliases = Object.entries(input.aliases).map(([c, a]) => `${c} also as ${a.map((x) => (x.startsWith("param:") ? `the column named by ${x.slice(6)}` : x)).join(", ")}`);
+    const aliases = Object.entries(input.aliases).map(
+      ([c, a]) => `${c} also as ${a.map((x) => (x.startsWith("param:") ? `the column named by ${x.slice(6)}` : x)).join(", ")}`,
+    );
     out.push(
       `| ${input.files.map(code).join(" or ")}${input.missingOk ? " (may be missing)" : ""} | ${input.required.join(", ")} | ${cell([input.optional.join(", "), ...aliases].filter(Boolean).join("; "))} | ${cell(drops.join("; "))} |`,
     );
@@ -34,16 +36,27 @@ export function mappingMarkdown(mapping: Mapping): string {
   out.push("", "## Tables it makes", "", "| table | from | how |", "|---|---|---|");
   for (const [table, output] of Object.entries(manifest.outputs) as [TableName, NonNullable<Mapping["manifest"]["outputs"][TableName]>][]) {
     const when = Object.entries(output.when ?? {}).map(([k, v]) => `only when ${k} = ${v}`);
-    const how = [output.doc ?? "", output.sql ? `SQL: \`${output.sql}\`` : `columns: ${Object.keys(output.columns ?? {}).join(", ")}`, ...when]
+    const how = [
+      output.doc ?? "",
+      output.sql ? `SQL: \`${output.sql}\`` : `columns: ${Object.keys(output.columns ?? {}).join(", ")}`,
+      ...when,
+    ]
       .filter(Boolean)
       .join(" ");
     out.push(`| ${code(table)} | ${code(output.from)} | ${cell(how)} |`);
   }
   const params = Object.entries(manifest.params);
   if (params.length) {
-    out.push("", "## Parameters", "", "Set them in the config (`mappings: { " + manifest.format + ": { params: { … } } }`) or with `--param KEY=VALUE`.", "");
+    out.push(
+      "",
+      "## Parameters",
+      "",
+      "Set them in the config (`mappings: { " + manifest.format + ": { params: { … } } }`) or with `--param KEY=VALUE`.",
+      "",
+    );
     out.push("| parameter | default | values | what it does |", "|---|---|---|---|");
-    for (const [name, p] of params) out.push(`| ${code(name)} | ${p.default ? code(p.default) : "(empty)"} | ${p.enum?.join(", ") ?? "any"} | ${cell(p.doc)} |`);
+    for (const [name, p] of params)
+      out.push(`| ${code(name)} | ${p.default ? code(p.default) : "(empty)"} | ${p.enum?.join(", ") ?? "any"} | ${cell(p.doc)} |`);
   }
   if (manifest.accounts) {
     out.push(
@@ -52,7 +65,9 @@ export function mappingMarkdown(mapping: Mapping): string {
       "",
       `Rows reach Bellwether's accounts through \`account_id\`: ${Object.entries(manifest.accounts.choices)
         .map(([k, v]) => `${code(k)} (${code(v)} of ${manifest.accounts?.input})`)
-        .join(", ")}, or ${code("crosswalk")}: a \`crosswalk.csv\` (columns \`system,key,account_id\`, system \`${manifest.accounts.system}\`) in the vendor folder or the sources folder. A key that resolves to no account is quarantined as an orphan with the key shown; a Salesforce id in its 15-character form finds the account with the 18-character id.`,
+        .join(
+          ", ",
+        )}, or ${code("crosswalk")}: a \`crosswalk.csv\` (columns \`system,key,account_id\`, system \`${manifest.accounts.system}\`) in the vendor folder or the sources folder. A key that resolves to no account is quarantined as an orphan with the key shown; a Salesforce id in its 15-character form finds the account with the 18-character id.`,
     );
   }
   return `${out.join("\n")}\n`;

@@ -36,7 +36,11 @@ export interface InputStats {
 }
 
 /** A header as one name: trimmed, lower-case, without the quotes some warehouse exports keep ("""END"""). */
-const headerName = (column: string) => column.trim().replace(/^"+|"+$/g, "").toLowerCase();
+const headerName = (column: string) =>
+  column
+    .trim()
+    .replace(/^"+|"+$/g, "")
+    .toLowerCase();
 
 /**
  * Reads one vendor file into the temp table in_<name>: its declared columns as text under their
@@ -71,7 +75,9 @@ export async function readInput(
     const spellings = (column: string) =>
       [column, ...(input.aliases[column] ?? [])].map((c) => (c.startsWith("param:") ? (params[c.slice(6)] ?? "") : c)).filter(Boolean);
     const pick = (column: string): string | undefined =>
-      spellings(column).map((c) => byName.get(c.toLowerCase())).find((c) => c !== undefined);
+      spellings(column)
+        .map((c) => byName.get(c.toLowerCase()))
+        .find((c) => c !== undefined);
     const missing = input.required.filter((c) => pick(c) === undefined);
     if (missing.length) {
       throw new InputError(
@@ -95,7 +101,9 @@ export async function readInput(
         SELECT __line FROM (SELECT __line, row_number() OVER (PARTITION BY ${key} ORDER BY ${order}, __line DESC) AS n
           FROM __vendor_rows WHERE __drop IS NULL) AS ranked WHERE n > 1)`);
     }
-    await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT ${columns.map(ident).join(", ")}, __line FROM __vendor_rows WHERE __drop IS NULL ORDER BY __line`);
+    await db.run(
+      `CREATE OR REPLACE TEMP TABLE ${table} AS SELECT ${columns.map(ident).join(", ")}, __line FROM __vendor_rows WHERE __drop IS NULL ORDER BY __line`,
+    );
     // Every row with why it was dropped, for a mapping whose rows inherit a reason through a lookup (an item of a test-mode subscription).
     await db.run(`CREATE OR REPLACE TEMP TABLE all_${name} AS SELECT * FROM __vendor_rows ORDER BY __line`);
     const counts = await db.all<{ reason: string | null; n: number }>(
@@ -108,7 +116,9 @@ export async function readInput(
     stats.read = reconciled.read;
     stats.malformed = reconciled.malformed;
     if (reconciled.malformed.length) {
-      warn(`${file}: ${reconciled.malformed.length} record(s) could not be read (first at line ${reconciled.malformed[0]?.line}: ${reconciled.malformed[0]?.message})`);
+      warn(
+        `${file}: ${reconciled.malformed.length} record(s) could not be read (first at line ${reconciled.malformed[0]?.line}: ${reconciled.malformed[0]?.message})`,
+      );
     }
     return stats;
   } finally {

@@ -25,7 +25,10 @@ const input = z
     missingOk: z.boolean().default(false),
     drop: z.array(dropRule).default([]),
     /** Keep one row per key, the first by `order`; the others are dropped as `superseded`. */
-    latest: z.object({ key: z.array(name).min(1), order: sqlText, reason: name.default("superseded") }).strict().optional(),
+    latest: z
+      .object({ key: z.array(name).min(1), order: sqlText, reason: name.default("superseded") })
+      .strict()
+      .optional(),
   })
   .strict();
 

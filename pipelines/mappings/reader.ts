@@ -84,14 +84,17 @@ export async function openMappedReader(db: Warehouse, source: MappedSource, cont
   const columns = (await db.all<{ column_name: string }>("DESCRIBE __mapped")).map((r) => r.column_name);
   const known = new Set(contract.specs.map((s) => s.name));
   const unknown = columns.filter((c) => !known.has(c) && !CONTROL.has(c));
-  if (unknown.length) throw new InputError(`${where}: output column${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")} not in ${source.table}`);
+  if (unknown.length)
+    throw new InputError(`${where}: output column${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")} not in ${source.table}`);
   if (!columns.includes("__line")) throw new InputError(`${where}: the SELECT must give __line (the line of the row it comes from)`);
   const driving = inputs.find((i) => i.name === output.from);
   await requireEveryRow(db, output.from, where, driving);
   if (!output.splits) await requireOneRowEach(db, where, driving);
   const has = (c: string) => columns.includes(c);
   const dropCounts = has("__drop")
-    ? await db.all<{ reason: string; n: number }>("SELECT __drop AS reason, count(*) AS n FROM __mapped WHERE __drop IS NOT NULL GROUP BY __drop")
+    ? await db.all<{ reason: string; n: number }>(
+        "SELECT __drop AS reason, count(*) AS n FROM __mapped WHERE __drop IS NOT NULL GROUP BY __drop",
+      )
     : [];
   const dropped: Record<string, number> = { ...(driving?.dropped ?? {}) };
   for (const d of dropCounts) dropped[d.reason] = (dropped[d.reason] ?? 0) + Number(d.n);
@@ -123,7 +126,8 @@ export async function openMappedReader(db: Warehouse, source: MappedSource, cont
 
 function unresolvedCheck(source: MappedSource): Check {
   const accounts = source.mapping.manifest.accounts;
-  const how = source.params.account_id === "crosswalk" ? `the crosswalk ${source.crosswalk ?? "file"}` : `account_id = ${source.params.account_id}`;
+  const how =
+    source.params.account_id === "crosswalk" ? `the crosswalk ${source.crosswalk ?? "file"}` : `account_id = ${source.params.account_id}`;
   return {
     reason: "orphan",
     column: "account_id",
@@ -156,7 +160,10 @@ async function buildAccounts(db: Warehouse, source: MappedSource, dialect: Retur
     return;
   }
   const expr = accounts.choices[choice as string];
-  if (!expr) throw new InputError(`mapping ${source.mapping.manifest.format}: account_id must be one of ${[...Object.keys(accounts.choices), "crosswalk"].join(", ")}`);
+  if (!expr)
+    throw new InputError(
+      `mapping ${source.mapping.manifest.format}: account_id must be one of ${[...Object.keys(accounts.choices), "crosswalk"].join(", ")}`,
+    );
   await db.run(`CREATE OR REPLACE TEMP TABLE __accounts AS
     SELECT ${ident(accounts.key)} AS system_key, min(${renderSql(expr, dialect, "accounts")}) AS account_id
     FROM in_${accounts.input} GROUP BY ${ident(accounts.key)}`);

@@ -16,13 +16,21 @@ export interface MappingChoice {
  * The tables one vendor folder gives through a mapping: one source per output whose driving file is
  * there (and whose `when` matches the parameters). `root` is where a shared crosswalk.csv may sit.
  */
-export function mappedSources(dir: string, formatOrPath: string, params: Readonly<Record<string, string>> = {}, root = dir): MappedSource[] {
+export function mappedSources(
+  dir: string,
+  formatOrPath: string,
+  params: Readonly<Record<string, string>> = {},
+  root = dir,
+): MappedSource[] {
   const folder = resolve(dir);
   if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new InputError(`${dir}: vendor folder not found`);
   const mapping: Mapping = loadMapping(formatOrPath);
   const resolved = resolveParams(mapping, params);
   const out: MappedSource[] = [];
-  for (const [table, output] of Object.entries(mapping.manifest.outputs) as [TableName, NonNullable<Mapping["manifest"]["outputs"][TableName]>][]) {
+  for (const [table, output] of Object.entries(mapping.manifest.outputs) as [
+    TableName,
+    NonNullable<Mapping["manifest"]["outputs"][TableName]>,
+  ][]) {
     if (Object.entries(output.when ?? {}).some(([key, value]) => resolved[key] !== value)) continue;
     const driving = findInputFile(folder, mapping.manifest.inputs[output.from] as never);
     if (!driving) continue;

@@ -47,7 +47,13 @@ export async function generateSample(options: SampleOptions): Promise<SampleFile
   const firstMonth = lastMonth - months + 1;
   const rng = new Random(`bellwether-sample:${options.seed}`);
   const writers = Object.fromEntries(
-    tableNames.map((table) => [table, new CsvWriter(join(out, `${table}.csv`), columnNames(table).filter((c) => !VENDOR_ONLY.has(`${table}.${c}`)))]),
+    tableNames.map((table) => [
+      table,
+      new CsvWriter(
+        join(out, `${table}.csv`),
+        columnNames(table).filter((c) => !VENDOR_ONLY.has(`${table}.${c}`)),
+      ),
+    ]),
   );
   const emptyTally = () => ({ active: [] as number[], new: [] as number[], mrrUsd: [] as number[] });
   const tally: World["tally"] = { SMB: emptyTally(), "Mid-Market": emptyTally(), Enterprise: emptyTally() };
