@@ -13,7 +13,7 @@ import { cli, ROOT, tempDir } from "./helpers.ts";
 
 // Fivetran's own integration-test seeds: vendor-shaped, fake, not consistent across tables. They test
 // that every row is accounted for with a named reason, never numbers.
-const SEEDS = join(ROOT, "..", "shared", "vendor-samples");
+const SEEDS = join(ROOT, "test", "fixtures", "vendor-seeds");
 const work = tempDir("bellwether-seeds-");
 afterAll(() => work.cleanup());
 
