@@ -92,7 +92,11 @@ export async function landFile(db: Warehouse, contract: Contract, from: Source, 
     let reader: SourceReader;
     if (typeof from === "string") {
       source = await openSourceFile(file);
-      reader = await openReader(db, source, contract);
+      reader = await openReader(
+        db,
+        source,
+        contract.specs.map((s) => s.name),
+      );
     } else {
       const mapped = await openMappedReader(db, from, contract, options.timeZone ?? "UTC");
       droppedRows = mapped.dropped;

@@ -1,7 +1,6 @@
 import { InputError } from "../core/errors.ts";
 import { ident, literal, type Warehouse } from "../core/warehouse.ts";
 import type { Check } from "./checks.ts";
-import type { Contract } from "./contract.ts";
 import { type MalformedRecord, scanRecords } from "./scan.ts";
 import { readCsvHeader, type SourceFile } from "./source-file.ts";
 
@@ -41,7 +40,8 @@ export interface Reconciled {
 
 const SHIFTS = "__line_shifts";
 
-export async function openReader(db: Warehouse, source: SourceFile, contract: Contract): Promise<SourceReader> {
+/** `keys`: the columns an NDJSON record is read for (it has no header); CSV and Parquet name their own. */
+export async function openReader(db: Warehouse, source: SourceFile, keys: readonly string[]): Promise<SourceReader> {
   const path = literal(source.path);
   const file = source.name;
   if (/\.csv(\.gz)?$/i.test(source.path)) {
@@ -75,7 +75,7 @@ export async function openReader(db: Warehouse, source: SourceFile, contract: Co
   }
   if (/\.(ndjson|jsonl)(\.gz)?$/i.test(source.path)) {
     // The contract's keys, read as text: never columns inferred from a sample of the first records.
-    const columns = contract.specs.map((s) => s.name);
+    const columns = [...keys];
     const types = columns.map((c) => `${literal(c)}: 'VARCHAR'`).join(", ");
     return {
       format: "ndjson",

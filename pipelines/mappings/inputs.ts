@@ -5,7 +5,6 @@ import { warn } from "../../core/log.ts";
 import { ident, literal, type Warehouse } from "../../core/warehouse.ts";
 import type { Dialect } from "../../engines/dialect.ts";
 import { renderSql } from "../../engines/dialect.ts";
-import type { Contract } from "../contract.ts";
 import { openReader } from "../readers.ts";
 import type { MalformedRecord } from "../scan.ts";
 import { openSourceFile } from "../source-file.ts";
@@ -68,7 +67,8 @@ export async function readInput(
   }
   const source = await openSourceFile(file);
   try {
-    const reader = await openReader(db, source, { specs: [] } as unknown as Contract);
+    // Vendor inputs are CSV or Parquet, whose headers name the columns.
+    const reader = await openReader(db, source, []);
     const byName = new Map<string, string>();
     for (const column of reader.columns) byName.set(headerName(column), column);
     // An alias "param:NAME" is the column a parameter names (a custom field such as contract_end_c).
