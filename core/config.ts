@@ -90,6 +90,31 @@ export const configSchema = z
         allocateBy: z.enum(["arr", "accounts"]).default("arr"),
       })
       .prefault({}),
+    renewals: z
+      .object({
+        /** Days after a renewal's due date at which its outcome (the account's ARR then) is read. */
+        graceDays: z.number().int().min(0).max(365).default(30),
+        /** A churn or contraction takes its reason from a lost or contracted renewal opportunity closed within this many months of it. */
+        reasonWindowMonths: z.number().int().min(0).max(24).default(3),
+        /** Loss reason (as the CRM writes it, any case) → category; a reason not listed is "unknown". */
+        reasonCategories: z.record(z.string().min(1), z.string().min(1)).default({
+          "low adoption": "preventable",
+          "champion left": "preventable",
+          "poor support": "preventable",
+          "switched to competitor": "preventable",
+          "missing features": "preventable",
+          budget: "not preventable",
+          "company acquired": "not preventable",
+          "out of business": "not preventable",
+        }),
+      })
+      .prefault({}),
+    forecast: z
+      .object({
+        /** A band × segment cell of the backtest with fewer accounts than this borrows its band's loss rate. */
+        minAccounts: z.number().int().min(1).default(20),
+      })
+      .prefault({}),
     icp: z
       .object({
         /** Groups with fewer base accounts than this are flagged as too small to trust. */

@@ -7,8 +7,10 @@ import * as arrFamily from "./definitions/arr.ts";
 import * as cohorts from "./definitions/cohorts.ts";
 import * as costs from "./definitions/costs.ts";
 import * as expansion from "./definitions/expansion.ts";
+import * as forecast from "./definitions/forecast.ts";
 import * as health from "./definitions/health.ts";
 import * as movements from "./definitions/movements.ts";
+import * as renewals from "./definitions/renewals.ts";
 import * as retention from "./definitions/retention.ts";
 import * as support from "./definitions/support.ts";
 import * as ttv from "./definitions/ttv.ts";
@@ -55,8 +57,8 @@ let defaultCatalog: Catalog | undefined;
 /** The catalog of every metric shipped in metrics/definitions. */
 export function catalog(): Catalog {
   defaultCatalog ??= buildCatalog(
-    [arrFamily, movements, retention, cohorts, expansion, adoption, support, voice, health, ttv, costs].flatMap((family) =>
-      Object.values(family),
+    [arrFamily, movements, retention, cohorts, expansion, adoption, support, voice, health, ttv, costs, renewals, forecast].flatMap(
+      (family) => Object.values(family),
     ),
     dimensions,
   );

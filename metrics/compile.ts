@@ -110,17 +110,21 @@ export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow,
   }
 
   const db: Db = builder;
+  // Each base metric a requested metric needs is built once; metrics of one type that read the same
+  // rows (NRR and GRR over one window) share a CTE: one pass over the mart for all of them.
+  const base = baseMetricsOf(metrics, catalog);
+  // Renewals to come and the forecast reach past the as-of: their periods run on through the calendar.
+  const future = base.some(reachesFuture);
   let ctes = db.with("periods", (qc) => {
-    let periods = qc.selectFrom("marts.months").select(["month_end as period", "month_index"]);
+    let periods: MetricRows = future
+      ? qc.selectFrom("marts.calendar").select(["month_end as period", "month_index", "is_future"])
+      : qc.selectFrom("marts.months").select(["month_end as period", "month_index"]);
     if (grain === "quarter") periods = periods.where("is_quarter_end", "=", true);
     if (grain === "year") periods = periods.where("is_year_end", "=", true);
     if (query.from) periods = periods.where("month_end", ">=", sql<string>`CAST(${query.from} AS DATE)`);
     if (query.to) periods = periods.where("month_end", "<=", sql<string>`CAST(${query.to} AS DATE)`);
     return periods;
   });
-  // Each base metric a requested metric needs is built once; metrics of one type that read the same
-  // rows (NRR and GRR over one window) share a CTE: one pass over the mart for all of them.
-  const base = baseMetricsOf(metrics, catalog);
   const span = SPAN[grain];
   const windowOf = (metric: BaseMetric) =>
     query.window ?? (metric.type === "window_retention" ? metric.window : undefined) ?? defaultWindow;
@@ -163,7 +167,9 @@ export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow,
     members.forEach((metric, k) => {
       const empty = metricType(metric).empty(metric);
       // In floating point before any derived arithmetic: a ratio of two counts is not integer division on any engine.
-      valueOf.set(metric.name, `{{ float(${empty === null ? `m${i}.value_${k}` : `coalesce(m${i}.value_${k}, ${empty})`}) }}`);
+      const value = `{{ float(${empty === null ? `m${i}.value_${k}` : `coalesce(m${i}.value_${k}, ${empty})`}) }}`;
+      // ARR or NRR of a month not reached yet is unknown, not 0.
+      valueOf.set(metric.name, future && !reachesFuture(metric) ? `CASE WHEN p.is_future THEN NULL ELSE ${value} END` : value);
     });
   });
   const valueOfMetric = (metric: MetricDefinition): string => {
@@ -202,6 +208,10 @@ export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow,
       ...metrics.map((m) => ({ name: m.name, role: "metric" as const, label: m.label, format: m.format, better: m.better })),
     ],
   };
+}
+
+function reachesFuture(metric: BaseMetric): boolean {
+  return "future" in metric && metric.future;
 }
 
 /**

@@ -60,6 +60,19 @@ const facts = {
   accounts: z.boolean().default(true),
   /** Dimensions the table has as columns of its own (cost_center, and segment on cost rows). */
   carries: z.array(name).default([]),
+  /**
+   * The column holding the month whose account dimensions a row takes, when it is not the month the row
+   * counts in: a renewal is counted when due but grouped as the account stood before it.
+   */
+  dimensionsAt: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .default("month_index"),
+  /**
+   * Rows can be dated after the as-of date (renewals to come, the forecast): a query asking for this
+   * metric runs on through marts.calendar's months after the as-of, where other metrics are null.
+   */
+  future: z.boolean().default(false),
 };
 
 /**

@@ -63,6 +63,28 @@ export const dimensions = [
     table: "health_scores",
   }),
   defineDimension({
+    name: "churn_reason",
+    label: "Churn reason",
+    description:
+      "Why ARR was lost: the loss reason of the lost or contracted renewal opportunity nearest the churn or contraction, else unknown. Only lost-ARR metrics are split by it.",
+    column: "churn_reason",
+    table: null,
+  }),
+  defineDimension({
+    name: "churn_category",
+    label: "Churn category",
+    description: "The churn reason's category from the config (default: preventable, not preventable, unknown).",
+    column: "churn_category",
+    table: null,
+  }),
+  defineDimension({
+    name: "forecast_horizon",
+    label: "Quarters ahead",
+    description: "How many fiscal quarters ahead a past forecast was made (1 = the quarter after the quarter end it was made at).",
+    column: "horizon_quarters",
+    table: null,
+  }),
+  defineDimension({
     name: "cost_center",
     label: "Cost centre",
     description:

@@ -9,13 +9,14 @@ type Bands = Config["segments"];
  */
 export async function writeConfigTables(db: Warehouse, config: Config): Promise<void> {
   await db.run("CREATE SCHEMA IF NOT EXISTS config");
-  const { health, timeToValue, costs } = config;
+  const { health, timeToValue, costs, renewals, forecast } = config;
   await replaceTable(
     db,
     `config.settings (reporting_currency VARCHAR, fiscal_year_start_month INTEGER, as_of DATE, health_horizon_months INTEGER,
-       ttv_rule VARCHAR, ttv_milestone VARCHAR, ttv_active_users INTEGER, cost_allocate_by VARCHAR)`,
+       ttv_rule VARCHAR, ttv_milestone VARCHAR, ttv_active_users INTEGER, cost_allocate_by VARCHAR,
+       renewal_grace_days INTEGER, reason_window_months INTEGER, forecast_min_accounts INTEGER)`,
   );
-  await db.run("INSERT INTO config.settings VALUES ($1, $2, CAST($3 AS DATE), $4, $5, $6, $7, $8)", [
+  await db.run("INSERT INTO config.settings VALUES ($1, $2, CAST($3 AS DATE), $4, $5, $6, $7, $8, $9, $10, $11)", [
     config.reportingCurrency,
     config.fiscalYearStartMonth,
     config.asOf ?? null,
@@ -24,7 +25,14 @@ export async function writeConfigTables(db: Warehouse, config: Config): Promise<
     timeToValue.milestone.toLowerCase(),
     timeToValue.activeUsers,
     costs.allocateBy,
+    renewals.graceDays,
+    renewals.reasonWindowMonths,
+    forecast.minAccounts,
   ]);
+  await replaceTable(db, "config.churn_categories (reason VARCHAR, category VARCHAR)");
+  for (const [reason, category] of Object.entries(renewals.reasonCategories)) {
+    await db.run("INSERT INTO config.churn_categories VALUES ($1, $2)", [reason.trim().toLowerCase(), category]);
+  }
   await writeBands(db, "config.segment_bands", config.segments);
   await writeBands(db, "config.employee_bands", config.employeeBands);
   await writeBands(db, "config.touch_tiers", config.touchTiers);

@@ -11,6 +11,8 @@ export interface RowSource {
   accounts: boolean;
   /** Dimensions that are columns of the rows themselves. */
   carries?: readonly string[];
+  /** The rows' column naming the month their account dimensions are read in (default month_index). */
+  monthColumn?: string;
 }
 
 /**
@@ -33,7 +35,9 @@ export function withDimensions(
     if (!joined.has(other)) {
       joined.add(other);
       query = query.leftJoin(`marts.${dimension.table} as ${other}`, (join) =>
-        join.onRef(`${other}.account_id`, "=", `${alias}.account_id`).onRef(`${other}.month_index`, "=", `${alias}.month_index`),
+        join
+          .onRef(`${other}.account_id`, "=", `${alias}.account_id`)
+          .onRef(`${other}.month_index`, "=", `${alias}.${source.monthColumn ?? "month_index"}`),
       );
     }
     return `${other}.${dimension.column}`;

@@ -22,7 +22,8 @@ export function periodFacts(metric: FactMetric, context: MetricContext, expressi
   // Definitions are reviewed code: their SQL names the fact's columns as f.<column>.
   if (metric.filter) rows = rows.where(sql.raw<boolean>(metric.filter));
   rows = rows.select(Object.entries(expressions).map(([alias, expression]) => sql.raw(expression).as(alias)));
-  return withDimensions(rows, { alias: "f", table: metric.table, accounts: metric.accounts, carries: metric.carries }, context).query;
+  const source = { alias: "f", table: metric.table, accounts: metric.accounts, carries: metric.carries, monthColumn: metric.dimensionsAt };
+  return withDimensions(rows, source, context).query;
 }
 
 /** The period and dimension columns of rows under `alias`: what every metric groups and partitions by. */

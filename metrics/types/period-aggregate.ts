@@ -20,7 +20,7 @@ const aggregates: Record<PeriodAggregate["agg"], (value: string, metric: PeriodA
  */
 export const periodAggregate: MetricType<PeriodAggregate> = {
   shareKey: (metric) =>
-    `aggregate:${metric.table}:${metric.over}:${metric.filter ?? ""}:${JSON.stringify(metric.latest ?? null)}:${metric.accounts}:${metric.carries}`,
+    `aggregate:${metric.table}:${metric.over}:${metric.filter ?? ""}:${JSON.stringify(metric.latest ?? null)}:${metric.accounts}:${metric.carries}:${metric.dimensionsAt}`,
   dimensions: (metric) => ({ accounts: metric.accounts, carries: metric.carries }),
   build(metrics: readonly PeriodAggregate[], context: MetricContext): MetricRows {
     // Metrics built together share the table, months, filter and latest rule: the first one's stand for all.

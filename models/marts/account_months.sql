@@ -13,6 +13,8 @@ WITH active AS (
     -- Rounded to the cent once per account and month (half away from zero), and exact from here on.
     CAST(round(sum(l.arr), 2) AS {{ decimal(18, 2) }}) AS arr,
     CAST(round(sum(l.mrr), 2) AS {{ decimal(18, 2) }}) AS mrr,
+    -- Lines billed more often than quarterly are never "due" for renewal (marts.renewals).
+    CAST(round(sum(CASE WHEN l.interval_months < 3 THEN l.arr ELSE 0 END), 2) AS {{ decimal(18, 2) }}) AS month_to_month_arr,
     sum(l.quantity) AS seats,
     -- The account's plan in a month is the plan of its largest line that month (ties: the lowest subscription_id).
     {{ first_by(l.plan, l.arr DESC, l.subscription_id) }} AS plan
@@ -36,6 +38,7 @@ SELECT
   m.month_index,
   CAST(coalesce(a.arr, 0) AS {{ decimal(18, 2) }}) AS arr,
   CAST(coalesce(a.mrr, 0) AS {{ decimal(18, 2) }}) AS mrr,
+  CAST(coalesce(a.month_to_month_arr, 0) AS {{ decimal(18, 2) }}) AS month_to_month_arr,
   coalesce(a.seats, 0) AS seats,
   coalesce(attr.segment, 'Unknown') AS segment,
   tier.name AS touch_tier,

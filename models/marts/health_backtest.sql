@@ -1,13 +1,18 @@
 -- One row per scored health snapshot whose next H months (config, default 9) are all in the data: did
 -- the account churn (ARR to 0) or contract (ARR below the snapshot's) in any of them? The outcome a
--- health score exists to predict; snapshots too recent to know it are left out.
+-- health score exists to predict; snapshots too recent to know it are left out. `lost_arr` is the ARR
+-- lost within them: the snapshot's ARR less the lowest ARR after it (0 when it never fell), what the
+-- forecast's loss rates (marts.loss_rates) are made of.
 -- @test unique(account_id, month_index)
 -- @test not_null(churned_or_contracted, churned)
+-- @test expression(lost_arr >= 0 AND lost_arr <= arr)
 SELECT
   h.account_id,
   h.month_index,
   h.score,
   h.health_band,
+  h.arr,
+  h.arr - least(min(f.arr), h.arr) AS lost_arr,
   min(f.arr) < h.arr AS churned_or_contracted,
   min(f.arr) = 0 AS churned
 FROM marts.health_scores AS h
