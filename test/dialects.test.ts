@@ -189,10 +189,14 @@ const PARSER_GAPS: Record<keyof typeof PARSERS, Record<string, string>> = {
   },
   bigquery: {
     "marts.account_months": "NUMERIC(18, 2) in CAST (parameterized types)",
+    "marts.account_risk": "NUMERIC(18, 2) in CAST (parameterized types)",
     "marts.as_of": "NUMERIC(18, 2) in CAST (parameterized types)",
     "marts.health_inputs": "ARRAY_AGG(STRUCT(…) ORDER BY … LIMIT 1)[OFFSET(0)]",
     "marts.health_scores": "ARRAY_AGG(STRUCT(…) ORDER BY … LIMIT 1)[OFFSET(0)]",
     "marts.lines_without_fx": "NUMERIC(18, 2) in CAST (parameterized types)",
+    "marts.loss_rates": "NUMERIC(18, 2) in CAST (parameterized types)",
+    "marts.renewal_forecasts": "NUMERIC(18, 2) in CAST (parameterized types)",
+    "marts.renewals": "NUMERIC(18, 2) in CAST (parameterized types)",
     "marts.subscription_lines": "BIGNUMERIC(38, 10) in CAST",
     // kysely quotes every name; BigQuery needs it for some (GROUPS is reserved) and reads it everywhere.
     ...Object.fromEntries(Object.keys(GOLDEN_QUERIES).map((name) => [name, "WITH `name` AS (a quoted CTE name)"])),

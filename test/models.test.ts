@@ -25,24 +25,33 @@ describe("the shipped model graph", () => {
     const models = modelAssets();
     expect([...selectAssets(models, "subscription_lines+")].sort()).toEqual([
       "marts.account_months",
+      // The forecast's loss rates weight each account's ARR.
+      "marts.account_risk",
       // account_ttv reads the lines for the first positive-ARR date.
       "marts.account_ttv",
       "marts.account_usage_months",
       "marts.accounts",
       "marts.arr_bridge",
+      "marts.arr_losses",
       "marts.arr_movements",
       // The as-of date reports the lines that end after it, and the months run to it.
       "marts.as_of",
+      "marts.calendar",
       "marts.cohort_retention",
       // Costs are allocated by segment ARR from account_months.
       "marts.cost_allocations",
+      "marts.forecast_backtest",
       "marts.health_backtest",
       "marts.health_churn_leads",
       "marts.health_inputs",
       "marts.health_measure_scores",
       "marts.health_scores",
       "marts.lines_without_fx",
+      "marts.loss_rates",
       "marts.months",
+      // Renewals are due when lines' terms end; the forecast sees the lines started by each quarter end.
+      "marts.renewal_forecasts",
+      "marts.renewals",
       "marts.segment_arr_bridge",
       "marts.subscription_lines",
     ]);

@@ -1,6 +1,7 @@
--- One row per forecast, account and renewal due date (DESIGN.md "Forecast"). A forecast is made at each
--- fiscal quarter end up to the as-of date, and at the as-of date itself, for the renewals due after it
--- to the end of the fourth fiscal quarter after its own, from what could be known then only: the lines
+-- One row per forecast, account and renewal due date (DESIGN.md "Forecast"; due dates as in
+-- marts.renewals). A forecast is made at each fiscal quarter end up to the as-of date, and at the as-of
+-- date itself, for the renewals due after it to the end of the fourth fiscal quarter after its own,
+-- from what could be known then only: the lines
 -- that had started by that day (a month-to-month line that ended later is seen still open; a term
 -- line's end date is its term, fixed when it was signed), the account's health band and segment at that
 -- month's snapshot, and that month's loss rates (marts.loss_rates). Expected lost ARR = ARR due × p_loss,
@@ -36,14 +37,15 @@ seen AS (
     ON l.start_date <= p.made_on AND (l.end_date IS NULL OR l.end_date > p.made_on) AND l.arr IS NOT NULL
 ),
 due_dates AS (
-  SELECT made_on, account_id, end_date AS due_date
-  FROM seen
-  WHERE interval_months >= 3 AND end_date <= horizon_end
-  UNION ALL
   SELECT s.made_on, s.account_id, {{ add_months(s.start_date, s.interval_months * r.k) }} AS due_date
   FROM seen AS s
-  CROSS JOIN {{ series(r, k, 1, {{ int_divide({{ month_index(s.horizon_end) }} - {{ month_index(s.start_date) }}, s.interval_months) }} + 1) }}
-  WHERE s.interval_months >= 3 AND s.end_date IS NULL
+  CROSS JOIN {{ series(r, k, 1, {{ int_divide({{ month_index(least(coalesce(s.end_date, s.horizon_end), s.horizon_end)) }} - {{ month_index(s.start_date) }}, s.interval_months) }} + 1) }}
+  WHERE s.interval_months >= 3
+    AND {{ add_months(s.start_date, s.interval_months * r.k) }} <= least(coalesce(s.end_date, s.horizon_end), s.horizon_end)
+  UNION ALL
+  SELECT made_on, account_id, end_date
+  FROM seen
+  WHERE interval_months >= 3 AND end_date < {{ add_months(start_date, interval_months) }} AND end_date <= horizon_end
 ),
 valued AS (
   SELECT

@@ -1,7 +1,9 @@
--- One row per account and renewal due date (DESIGN.md "Renewals"). A renewal is due when a line's term
--- ends: its end date, or for an open line billed every 3 months or more, each `interval_months`
--- anniversary of its start. Lines billed monthly are month-to-month ARR and never due. Due dates run to
--- the end of marts.calendar (four fiscal quarters past the as-of), so renewals to come are here too.
+-- One row per account and renewal due date (DESIGN.md "Renewals"). A renewal is due when a term of a
+-- line billed every 3 months or more ends: each `interval_months` anniversary of its start while it runs
+-- (through its end date; an open line's, to the end of marts.calendar, four fiscal quarters past the
+-- as-of), and the end date of a line that ends before its first anniversary (a co-termed add-on). A
+-- line cut short between anniversaries is churn, not a renewal. Lines billed monthly are
+-- month-to-month ARR and never due.
 -- ARR due is the account's ARR the day before the due date; the outcome is its ARR `renewals.graceDays`
 -- (default 30) after it, known once that day is on or before the as-of date. The account's segment,
 -- owner and health band are read at `basis_month_index`: the last month whose snapshot is before the
@@ -26,16 +28,18 @@ term_lines AS (
   WHERE interval_months >= 3 AND arr IS NOT NULL
 ),
 due_dates AS (
-  SELECT t.account_id, t.end_date AS due_date
-  FROM term_lines AS t
-  CROSS JOIN bounds AS b
-  WHERE t.end_date > t.start_date AND t.end_date <= b.horizon_end
-  UNION ALL
+  -- Each anniversary while the line runs: to its end date, or to the calendar's end for an open line.
   SELECT t.account_id, {{ add_months(t.start_date, t.interval_months * r.k) }} AS due_date
   FROM term_lines AS t
   CROSS JOIN bounds AS b
-  CROSS JOIN {{ series(r, k, 1, {{ int_divide({{ month_index(b.horizon_end) }} - {{ month_index(t.start_date) }}, t.interval_months) }} + 1) }}
-  WHERE t.end_date IS NULL
+  CROSS JOIN {{ series(r, k, 1, {{ int_divide({{ month_index(least(coalesce(t.end_date, b.horizon_end), b.horizon_end)) }} - {{ month_index(t.start_date) }}, t.interval_months) }} + 1) }}
+  WHERE {{ add_months(t.start_date, t.interval_months * r.k) }} <= least(coalesce(t.end_date, b.horizon_end), b.horizon_end)
+  UNION ALL
+  -- A line that ends before its first anniversary (a co-termed add-on, a short first term) is due at its end.
+  SELECT t.account_id, t.end_date
+  FROM term_lines AS t
+  CROSS JOIN bounds AS b
+  WHERE t.end_date > t.start_date AND t.end_date < {{ add_months(t.start_date, t.interval_months) }} AND t.end_date <= b.horizon_end
 ),
 valued AS (
   SELECT

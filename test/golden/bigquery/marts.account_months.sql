@@ -4,6 +4,7 @@ WITH active AS (
     m.month_index,
     CAST(round(sum(l.arr), 2) AS NUMERIC(18, 2)) AS arr,
     CAST(round(sum(l.mrr), 2) AS NUMERIC(18, 2)) AS mrr,
+    CAST(round(sum(CASE WHEN l.interval_months < 3 THEN l.arr ELSE 0 END), 2) AS NUMERIC(18, 2)) AS month_to_month_arr,
     sum(l.quantity) AS seats,
     ARRAY_AGG(STRUCT(l.plan AS v) ORDER BY l.arr DESC, l.subscription_id LIMIT 1)[OFFSET(0)].v AS plan
   FROM marts.subscription_lines AS l
@@ -25,6 +26,7 @@ SELECT
   m.month_index,
   CAST(coalesce(a.arr, 0) AS NUMERIC(18, 2)) AS arr,
   CAST(coalesce(a.mrr, 0) AS NUMERIC(18, 2)) AS mrr,
+  CAST(coalesce(a.month_to_month_arr, 0) AS NUMERIC(18, 2)) AS month_to_month_arr,
   coalesce(a.seats, 0) AS seats,
   coalesce(attr.segment, 'Unknown') AS segment,
   tier.name AS touch_tier,

@@ -4,6 +4,7 @@ WITH active AS (
     m.month_index,
     CAST(round(sum(l.arr), 2) AS NUMBER(18, 2)) AS arr,
     CAST(round(sum(l.mrr), 2) AS NUMBER(18, 2)) AS mrr,
+    CAST(round(sum(CASE WHEN l.interval_months < 3 THEN l.arr ELSE 0 END), 2) AS NUMBER(18, 2)) AS month_to_month_arr,
     sum(l.quantity) AS seats,
     ARRAY_AGG(OBJECT_CONSTRUCT_KEEP_NULL('v', l.plan)) WITHIN GROUP (ORDER BY l.arr DESC, l.subscription_id)[0]:v AS plan
   FROM marts.subscription_lines AS l
@@ -25,6 +26,7 @@ SELECT
   m.month_index,
   CAST(coalesce(a.arr, 0) AS NUMBER(18, 2)) AS arr,
   CAST(coalesce(a.mrr, 0) AS NUMBER(18, 2)) AS mrr,
+  CAST(coalesce(a.month_to_month_arr, 0) AS NUMBER(18, 2)) AS month_to_month_arr,
   coalesce(a.seats, 0) AS seats,
   coalesce(attr.segment, 'Unknown') AS segment,
   tier.name AS touch_tier,

@@ -3,6 +3,8 @@ SELECT
   h.month_index,
   h.score,
   h.health_band,
+  h.arr,
+  h.arr - least(min(f.arr), h.arr) AS lost_arr,
   min(f.arr) < h.arr AS churned_or_contracted,
   min(f.arr) = 0 AS churned
 FROM marts.health_scores AS h

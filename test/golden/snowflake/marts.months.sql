@@ -1,41 +1,14 @@
-WITH bounds AS (
-  SELECT
-    min(CAST(DATE_TRUNC('MONTH', s.start_date) AS DATE)) AS first_month,
-    CAST(DATE_TRUNC('MONTH', max(a.as_of)) AS DATE) AS last_month,
-    max(a.as_of) AS as_of,
-    max(settings.fiscal_year_start_month) AS fy_start
-  FROM staging.crm_subscriptions AS s
-  CROSS JOIN config.settings AS settings
-  CROSS JOIN marts.as_of AS a
-),
-spine AS (
-  SELECT
-    idx AS month_index,
-    DATE_FROM_PARTS(FLOOR((idx) / 12), MOD(idx, 12) + 1, 1) AS month,
-    bounds.fy_start,
-    bounds.as_of
-  FROM bounds
-  CROSS JOIN LATERAL (SELECT CAST(g.value AS INTEGER) AS idx FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE((YEAR(first_month) * 12 + MONTH(first_month) - 1), (YEAR(last_month) * 12 + MONTH(last_month) - 1) + 1))) AS g) AS r
-  WHERE first_month IS NOT NULL
-),
-fiscal AS (
-  SELECT
-    spine.*,
-    mod(mod(month_index, 12) + 13 - fy_start, 12) AS fiscal_month_offset,
-    CASE WHEN mod(month_index, 12) + 1 >= fy_start
-      THEN CAST(FLOOR((month_index) / (12)) AS INTEGER) ELSE CAST(FLOOR((month_index) / (12)) AS INTEGER) - 1 END AS fiscal_start_year
-  FROM spine
-)
 SELECT
   month,
-  LAST_DAY(month) AS month_end,
-  least(LAST_DAY(month), as_of) AS snapshot_date,
-  LAST_DAY(month) > as_of AS is_month_to_date,
+  month_end,
+  snapshot_date,
+  is_month_to_date,
   month_index,
-  CAST(CASE WHEN fy_start = 1 THEN fiscal_start_year ELSE fiscal_start_year + 1 END AS INTEGER) AS fiscal_year,
-  CAST(CAST(FLOOR((fiscal_month_offset) / (3)) AS INTEGER) + 1 AS INTEGER) AS fiscal_quarter,
-  'FY' || CAST(CASE WHEN fy_start = 1 THEN fiscal_start_year ELSE fiscal_start_year + 1 END AS VARCHAR) || ' Q' || CAST(CAST(FLOOR((fiscal_month_offset) / (3)) AS INTEGER) + 1 AS VARCHAR) AS fiscal_quarter_label,
-  mod(fiscal_month_offset, 3) = 2 AS is_quarter_end,
-  fiscal_month_offset = 11 AS is_year_end
-FROM fiscal
+  fiscal_year,
+  fiscal_quarter,
+  fiscal_quarter_label,
+  is_quarter_end,
+  is_year_end
+FROM marts.calendar
+WHERE NOT is_future
 ORDER BY month_index

@@ -1,0 +1,71 @@
+WITH bounds AS (
+  SELECT
+    max(a.as_of) AS as_of,
+    max(c.month_end) AS horizon_end,
+    max(s.renewal_grace_days) AS grace_days
+  FROM marts.as_of AS a
+  CROSS JOIN marts.calendar AS c
+  CROSS JOIN config.settings AS s
+),
+term_lines AS (
+  SELECT account_id, start_date, end_date, interval_months
+  FROM marts.subscription_lines
+  WHERE interval_months >= 3 AND arr IS NOT NULL
+),
+due_dates AS (
+  SELECT t.account_id, CAST(DATEADD(MONTH, t.interval_months * r.k, t.start_date) AS DATE) AS due_date
+  FROM term_lines AS t
+  CROSS JOIN bounds AS b
+  CROSS JOIN LATERAL (SELECT CAST(g.value AS INTEGER) AS k FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(1, CAST(FLOOR(((YEAR(least(coalesce(t.end_date, b.horizon_end), b.horizon_end)) * 12 + MONTH(least(coalesce(t.end_date, b.horizon_end), b.horizon_end)) - 1) - (YEAR(t.start_date) * 12 + MONTH(t.start_date) - 1)) / (t.interval_months)) AS INTEGER) + 1))) AS g) AS r
+  WHERE CAST(DATEADD(MONTH, t.interval_months * r.k, t.start_date) AS DATE) <= least(coalesce(t.end_date, b.horizon_end), b.horizon_end)
+  UNION ALL
+  SELECT t.account_id, t.end_date
+  FROM term_lines AS t
+  CROSS JOIN bounds AS b
+  WHERE t.end_date > t.start_date AND t.end_date < CAST(DATEADD(MONTH, t.interval_months, t.start_date) AS DATE) AND t.end_date <= b.horizon_end
+),
+valued AS (
+  SELECT
+    d.account_id,
+    d.due_date,
+    DATEADD(DAY, b.grace_days, CAST(d.due_date AS DATE)) AS outcome_date,
+    b.as_of,
+    sum(CASE WHEN l.start_date < d.due_date AND (l.end_date IS NULL OR l.end_date >= d.due_date) THEN l.arr END) AS arr_before,
+    sum(CASE WHEN l.start_date <= DATEADD(DAY, b.grace_days, CAST(d.due_date AS DATE))
+      AND (l.end_date IS NULL OR l.end_date > DATEADD(DAY, b.grace_days, CAST(d.due_date AS DATE))) THEN l.arr END) AS arr_after
+  FROM (SELECT DISTINCT account_id, due_date FROM due_dates) AS d
+  CROSS JOIN bounds AS b
+  JOIN marts.subscription_lines AS l ON l.account_id = d.account_id AND l.arr IS NOT NULL
+  GROUP BY d.account_id, d.due_date, b.grace_days, b.as_of
+),
+rounded AS (
+  SELECT
+    account_id,
+    due_date,
+    as_of,
+    outcome_date,
+    CAST(round(coalesce(arr_before, 0), 2) AS NUMBER(18, 2)) AS arr_due,
+    CASE WHEN outcome_date <= as_of THEN CAST(round(coalesce(arr_after, 0), 2) AS NUMBER(18, 2)) END AS arr_outcome
+  FROM valued
+)
+SELECT
+  account_id,
+  due_date,
+  (YEAR(due_date) * 12 + MONTH(due_date) - 1) AS month_index,
+  CASE WHEN due_date > as_of THEN (YEAR(as_of) * 12 + MONTH(as_of) - 1) ELSE (YEAR(due_date) * 12 + MONTH(due_date) - 1) - 1 END AS basis_month_index,
+  due_date > as_of AS is_upcoming,
+  arr_due,
+  outcome_date,
+  arr_outcome IS NOT NULL AS is_known,
+  arr_outcome,
+  least(arr_outcome, arr_due) AS arr_retained,
+  CASE
+    WHEN arr_outcome IS NULL THEN 'pending'
+    WHEN arr_outcome = 0 THEN 'churned'
+    WHEN arr_outcome > arr_due THEN 'expanded'
+    WHEN arr_outcome < arr_due THEN 'contracted'
+    ELSE 'renewed'
+  END AS outcome
+FROM rounded
+WHERE arr_due > 0
+ORDER BY account_id, due_date
