@@ -29,6 +29,8 @@ interface RenderContext extends ChartContext {
   config: Config;
   /** The folder being written. */
   dir: string;
+  /** The build's as-of date, when there is data. */
+  asOf?: string;
 }
 
 export interface PageResult {
@@ -70,6 +72,7 @@ export async function renderPages(
       labelOf: (metric) => metrics.get(metric)?.label ?? metric,
     };
     const notices = await readNotices(db, config.reportingCurrency);
+    context.asOf = notices.asOf?.date;
     for (const page of pages) {
       if (only && !only.has(page.file)) continue;
       const started = performance.now();
@@ -217,7 +220,9 @@ async function renderBlock(block: Block, pageContext: RenderContext): Promise<Ht
   writeFileSync(join(dir, "data", `${block.id}.csv`), toCsv(result));
   await exportParquet(db, result.compiled, join(dir, "data", `${block.id}.parquet`));
   const downloads = html`<a href="data/${block.id}.csv" download>CSV</a><a href="data/${block.id}.parquet" download>Parquet</a>`;
-  const asOf = result.rows.at(-1)?.period ?? "";
+  const last = String(result.rows.at(-1)?.period ?? "");
+  // Renewals to come and the forecast run past the data: the caption keeps the data's date.
+  const asOf = context.asOf && last > context.asOf ? `${context.asOf}, with what is due to ${last}` : last;
   const hasData = result.rows.some((r) => result.columns.some((c) => c.role === "metric" && r[c.name] !== null));
   if (!hasData) return figure(block, noData(), asOf, downloads);
   // A chart of nothing but zeros has no scale to draw on (Plot would stretch $0 into a bar): say it instead.

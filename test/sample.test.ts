@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Warehouse } from "../core/warehouse.ts";
 import { buildCatalog, catalog } from "../metrics/catalog.ts";
 import { query } from "../metrics/query.ts";
 import { generateSample } from "../pipelines/sample/generate.ts";
@@ -61,6 +62,62 @@ describe("bellwether build --sample", () => {
     const rows = JSON.parse(first.metrics) as { segment: string; nrr: number | null }[];
     expect(new Set(rows.map((r) => r.segment))).toEqual(new Set(["SMB", "Mid-Market", "Enterprise"]));
     expect(rows.filter((r) => r.nrr !== null).length).toBeGreaterThan(0);
+  });
+
+  it("answers renewals, the forecast, its backtest and churn reasons, whose reasons follow their causes", async () => {
+    const dir = temp();
+    expect(cli(["build", "--sample", "--quiet"], dir).status).toBe(0);
+    const json = (args: string[]) => {
+      const result = cli(["query", ...args, "--format", "json"], dir);
+      expect(result.stderr).toBe("");
+      return JSON.parse(result.stdout) as Record<string, number | string | null>[];
+    };
+    const renewals = json(["renewal_arr_due,gross_renewal_rate,net_renewal_rate", "--by", "segment", "--grain", "quarter"]);
+    const periods = [...new Set(renewals.map((r) => String(r.period)))].sort();
+    const known = renewals.filter((r) => r.gross_renewal_rate !== null);
+    expect(known.length).toBeGreaterThan(0);
+    for (const r of known) expect(Number(r.gross_renewal_rate)).toBeLessThanOrEqual(Number(r.net_renewal_rate));
+    // Four quarters to come, with ARR due and no outcome yet.
+    const future = periods.slice(-4);
+    for (const period of future) {
+      const rows = renewals.filter((r) => r.period === period);
+      expect(rows.every((r) => r.gross_renewal_rate === null)).toBe(true);
+      expect(rows.reduce((sum, r) => sum + Number(r.renewal_arr_due), 0)).toBeGreaterThan(0);
+    }
+    const forecast = json(["forecast_grr,forecast_lost_arr", "--grain", "quarter"]);
+    for (const period of future) {
+      const row = forecast.find((r) => r.period === period);
+      expect(Number(row?.forecast_grr)).toBeGreaterThan(0.5);
+      expect(Number(row?.forecast_grr)).toBeLessThan(1);
+    }
+    const error = json(["forecast_grr_error"]).at(-1);
+    expect(Number(error?.forecast_grr_error)).toBeGreaterThan(0);
+    const reasons = json(["churned_arr_by_reason", "--by", "churn_reason", "--grain", "year"]);
+    const lost = (reason: string) =>
+      reasons.filter((r) => r.churn_reason === reason).reduce((sum, r) => sum + Number(r.churned_arr_by_reason), 0);
+    for (const reason of ["low adoption", "champion left", "poor support", "budget", "company acquired"]) {
+      expect(lost(reason), reason).toBeLessThan(0);
+    }
+    // Most losses have a reason from the CRM.
+    const total = reasons.reduce((sum, r) => sum + Number(r.churned_arr_by_reason), 0);
+    expect(lost("unknown") / total).toBeLessThan(0.35);
+    // "champion left" is given where a champion did leave: in the year before, far more often than elsewhere.
+    const db = await Warehouse.openReadOnly(join(dir, "warehouse.duckdb"));
+    try {
+      const shares = await db.all<{ churn_reason: string; share: number }>(`
+        SELECT l.churn_reason = 'champion left' AS churn_reason,
+          avg(CASE WHEN EXISTS (
+            SELECT 1 FROM staging.crm_contacts AS c
+            WHERE c.account_id = l.account_id AND c.role = 'champion'
+              AND c.left_at > {{ add_months(l.month_end, -12) }} AND c.left_at <= l.month_end
+          ) THEN 1.0 ELSE 0.0 END) AS share
+        FROM marts.arr_losses AS l GROUP BY 1`);
+      const share = (champion: boolean) => Number(shares.find((r) => Boolean(r.churn_reason) === champion)?.share);
+      expect(share(true)).toBeGreaterThan(0.5);
+      expect(share(true)).toBeGreaterThan(2 * share(false));
+    } finally {
+      db.close();
+    }
   });
 });
 

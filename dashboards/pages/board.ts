@@ -1,6 +1,7 @@
 import type { MetricRow } from "../../metrics/query.ts";
 import { groupedBars, lines, metricSeries, stackedBars, waterfall } from "../marks.ts";
 import { definePage } from "../page.ts";
+import { bandColours } from "./bands.ts";
 import { lastPeriods } from "./periods.ts";
 
 /** The board retention report: what the CS leader prints into the quarterly deck. */
@@ -10,7 +11,7 @@ export const boardPage = definePage({
   title: "Board retention report",
   intro:
     "Fiscal quarters. Retention is trailing twelve months: accounts paying twelve months before the quarter end, grouped by their segment then. Amounts are ARR in constant currency.",
-  tiles: { metrics: ["arr", "nrr", "grr", "logo_churn"], query: { grain: "quarter", window: 12 } },
+  tiles: { metrics: ["arr", "nrr", "grr", "logo_churn", "risk_weighted_arr"], query: { grain: "quarter", window: 12 } },
   sections: [
     {
       title: "Retention trend",
@@ -66,20 +67,34 @@ export const boardPage = definePage({
     },
     {
       title: "ARR at risk",
-      intro: "Red accounts (lowest health band) with a renewal within 180 days of the quarter end.",
+      intro:
+        "Risk-weighted: each paying account's ARR × the share of ARR its health band and segment went on to lose within the backtest's horizon, over every band. Red accounts renewing within 180 days are the narrower figure beside it.",
       blocks: [
         {
           kind: "chart",
           id: "board-at-risk-arr",
-          title: "At-risk ARR by segment, last eight quarters",
-          description: "Stacked bars: ARR of red accounts renewing within 180 days, per segment, at each fiscal quarter end.",
-          query: { metrics: ["at_risk_arr"], by: ["segment"], grain: "quarter" },
-          plot: (rows: MetricRow[], context) =>
-            stackedBars(
-              lastPeriods(rows, 8),
-              { y: "at_risk_arr", by: "segment", format: "currency", label: `At-risk ARR (${context.currency})` },
-              context,
-            ),
+          title: "Risk-weighted ARR at risk by health band, last eight quarters",
+          description: "Stacked bars: Σ ARR × p_loss of the accounts in each health band at each fiscal quarter end.",
+          query: { metrics: ["risk_weighted_arr"], by: ["health_band"], grain: "quarter" },
+          plot: (rows: MetricRow[], context) => {
+            const shown = lastPeriods(rows, 8);
+            return {
+              ...stackedBars(
+                shown,
+                { y: "risk_weighted_arr", by: "health_band", format: "currency", label: `ARR at risk (${context.currency})` },
+                context,
+              ),
+              ...bandColours(shown),
+            };
+          },
+        },
+        {
+          kind: "metric_table",
+          id: "board-at-risk-table",
+          title: "ARR at risk by segment, last quarter",
+          description: "Risk-weighted ARR at risk over every band, and the ARR and count of red accounts renewing within 180 days.",
+          query: { metrics: ["arr", "risk_weighted_arr", "at_risk_arr", "at_risk_accounts"], by: ["segment"], grain: "quarter" },
+          last: 1,
         },
       ],
     },

@@ -2,17 +2,8 @@ import type { MetricRow } from "../../metrics/query.ts";
 import { groupedBars, lines, stackedBars } from "../marks.ts";
 import type { ChartContext } from "../page.ts";
 import { definePage } from "../page.ts";
+import { bandColours } from "./bands.ts";
 import { lastPeriods } from "./periods.ts";
-
-/** The default bands' colours; bands renamed in the config get Plot's palette instead. */
-const BAND_COLOURS: Record<string, string> = { red: "#c2412d", yellow: "#e0a526", green: "#1f8a4c", unscored: "#a9b0bd" };
-
-function bandColours(rows: readonly MetricRow[]) {
-  const bands = [...new Set(rows.map((r) => String(r.health_band)))];
-  if (!bands.every((b) => b in BAND_COLOURS)) return {};
-  const domain = Object.keys(BAND_COLOURS).filter((b) => bands.includes(b));
-  return { color: { domain, range: domain.map((b) => BAND_COLOURS[b] as string), legend: true } };
-}
 
 const byBand = (metric: string, label: string) => (rows: MetricRow[], context: ChartContext) => {
   const shown = lastPeriods(rows, 8);
@@ -31,7 +22,7 @@ export const healthPage = definePage({
   title: "Customer health",
   intro:
     "Each paying account gets a monthly score from 0 to 100: the weighted mean of the scorecard measures it has data for (usage per seat, usage trend, sentiment, support load, relationship, adoption breadth). Bands: red below 40, yellow below 70, green above. The backtest checks the score against what happened next.",
-  tiles: { metrics: ["health_score_avg", "at_risk_arr", "at_risk_accounts", "health_auc"], query: { grain: "quarter" } },
+  tiles: { metrics: ["health_score_avg", "risk_weighted_arr", "at_risk_arr", "health_auc"], query: { grain: "quarter" } },
   sections: [
     {
       title: "Distribution",

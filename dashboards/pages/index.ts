@@ -7,9 +7,10 @@ import { glossaryPage } from "./glossary.ts";
 import { healthPage } from "./health.ts";
 import { icpPage } from "./icp.ts";
 import { qualityPage } from "./quality.ts";
+import { renewalsPage } from "./renewals.ts";
 import { ttvPage } from "./ttv.ts";
 
-const reports: PageSpec[] = [boardPage, costPage, cohortsPage, ttvPage, healthPage, icpPage, qualityPage, glossaryPage];
+const reports: PageSpec[] = [boardPage, costPage, cohortsPage, ttvPage, healthPage, renewalsPage, icpPage, qualityPage, glossaryPage];
 
 /** The way in: the headline numbers and a card per report. */
 export const indexPage = definePage({

@@ -11,7 +11,6 @@ import {
   industries,
   industryHealth,
   lastNames,
-  lossReasons,
   nameFirst,
   nameSecond,
   nameSuffix,
@@ -216,6 +215,22 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
   if (reachesValue) milestone("value_one", valueDate);
   if (rng.chance(sigmoid(0.3 + baseHealth))) milestone("integration_live", addDays(firstStart, rng.int(20, 120)));
 
+  // What has hurt lately, so that a loss's reason follows its cause. Reasons draw from their own
+  // stream: giving them changes nothing else in the book.
+  let championLeftMonth: number | null = null;
+  let supportPain = 0;
+  const reasons = rng.fork("reasons");
+  const lossReason = (m: number): string => {
+    // Some losses have nothing to do with the service.
+    if (reasons.chance(0.2)) return reasons.chance(0.6) ? "budget" : "company acquired";
+    return reasons.weighted({
+      "low adoption": 0.2 + 1.5 * (1 - sigmoid(0.2 + 1.3 * health)),
+      "champion left": championLeftMonth !== null && m - championLeftMonth <= 9 ? 1.6 : 0.03,
+      "poor support": 0.03 + 4 * supportPain,
+      "switched to competitor": 0.15,
+    });
+  };
+
   let returnMonth: number | null = null;
   for (let m = acquiredMonth; m <= world.lastMonth; m++) {
     const monthDays = daysInMonth(m);
@@ -257,7 +272,15 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
           open(l.product, l.product === "Core" ? plan : l.plan, termEnd, l.interval, quantity, termEndFor(termEnd, l.interval));
         }
         const arrAfter = lines.reduce((s, l) => s + lineMrr(l) * 12, 0);
-        opportunity("renewal", addDays(termEnd, -rng.int(0, 20)), Math.min(arrBefore, arrAfter), true, segment === "SMB" ? "sales" : "cs");
+        // A renewal signed for less says why, like a lost one.
+        opportunity(
+          "renewal",
+          addDays(termEnd, -rng.int(0, 20)),
+          Math.min(arrBefore, arrAfter),
+          true,
+          segment === "SMB" ? "sales" : "cs",
+          arrAfter < arrBefore ? lossReason(m) : undefined,
+        );
         if (grow)
           opportunity(
             "expansion",
@@ -274,7 +297,7 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
           arrBefore,
           false,
           segment === "SMB" ? "sales" : "cs",
-          lossReasons[health < -1 ? 1 : rng.int(0, lossReasons.length - 1)],
+          lossReason(m),
         );
       }
     }
@@ -290,7 +313,10 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
       const date = isoDate(m, day);
       if (date <= l.start) continue;
       if (rng.chance(clamp(0.02 * Math.exp(-1.1 * health), 0, 0.5))) {
+        const mrrLost = lines.filter((x) => x.interval === 1).reduce((sum, x) => sum + lineMrr(x), 0);
         for (const other of lines.filter((x) => x.interval === 1)) close(other, date);
+        // Most cancellations answer the exit survey, which the CRM keeps as a lost renewal.
+        if (reasons.chance(0.7)) opportunity("renewal", date, mrrLost * 12, false, "sales", lossReason(m));
         break;
       }
       if (l.product === "Core" && rng.chance(0.07)) {
@@ -355,7 +381,9 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
     const stamp = (day: number) =>
       `${isoDate(m, day)}T${String(rng.int(7, 21)).padStart(2, "0")}:${String(rng.int(0, 59)).padStart(2, "0")}:${String(rng.int(0, 59)).padStart(2, "0")}Z`;
     health += emitUsage(world, rng, accountId, seatsNow, health, dayIn, stamp);
-    health += emitTickets(world, rng, accountId, seatsNow, health, m, dayIn, stamp);
+    const supportNudge = emitTickets(world, rng, accountId, seatsNow, health, m, dayIn, stamp);
+    health += supportNudge;
+    supportPain = 0.7 * supportPain - supportNudge;
     emitSurveys(world, rng, accountId, contacts, health, m, dayIn);
 
     // Relationship: contacts leave, a champion's departure hurts, and is sometimes replaced.
@@ -365,6 +393,7 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
         c.left = isoDate(m, dayIn());
         if (c.role === "champion") {
           health -= 0.45;
+          championLeftMonth = m;
           if (rng.chance(0.5)) addContact("champion", addDays(c.left, rng.int(20, 60)));
         }
       }

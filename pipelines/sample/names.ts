@@ -201,4 +201,3 @@ export const npsComments = {
     "Not worth the price <seriously>.",
   ],
 };
-export const lossReasons = ["budget", "low adoption", "switched to competitor", "company acquired", "champion left", "poor support"];

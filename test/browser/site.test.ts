@@ -147,6 +147,31 @@ describe("every page, opened from file:// in Chromium", () => {
   });
 });
 
+describe("renewals.html", () => {
+  it("lists the renewals due in the next 90 days, soonest first, and forecasts the next four quarters", async () => {
+    const { page } = await open("renewals.html");
+    try {
+      const asOf = /\d{4}-\d{2}-\d{2}/.exec((await page.locator(".as-of").textContent()) ?? "")?.[0] ?? "";
+      const in90 = new Date(Date.parse(`${asOf}T00:00:00Z`) + 90 * 86_400_000).toISOString().slice(0, 10);
+      const rows = page.locator("#renewals-next-90-days tbody tr");
+      const dues = await rows.locator("td:nth-child(1)").allTextContents();
+      expect(dues.length).toBeGreaterThan(0);
+      expect(dues).toEqual([...dues].sort());
+      for (const due of dues) expect(due > asOf && due <= in90, `${due} after ${asOf}, by ${in90}`).toBe(true);
+      // Names come from the data: shown as text.
+      expect(await rows.first().locator("td:nth-child(3)").textContent()).toBe(HOSTILE_NAME);
+      const quarters = await page.locator("#renewals-forecast tbody tr td:first-child").allTextContents();
+      expect(quarters).toHaveLength(4);
+      expect(new Set(quarters).size).toBe(4);
+      // The rates chart draws the forecast beside what happened.
+      const legend = await page.locator("#renewals-rates").textContent();
+      for (const series of ["Gross renewal rate", "Net renewal rate", "Forecast GRR"]) expect(legend).toContain(series);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
 describe("the board report in print", () => {
   // Printable height at 12 mm margins, in CSS pixels (96 per inch): a chart taller than this would split.
   const printable = { A4: ((297 - 24) / 25.4) * 96, Letter: ((279.4 - 24) / 25.4) * 96 };
