@@ -70,7 +70,16 @@ export function pageAssets(pages: readonly PageSpec[] = sitePages, defaultWindow
 }
 
 /** The headline metrics kept per run, so a number on a slide can be traced to the refresh that made it. */
-export const SNAPSHOT_METRICS = ["arr", "nrr", "grr", "logo_churn", "health_score_avg", "at_risk_arr", "cost_to_retain"];
+export const SNAPSHOT_METRICS = [
+  "arr",
+  "nrr",
+  "grr",
+  "logo_churn",
+  "health_score_avg",
+  "at_risk_arr",
+  "risk_weighted_arr",
+  "cost_to_retain",
+];
 
 /**
  * The metric snapshot: the headline metrics at every fiscal quarter end, appended to

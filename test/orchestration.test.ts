@@ -93,7 +93,7 @@ describe("a run", () => {
     expect(good.materializations.every((m) => m.status === "built")).toBe(true);
     expect(good.materializations.length).toBe(assetGraph().length);
     expect(existsSync(join(site(), "board.html"))).toBe(true);
-    // One quarter end in the fixture (2025-03-31), seven headline metrics; ARR then is 120,000.
+    // One quarter end in the fixture (2025-03-31), eight headline metrics; ARR then is 120,000.
     const snapshot = await fixture.db.all<{ metric: string; value: number | null }>(
       "SELECT metric, value FROM meta.metric_snapshots WHERE period = DATE '2025-03-31' ORDER BY metric",
     );

@@ -8,6 +8,7 @@ import type { MetricQuery } from "../metrics/compile.ts";
 import { query } from "../metrics/query.ts";
 import { readModels } from "../models/model.ts";
 import { landTable } from "../pipelines/ingest.ts";
+import { RENEWALS_CONFIG } from "./fixtures/renewals/config.ts";
 import { buildFixture, cli, FIXTURES, tempDir } from "./helpers.ts";
 import { type LocalPostgres, startPostgres } from "./support/postgres-server.ts";
 import { rowDifferences } from "./support/same-rows.ts";
@@ -39,6 +40,10 @@ const QUERIES: MetricQuery[] = [
   { metrics: ["retention_cost", "cost_to_retain", "cs_cost_pct_revenue", "cost_per_retained_dollar"], by: ["segment"], grain: "year" },
   { metrics: ["retention_cost", "arr"], by: ["cost_center"], grain: "year" },
   { metrics: ["active_users_30d", "dau_mau", "license_utilization", "time_to_expansion_days"], by: ["employee_band"], grain: "quarter" },
+  { metrics: ["renewal_arr_due", "gross_renewal_rate", "net_renewal_rate", "month_to_month_arr"], by: ["segment"], grain: "quarter" },
+  { metrics: ["forecast_grr", "forecast_lost_arr", "risk_weighted_arr", "p_loss"], by: ["health_band"], grain: "quarter" },
+  { metrics: ["forecast_grr_error"], by: ["forecast_horizon"] },
+  { metrics: ["churned_arr_by_reason"], by: ["churn_reason"], grain: "year" },
 ];
 
 let server: LocalPostgres;
@@ -77,6 +82,8 @@ describe.each([
   ["retention", { asOf: "2024-12-31" }],
   ["movements", { asOf: "2024-12-31" }],
   ["health", { asOf: "2025-03-31", icp: { minAccounts: 2 } }],
+  // Renewals, reasons, loss rates and the forecast with its backtest, all worked by hand.
+  ["renewals", RENEWALS_CONFIG],
   // Vendor exports through their mappings: landed by the relay, the same rows on both engines.
   [
     "vendors",

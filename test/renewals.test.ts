@@ -1,34 +1,15 @@
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ConfigInput } from "../core/config.ts";
 import type { MetricQuery } from "../metrics/compile.ts";
 import { type MetricRow, query } from "../metrics/query.ts";
+import { RENEWALS_CONFIG } from "./fixtures/renewals/config.ts";
 import { buildFixture, FIXTURES, tempDir } from "./helpers.ts";
 
 /*
- * test/fixtures/renewals (README there): six accounts from January 2024, as of 2025-12-31, grace 30 days.
- * Health is the relationship measure alone (champions and buyers: 0 → red, 1 → yellow, 2 → green), the
- * backtest's horizon is 3 months and a cell needs 2 accounts of its own.
+ * test/fixtures/renewals (README there): six accounts from January 2024, as of 2025-12-31, grace 30 days;
+ * the config (config.ts there) scores health by relationship alone, with a 3-month backtest horizon.
  */
-export const RENEWALS_CONFIG: ConfigInput = {
-  asOf: "2025-12-31",
-  health: {
-    horizonMonths: 3,
-    measures: [
-      {
-        input: "relationship",
-        weight: 1,
-        thresholds: [
-          [0, 0],
-          [2, 100],
-        ],
-      },
-    ],
-  },
-  forecast: { minAccounts: 2 },
-};
-
 let fixture: Awaited<ReturnType<typeof buildFixture>>;
 beforeAll(async () => {
   fixture = await buildFixture(join(FIXTURES, "renewals"), RENEWALS_CONFIG);
