@@ -31,6 +31,7 @@ describe("the rendered site", () => {
       "icp.html",
       "index.html",
       "quality.html",
+      "renewals.html",
       "style.css",
       "ttv.html",
     ]);
