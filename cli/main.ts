@@ -1,6 +1,7 @@
 import { closest, InputError, UsageError } from "../core/errors.ts";
 import { setQuiet } from "../core/log.ts";
 import { type Command, helpText, parseCommandArgs } from "./command.ts";
+import { alertsCommand } from "./commands/alerts.ts";
 import { buildCommand } from "./commands/build.ts";
 import { contractsCommand } from "./commands/contracts.ts";
 import { valuesCommand } from "./commands/values.ts";
@@ -24,6 +25,7 @@ export const commands: Command[] = [
   icpCommand,
   scheduleCommand,
   statusCommand,
+  alertsCommand,
   valuesCommand,
   contractsCommand,
   mappingsCommand,
@@ -57,6 +59,10 @@ export async function main(argv: string[]): Promise<number> {
     return name ? 0 : 2;
   }
   const command = commands.find((c) => c.name === name);
+  // `bellwether alerts | head`: a reader that stops early is not an error.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0);
+  });
   try {
     if (!command) {
       const hint = closest(

@@ -6,6 +6,7 @@ import { tsImport } from "tsx/esm/api";
 import { z } from "zod";
 import { bandsSchema } from "./bands.ts";
 import { InputError } from "./errors.ts";
+import { alertRuleSchema, DEFAULT_ALERT_RULES } from "../alerts/rules.ts";
 import { healthSchema } from "./scorecard.ts";
 
 /** DuckDB's own default is 80% of RAM: too much to share a laptop with. */
@@ -121,6 +122,45 @@ export const configSchema = z
         minAccounts: z.number().int().min(1).default(20),
       })
       .prefault({}),
+    /** What the React rules watch for, and where their alerts go (DESIGN.md "React: alerts"). */
+    alerts: z
+      .object({
+        rules: z
+          .array(alertRuleSchema)
+          .prefault(DEFAULT_ALERT_RULES)
+          .superRefine((rules, ctx) => {
+            const names = rules.map((r) => r.name ?? r.kind);
+            const repeated = names.find((n, i) => names.indexOf(n) !== i);
+            if (repeated) ctx.addIssue({ code: "custom", message: `two rules are named "${repeated}": give one a name of its own` });
+          }),
+        /** A JSON file (relative to the config) replaced on every run with the alerts it opened and closed. */
+        file: z.string().min(1).optional(),
+        /** A webhook to POST each run's new alerts to: JSON, or Slack's incoming-webhook shape. */
+        webhook: z
+          .object({
+            url: z.url({ protocol: /^https?$/, error: "expected an http(s) URL" }),
+            format: z.enum(["json", "slack"]).default("json"),
+            timeoutSeconds: z.number().positive().max(300).default(10),
+            retries: z.number().int().min(0).max(10).default(3),
+            backoffSeconds: z.number().min(0).max(600).default(2),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .prefault({}),
+    /** Owners that are pools (a digital-CS queue), not people: shown as pools and left out of per-CSM ratios. */
+    pools: z.array(z.string().min(1)).default([]),
+    /**
+     * What good looks like, drawn as reference lines and compared on tiles: a number, or a [low, high]
+     * range, per metric name (e.g. nrr: 1.15, cost_to_retain: [0.05, 0.15]).
+     */
+    targets: z.record(z.string(), z.union([z.number(), z.tuple([z.number(), z.number()])])).default({
+      nrr: 1.15,
+      grr: 0.9,
+      cost_to_retain: [0.05, 0.15],
+      arr_per_csm: 2_000_000,
+    }),
     /** Jobs `bellwether schedule` runs. */
     schedules: z
       .array(

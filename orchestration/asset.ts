@@ -10,6 +10,8 @@ export interface AssetContext {
   sources?: ReadonlyMap<string, readonly Source[]>;
   /** Models built in this run and not yet published: a model reads their new versions. */
   staged: ReadonlySet<string>;
+  /** The run materialising it (alerts are kept with the run that raised them). */
+  runId: string;
 }
 
 export interface Materialized {
@@ -25,7 +27,7 @@ export interface Materialized {
  */
 export interface Asset {
   name: string;
-  kind: "raw" | "model" | "metrics" | "page";
+  kind: "raw" | "model" | "metrics" | "alerts" | "page";
   /** Names this asset reads; names that are not assets (config.*, meta.*) are ignored by the graph. */
   inputs: readonly string[];
   description: string;

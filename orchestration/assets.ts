@@ -10,6 +10,9 @@ import { type Model, readModels } from "../models/model.ts";
 import { type Contract } from "../pipelines/contract.ts";
 import { contracts, type TableName } from "../pipelines/contracts/index.ts";
 import { landTable } from "../pipelines/ingest.ts";
+import { evaluateAlerts } from "../alerts/evaluate.ts";
+import { deliverAlerts } from "../alerts/outlets.ts";
+import { alertRuleSchema, DEFAULT_ALERT_RULES, ruleQuery } from "../alerts/rules.ts";
 import type { Asset } from "./asset.ts";
 
 /** Each landing table: its contract's references are its inputs (accounts land before what points at them). */
@@ -118,8 +121,35 @@ export function metricSnapshotAsset(defaultWindow = 12): Asset {
   };
 }
 
+/**
+ * The React rules: evaluated on the newest month after the models are published, each alert opened once
+ * per episode into meta.alerts and sent to the outlets. An outlet that fails is reported in the checks
+ * (and `bellwether status`), never as a failed run.
+ */
+export function alertsAsset(): Asset {
+  const inputs = new Set(["marts.months", "marts.accounts"]);
+  for (const rule of DEFAULT_ALERT_RULES) for (const table of ruleQuery(alertRuleSchema.parse(rule), 0).reads) inputs.add(table);
+  return {
+    name: "alerts",
+    kind: "alerts",
+    inputs: [...inputs].sort(),
+    description: "alert rules evaluated on the newest month, to meta.alerts and the outlets",
+    async materialize({ db, config, runId }) {
+      const evaluation = await evaluateAlerts(db, config.alerts.rules, runId, config.reportingCurrency);
+      const deliveries = await deliverAlerts(db, config, runId, evaluation);
+      const outlets = deliveries.map((d) => (d.status === "delivered" ? `${d.outlet} delivered` : `${d.outlet} FAILED: ${d.error}`));
+      return {
+        rows: evaluation.opened.length,
+        checks: [`${evaluation.opened.length} opened, ${evaluation.closed.length} closed`, ...outlets].join("; "),
+      };
+    },
+  };
+}
+
 /** The whole graph, in dependency order; a cycle is refused with its path. */
-export function assetGraph(assets: readonly Asset[] = [...rawAssets(), ...modelAssets(), metricSnapshotAsset(), ...pageAssets()]): Asset[] {
+export function assetGraph(
+  assets: readonly Asset[] = [...rawAssets(), ...modelAssets(), metricSnapshotAsset(), alertsAsset(), ...pageAssets()],
+): Asset[] {
   const names = new Set<string>();
   for (const asset of assets) {
     if (names.has(asset.name)) throw new Error(`asset ${asset.name} is declared twice`);

@@ -83,7 +83,7 @@ export async function runAssets(db: Warehouse, config: Config, options: RunOptio
     try {
       const made = await step(
         asset.name,
-        () => (asset.materialize as NonNullable<Asset["materialize"]>)({ db, config, sources: options.sources, staged }),
+        () => (asset.materialize as NonNullable<Asset["materialize"]>)({ db, config, sources: options.sources, staged, runId }),
         (m) => `${m.rows.toLocaleString("en-US")} rows`,
       );
       return { asset, made, seconds: elapsed(started) };
@@ -120,7 +120,7 @@ export async function runAssets(db: Warehouse, config: Config, options: RunOptio
   for (const asset of graph) {
     // Without sources a landing table is as it was: nothing to materialise, nothing to record.
     if (!selected.has(asset.name) || (asset.kind === "raw" && !options.sources)) continue;
-    if (asset.kind === "page" || asset.kind === "metrics" || !asset.materialize) {
+    if (asset.kind === "page" || asset.kind === "metrics" || asset.kind === "alerts" || !asset.materialize) {
       afterModels.push(asset);
       continue;
     }

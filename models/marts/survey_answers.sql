@@ -8,6 +8,7 @@ SELECT
   r.contact_id,
   r.survey,
   r.score,
+  r.comment,
   -- CSAT satisfied: 4 or 5 of 5, or a binary answer of satisfied (Zendesk's good).
   CASE WHEN r.survey = 'csat' THEN coalesce(r.satisfied, r.score >= 4) END AS is_satisfied,
   r.responded_at,

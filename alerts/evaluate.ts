@@ -1,0 +1,128 @@
+import { randomUUID } from "node:crypto";
+import type { Warehouse } from "../core/warehouse.ts";
+import { type AlertRule, alertMessage, ruleQuery } from "./rules.ts";
+
+/** An alert as it is kept in meta.alerts and sent to the outlets. */
+export type Alert = {
+  alert_id: string;
+  rule: string;
+  kind: AlertRule["kind"];
+  severity: AlertRule["severity"];
+  subject: string;
+  account_id: string | null;
+  account_name: string | null;
+  opened_month: string;
+  closed_month: string | null;
+  value_now: number | null;
+  value_before: number | null;
+  detail: string | null;
+  message: string;
+};
+
+export interface Evaluation {
+  /** The month evaluated (its last day, or the as-of date in a month to date). */
+  month: string;
+  opened: Alert[];
+  closed: Alert[];
+}
+
+export async function ensureAlertTables(db: Warehouse): Promise<void> {
+  await db.run("CREATE SCHEMA IF NOT EXISTS meta");
+  await db.run(`CREATE TABLE IF NOT EXISTS meta.alerts (
+    alert_id VARCHAR, rule VARCHAR, kind VARCHAR, severity VARCHAR, subject VARCHAR, account_id VARCHAR, account_name VARCHAR,
+    opened_month DATE, opened_run VARCHAR, opened_at TIMESTAMP, closed_month DATE, closed_run VARCHAR,
+    value_now DOUBLE PRECISION, value_before DOUBLE PRECISION, detail VARCHAR, message VARCHAR)`);
+  await db.run(`CREATE TABLE IF NOT EXISTS meta.alert_deliveries (
+    run_id VARCHAR, outlet VARCHAR, status VARCHAR, attempts INTEGER, alerts INTEGER, error VARCHAR, delivered_at TIMESTAMP)`);
+}
+
+/** A rule's name in meta.alerts: its own, or its kind. */
+export const ruleName = (rule: AlertRule) => rule.name ?? rule.kind;
+
+/**
+ * Evaluates every rule on the newest month of data. An alert opens when its rule becomes true for a
+ * subject that has no open alert of that rule (once per episode, however many runs see it true) and
+ * closes on the first evaluation that finds it false; a later episode opens a new alert.
+ */
+export async function evaluateAlerts(db: Warehouse, rules: readonly AlertRule[], runId: string, currency: string): Promise<Evaluation> {
+  await ensureAlertTables(db);
+  const month = await db.one<{ month_index: number; snapshot: string }>(
+    "SELECT month_index, {{ format_time(snapshot_date, '%Y-%m-%d') }} AS snapshot FROM marts.months ORDER BY month_index DESC LIMIT 1",
+  );
+  if (!month) return { month: "", opened: [], closed: [] };
+  const opened: Alert[] = [];
+  const closed: Alert[] = [];
+  // All rules or none: a rule that fails leaves meta.alerts as the last run left it.
+  await db.transaction(async () => {
+    for (const rule of rules) {
+      const name = ruleName(rule);
+      const query = ruleQuery(rule, Number(month.month_index));
+      const found = await db.all<{
+        subject: string;
+        account_id: string | null;
+        name: string | null;
+        value_now: number | null;
+        value_before: number | null;
+        detail: string | null;
+      }>(
+        `SELECT f.*, a.name FROM (${query.sql}) AS f LEFT JOIN marts.accounts AS a ON a.account_id = f.account_id ORDER BY f.subject`,
+        query.parameters,
+      );
+      const open = await db.all<Alert>(
+        `SELECT alert_id, rule, kind, severity, subject, account_id, account_name, {{ format_time(opened_month, '%Y-%m-%d') }} AS opened_month,
+         NULL AS closed_month, value_now, value_before, detail, message
+       FROM meta.alerts WHERE rule = $1 AND closed_month IS NULL`,
+        [name],
+      );
+      const stillTrue = new Set(found.map((f) => f.subject));
+      for (const alert of open) {
+        if (stillTrue.has(alert.subject)) continue;
+        await db.run("UPDATE meta.alerts SET closed_month = CAST($2 AS DATE), closed_run = $3 WHERE alert_id = $1", [
+          alert.alert_id,
+          month.snapshot,
+          runId,
+        ]);
+        closed.push({ ...alert, closed_month: month.snapshot });
+      }
+      const alreadyOpen = new Set(open.map((a) => a.subject));
+      for (const row of found) {
+        if (alreadyOpen.has(row.subject)) continue;
+        const alert: Alert = {
+          alert_id: randomUUID(),
+          rule: name,
+          kind: rule.kind,
+          severity: rule.severity,
+          subject: row.subject,
+          account_id: row.account_id,
+          account_name: row.name,
+          opened_month: month.snapshot,
+          closed_month: null,
+          value_now: row.value_now === null ? null : Number(row.value_now),
+          value_before: row.value_before === null ? null : Number(row.value_before),
+          detail: row.detail,
+          message: alertMessage(rule, currency, row),
+        };
+        await db.run(
+          `INSERT INTO meta.alerts VALUES ($1, $2, $3, $4, $5, $6, $7, CAST($8 AS DATE), $9, now()::TIMESTAMP, NULL, NULL, $10, $11, $12, $13)`,
+          [
+            alert.alert_id,
+            alert.rule,
+            alert.kind,
+            alert.severity,
+            alert.subject,
+            alert.account_id,
+            alert.account_name,
+            alert.opened_month,
+            runId,
+            alert.value_now,
+            alert.value_before,
+            alert.detail,
+            alert.message,
+          ],
+        );
+        opened.push(alert);
+      }
+    }
+  });
+  return { month: month.snapshot, opened, closed };
+}

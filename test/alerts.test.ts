@@ -1,0 +1,234 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ConfigInput, parseConfig } from "../core/config.ts";
+import { alertsAsset, modelAssets } from "../orchestration/assets.ts";
+import { runAssets } from "../orchestration/run.ts";
+import { buildFixture, cli, FIXTURES } from "./helpers.ts";
+
+/*
+ * test/fixtures/alerts (README there): three accounts, health by relationship alone (champions and
+ * buyers: 2 → 100 green, 1 → 50 yellow, 0 → red), the backtest's horizon one month. The book is run
+ * once per month from February to August 2025, as a nightly job would see each new month.
+ */
+const RULES: ConfigInput = {
+  health: {
+    horizonMonths: 1,
+    measures: [
+      {
+        input: "relationship",
+        weight: 1,
+        thresholds: [
+          [0, 0],
+          [2, 100],
+        ],
+      },
+    ],
+  },
+  alerts: {
+    rules: [
+      { kind: "turned_red" },
+      { kind: "score_drop", points: 20 },
+      { kind: "usage_drop", percent: 50 },
+      { kind: "champion_left" },
+      { kind: "detractor" },
+      { kind: "renewal_at_risk", days: 90 },
+      { kind: "book_at_risk", share: 0.02 },
+    ],
+  },
+};
+const MONTHS = ["2025-02-28", "2025-03-31", "2025-04-30", "2025-05-31", "2025-06-30", "2025-07-31", "2025-08-31"];
+
+type Fixture = Awaited<ReturnType<typeof buildFixture>>;
+
+/** Runs the models and the alert rules as of `asOf`, as a refresh that brings that month would. */
+async function runMonth(fixture: Fixture, input: ConfigInput, asOf: string) {
+  const config = parseConfig({ ...input, warehouse: fixture.config.warehouse, asOf }, fixture.dir);
+  return runAssets(fixture.db, config, { assets: [...modelAssets(), alertsAsset()] });
+}
+
+describe("alert rules, month by month", () => {
+  let fixture: Fixture;
+  beforeAll(async () => {
+    fixture = await buildFixture(join(FIXTURES, "alerts"), { ...RULES, asOf: MONTHS[0] });
+    for (const month of MONTHS) {
+      const run = await runMonth(fixture, RULES, month);
+      if (run.status !== "succeeded") throw new Error(JSON.stringify(run.materializations.filter((m) => m.status !== "built")));
+    }
+  }, 120_000);
+  afterAll(() => fixture?.cleanup());
+
+  const episodes = async (rule: string) =>
+    (
+      await fixture.db.all<{ subject: string; opened: string; closed: string | null }>(
+        `SELECT subject, {{ format_time(opened_month, '%Y-%m-%d') }} AS opened, {{ format_time(closed_month, '%Y-%m-%d') }} AS closed
+         FROM meta.alerts WHERE rule = $1 ORDER BY subject, opened_month`,
+        [rule],
+      )
+    ).map((r) => [r.subject, r.opened, r.closed]);
+
+  it("turned_red: once per episode, not again while red, closed when it recovers, again when it turns red again", async () => {
+    expect(await episodes("turned_red")).toEqual([
+      // B1: its champion left in March (yellow), its buyer in April (red); a new champion in June
+      // (yellow) closes it; she leaves in August: a new episode.
+      ["B1", "2025-04-30", "2025-06-30"],
+      ["B1", "2025-08-31", null],
+      // B2 has only a user: red from the first month evaluated, and still open.
+      ["B2", "2025-02-28", null],
+    ]);
+  });
+
+  it("score_drop: a fall of 20 points or more in a month; two falls in a row are one episode", async () => {
+    // 100 → 50 in March and 50 → 0 in April; May holds at 0; 50 → 0 again in August.
+    expect(await episodes("score_drop")).toEqual([
+      ["B1", "2025-03-31", "2025-05-31"],
+      ["B1", "2025-08-31", null],
+    ]);
+    const [march] = await fixture.db.all(
+      "SELECT value_now, value_before, message FROM meta.alerts WHERE rule = 'score_drop' ORDER BY opened_month",
+    );
+    expect(march).toEqual({
+      value_now: 50,
+      value_before: 100,
+      message: "Watched Ltd (B1) health fell 50 points in a month, to 50 (weakest: relationship)",
+    });
+  });
+
+  it("champion_left and detractor: one alert per contact and per answer, closed the month after", async () => {
+    // C2 is a buyer: her leaving is not a champion's.
+    expect(await episodes("champion_left")).toEqual([
+      ["B1:C1", "2025-03-31", "2025-04-30"],
+      ["B1:C3", "2025-08-31", null],
+    ]);
+    expect(await episodes("detractor")).toEqual([["B1:R1", "2025-04-30", "2025-05-31"]]);
+    const [answer] = await fixture.db.all("SELECT value_now, detail FROM meta.alerts WHERE rule = 'detractor'");
+    expect(answer).toEqual({ value_now: 3, detail: "Too slow since the migration" });
+  });
+
+  it("renewal_at_risk: a red account's renewal within 90 days, until it is due", async () => {
+    // B2 renews on 2025-07-01: within 90 days of 2025-04-30 (not of 03-31); gone once due.
+    expect(await episodes("renewal_at_risk")).toEqual([["B2:2025-07-01", "2025-04-30", "2025-07-31"]]);
+  });
+
+  it("usage_drop: events in the last 30 days against the 30 before", async () => {
+    // Ten logins a month, two in June (−80%), ten again in July.
+    expect(await episodes("usage_drop")).toEqual([["B1", "2025-06-30", "2025-07-31"]]);
+    const [row] = await fixture.db.all("SELECT value_now FROM meta.alerts WHERE rule = 'usage_drop'");
+    expect(row?.value_now).toBeCloseTo(-0.8, 12);
+  });
+
+  it("book_at_risk: the book's risk-weighted ARR at risk passes its share of ARR", async () => {
+    /*
+     * At March: B3 (green) lost its 6,000 in the month after its February snapshot; known snapshots
+     * hold green 36,000 (B1 and B3, January and February) and red 96,000 (B2, July to February), so
+     * yellow, which has none, takes the book's 6,000 / 132,000. B1 is yellow in March: 12,000 × that,
+     * to the cent, 545.45; B2 red × 0. 545.45 / 24,000 of ARR ≥ 2%. In April both are red (rate 0).
+     */
+    expect(await episodes("book_at_risk")).toEqual([["book", "2025-03-31", "2025-04-30"]]);
+    const [row] = await fixture.db.all("SELECT value_now FROM meta.alerts WHERE rule = 'book_at_risk'");
+    expect(row?.value_now).toBeCloseTo(545.45 / 24_000, 12);
+  });
+
+  it("raises nothing new when the same month is run again", async () => {
+    const before = (await fixture.db.one<{ n: number }>("SELECT count(*) AS n FROM meta.alerts"))?.n;
+    const again = await runMonth(fixture, RULES, MONTHS.at(-1) as string);
+    expect(again.materializations.find((m) => m.asset === "alerts")?.checks).toBe("0 opened, 0 closed");
+    expect((await fixture.db.one<{ n: number }>("SELECT count(*) AS n FROM meta.alerts"))?.n).toBe(before);
+  });
+
+  it("lists them with bellwether alerts, newest first, since a date, as JSON", async () => {
+    // The CLI opens the warehouse itself: this process lets go of it first (the last test here).
+    await fixture.db.close();
+    const out = cli(["alerts", "--since", "2025-08-01", "--format", "json", "--warehouse", fixture.config.warehouse], fixture.dir);
+    expect(out.status).toBe(0);
+    const rows = JSON.parse(out.stdout) as { rule: string; account_id: string; opened_month: string }[];
+    expect(rows.map((r) => [r.opened_month, r.rule, r.account_id]).sort()).toEqual([
+      ["2025-08-31", "champion_left", "B1"],
+      ["2025-08-31", "score_drop", "B1"],
+      ["2025-08-31", "turned_red", "B1"],
+    ]);
+    const bad = cli(["alerts", "--since", "August", "--warehouse", fixture.config.warehouse], fixture.dir);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("--since must be an ISO date");
+  });
+});
+
+/** A webhook receiver on 127.0.0.1: answers each POST with the next status (the last one repeats). */
+async function receiver(statuses: (number | "hang")[]) {
+  const bodies: unknown[] = [];
+  const server: Server = createServer((request: IncomingMessage, response) => {
+    let data = "";
+    request.on("data", (chunk) => (data += chunk));
+    request.on("end", () => {
+      bodies.push(JSON.parse(data));
+      const status = statuses[Math.min(bodies.length - 1, statuses.length - 1)];
+      if (status === "hang") return; // never answers: the client's timeout must end it
+      response.writeHead(status as number, { "content-type": "text/plain" }).end("ok");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    bodies,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe("the webhook outlet", () => {
+  const webhookRun = async (statuses: (number | "hang")[], format: "json" | "slack" = "json") => {
+    const hook = await receiver(statuses);
+    const fixture = await buildFixture(join(FIXTURES, "alerts"), { ...RULES, asOf: "2025-02-28" });
+    try {
+      const input = {
+        ...RULES,
+        alerts: { ...RULES.alerts, webhook: { url: hook.url, format, timeoutSeconds: 0.5, retries: 2, backoffSeconds: 0 } },
+      };
+      const run = await runMonth(fixture, input, "2025-03-31");
+      const deliveries = await fixture.db.all("SELECT outlet, status, attempts, alerts, error FROM meta.alert_deliveries");
+      await fixture.db.close();
+      const status = cli(["status", "--format", "json", "--warehouse", fixture.config.warehouse], fixture.dir);
+      return { run, deliveries, bodies: hook.bodies, status: JSON.parse(status.stdout) as { asset: string; checks: string | null }[] };
+    } finally {
+      await fixture.cleanup();
+      hook.close();
+    }
+  };
+
+  it("POSTs the run's new alerts as JSON, trying again after a 500", async () => {
+    const { run, deliveries, bodies } = await webhookRun([500, 200]);
+    expect(run.status).toBe("succeeded");
+    // March opens B2 turned_red, B1 score_drop, B1:C1 champion_left and the book's share.
+    expect(bodies).toHaveLength(2);
+    const body = bodies[1] as { month: string; alerts: { rule: string; subject: string; severity: string; message: string }[] };
+    expect(body.month).toBe("2025-03-31");
+    expect(body.alerts.map((a) => `${a.rule} ${a.subject}`).sort()).toEqual([
+      "book_at_risk book",
+      "champion_left B1:C1",
+      "score_drop B1",
+      "turned_red B2",
+    ]);
+    expect(body.alerts.find((a) => a.rule === "champion_left")?.message).toBe("Watched Ltd (B1) lost a champion: Head of Ops");
+    expect(deliveries).toEqual([{ outlet: "webhook", status: "delivered", attempts: 2, alerts: 4, error: null }]);
+  }, 60_000);
+
+  it("gives up after its retries when nobody answers in time; the run still succeeds and status says so", async () => {
+    const { run, deliveries, bodies, status } = await webhookRun(["hang"]);
+    expect(run.status).toBe("succeeded");
+    expect(bodies).toHaveLength(3);
+    expect(deliveries).toEqual([
+      { outlet: "webhook", status: "failed", attempts: 3, alerts: 4, error: "no answer within 0.5 s (after 3 attempts)" },
+    ]);
+    expect(status.find((s) => s.asset === "alerts")?.checks).toContain("webhook FAILED: no answer within 0.5 s (after 3 attempts)");
+  }, 60_000);
+
+  it("does not retry an answer that will not change (a 404), and speaks Slack's shape when asked", async () => {
+    const { deliveries, bodies } = await webhookRun([404], "slack");
+    expect(bodies).toHaveLength(1);
+    const slack = bodies[0] as { text: string; blocks: { text: { text: string } }[] };
+    expect(slack.text).toBe("Bellwether: 4 new alerts");
+    expect(slack.blocks).toHaveLength(4);
+    expect(deliveries).toEqual([{ outlet: "webhook", status: "failed", attempts: 1, alerts: 4, error: "HTTP 404" }]);
+  }, 60_000);
+});
