@@ -1,3 +1,5 @@
+import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -5,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ConfigInput, parseConfig } from "../core/config.ts";
 import { alertsAsset, modelAssets } from "../orchestration/assets.ts";
 import { runAssets } from "../orchestration/run.ts";
-import { buildFixture, cli, FIXTURES } from "./helpers.ts";
+import { Warehouse } from "../core/warehouse.ts";
+import { buildFixture, cli, FIXTURES, ROOT, tempDir } from "./helpers.ts";
 
 /*
  * test/fixtures/alerts (README there): three accounts, health by relationship alone (champions and
@@ -231,4 +234,58 @@ describe("the webhook outlet", () => {
     expect(slack.blocks).toHaveLength(4);
     expect(deliveries).toEqual([{ outlet: "webhook", status: "failed", attempts: 1, alerts: 4, error: "HTTP 404" }]);
   }, 60_000);
+});
+
+describe("a scheduled job on the sample's new month", () => {
+  it("raises that month's alerts and POSTs them to a local webhook", async () => {
+    const work = tempDir("bellwether-alerts-schedule-");
+    const hook = await receiver([200]);
+    try {
+      expect(cli(["sample", "--out", "exports", "--quiet"], work.dir).status).toBe(0);
+      // Last night's build saw the book to the end of August.
+      writeFileSync(join(work.dir, "bellwether.config.ts"), `export default { sources: "./exports", asOf: "2026-08-31" };\n`);
+      expect(cli(["build", "--quiet"], work.dir).status).toBe(0);
+      // Tonight's job sees September, the newest month of the exports.
+      writeFileSync(
+        join(work.dir, "bellwether.config.ts"),
+        `export default {
+          sources: "./exports",
+          alerts: { webhook: { url: ${JSON.stringify(hook.url)}, retries: 1, backoffSeconds: 0 } },
+          schedules: [{ job: "nightly", cron: "*/2 * * * * *" }],
+        };\n`,
+      );
+      const child = spawn(process.execPath, [join(ROOT, "bin", "bellwether.js"), "schedule"], { cwd: work.dir });
+      let output = "";
+      child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+      const deadline = Date.now() + 120_000;
+      while (!output.includes("nightly: succeeded") && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+      expect(output).toContain("nightly: succeeded");
+
+      const posts = hook.bodies as { month: string; alerts: { rule: string; opened_month: string }[] }[];
+      expect(posts.length).toBeGreaterThanOrEqual(1);
+      expect(posts[0]?.month).toBe("2026-09-30");
+      expect(posts[0]?.alerts.length).toBeGreaterThan(0);
+      expect(posts[0]?.alerts.every((a) => a.opened_month === "2026-09-30")).toBe(true);
+      const db = await Warehouse.openReadOnly(join(work.dir, "warehouse.duckdb"));
+      try {
+        const months = await db.all<{ month: string; n: number }>(
+          "SELECT strftime(opened_month, '%Y-%m-%d') AS month, count(*) AS n FROM meta.alerts GROUP BY 1 ORDER BY 1",
+        );
+        // August's alerts came from the build; September's only from the job, each once.
+        expect(months.map((m) => m.month)).toEqual(["2026-08-31", "2026-09-30"]);
+        expect(months[1]?.n).toBe(posts[0]?.alerts.length);
+        const deliveries = await db.all("SELECT outlet, status FROM meta.alert_deliveries");
+        expect(deliveries).toEqual([{ outlet: "webhook", status: "delivered" }]);
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await hook.close();
+      work.cleanup();
+    }
+  }, 240_000);
 });
