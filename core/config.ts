@@ -149,8 +149,11 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    /** Owners that are pools (a digital-CS queue), not people: shown as pools and left out of per-CSM ratios. */
-    pools: z.array(z.string().min(1)).default([]),
+    /**
+     * Owners that are pools (a digital-CS queue), not people: shown as pools and left out of per-CSM
+     * ratios. The default names the sample's; set your CRM's (or [] for none).
+     */
+    pools: z.array(z.string().min(1)).default(["Digital CS"]),
     /**
      * What good looks like, drawn as reference lines and compared on tiles: a number, or a [low, high]
      * range, per metric name (e.g. nrr: 1.15, cost_to_retain: [0.05, 0.15]).

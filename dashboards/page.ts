@@ -43,6 +43,8 @@ export interface ListingColumn {
   name: string;
   label: string;
   format?: ValueFormat | "text";
+  /** The value names an account (or an owner): the cell links to its page. */
+  link?: "account" | "book";
 }
 
 /**
@@ -62,10 +64,24 @@ export interface ListingBlock extends BlockCommon {
   empty?: string;
 }
 
-/** Free-form content (the glossary). Everything it interpolates must go through `html`. */
+/** Writes a page of its own below the site (accounts/<id>.html), in the site's frame. */
+export interface SiteWriter {
+  /** `file` is relative to the site, one folder deep at most; `body` goes inside the frame. */
+  write(file: string, title: string, body: Html): void;
+  /** Plot options as inline SVG, as every chart of the site is drawn. */
+  chart(options: PlotOptions, label: { title: string; description: string }): Html;
+  context: ChartContext;
+}
+
+/**
+ * Free-form content (the glossary, the accounts table), which may write pages of its own (one per
+ * account). Everything it interpolates must go through `html`.
+ */
 export interface ContentBlock {
   kind: "content";
-  render(db: Warehouse, config: Config): Promise<Html>;
+  render(db: Warehouse, config: Config, site: SiteWriter): Promise<Html>;
+  /** The tables it reads (schema.table, or the `alerts` asset), so the page is rebuilt when they change. */
+  reads?: string[];
 }
 
 export type Block = ChartBlock | MetricTableBlock | ListingBlock | ContentBlock;

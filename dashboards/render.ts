@@ -13,8 +13,9 @@ import type { Grain } from "../metrics/compile.ts";
 import { exportParquet, type MetricRow, type QueryResult, query, toCsv } from "../metrics/query.ts";
 import { type Html, html, raw, withoutControls } from "./html.ts";
 import { type Notices, readNotices } from "./notices.ts";
-import type { Block, ChartContext, ContentBlock, ListingBlock, PageSpec } from "./page.ts";
+import type { Block, ChartContext, ContentBlock, ListingBlock, PageSpec, SiteWriter } from "./page.ts";
 import { pages as allPages } from "./pages/index.ts";
+import { accountLink, bookLink } from "./pages/accounts.ts";
 import { lastPeriods } from "./pages/periods.ts";
 
 const STYLESHEET = join(dirname(fileURLToPath(import.meta.url)), "style.css");
@@ -31,6 +32,8 @@ interface RenderContext extends ChartContext {
   dir: string;
   /** The build's as-of date, when there is data. */
   asOf?: string;
+  /** Every page, for the navigation of sub-pages. */
+  pages: readonly PageSpec[];
 }
 
 export interface PageResult {
@@ -70,6 +73,7 @@ export async function renderPages(
       currency: config.reportingCurrency,
       periodLabel: (period) => fiscalQuarterLabel(period, config.fiscalYearStartMonth),
       labelOf: (metric) => metrics.get(metric)?.label ?? metric,
+      pages,
     };
     const notices = await readNotices(db, config.reportingCurrency);
     context.asOf = notices.asOf?.date;
@@ -169,16 +173,16 @@ async function renderPage(page: PageSpec, pages: readonly PageSpec[], notices: N
   );
 }
 
-/** The frame every page shares: title, navigation to every page, footer. */
-function pageShell(page: PageSpec, pages: readonly PageSpec[], config: Config, body: Html): string {
-  const nav = pages.map((p) => html`<a href="${p.file}" ${p.file === page.file ? raw('aria-current="page"') : ""}>${p.nav}</a>`);
+/** The frame every page shares: title, navigation to every page, footer. `root` leads back from a sub-folder. */
+function pageShell(page: Pick<PageSpec, "file" | "title">, pages: readonly PageSpec[], config: Config, body: Html, root = ""): string {
+  const nav = pages.map((p) => html`<a href="${root}${p.file}" ${p.file === page.file ? raw('aria-current="page"') : ""}>${p.nav}</a>`);
   return html`<!doctype html>
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${page.title} · ${config.site.title}</title>
-        <link rel="stylesheet" href="style.css" />
+        <link rel="stylesheet" href="${root}style.css" />
       </head>
       <body>
         <header class="site">
@@ -190,7 +194,7 @@ function pageShell(page: PageSpec, pages: readonly PageSpec[], config: Config, b
           ${body}
         </main>
         <footer>
-          Made by Bellwether. Every number comes from a named metric of the catalog; see the <a href="glossary.html">glossary</a>.
+          Made by Bellwether. Every number comes from a named metric of the catalog; see the <a href="${root}glossary.html">glossary</a>.
         </footer>
       </body>
     </html> `.value;
@@ -214,7 +218,7 @@ async function renderBlock(block: Block, pageContext: RenderContext): Promise<Ht
     "query" in block && block.query.grain === "year"
       ? { ...pageContext, periodLabel: (period: string) => pageContext.periodLabel(period).replace(/ Q\d$/, "") }
       : pageContext;
-  if (block.kind === "content") return block.render(db, config);
+  if (block.kind === "content") return block.render(db, config, siteWriter(context));
   if (block.kind === "listing") return renderListing(block, await block.rows(db, config), context);
   const result = await query(db, config, block.query);
   writeFileSync(join(dir, "data", `${block.id}.csv`), toCsv(result));
@@ -269,9 +273,13 @@ function renderListing(block: ListingBlock, rows: MetricRow[], context: RenderCo
   if (rows.length === 0) return figure(block, html`<p class="empty">${block.empty ?? "Nothing to list."}</p>`, "", downloads);
   const cells = rows.map((row) =>
     block.columns.map((c) =>
-      c.format && c.format !== "text"
-        ? formatValue(row[c.name] as number | null, c.format, { currency: context.currency })
-        : String(row[c.name] ?? "—"),
+      c.link === "account"
+        ? accountLink(row[c.name])
+        : c.link === "book"
+          ? bookLink(row[c.name])
+          : c.format && c.format !== "text"
+            ? formatValue(row[c.name] as number | null, c.format, { currency: context.currency })
+            : String(row[c.name] ?? "—"),
     ),
   );
   const chart = block.plot ? plotSvg(block.plot(rows, context), block) : "";
@@ -297,13 +305,28 @@ function figure(block: Exclude<Block, ContentBlock>, body: Html | string, asOf: 
 
 const noData = () => html`<p class="empty">No data for this yet.</p>`;
 
+/** Sub-pages of the site (one per account or book) in the same frame, written into the folder being built. */
+function siteWriter(context: RenderContext): SiteWriter {
+  return {
+    context,
+    chart: plotSvg,
+    write(file, title, body) {
+      const depth = file.split("/").length - 1;
+      if (depth > 1 || file.includes("..")) throw new Error(`${file}: pages go one folder deep at most`);
+      mkdirSync(join(context.dir, dirname(file)), { recursive: true });
+      const shell = pageShell({ file, title }, context.pages, context.config, html`${body}`, "../".repeat(depth));
+      writeFileSync(join(context.dir, file), shell);
+    },
+  };
+}
+
 function plotSvg(options: Plot.PlotOptions, block: { title: string; description: string }): Html {
   const { document } = parseHTML("<!doctype html><html><body></body></html>");
   const plot = Plot.plot({ width: 1000, height: 320, ...options, document, ariaLabel: block.title, ariaDescription: block.description });
   return raw(withoutControls((plot as unknown as { outerHTML: string }).outerHTML));
 }
 
-function dataTable(caption: string, headers: string[], rows: string[][], numeric: boolean[]): Html {
+function dataTable(caption: string, headers: string[], rows: (string | Html)[][], numeric: boolean[]): Html {
   return html`<div class="table-wrap">
     <table>
       <caption class="visually-hidden">

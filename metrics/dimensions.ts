@@ -20,6 +20,12 @@ export const dimensions = [
     description: "Finer employee-count bands from the config.",
     column: "employee_band",
   }),
+  defineDimension({
+    name: "account",
+    label: "Account",
+    description: "The account itself (its account_id): a metric per account, as the account pages show them.",
+    column: "account_id",
+  }),
   defineDimension({ name: "industry", label: "Industry", description: "The account's industry in the CRM.", column: "industry" }),
   defineDimension({ name: "region", label: "Region", description: "The account's region in the CRM.", column: "region" }),
   defineDimension({ name: "country", label: "Country", description: "The account's country (ISO code) in the CRM.", column: "country" }),

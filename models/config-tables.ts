@@ -33,6 +33,7 @@ export async function writeConfigTables(db: Warehouse, config: Config): Promise<
   for (const [reason, category] of Object.entries(renewals.reasonCategories)) {
     await db.run("INSERT INTO config.churn_categories VALUES ($1, $2)", [reason.trim().toLowerCase(), category]);
   }
+  await writeList(db, "config.pools", "owner", config.pools);
   await writeBands(db, "config.segment_bands", config.segments);
   await writeBands(db, "config.employee_bands", config.employeeBands);
   await writeBands(db, "config.touch_tiers", config.touchTiers);

@@ -64,7 +64,9 @@ export function pageAssets(pages: readonly PageSpec[] = sitePages, defaultWindow
   return pages.map((page) => {
     const inputs = new Set(pageQueries(page).flatMap((q) => tablesRead(q, defaultWindow)));
     const blocks = page.sections.flatMap((s) => s.blocks);
-    for (const block of blocks) if (block.kind === "listing") for (const table of block.reads) inputs.add(table);
+    for (const block of blocks) {
+      if (block.kind === "listing" || block.kind === "content") for (const table of block.reads ?? []) inputs.add(table);
+    }
     // A page of metrics shows the "as of" month; the quality page and the glossary read no mart, so
     // they are written (and say what failed) even when the models could not be built.
     if (pageQueries(page).length > 0) inputs.add("marts.months");

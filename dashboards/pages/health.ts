@@ -75,7 +75,7 @@ export const healthPage = definePage({
               ORDER BY h.arr DESC, h.account_id
               LIMIT 50`),
           columns: [
-            { name: "account_id", label: "Account" },
+            { name: "account_id", label: "Account", link: "account" },
             { name: "name", label: "Name" },
             { name: "segment", label: "Segment" },
             { name: "arr", label: "ARR", format: "currency" },

@@ -1,6 +1,8 @@
 import { html } from "../html.ts";
 import { definePage, type PageSpec } from "../page.ts";
+import { accountsPage } from "./accounts.ts";
 import { boardPage } from "./board.ts";
+import { booksPage } from "./books.ts";
 import { cohortsPage } from "./cohorts.ts";
 import { costPage } from "./cost.ts";
 import { glossaryPage } from "./glossary.ts";
@@ -10,7 +12,19 @@ import { qualityPage } from "./quality.ts";
 import { renewalsPage } from "./renewals.ts";
 import { ttvPage } from "./ttv.ts";
 
-const reports: PageSpec[] = [boardPage, costPage, cohortsPage, ttvPage, healthPage, renewalsPage, icpPage, qualityPage, glossaryPage];
+const reports: PageSpec[] = [
+  boardPage,
+  costPage,
+  cohortsPage,
+  ttvPage,
+  healthPage,
+  renewalsPage,
+  accountsPage,
+  booksPage,
+  icpPage,
+  qualityPage,
+  glossaryPage,
+];
 
 /** The way in: the headline numbers and a card per report. */
 export const indexPage = definePage({

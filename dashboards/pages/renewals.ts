@@ -159,9 +159,9 @@ export const renewalsPage = definePage({
               ORDER BY r.due_date, r.arr_due DESC, r.account_id`),
           columns: [
             { name: "due_date", label: "Due" },
-            { name: "account_id", label: "Account" },
+            { name: "account_id", label: "Account", link: "account" },
             { name: "name", label: "Name" },
-            { name: "owner_csm", label: "Owner" },
+            { name: "owner_csm", label: "Owner", link: "book" },
             { name: "segment", label: "Segment" },
             { name: "health_band", label: "Band" },
             { name: "weakest_measure", label: "Weakest measure" },

@@ -114,32 +114,60 @@ export const csCostPctRevenue = defineMetric({
 export const csms = defineMetric({
   name: "csms",
   label: "CSMs",
-  description: "Distinct account owners (owner_csm) of paying accounts at the period's end.",
-  formula: "|{owner_csm of accounts with ARR(t) > 0}|",
+  description:
+    "Distinct account owners (owner_csm) of paying accounts at the period's end, pooled owners (config `pools`, a digital-CS queue) left out.",
+  formula: "|{owner_csm of accounts with ARR(t) > 0, not a pool}|",
   format: "count",
   type: "snapshot",
   agg: "count_distinct",
   measure: "am.owner_csm",
-  filter: "am.arr > 0",
+  filter: "am.arr > 0 AND NOT am.owner_is_pool",
+});
+
+const csmOwned = {
+  type: "snapshot",
+  filter: "am.arr > 0 AND NOT am.owner_is_pool",
+} satisfies Partial<MetricInput>;
+
+export const csmArr = defineMetric({
+  ...csmOwned,
+  name: "csm_arr",
+  label: "ARR with a CSM",
+  description: "ARR at the period's end of accounts owned by a person, not a pool.",
+  formula: "Σ ARR(t) over accounts whose owner is not a pool",
+  format: "currency",
+  agg: "sum",
+  measure: "am.arr",
+});
+
+export const csmAccounts = defineMetric({
+  ...csmOwned,
+  name: "csm_accounts",
+  label: "Accounts with a CSM",
+  description: "Paying accounts at the period's end owned by a person, not a pool.",
+  formula: "|{accounts with ARR(t) > 0 whose owner is not a pool}|",
+  format: "count",
+  agg: "count_distinct",
+  measure: "am.account_id",
 });
 
 export const arrPerCsm = defineMetric({
   name: "arr_per_csm",
   label: "ARR per CSM",
   description:
-    "ARR at the period's end per CSM who owns a paying account (by segment: the segment's ARR over the CSMs with accounts in it).",
-  formula: "ARR(t) / |CSMs|",
+    "ARR of accounts owned by a CSM at the period's end per CSM who owns a paying account (by segment: the segment's CSM-owned ARR over the CSMs with accounts in it). Pooled owners and their accounts are left out.",
+  formula: "ARR(t) of CSM-owned accounts / |CSMs|",
   format: "currency",
   type: "derived",
-  expression: "arr / nullif(csms, 0)",
+  expression: "csm_arr / nullif(csms, 0)",
 });
 
 export const accountsPerCsm = defineMetric({
   name: "accounts_per_csm",
   label: "Accounts per CSM",
-  description: "Paying accounts at the period's end per CSM who owns one.",
-  formula: "customers(t) / |CSMs|",
+  description: "Paying accounts owned by a CSM at the period's end per CSM who owns one; pooled owners left out.",
+  formula: "|CSM-owned accounts(t)| / |CSMs|",
   format: "ratio",
   type: "derived",
-  expression: "customers / nullif(csms, 0)",
+  expression: "csm_accounts / nullif(csms, 0)",
 });

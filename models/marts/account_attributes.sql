@@ -1,5 +1,6 @@
 -- One row per CRM account: what it is (segment and employee band from the config's bands), independent
 -- of what it pays. account_months and accounts both read it, so the bands are applied in one place.
+-- @test not_null(owner_is_pool)
 -- @test unique(account_id)
 -- @test not_null(segment, employee_band)
 SELECT
@@ -12,6 +13,8 @@ SELECT
   a.region,
   a.country,
   a.owner_csm,
+  -- A pooled owner (config `pools`, e.g. a digital-CS queue) is not a person: per-CSM ratios leave it out.
+  a.owner_csm IS NOT NULL AND a.owner_csm IN (SELECT owner FROM config.pools) AS owner_is_pool,
   a.acquisition_channel,
   a.created_at
 FROM staging.crm_accounts AS a

@@ -1,0 +1,400 @@
+import { createHash } from "node:crypto";
+import * as Plot from "@observablehq/plot";
+import type { Config } from "../../core/config.ts";
+import { formatValue } from "../../core/format.ts";
+import type { Warehouse } from "../../core/warehouse.ts";
+import { type MetricRow, query } from "../../metrics/query.ts";
+import { type Html, html } from "../html.ts";
+import { axis } from "../marks.ts";
+import { definePage, type SiteWriter } from "../page.ts";
+import { sortableTable, type TableColumn } from "./sortable.ts";
+
+/** An account's page, relative to the site: its id when that is a safe file name, else a stable hash of it. */
+export function accountFile(accountId: string): string {
+  const safe = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$/.test(accountId)
+    ? accountId
+    : `id-${createHash("sha1").update(accountId).digest("hex").slice(0, 16)}`;
+  return `accounts/${safe}.html`;
+}
+
+/** A link to an account's page from a page at the site's root (or `root` deeper). */
+export const accountLink = (accountId: unknown, label: unknown = accountId, root = "") =>
+  accountId === null || accountId === undefined
+    ? html`${label ?? "—"}`
+    : html`<a href="${root}${accountFile(String(accountId))}">${label}</a>`;
+
+type AccountRow = MetricRow & {
+  account_id: string;
+  name: string | null;
+  segment: string;
+  owner_csm: string | null;
+  owner_is_pool: number | string | null;
+  industry: string | null;
+  region: string | null;
+  plan: string | null;
+  arr: number;
+  health_band: string | null;
+  score: number | null;
+  weakest_measure: string | null;
+  next_renewal: string | null;
+  open_alerts: number;
+};
+
+/** Every account that ever paid, as it stands in the newest month. */
+export async function accountRows(db: Warehouse): Promise<AccountRow[]> {
+  const alerts = (await db.tableExists("meta", "alerts"))
+    ? "SELECT account_id, count(*) AS n FROM meta.alerts WHERE closed_month IS NULL GROUP BY account_id"
+    : "SELECT CAST(NULL AS VARCHAR) AS account_id, 0 AS n WHERE false";
+  return db.all<AccountRow>(`
+    WITH latest AS (SELECT max(month_index) AS m FROM marts.months),
+    renewals AS (
+      SELECT r.account_id, min(r.due_date) AS due_date FROM marts.renewals AS r WHERE r.is_upcoming GROUP BY r.account_id
+    ),
+    alerts AS (${alerts})
+    SELECT am.account_id, a.name, am.segment, am.owner_csm, CASE WHEN am.owner_is_pool THEN 1 ELSE 0 END AS owner_is_pool, am.industry, am.region, am.plan,
+      {{ float(am.arr) }} AS arr, h.health_band, h.score, h.weakest_measure,
+      {{ format_time(r.due_date, '%Y-%m-%d') }} AS next_renewal, coalesce(al.n, 0) AS open_alerts
+    FROM marts.account_months AS am
+    CROSS JOIN latest
+    JOIN marts.accounts AS a ON a.account_id = am.account_id
+    LEFT JOIN marts.health_scores AS h ON h.account_id = am.account_id AND h.month_index = am.month_index
+    LEFT JOIN renewals AS r ON r.account_id = am.account_id
+    LEFT JOIN alerts AS al ON al.account_id = am.account_id
+    WHERE am.month_index = latest.m
+    ORDER BY am.arr DESC, am.account_id`);
+}
+
+/** Rows of a detail table, grouped by account: one read of each table for every page. */
+async function byAccount(db: Warehouse, sql: string): Promise<Map<string, MetricRow[]>> {
+  const out = new Map<string, MetricRow[]>();
+  for (const row of await db.all<MetricRow>(sql)) {
+    const id = String(row.account_id);
+    const list = out.get(id);
+    if (list) list.push(row);
+    else out.set(id, [row]);
+  }
+  return out;
+}
+
+const ACCOUNT_COLUMNS: TableColumn[] = [
+  { name: "account_id", label: "Account", link: (r) => accountLink(r.account_id) },
+  { name: "name", label: "Name" },
+  { name: "segment", label: "Segment" },
+  { name: "owner_csm", label: "Owner", link: (r) => bookLink(r.owner_csm) },
+  { name: "industry", label: "Industry" },
+  { name: "arr", label: "ARR", format: "currency" },
+  { name: "health_band", label: "Band" },
+  { name: "score", label: "Score", format: "count" },
+  { name: "weakest_measure", label: "Weakest measure" },
+  { name: "next_renewal", label: "Next renewal" },
+  { name: "open_alerts", label: "Open alerts", format: "count" },
+];
+
+/** A CSM book's page, relative to the site root. */
+export function bookFile(owner: string): string {
+  const slug = owner
+    .normalize("NFKD")
+    .replace(/[^A-Za-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")
+    .toLowerCase()
+    .slice(0, 40);
+  return `books/${slug || "owner"}-${createHash("sha1").update(owner).digest("hex").slice(0, 6)}.html`;
+}
+
+export const bookLink = (owner: unknown, root = "") =>
+  owner === null || owner === undefined || owner === "" ? html`—` : html`<a href="${root}${bookFile(String(owner))}">${owner}</a>`;
+
+/** Monthly series of a metric for one account, as a line (or bars), dates along x. */
+function series(site: SiteWriter, rows: MetricRow[], y: string, label: string, format: "currency" | "count" | "ratio", title: string) {
+  const points = rows.filter((r) => r[y] !== null).map((r) => ({ date: new Date(`${String(r.period)}T00:00:00Z`), value: Number(r[y]) }));
+  if (points.length === 0) return html`<p class="empty">No data for this yet.</p>`;
+  return site.chart(
+    {
+      height: 180,
+      marginLeft: 70,
+      x: { type: "utc", label: null },
+      y: { grid: true, label, zero: true, ...axis(format === "ratio" ? "count" : format, site.context) },
+      marks: [
+        Plot.lineY(points, { x: "date", y: "value", stroke: "#3b6fb6" }),
+        Plot.dot(points, {
+          x: "date",
+          y: "value",
+          r: 2,
+          fill: "#3b6fb6",
+          title: (d: { date: Date; value: number }) =>
+            `${d.date.toISOString().slice(0, 10)}\n${formatValue(d.value, format, { currency: site.context.currency })}`,
+        }),
+      ],
+    },
+    { title, description: `${label} each month` },
+  );
+}
+
+function detailTable(
+  columns: { name: string; label: string; format?: "currency" | "count" | "ratio" }[],
+  rows: MetricRow[],
+  currency: string,
+  empty: string,
+): Html {
+  if (rows.length === 0) return html`<p class="empty">${empty}</p>`;
+  return html`<div class="table-wrap">
+    <table>
+      <thead>
+        <tr>
+          ${columns.map((c) => html`<th scope="col" class="${c.format ? "num" : ""}">${c.label}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${rows.map(
+          (r) =>
+            html`<tr>
+              ${columns.map((c) =>
+                c.format
+                  ? html`<td class="num">${formatValue(r[c.name] as number | null, c.format, { currency })}</td>`
+                  : html`<td>${r[c.name] ?? "—"}</td>`,
+              )}
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
+}
+
+/** Writes accounts/<id>.html for every account that ever paid, and returns the table of all of them. */
+async function renderAccounts(db: Warehouse, config: Config, site: SiteWriter): Promise<Html> {
+  if (!(await db.tableExists("marts", "account_months"))) return html`<p class="empty">No data for this yet.</p>`;
+  const accounts = await accountRows(db);
+  const { currency } = site.context;
+  const metrics = await query(db, config, { metrics: ["arr", "health_score_avg", "active_users_30d", "tickets"], by: ["account"] });
+  const monthly = new Map<string, MetricRow[]>();
+  for (const row of metrics.rows) {
+    const id = String(row.account);
+    const list = monthly.get(id);
+    if (list) list.push(row);
+    else monthly.set(id, [row]);
+  }
+  const recent = "(SELECT max(month_index) - 11 FROM marts.months)";
+  const movements = await byAccount(
+    db,
+    "SELECT account_id, {{ format_time(month_end, '%Y-%m-%d') }} AS month, movement, {{ float(amount) }} AS amount, {{ float(arr) }} AS arr FROM marts.arr_movements ORDER BY account_id, month_index DESC",
+  );
+  const measures = await byAccount(
+    db,
+    `SELECT account_id, {{ format_time(m.month_end, '%Y-%m-%d') }} AS period, s.label, {{ float(s.score) }} AS score
+     FROM marts.health_measure_scores AS s JOIN marts.months AS m USING (month_index)
+     WHERE s.score IS NOT NULL AND s.month_index >= ${recent} ORDER BY account_id, s.month_index, s.label`,
+  );
+  const tickets = await byAccount(
+    db,
+    `SELECT account_id, ticket_id, {{ format_time(created_at, '%Y-%m-%d') }} AS created, priority, status, category,
+       first_response_hours, csat
+     FROM (SELECT t.*, row_number() OVER (PARTITION BY account_id ORDER BY created_at DESC, ticket_id) AS n FROM marts.tickets AS t) AS t
+     WHERE n <= 15 ORDER BY account_id, n`,
+  );
+  const answers = await byAccount(
+    db,
+    `SELECT account_id, {{ format_time(responded_at, '%Y-%m-%d') }} AS answered, survey, score, comment
+     FROM (SELECT s.*, row_number() OVER (PARTITION BY account_id ORDER BY responded_at DESC, response_id) AS n FROM marts.survey_answers AS s) AS s
+     WHERE n <= 15 ORDER BY account_id, n`,
+  );
+  const contacts = await byAccount(
+    db,
+    `SELECT account_id, contact_id, title, role, {{ format_time(started_at, '%Y-%m-%d') }} AS started,
+       {{ format_time(left_at, '%Y-%m-%d') }} AS left_on,
+       CASE WHEN role = 'champion' AND left_at IS NOT NULL THEN 'champion who left' ELSE '' END AS note
+     FROM staging.crm_contacts ORDER BY account_id, left_at IS NOT NULL, role, contact_id`,
+  );
+  const renewals = await byAccount(
+    db,
+    `SELECT account_id, {{ format_time(due_date, '%Y-%m-%d') }} AS due, {{ float(arr_due) }} AS arr_due, {{ float(arr_outcome) }} AS arr_outcome, outcome
+     FROM marts.renewals ORDER BY account_id, due_date DESC`,
+  );
+  const alerts = (await db.tableExists("meta", "alerts"))
+    ? await byAccount(
+        db,
+        `SELECT account_id, {{ format_time(opened_month, '%Y-%m-%d') }} AS opened, coalesce({{ format_time(closed_month, '%Y-%m-%d') }}, 'open') AS closed,
+           severity, rule, message FROM meta.alerts WHERE account_id IS NOT NULL ORDER BY account_id, opened_month DESC, rule`,
+      )
+    : new Map<string, MetricRow[]>();
+
+  for (const account of accounts) {
+    const id = account.account_id;
+    const rows = monthly.get(id) ?? [];
+    const score = (measures.get(id) ?? []).map((r) => ({ ...r, date: new Date(`${String(r.period)}T00:00:00Z`) }));
+    const scoreChart =
+      score.length === 0
+        ? html`<p class="empty">Unscored: no measure of the scorecard has data for this account.</p>`
+        : site.chart(
+            {
+              height: 220,
+              marginLeft: 50,
+              x: { type: "utc", label: null },
+              y: { grid: true, label: "Score (0–100)", domain: [0, 100] },
+              color: { legend: true },
+              marks: [
+                Plot.ruleY([40, 70], { strokeDasharray: "4,3", strokeOpacity: 0.4 }),
+                Plot.lineY(score, { x: "date", y: "score", stroke: { value: "label", scale: "color" }, z: "label" }),
+                Plot.lineY(
+                  rows
+                    .filter((r) => r.health_score_avg !== null)
+                    .map((r) => ({ date: new Date(`${String(r.period)}T00:00:00Z`), value: Number(r.health_score_avg) })),
+                  { x: "date", y: "value", stroke: "currentColor", strokeWidth: 2.5 },
+                ),
+              ],
+            },
+            {
+              title: "Health score and its measures",
+              description: "The score (thick) and each measure's 0–100 score, last twelve months; dashed: the band edges.",
+            },
+          );
+    const tile = (label: string, value: string) =>
+      html`<div class="tile">
+        <div class="label">${label}</div>
+        <div class="value">${value}</div>
+      </div>`;
+    const body = html`<p class="as-of">
+        ${id} · ${account.segment} · ${account.industry ?? "—"} · ${account.region ?? "—"} · plan ${account.plan ?? "—"} · owner
+        ${bookLink(account.owner_csm, "../")}${Number(account.owner_is_pool) === 1 ? " (pool)" : ""}
+      </p>
+      <section class="tiles" aria-label="Headline numbers">
+        ${tile("ARR", formatValue(account.arr, "currency", { currency, style: "compact" }))}
+        ${tile("Health", account.score === null ? "unscored" : `${Math.round(account.score)} · ${account.health_band}`)}
+        ${tile("Weakest measure", account.weakest_measure ?? "—")} ${tile("Next renewal", account.next_renewal ?? "—")}
+        ${tile("Open alerts", String(account.open_alerts))}
+      </section>
+      <section class="section">
+        <h2>ARR</h2>
+        <figure class="block">${series(site, rows, "arr", `ARR (${currency})`, "currency", "ARR each month")}</figure>
+        ${detailTable(
+          [
+            { name: "month", label: "Month" },
+            { name: "movement", label: "Movement" },
+            { name: "amount", label: "Change", format: "currency" },
+            { name: "arr", label: "ARR after", format: "currency" },
+          ],
+          movements.get(id) ?? [],
+          currency,
+          "No movements.",
+        )}
+      </section>
+      <section class="section">
+        <h2>Health</h2>
+        <figure class="block">${scoreChart}</figure>
+      </section>
+      <section class="section">
+        <h2>Usage and support</h2>
+        <figure class="block">
+          ${series(site, rows, "active_users_30d", "Active users (30 days)", "count", "Active users each month")}
+        </figure>
+        ${detailTable(
+          [
+            { name: "created", label: "Opened" },
+            { name: "ticket_id", label: "Ticket" },
+            { name: "priority", label: "Priority" },
+            { name: "status", label: "Status" },
+            { name: "category", label: "Category" },
+            { name: "first_response_hours", label: "First response (h)", format: "ratio" },
+            { name: "csat", label: "CSAT", format: "count" },
+          ],
+          tickets.get(id) ?? [],
+          currency,
+          "No tickets.",
+        )}
+      </section>
+      <section class="section">
+        <h2>Answers</h2>
+        ${detailTable(
+          [
+            { name: "answered", label: "Answered" },
+            { name: "survey", label: "Survey" },
+            { name: "score", label: "Score", format: "count" },
+            { name: "comment", label: "Comment" },
+          ],
+          answers.get(id) ?? [],
+          currency,
+          "No survey answers.",
+        )}
+      </section>
+      <section class="section">
+        <h2>Contacts</h2>
+        ${detailTable(
+          [
+            { name: "contact_id", label: "Contact" },
+            { name: "title", label: "Title" },
+            { name: "role", label: "Role" },
+            { name: "started", label: "Since" },
+            { name: "left_on", label: "Left" },
+            { name: "note", label: "" },
+          ],
+          contacts.get(id) ?? [],
+          currency,
+          "No contacts in the CRM.",
+        )}
+      </section>
+      <section class="section">
+        <h2>Renewals</h2>
+        ${detailTable(
+          [
+            { name: "due", label: "Due" },
+            { name: "arr_due", label: "ARR due", format: "currency" },
+            { name: "arr_outcome", label: "ARR after", format: "currency" },
+            { name: "outcome", label: "Outcome" },
+          ],
+          renewals.get(id) ?? [],
+          currency,
+          "No renewal due: month-to-month lines only.",
+        )}
+      </section>
+      <section class="section">
+        <h2>Alerts</h2>
+        ${detailTable(
+          [
+            { name: "opened", label: "Opened" },
+            { name: "closed", label: "Closed" },
+            { name: "severity", label: "Severity" },
+            { name: "rule", label: "Rule" },
+            { name: "message", label: "What" },
+          ],
+          alerts.get(id) ?? [],
+          currency,
+          "No alerts.",
+        )}
+      </section>`;
+    site.write(accountFile(id), account.name ?? id, body);
+  }
+  return sortableTable("accounts", ACCOUNT_COLUMNS, accounts, currency);
+}
+
+/** Every account: a table to sort and filter in the page (no server), each row linking to the account's page. */
+export const accountsPage = definePage({
+  file: "accounts.html",
+  nav: "Accounts",
+  title: "Accounts",
+  intro:
+    "Every account that has paid, as it stands in the newest month: ARR, health, weakest measure, next renewal and open alerts. Type to filter; click a column to sort. Each account has a page of its own.",
+  sections: [
+    {
+      title: "All accounts",
+      blocks: [
+        {
+          kind: "content",
+          reads: [
+            "marts.account_months",
+            "marts.accounts",
+            "marts.health_scores",
+            "marts.health_measure_scores",
+            "marts.renewals",
+            "marts.arr_movements",
+            "marts.tickets",
+            "marts.survey_answers",
+            "marts.account_usage_months",
+            "marts.months",
+            "staging.crm_contacts",
+            "alerts",
+          ],
+          render: renderAccounts,
+        },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,176 @@
+import type { Config } from "../../core/config.ts";
+import { formatValue } from "../../core/format.ts";
+import type { Warehouse } from "../../core/warehouse.ts";
+import { type MetricRow, query } from "../../metrics/query.ts";
+import { type Html, html } from "../html.ts";
+import { definePage, type SiteWriter } from "../page.ts";
+import { accountLink, accountRows, bookFile, bookLink } from "./accounts.ts";
+import { sortableTable, type TableColumn } from "./sortable.ts";
+
+const BANDS = ["red", "yellow", "green", "unscored"];
+
+/** The book of each owner at the newest month end: the metrics by owner, and the health mix. */
+async function books(db: Warehouse, config: Config) {
+  const latest = await db.one<{ period: string | null }>(
+    "SELECT {{ format_time(max(month_end), '%Y-%m-%d') }} AS period FROM marts.months",
+  );
+  const at = { from: latest?.period ?? undefined, to: latest?.period ?? undefined };
+  const totals = await query(db, config, { metrics: ["arr", "customers"], by: ["owner_csm"], ...at });
+  const mix = await query(db, config, { metrics: ["health_accounts"], by: ["owner_csm", "health_band"], ...at });
+  return { totals: totals.rows, mix: mix.rows };
+}
+
+async function renderBooks(db: Warehouse, config: Config, site: SiteWriter): Promise<Html> {
+  if (!(await db.tableExists("marts", "account_months"))) return html`<p class="empty">No data for this yet.</p>`;
+  const { currency } = site.context;
+  const pools = new Set(config.pools);
+  const target = typeof config.targets.arr_per_csm === "number" ? config.targets.arr_per_csm : null;
+  const accounts = await accountRows(db);
+  const { totals, mix } = await books(db, config);
+  const due = await db.all<MetricRow>(`
+    SELECT r.account_id, a.name, am.owner_csm, {{ format_time(r.due_date, '%Y-%m-%d') }} AS due, {{ float(r.arr_due) }} AS arr_due,
+      coalesce(h.health_band, 'unscored') AS health_band
+    FROM marts.renewals AS r
+    CROSS JOIN marts.as_of AS x
+    JOIN marts.accounts AS a ON a.account_id = r.account_id
+    JOIN marts.account_months AS am ON am.account_id = r.account_id AND am.month_index = r.basis_month_index
+    LEFT JOIN marts.health_scores AS h ON h.account_id = r.account_id AND h.month_index = r.basis_month_index
+    WHERE r.due_date > x.as_of AND r.due_date <= {{ add_days(x.as_of, 90) }}
+    ORDER BY r.due_date, r.account_id`);
+  const owners = [...new Set(accounts.map((a) => a.owner_csm ?? ""))].filter((o) => o !== "").sort();
+  const rows: MetricRow[] = owners.map((owner) => {
+    const total = totals.find((t) => t.owner_csm === owner);
+    const bands = Object.fromEntries(
+      BANDS.map((b) => [b, Number(mix.find((m) => m.owner_csm === owner && m.health_band === b)?.health_accounts ?? 0)]),
+    );
+    const renewals = due.filter((d) => d.owner_csm === owner);
+    const arr = Number(total?.arr ?? 0);
+    return {
+      owner_csm: owner,
+      kind: pools.has(owner) ? "pool" : "CSM",
+      customers: Number(total?.customers ?? 0),
+      arr,
+      red: bands.red ?? 0,
+      yellow: bands.yellow ?? 0,
+      green: bands.green ?? 0,
+      unscored: bands.unscored ?? 0,
+      due_90d: renewals.reduce((sum, r) => sum + Number(r.arr_due), 0),
+      open_alerts: accounts.filter((a) => a.owner_csm === owner).reduce((sum, a) => sum + Number(a.open_alerts), 0),
+      // A pool is not a person: no coverage against a CSM's target.
+      coverage: pools.has(owner) || target === null ? null : arr / target,
+    };
+  });
+  const accountColumns: TableColumn[] = [
+    { name: "account_id", label: "Account", link: (r) => accountLink(r.account_id, r.account_id, "../") },
+    { name: "name", label: "Name" },
+    { name: "segment", label: "Segment" },
+    { name: "arr", label: "ARR", format: "currency" },
+    { name: "health_band", label: "Band" },
+    { name: "weakest_measure", label: "Weakest measure" },
+    { name: "next_renewal", label: "Next renewal" },
+    { name: "open_alerts", label: "Open alerts", format: "count" },
+  ];
+  for (const row of rows) {
+    const owner = String(row.owner_csm);
+    const own = accounts.filter((a) => a.owner_csm === owner && a.arr > 0);
+    const renewals = due.filter((d) => d.owner_csm === owner);
+    const tile = (label: string, value: string) =>
+      html`<div class="tile">
+        <div class="label">${label}</div>
+        <div class="value">${value}</div>
+      </div>`;
+    const body = html`<p class="as-of">
+        ${row.kind === "pool" ? "A pooled owner (config pools): left out of per-CSM ratios." : "A CSM's book."}
+        <a href="../books.html">All books</a>
+      </p>
+      <section class="tiles" aria-label="Headline numbers">
+        ${tile("Paying accounts", formatValue(Number(row.customers), "count"))}
+        ${tile("ARR", formatValue(Number(row.arr), "currency", { currency, style: "compact" }))}
+        ${tile("Red · yellow · green", `${row.red} · ${row.yellow} · ${row.green}`)}
+        ${tile("Due in 90 days", formatValue(Number(row.due_90d), "currency", { currency, style: "compact" }))}
+        ${tile("Open alerts", String(row.open_alerts))}
+      </section>
+      <section class="section">
+        <h2>Accounts</h2>
+        ${sortableTable("book-accounts", accountColumns, own, currency)}
+      </section>
+      <section class="section">
+        <h2>Renewals due in the next 90 days</h2>
+        ${
+          renewals.length
+            ? html`<div class="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Due</th>
+                      <th scope="col">Account</th>
+                      <th scope="col">Band</th>
+                      <th scope="col" class="num">ARR due</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    ${renewals.map(
+                      (r) =>
+                        html`<tr>
+                          <td>${r.due}</td>
+                          <td>${accountLink(r.account_id, r.name ?? r.account_id, "../")}</td>
+                          <td>${r.health_band}</td>
+                          <td class="num">${formatValue(Number(r.arr_due), "currency", { currency })}</td>
+                        </tr>`,
+                    )}
+                  </tbody>
+                </table>
+              </div>`
+            : html`<p class="empty">No renewal due in the next 90 days.</p>`
+        }
+      </section>`;
+    site.write(bookFile(owner), `${owner}: book`, body);
+  }
+  const columns: TableColumn[] = [
+    { name: "owner_csm", label: "Owner", link: (r) => bookLink(r.owner_csm) },
+    { name: "kind", label: "Kind" },
+    { name: "customers", label: "Paying accounts", format: "count" },
+    { name: "arr", label: "ARR", format: "currency" },
+    { name: "red", label: "Red", format: "count" },
+    { name: "yellow", label: "Yellow", format: "count" },
+    { name: "green", label: "Green", format: "count" },
+    { name: "unscored", label: "Unscored", format: "count" },
+    { name: "due_90d", label: "Due in 90 days", format: "currency" },
+    { name: "open_alerts", label: "Open alerts", format: "count" },
+    {
+      name: "coverage",
+      label: target === null ? "Coverage" : `ARR ÷ target (${formatValue(target, "currency", { currency, style: "compact" })})`,
+      format: "percent",
+    },
+  ];
+  return sortableTable("books", columns, rows, currency);
+}
+
+/** Each owner's book: CSMs and pools, with their accounts, health mix, renewals due and alerts. */
+export const booksPage = definePage({
+  file: "books.html",
+  nav: "Books",
+  title: "CSM books",
+  intro:
+    "Each owner's book at the newest month end: paying accounts, ARR, health mix, renewals due in the next 90 days and open alerts. Pooled owners (config pools, e.g. a digital-CS queue) are shown as pools and left out of ARR and accounts per CSM; coverage compares a CSM's ARR with the target ARR per CSM.",
+  sections: [
+    {
+      title: "Books",
+      blocks: [
+        {
+          kind: "content",
+          reads: [
+            "marts.account_months",
+            "marts.accounts",
+            "marts.health_scores",
+            "marts.renewals",
+            "marts.as_of",
+            "marts.months",
+            "alerts",
+          ],
+          render: renderBooks,
+        },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,88 @@
+import { formatValue, type ValueFormat } from "../../core/format.ts";
+import type { MetricRow } from "../../metrics/query.ts";
+import { type Html, html, raw } from "../html.ts";
+
+export interface TableColumn {
+  name: string;
+  label: string;
+  format?: ValueFormat;
+  /** The cell as a link (to an account's or a book's page). */
+  link?(row: MetricRow): Html;
+}
+
+/*
+ * Filtering and sorting in the page itself, so it works opened from disk: every cell carries its raw
+ * value in data-value; the filter hides rows whose text lacks what was typed.
+ */
+const SCRIPT = `(function () {
+  var root = document.currentScript.parentElement;
+  var input = root.querySelector("input[type=search]");
+  var shown = root.querySelector(".shown");
+  var table = root.querySelector("table");
+  var body = table.tBodies[0];
+  var rows = Array.prototype.slice.call(body.rows);
+  function count() {
+    var n = rows.filter(function (r) { return !r.hidden; }).length;
+    shown.textContent = n + " of " + rows.length;
+  }
+  input.addEventListener("input", function () {
+    var q = input.value.trim().toLowerCase();
+    rows.forEach(function (r) { r.hidden = q !== "" && r.textContent.toLowerCase().indexOf(q) < 0; });
+    count();
+  });
+  Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, i) {
+    th.querySelector("button").addEventListener("click", function () {
+      var numeric = th.classList.contains("num");
+      var ascending = th.getAttribute("aria-sort") !== "ascending";
+      Array.prototype.forEach.call(table.tHead.rows[0].cells, function (other) { other.removeAttribute("aria-sort"); });
+      th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+      var key = function (r) {
+        var v = r.cells[i].getAttribute("data-value");
+        return numeric ? (v === "" ? -Infinity : Number(v)) : v.toLowerCase();
+      };
+      rows.sort(function (a, b) {
+        var x = key(a), y = key(b);
+        return (x < y ? -1 : x > y ? 1 : 0) * (ascending ? 1 : -1);
+      });
+      rows.forEach(function (r) { body.appendChild(r); });
+    });
+  });
+  count();
+})();`;
+
+/** A table of rows with a filter box and sortable columns, in plain script on static data. */
+export function sortableTable(id: string, columns: readonly TableColumn[], rows: readonly MetricRow[], currency: string): Html {
+  return html`<div class="sortable" id="${id}">
+    <p class="filter">
+      <label>Filter <input type="search" placeholder="name, owner, segment, band…" /></label> <span class="shown"></span>
+    </p>
+    <div class="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            ${columns.map((c) => html`<th scope="col" class="${c.format ? "num" : ""}"><button type="button">${c.label}</button></th>`)}
+          </tr>
+        </thead>
+        <tbody>
+          ${rows.map(
+            (r) =>
+              html`<tr>
+                ${columns.map((c) => {
+                  const value = r[c.name];
+                  const shown = c.link
+                    ? c.link(r)
+                    : c.format
+                      ? formatValue(value as number | null, c.format, { currency })
+                      : (value ?? "—");
+                  return html`<td class="${c.format ? "num" : ""}" data-value="${value ?? ""}">${shown}</td>`;
+                })}
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>
+    <script>
+      ${raw(SCRIPT)};
+    </script>
+  </div>`;
+}
