@@ -34,7 +34,8 @@ function periods(rows: readonly MetricRow[], context: ChartContext) {
 
 export function axis(format: ValueFormat, context: ChartContext) {
   if (format === "currency") return { tickFormat: (v: number) => formatMoney(v, context.currency, "compact") };
-  if (format === "percent") return { tickFormat: (v: number) => `${Math.round(v * 100)}%` };
+  // Whole percents, unless the ticks are closer than that (DAU/MAU between 4% and 5%).
+  if (format === "percent") return { tickFormat: (v: number) => `${+(v * 100).toFixed(Number.isInteger(+(v * 100).toFixed(6)) ? 0 : 1)}%` };
   return {};
 }
 
@@ -72,8 +73,21 @@ export function stackedBars(rows: MetricRow[], options: SeriesOptions, context: 
   };
 }
 
+/** The config's targets as dashed green rules, labelled, so a chart shows what good looks like. */
+export function targetRules(targets: readonly number[] | undefined): Plot.Markish[] {
+  if (!targets?.length) return [];
+  return [
+    Plot.ruleY(targets, { stroke: "#1f8a4c", strokeDasharray: "6,3", strokeOpacity: 0.9 }),
+    Plot.text(targets, { y: (t: number) => t, text: () => "target", frameAnchor: "right", dy: -6, fill: "#1f8a4c", fontSize: 10 }),
+  ];
+}
+
 /** One line per group over the periods; gaps where the metric is undefined (null). */
-export function lines(rows: MetricRow[], options: SeriesOptions & { reference?: number }, context: ChartContext): Plot.PlotOptions {
+export function lines(
+  rows: MetricRow[],
+  options: SeriesOptions & { reference?: number; targets?: readonly number[] },
+  context: ChartContext,
+): Plot.PlotOptions {
   // Start where the metric is first defined: a trailing window has nothing to say before the data covers it.
   const defined = rows.filter((r) => r[options.y] !== null);
   const first = defined.map((r) => String(r.period)).sort()[0] ?? "";
@@ -87,6 +101,7 @@ export function lines(rows: MetricRow[], options: SeriesOptions & { reference?: 
     ...frame(x, "point", options, context),
     marks: [
       ...reference,
+      ...targetRules(options.targets),
       Plot.line(rows, { x: x.label, y: options.y, stroke: series(options.by), z: options.by }),
       Plot.dot(defined, {
         x: x.label,
@@ -100,7 +115,11 @@ export function lines(rows: MetricRow[], options: SeriesOptions & { reference?: 
 }
 
 /** Bars of one metric by a dimension, side by side per period (a facet per period). */
-export function groupedBars(rows: MetricRow[], options: SeriesOptions, context: ChartContext): Plot.PlotOptions {
+export function groupedBars(
+  rows: MetricRow[],
+  options: SeriesOptions & { targets?: readonly number[] },
+  context: ChartContext,
+): Plot.PlotOptions {
   const x = periods(rows, context);
   return {
     fx: { domain: x.domain, label: null },
@@ -117,6 +136,7 @@ export function groupedBars(rows: MetricRow[], options: SeriesOptions, context: 
         title: (r: MetricRow) => `${r[options.by]} · ${x.label(r)}\n${options.label}: ${show(r[options.y], options.format, context)}`,
       }),
       Plot.ruleY([0]),
+      ...(options.targets?.length ? [Plot.ruleY(options.targets, { stroke: "#1f8a4c", strokeDasharray: "6,3" })] : []),
     ],
   };
 }

@@ -13,6 +13,8 @@ export interface ChartContext {
   periodLabel(period: string): string;
   /** A metric's label from the catalog. */
   labelOf(metric: string): string;
+  /** The config's target for a metric: one value, or the two ends of a range; none when unset. */
+  targetOf(metric: string): number[] | undefined;
 }
 
 interface BlockCommon {

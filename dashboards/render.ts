@@ -73,6 +73,10 @@ export async function renderPages(
       currency: config.reportingCurrency,
       periodLabel: (period) => fiscalQuarterLabel(period, config.fiscalYearStartMonth),
       labelOf: (metric) => metrics.get(metric)?.label ?? metric,
+      targetOf: (metric) => {
+        const target = config.targets[metric];
+        return target === undefined ? undefined : typeof target === "number" ? [target] : [...target];
+      },
       pages,
     };
     const notices = await readNotices(db, config.reportingCurrency);
@@ -370,10 +374,20 @@ function renderTile(metric: string, result: QueryResult, grain: Grain, context: 
     const good = column?.better === "lower" ? delta < 0 : delta > 0;
     change = html`<div class="change ${delta === 0 ? "" : good ? "up" : "down"}">${text} vs prior ${grain}</div>`;
   }
+  const target = context.targetOf(metric);
+  let versus: Html | string = "";
+  if (target && value !== null) {
+    const [low, high = low] = target as [number, number?];
+    const shown = target.map((t) => formatValue(t, format, { currency: context.currency, style: "compact" })).join("–");
+    const met = target.length === 2 ? value >= low && value <= high : column?.better === "lower" ? value <= low : value >= low;
+    versus = html`<div class="target ${met ? "met" : "missed"}">
+      Target ${shown}: ${met ? (target.length === 2 ? "within" : "met") : target.length === 2 ? "outside" : "not met"}
+    </div>`;
+  }
   return html`<div class="tile">
     <div class="label">${column?.label ?? metric}</div>
     <div class="value">${formatValue(value, format, { currency: context.currency, style: "compact" })}</div>
-    ${change}
+    ${change} ${versus}
     <div class="tile-as-of">${last ? `As of ${String(last.period)}` : ""}</div>
   </div>`;
 }

@@ -25,7 +25,14 @@ export const boardPage = definePage({
           plot: (rows, context) =>
             lines(
               metricSeries(lastPeriods(rows, 8), ["nrr", "grr"], context),
-              { y: "value", by: "series", format: "percent", label: "Retention (%)", reference: 1 },
+              {
+                y: "value",
+                by: "series",
+                format: "percent",
+                label: "Retention (%)",
+                reference: 1,
+                targets: [...(context.targetOf("nrr") ?? []), ...(context.targetOf("grr") ?? [])],
+              },
               context,
             ),
         },

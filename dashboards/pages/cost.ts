@@ -25,7 +25,13 @@ export const costPage = definePage({
           plot: (rows, context) =>
             groupedBars(
               lastPeriods(rows, 3),
-              { y: "cost_to_retain", by: "segment", format: "ratio", label: `Cost per ${context.currency} 1 of ARR` },
+              {
+                y: "cost_to_retain",
+                by: "segment",
+                format: "ratio",
+                label: `Cost per ${context.currency} 1 of ARR`,
+                targets: context.targetOf("cost_to_retain"),
+              },
               context,
             ),
         },

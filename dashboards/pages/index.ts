@@ -8,6 +8,7 @@ import { costPage } from "./cost.ts";
 import { glossaryPage } from "./glossary.ts";
 import { healthPage } from "./health.ts";
 import { icpPage } from "./icp.ts";
+import { indicatorsPage } from "./indicators.ts";
 import { qualityPage } from "./quality.ts";
 import { renewalsPage } from "./renewals.ts";
 import { ttvPage } from "./ttv.ts";
@@ -19,6 +20,7 @@ const reports: PageSpec[] = [
   ttvPage,
   healthPage,
   renewalsPage,
+  indicatorsPage,
   accountsPage,
   booksPage,
   icpPage,

@@ -72,3 +72,17 @@ export const monthlyActiveUsers = defineMetric({
   measure: "f.monthly_active_users",
   filter: "f.month_index = p.month_index",
 });
+
+export const adoptionBreadth = defineMetric({
+  name: "adoption_breadth",
+  label: "Key features used (30 days)",
+  description:
+    "Mean number of distinct key features (config health.keyEvents) each account used in the 30 days up to the period's last day, over accounts with seats.",
+  formula: "avg_accounts |{key events in (t − 30 d, t]}|",
+  format: "ratio",
+  type: "period_aggregate",
+  table: "account_usage_months",
+  agg: "avg",
+  measure: "f.key_features_30d",
+  filter: "f.month_index = p.month_index AND f.seats > 0",
+});

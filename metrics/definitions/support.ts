@@ -52,3 +52,18 @@ export const firstResponseHoursP75 = defineMetric({
   quantile: 0.75,
   measure: "f.first_response_hours",
 });
+
+export const slaBreaches = defineMetric({
+  name: "sla_breaches",
+  better: "lower",
+  label: "SLA breaches",
+  description:
+    "High and urgent tickets opened in the period whose first response took more than 8 hours, or that have no first response yet.",
+  formula: "|{high/urgent tickets with first response > 8 h}|",
+  format: "count",
+  type: "period_aggregate",
+  table: "tickets",
+  agg: "count",
+  measure: "f.ticket_id",
+  filter: "f.priority IN ('high', 'urgent') AND (f.first_response_hours > 8 OR f.first_response_hours IS NULL)",
+});

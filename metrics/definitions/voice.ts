@@ -55,3 +55,21 @@ export const nps = defineMetric({
   filter: "f.survey = 'nps'",
   latest: { per: "coalesce(f.contact_id, f.response_id)", by: "f.responded_at DESC, f.response_id DESC" },
 });
+
+const answers = (survey: string, label: string) =>
+  defineMetric({
+    name: `${survey}_responses`,
+    label,
+    description: `${label} in the period: how many answers the ${survey.toUpperCase()} figure rests on. ${byMonthAnswered}`,
+    formula: `count(${survey.toUpperCase()} answers)`,
+    format: "count",
+    type: "period_aggregate",
+    table: "survey_answers",
+    agg: "count",
+    measure: "f.response_id",
+    filter: `f.survey = '${survey}'`,
+  });
+
+export const npsResponses = answers("nps", "NPS answers");
+export const csatResponses = answers("csat", "CSAT answers");
+export const cesResponses = answers("ces", "CES answers");

@@ -291,14 +291,7 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
           );
       } else {
         for (const l of ending) close(l, termEnd);
-        opportunity(
-          "renewal",
-          addDays(termEnd, -rng.int(0, 25)),
-          arrBefore,
-          false,
-          segment === "SMB" ? "sales" : "cs",
-          lossReason(m),
-        );
+        opportunity("renewal", addDays(termEnd, -rng.int(0, 25)), arrBefore, false, segment === "SMB" ? "sales" : "cs", lossReason(m));
       }
     }
     for (const l of lines) {

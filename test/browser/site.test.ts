@@ -147,6 +147,73 @@ describe("every page, opened from file:// in Chromium", () => {
   });
 });
 
+describe("accounts, books and their pages", () => {
+  it("filters and sorts the accounts table in the page", async () => {
+    const { page, errors } = await open("accounts.html");
+    try {
+      const rows = page.locator("#accounts tbody tr");
+      const total = await rows.count();
+      expect(total).toBeGreaterThan(100);
+      const visible = () => page.locator("#accounts tbody tr:not([hidden])");
+      await page.fill("#accounts input[type=search]", "Enterprise");
+      const enterprise = await visible().count();
+      expect(enterprise).toBeGreaterThan(0);
+      expect(enterprise).toBeLessThan(total);
+      for (const segment of await visible().locator("td:nth-child(3)").allTextContents()) expect(segment).toBe("Enterprise");
+      expect(await page.locator("#accounts .shown").textContent()).toBe(`${enterprise} of ${total}`);
+      await page.fill("#accounts input[type=search]", "");
+      // ARR, largest first on the second click (ascending on the first).
+      const arrHeader = page.locator("#accounts th", { hasText: "ARR" }).locator("button");
+      await arrHeader.click();
+      await arrHeader.click();
+      expect(await page.locator("#accounts th", { hasText: "ARR" }).getAttribute("aria-sort")).toBe("descending");
+      const values = (
+        await rows.evaluateAll((trs) => trs.map((tr) => Number((tr as HTMLTableRowElement).cells[5]?.getAttribute("data-value"))))
+      ).slice(0, 20);
+      expect(values).toEqual([...values].sort((a, b) => b - a));
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("links every list that names an account to its page, and every account page back, all resolving", async () => {
+    const linked = new Set<string>();
+    for (const file of ["health.html", "renewals.html", "accounts.html", "books.html"]) {
+      const { page } = await open(file);
+      try {
+        const hrefs = await page
+          .locator("a[href^='accounts/'], a[href^='books/']")
+          .evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""));
+        expect(hrefs.length, `${file} links to account or book pages`).toBeGreaterThan(0);
+        for (const href of hrefs) {
+          expect(existsSync(resolve(site, href)), `${file} → ${href}`).toBe(true);
+          linked.add(href);
+        }
+      } finally {
+        await page.close();
+      }
+    }
+    // A few account and book pages, opened: no error, and every link of theirs resolves (they sit a folder down).
+    const sample = [...linked]
+      .filter((h) => h.startsWith("accounts/"))
+      .slice(0, 3)
+      .concat([...linked].filter((h) => h.startsWith("books/")).slice(0, 2));
+    for (const href of sample) {
+      const { page, errors, failed } = await open(href);
+      try {
+        expect(errors).toEqual([]);
+        expect(failed).toEqual([]);
+        expect(await page.locator("h1").textContent()).not.toBe("");
+        const links = await page.locator("a[href]").evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""));
+        for (const link of links) expect(existsSync(resolve(site, href, "..", link.split("#")[0] ?? "")), `${href} → ${link}`).toBe(true);
+      } finally {
+        await page.close();
+      }
+    }
+  });
+});
+
 describe("renewals.html", () => {
   it("lists the renewals due in the next 90 days, soonest first, and forecasts the next four quarters", async () => {
     const { page } = await open("renewals.html");

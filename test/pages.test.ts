@@ -1,0 +1,73 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { renderSite } from "../dashboards/render.ts";
+import { accountFile } from "../dashboards/pages/accounts.ts";
+import { query } from "../metrics/query.ts";
+import { RENEWALS_CONFIG } from "./fixtures/renewals/config.ts";
+import { buildFixture, FIXTURES } from "./helpers.ts";
+
+/** Text of an HTML page with tags and repeated spaces removed, to read numbers as a person does. */
+const text = (file: string) =>
+  readFileSync(file, "utf8")
+    .replace(/<script[\s\S]*?<\/script>/g, " ")
+    .replace(/<svg[\s\S]*?<\/svg>/g, " ")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&amp;/g, "&")
+    .replace(/\s+/g, " ");
+
+describe("account, book and indicator pages (test/fixtures/renewals, as of 2025-12-31)", () => {
+  let fixture: Awaited<ReturnType<typeof buildFixture>>;
+  let site: string;
+  beforeAll(async () => {
+    // Ben's accounts (A2, A4, A6) are a pool here.
+    fixture = await buildFixture(join(FIXTURES, "renewals"), { ...RENEWALS_CONFIG, pools: ["Ben"] });
+    site = join(fixture.dir, "site");
+    await renderSite(fixture.db, fixture.config, site);
+  }, 60_000);
+  afterAll(() => fixture?.cleanup());
+
+  it("writes a page for every account that ever paid, and one per owner", () => {
+    expect(readdirSync(join(site, "accounts")).sort()).toEqual(["A1", "A2", "A3", "A4", "A5", "A6"].map((a) => `${a}.html`));
+    expect(readdirSync(join(site, "books"))).toHaveLength(2);
+  });
+
+  it("gives an account's numbers: ARR and its movements, renewals, health, contacts", () => {
+    const page = text(join(site, accountFile("A1")));
+    // Annual 12,000 from 2024-01-01, renewed at 18,000 on 2025-01-01; next renewal 2026-01-01.
+    expect(page).toContain("ARR $18K");
+    expect(page).toContain("2024-01-31 new $12,000 $12,000");
+    expect(page).toContain("2025-01-31 expansion $6,000 $18,000");
+    expect(page).toContain("Next renewal 2026-01-01");
+    expect(page).toContain("2026-01-01 $18,000 — pending");
+    expect(page).toContain("2025-01-01 $12,000 $18,000 expanded");
+    // Champion and buyer: relationship 2 → 100, green.
+    expect(page).toContain("Health 100 · green");
+    expect(page).toMatch(/owner Ana/);
+    // A churned account keeps its page, with the churn and no renewal to come.
+    const churned = text(join(site, accountFile("A4")));
+    expect(churned).toContain("2025-03-31 churn -$6,000 $0");
+    expect(churned).toContain("2025-03-01 $6,000 $0 churned");
+  });
+
+  it("leaves a pool out of ARR per CSM and shows it as a pool", async () => {
+    // December 2025: Ana holds A1 18,000, A3 12,000 and A5 7,000; Ben (a pool) A2 24,000.
+    const [row] = (
+      await query(fixture.db, fixture.config, {
+        metrics: ["arr", "arr_per_csm", "accounts_per_csm", "csms"],
+        grain: "quarter",
+        from: "2025-12-31",
+      })
+    ).rows;
+    expect(row).toMatchObject({ arr: 61_000, csms: 1, arr_per_csm: 37_000, accounts_per_csm: 3 });
+    const books = text(join(site, "books.html"));
+    expect(books).toMatch(/Ana CSM 3 \$37,000/);
+    expect(books).toMatch(/Ben pool 1 \$24,000/);
+  });
+
+  it("lists every account, linked, in a table that sorts and filters in the page", () => {
+    const html = readFileSync(join(site, "accounts.html"), "utf8");
+    for (const id of ["A1", "A2", "A3", "A4", "A5", "A6"]) expect(html).toContain(`href="${accountFile(id)}"`);
+    expect(html).toContain('<input type="search"');
+  });
+});
