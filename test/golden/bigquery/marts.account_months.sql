@@ -36,6 +36,7 @@ SELECT
   attr.region,
   attr.country,
   attr.owner_csm,
+  coalesce(attr.owner_is_pool, false) AS owner_is_pool,
   attr.acquisition_channel,
   cohort.month AS cohort_month,
   cohort.fiscal_quarter_label AS cohort_quarter,

@@ -4,6 +4,7 @@ SELECT
   r.contact_id,
   r.survey,
   r.score,
+  r.comment,
   CASE WHEN r.survey = 'csat' THEN coalesce(r.satisfied, r.score >= 4) END AS is_satisfied,
   r.responded_at,
   (EXTRACT(YEAR FROM r.responded_at) * 12 + EXTRACT(MONTH FROM r.responded_at) - 1) AS month_index,

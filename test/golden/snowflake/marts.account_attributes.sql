@@ -8,6 +8,7 @@ SELECT
   a.region,
   a.country,
   a.owner_csm,
+  a.owner_csm IS NOT NULL AND a.owner_csm IN (SELECT owner FROM config.pools) AS owner_is_pool,
   a.acquisition_channel,
   a.created_at
 FROM staging.crm_accounts AS a

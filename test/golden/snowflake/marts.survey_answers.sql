@@ -4,6 +4,7 @@ SELECT
   r.contact_id,
   r.survey,
   r.score,
+  r.comment,
   CASE WHEN r.survey = 'csat' THEN coalesce(r.satisfied, r.score >= 4) END AS is_satisfied,
   r.responded_at,
   (YEAR(r.responded_at) * 12 + MONTH(r.responded_at) - 1) AS month_index,
