@@ -31,7 +31,11 @@ describe("the asset graph", () => {
     for (const asset of graph) {
       for (const input of asset.inputs) if (position.has(input)) expect(position.get(input)).toBeLessThan(position.get(asset.name) ?? -1);
     }
-    expect(graph.length).toBe(rawAssets().length + readModels().length + 1 + pageAssets().length);
+    // Models, the metric snapshot, the alert rules and pages.
+    expect(graph.length).toBe(rawAssets().length + readModels().length + 2 + pageAssets().length);
+    // The alerts come after the marts their rules read, and the account pages after the alerts.
+    expect(byName.get("alerts")?.inputs).toEqual(expect.arrayContaining(["marts.health_scores", "marts.renewals", "marts.account_risk"]));
+    expect(byName.get("site.accounts")?.inputs).toContain("alerts");
     // The metric snapshot reads the marts its headline metrics compile to.
     expect(byName.get("metrics.snapshot")?.inputs).toEqual(
       expect.arrayContaining(["marts.account_months", "marts.health_scores", "marts.cost_allocations", "marts.months"]),

@@ -22,7 +22,11 @@ afterAll(() => fixture?.cleanup());
 describe("the rendered site", () => {
   it("writes every page, one stylesheet and a CSV (and Parquet) behind every chart, with no server needed", () => {
     expect(readdirSync(site).sort()).toEqual([
+      "accounts",
+      "accounts.html",
       "board.html",
+      "books",
+      "books.html",
       "cohorts.html",
       "cost.html",
       "data",
@@ -30,6 +34,7 @@ describe("the rendered site", () => {
       "health.html",
       "icp.html",
       "index.html",
+      "indicators.html",
       "quality.html",
       "renewals.html",
       "style.css",
