@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -224,6 +224,35 @@ describe("the webhook outlet", () => {
       { outlet: "webhook", status: "failed", attempts: 3, alerts: 4, error: "no answer within 0.5 s (after 3 attempts)" },
     ]);
     expect(status.find((s) => s.asset === "alerts")?.checks).toContain("webhook FAILED: no answer within 0.5 s (after 3 attempts)");
+  }, 60_000);
+
+  it("writes the run's alerts to the JSON file outlet, replaced whole each run", async () => {
+    const fixture = await buildFixture(join(FIXTURES, "alerts"), { ...RULES, asOf: "2025-02-28" });
+    try {
+      const input = { ...RULES, alerts: { ...RULES.alerts, file: "alerts.json" } };
+      await runMonth(fixture, input, "2025-02-28");
+      await runMonth(fixture, input, "2025-03-31");
+      const written = JSON.parse(readFileSync(join(fixture.dir, "alerts.json"), "utf8")) as {
+        month: string;
+        opened: { rule: string; subject: string }[];
+        closed: unknown[];
+      };
+      // March's run: B2 turned red in February is not news; what March opened is.
+      expect(written.month).toBe("2025-03-31");
+      expect(written.opened.map((a) => `${a.rule} ${a.subject}`).sort()).toEqual([
+        "book_at_risk book",
+        "champion_left B1:C1",
+        "score_drop B1",
+      ]);
+      expect(written.closed).toEqual([]);
+      const deliveries = await fixture.db.all("SELECT outlet, status FROM meta.alert_deliveries ORDER BY delivered_at");
+      expect(deliveries).toEqual([
+        { outlet: "file", status: "delivered" },
+        { outlet: "file", status: "delivered" },
+      ]);
+    } finally {
+      await fixture.cleanup();
+    }
   }, 60_000);
 
   it("does not retry an answer that will not change (a 404), and speaks Slack's shape when asked", async () => {

@@ -70,4 +70,19 @@ describe("account, book and indicator pages (test/fixtures/renewals, as of 2025-
     for (const id of ["A1", "A2", "A3", "A4", "A5", "A6"]) expect(html).toContain(`href="${accountFile(id)}"`);
     expect(html).toContain('<input type="search"');
   });
+
+  it("compares tiles with the config's targets and draws them on their charts", () => {
+    const board = text(join(site, "board.html"));
+    // NRR and GRR at 2025-12-31 over twelve months: the accounts paying in December 2024 (A1 12,000, A2
+    // 24,000, A3 12,000, A4 6,000, A5 10,000, A6 9,000 = 73,000) hold 18,000 + 24,000 + 12,000 + 7,000 =
+    // 61,000: NRR 83.6%, under 115%; GRR (12,000 + 24,000 + 12,000 + 7,000) / 73,000 = 75.3%, under 90%.
+    expect(board).toContain("Net revenue retention 83.6%");
+    expect(board).toContain("Target 115.0%: not met");
+    expect(board).toContain("Target 90.0%: not met");
+    const html = readFileSync(join(site, "board.html"), "utf8");
+    const trend = html.slice(html.indexOf('id="board-nrr-grr-trend"'), html.indexOf('id="board-arr-bridge"'));
+    // Two dashed green rules (115% and 90%), labelled.
+    expect(trend.match(/stroke="#1f8a4c"/g)?.length).toBeGreaterThanOrEqual(1);
+    expect(trend.match(/>target</g)?.length).toBe(2);
+  });
 });
