@@ -7,7 +7,7 @@ import { type MetricRow, query } from "../../metrics/query.ts";
 import { type Html, html } from "../html.ts";
 import { axis } from "../marks.ts";
 import { definePage, type SiteWriter } from "../page.ts";
-import { sortableTable, type TableColumn } from "./sortable.ts";
+import { plainTable, sortableTable, type TableColumn, tile } from "./tables.ts";
 
 /** An account's page, relative to the site: its id when that is a safe file name, else a stable hash of it. */
 export function accountFile(accountId: string): string {
@@ -130,36 +130,6 @@ function series(site: SiteWriter, rows: MetricRow[], y: string, label: string, f
   );
 }
 
-function detailTable(
-  columns: { name: string; label: string; format?: "currency" | "count" | "ratio" }[],
-  rows: MetricRow[],
-  currency: string,
-  empty: string,
-): Html {
-  if (rows.length === 0) return html`<p class="empty">${empty}</p>`;
-  return html`<div class="table-wrap">
-    <table>
-      <thead>
-        <tr>
-          ${columns.map((c) => html`<th scope="col" class="${c.format ? "num" : ""}">${c.label}</th>`)}
-        </tr>
-      </thead>
-      <tbody>
-        ${rows.map(
-          (r) =>
-            html`<tr>
-              ${columns.map((c) =>
-                c.format
-                  ? html`<td class="num">${formatValue(r[c.name] as number | null, c.format, { currency })}</td>`
-                  : html`<td>${r[c.name] ?? "—"}</td>`,
-              )}
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`;
-}
-
 /** Writes accounts/<id>.html for every account that ever paid, and returns the table of all of them. */
 async function renderAccounts(db: Warehouse, config: Config, site: SiteWriter): Promise<Html> {
   if (!(await db.tableExists("marts", "account_months"))) return html`<p class="empty">No data for this yet.</p>`;
@@ -247,11 +217,6 @@ async function renderAccounts(db: Warehouse, config: Config, site: SiteWriter): 
               description: "The score (thick) and each measure's 0–100 score, last twelve months; dashed: the band edges.",
             },
           );
-    const tile = (label: string, value: string) =>
-      html`<div class="tile">
-        <div class="label">${label}</div>
-        <div class="value">${value}</div>
-      </div>`;
     const body = html`<p class="as-of">
         ${id} · ${account.segment} · ${account.industry ?? "—"} · ${account.region ?? "—"} · plan ${account.plan ?? "—"} · owner
         ${bookLink(account.owner_csm, "../")}${Number(account.owner_is_pool) === 1 ? " (pool)" : ""}
@@ -265,7 +230,7 @@ async function renderAccounts(db: Warehouse, config: Config, site: SiteWriter): 
       <section class="section">
         <h2>ARR</h2>
         <figure class="block">${series(site, rows, "arr", `ARR (${currency})`, "currency", "ARR each month")}</figure>
-        ${detailTable(
+        ${plainTable(
           [
             { name: "month", label: "Month" },
             { name: "movement", label: "Movement" },
@@ -286,7 +251,7 @@ async function renderAccounts(db: Warehouse, config: Config, site: SiteWriter): 
         <figure class="block">
           ${series(site, rows, "active_users_30d", "Active users (30 days)", "count", "Active users each month")}
         </figure>
-        ${detailTable(
+        ${plainTable(
           [
             { name: "created", label: "Opened" },
             { name: "ticket_id", label: "Ticket" },
@@ -303,7 +268,7 @@ async function renderAccounts(db: Warehouse, config: Config, site: SiteWriter): 
       </section>
       <section class="section">
         <h2>Answers</h2>
-        ${detailTable(
+        ${plainTable(
           [
             { name: "answered", label: "Answered" },
             { name: "survey", label: "Survey" },
@@ -317,7 +282,7 @@ async function renderAccounts(db: Warehouse, config: Config, site: SiteWriter): 
       </section>
       <section class="section">
         <h2>Contacts</h2>
-        ${detailTable(
+        ${plainTable(
           [
             { name: "contact_id", label: "Contact" },
             { name: "title", label: "Title" },
@@ -333,7 +298,7 @@ async function renderAccounts(db: Warehouse, config: Config, site: SiteWriter): 
       </section>
       <section class="section">
         <h2>Renewals</h2>
-        ${detailTable(
+        ${plainTable(
           [
             { name: "due", label: "Due" },
             { name: "arr_due", label: "ARR due", format: "currency" },
@@ -347,7 +312,7 @@ async function renderAccounts(db: Warehouse, config: Config, site: SiteWriter): 
       </section>
       <section class="section">
         <h2>Alerts</h2>
-        ${detailTable(
+        ${plainTable(
           [
             { name: "opened", label: "Opened" },
             { name: "closed", label: "Closed" },

@@ -5,7 +5,7 @@ import { type MetricRow, query } from "../../metrics/query.ts";
 import { type Html, html } from "../html.ts";
 import { definePage, type SiteWriter } from "../page.ts";
 import { accountLink, accountRows, bookFile, bookLink } from "./accounts.ts";
-import { sortableTable, type TableColumn } from "./sortable.ts";
+import { plainTable, sortableTable, type TableColumn, tile } from "./tables.ts";
 
 const BANDS = ["red", "yellow", "green", "unscored"];
 
@@ -74,11 +74,6 @@ async function renderBooks(db: Warehouse, config: Config, site: SiteWriter): Pro
     const owner = String(row.owner_csm);
     const own = accounts.filter((a) => a.owner_csm === owner && a.arr > 0);
     const renewals = due.filter((d) => d.owner_csm === owner);
-    const tile = (label: string, value: string) =>
-      html`<div class="tile">
-        <div class="label">${label}</div>
-        <div class="value">${value}</div>
-      </div>`;
     const body = html`<p class="as-of">
         ${row.kind === "pool" ? "A pooled owner (config pools): left out of per-CSM ratios." : "A CSM's book."}
         <a href="../books.html">All books</a>
@@ -96,33 +91,17 @@ async function renderBooks(db: Warehouse, config: Config, site: SiteWriter): Pro
       </section>
       <section class="section">
         <h2>Renewals due in the next 90 days</h2>
-        ${
-          renewals.length
-            ? html`<div class="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Due</th>
-                      <th scope="col">Account</th>
-                      <th scope="col">Band</th>
-                      <th scope="col" class="num">ARR due</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${renewals.map(
-                      (r) =>
-                        html`<tr>
-                          <td>${r.due}</td>
-                          <td>${accountLink(r.account_id, r.name ?? r.account_id, "../")}</td>
-                          <td>${r.health_band}</td>
-                          <td class="num">${formatValue(Number(r.arr_due), "currency", { currency })}</td>
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>
-              </div>`
-            : html`<p class="empty">No renewal due in the next 90 days.</p>`
-        }
+        ${plainTable(
+          [
+            { name: "due", label: "Due" },
+            { name: "name", label: "Account", link: (r) => accountLink(r.account_id, r.name ?? r.account_id, "../") },
+            { name: "health_band", label: "Band" },
+            { name: "arr_due", label: "ARR due", format: "currency" },
+          ],
+          renewals,
+          currency,
+          "No renewal due in the next 90 days.",
+        )}
       </section>`;
     site.write(bookFile(owner), `${owner}: book`, body);
   }

@@ -50,6 +50,43 @@ const SCRIPT = `(function () {
   count();
 })();`;
 
+/** A cell of a column: its link, its formatted number, or its text. */
+function cell(column: TableColumn, row: MetricRow, currency: string): Html | string | number {
+  const value = row[column.name];
+  if (column.link) return column.link(row);
+  if (column.format) return formatValue(value as number | null, column.format, { currency });
+  return value ?? "—";
+}
+
+/** Detail rows as a plain table (an account's tickets, a book's renewals), or a sentence when there are none. */
+export function plainTable(columns: readonly TableColumn[], rows: readonly MetricRow[], currency: string, empty: string): Html {
+  if (rows.length === 0) return html`<p class="empty">${empty}</p>`;
+  return html`<div class="table-wrap">
+    <table>
+      <thead>
+        <tr>
+          ${columns.map((c) => html`<th scope="col" class="${c.format ? "num" : ""}">${c.label}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${rows.map(
+          (r) =>
+            html`<tr>
+              ${columns.map((c) => html`<td class="${c.format ? "num" : ""}">${cell(c, r, currency)}</td>`)}
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
+}
+
+/** A headline number of a page of its own (an account's, a book's); long text gets a smaller face. */
+export const tile = (label: string, value: string) =>
+  html`<div class="tile">
+    <div class="label">${label}</div>
+    <div class="value ${value.length > 12 ? "text" : ""}">${value}</div>
+  </div>`;
+
 /** A table of rows with a filter box and sortable columns, in plain script on static data. */
 export function sortableTable(id: string, columns: readonly TableColumn[], rows: readonly MetricRow[], currency: string): Html {
   return html`<div class="sortable" id="${id}">
