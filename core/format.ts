@@ -24,16 +24,26 @@ export function formatValue(value: number | null | undefined, format: ValueForma
   }
 }
 
-export function formatMoney(value: number, currency: string, style: "compact" | "full" = "full"): string {
-  const absolute = Math.abs(value);
-  if (style === "compact" && absolute >= 1000) {
-    return new Intl.NumberFormat("en-US", {
+// Building an Intl.NumberFormat costs far more than formatting with one: a site formats millions of amounts.
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+function moneyFormat(currency: string, compact: boolean, fractionDigits: number): Intl.NumberFormat {
+  const key = `${currency}|${compact}|${fractionDigits}`;
+  let format = moneyFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat("en-US", {
       style: "currency",
       currency,
-      notation: "compact",
-      minimumFractionDigits: 0,
-      maximumFractionDigits: absolute >= 1e9 ? 2 : 1,
-    }).format(value);
+      ...(compact ? { notation: "compact", minimumFractionDigits: 0 } : {}),
+      maximumFractionDigits: fractionDigits,
+    });
+    moneyFormats.set(key, format);
   }
-  return new Intl.NumberFormat("en-US", { style: "currency", currency, maximumFractionDigits: 0 }).format(value);
+  return format;
+}
+
+export function formatMoney(value: number, currency: string, style: "compact" | "full" = "full"): string {
+  const absolute = Math.abs(value);
+  if (style === "compact" && absolute >= 1000) return moneyFormat(currency, true, absolute >= 1e9 ? 2 : 1).format(value);
+  return moneyFormat(currency, false, 0).format(value);
 }
