@@ -1,5 +1,5 @@
 /** Numbers as people read them in a board deck: $4.2M, 107.3%, 1,204, 38 days. */
-export type ValueFormat = "currency" | "percent" | "count" | "days" | "ratio";
+export type ValueFormat = "currency" | "percent" | "count" | "days" | "ratio" | "score";
 
 export interface FormatOptions {
   currency?: string;
@@ -21,6 +21,8 @@ export function formatValue(value: number | null | undefined, format: ValueForma
       return `${Math.round(value).toLocaleString("en-US")} day${Math.round(value) === 1 ? "" : "s"}`;
     case "ratio":
       return value.toFixed(2);
+    case "score":
+      return value.toFixed(1);
   }
 }
 

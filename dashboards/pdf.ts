@@ -2,6 +2,7 @@ import { accessSync, constants, existsSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { InputError } from "../core/errors.ts";
+import { escapeHtml } from "./html.ts";
 
 const BROWSERS = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
 
@@ -39,11 +40,19 @@ export async function printPdf(htmlFile: string, pdfFile: string, paper: "A4" | 
   try {
     const page = await browser.newPage();
     await page.goto(pathToFileURL(htmlFile).href, { waitUntil: "load" });
+    // Every printed page says what it is, as of when, and which page of how many.
+    const title = await page.title();
+    const asOf = ((await page.locator(".as-of").first().textContent()) ?? "").replace(/\s+/g, " ").trim();
     await page.pdf({
       path: pdfFile,
       format: paper,
       printBackground: true,
-      margin: { top: "12mm", bottom: "12mm", left: "12mm", right: "12mm" },
+      displayHeaderFooter: true,
+      headerTemplate: "<span></span>",
+      footerTemplate: `<div style="font-size:8pt;color:#555;width:100%;margin:0 12mm;display:flex;justify-content:space-between;font-family:system-ui,sans-serif">
+        <span>${escapeHtml(title)} · ${escapeHtml(asOf)}</span>
+        <span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`,
+      margin: { top: "12mm", bottom: "16mm", left: "12mm", right: "12mm" },
     });
   } finally {
     await browser.close();

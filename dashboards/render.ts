@@ -198,7 +198,9 @@ function pageShell(page: Pick<PageSpec, "file" | "title">, pages: readonly PageS
           ${body}
         </main>
         <footer>
-          Made by Bellwether. Every number comes from a named metric of the catalog; see the <a href="${root}glossary.html">glossary</a>.
+          Made by Bellwether. Every number comes from a named metric of the catalog<span class="screen-only"
+            >; see the <a href="${root}glossary.html">glossary</a></span
+          >.
         </footer>
       </body>
     </html> `.value;
@@ -363,16 +365,24 @@ function renderTile(metric: string, result: QueryResult, grain: Grain, context: 
   const before = (prior?.[metric] as number | undefined) ?? null;
   let change: Html = html`<div class="change">no earlier period</div>`;
   if (value !== null && before !== null) {
+    // One convention: shares and scores change by points, ratios by their difference, amounts by a percentage.
     const delta = value - before;
-    // Ratios change by points; money and counts by a relative amount.
-    const text =
+    const [amount, suffix] =
       format === "percent"
-        ? `${delta >= 0 ? "+" : "−"}${Math.abs(delta * 100).toFixed(1)} pts`
-        : before !== 0
-          ? `${delta >= 0 ? "+" : "−"}${Math.abs((delta / before) * 100).toFixed(1)}%`
-          : "";
-    const good = column?.better === "lower" ? delta < 0 : delta > 0;
-    change = html`<div class="change ${delta === 0 ? "" : good ? "up" : "down"}">${text} vs prior ${grain}</div>`;
+        ? [delta * 100, " pts"]
+        : format === "score"
+          ? [delta, " pts"]
+          : format === "ratio"
+            ? [delta, ""]
+            : [before !== 0 ? (delta / before) * 100 : null, "%"];
+    const digits = format === "ratio" ? 2 : 1;
+    const shown = amount === null ? null : Number(amount.toFixed(digits));
+    if (shown === 0 || (shown === null && delta === 0)) change = html`<div class="change">no change vs prior ${grain}</div>`;
+    else if (shown !== null) {
+      const good = column?.better === "lower" ? delta < 0 : delta > 0;
+      const text = `${shown > 0 ? "+" : "−"}${Math.abs(shown).toFixed(digits)}${suffix}`;
+      change = html`<div class="change ${good ? "up" : "down"}">${text} vs prior ${grain}</div>`;
+    }
   }
   const target = context.targetOf(metric);
   let versus: Html | string = "";
@@ -386,7 +396,11 @@ function renderTile(metric: string, result: QueryResult, grain: Grain, context: 
   }
   return html`<div class="tile">
     <div class="label">${column?.label ?? metric}</div>
-    <div class="value">${formatValue(value, format, { currency: context.currency, style: "compact" })}</div>
+    <div class="value">
+      ${formatValue(value, format, { currency: context.currency, style: "compact" })}${
+        column?.unit ? html`<span class="unit">${column.unit.replaceAll("{currency}", context.currency)}</span>` : ""
+      }
+    </div>
     ${change} ${versus}
     <div class="tile-as-of">${last ? `As of ${String(last.period)}` : ""}</div>
   </div>`;

@@ -30,6 +30,9 @@ export function buildCatalog(metricInputs: readonly unknown[], dimensionInputs: 
     const label = (input as { name?: string }).name ?? "(unnamed)";
     if (!parsed.success) throw new Error(`metric ${label}: ${z.prettifyError(parsed.error)}`);
     if (metrics.has(parsed.data.name)) throw new Error(`metric ${label} is defined twice`);
+    // A reader tells metrics apart by their labels (the glossary, tiles, CSV headers).
+    const same = [...metrics.values()].find((m) => m.label === parsed.data.label);
+    if (same) throw new Error(`metric ${label}: its label "${parsed.data.label}" is already metric ${same.name}'s`);
     metrics.set(parsed.data.name, parsed.data);
   }
   // A derived metric may name only metrics (and a few functions); a change metric, one metric.

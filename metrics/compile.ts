@@ -69,6 +69,7 @@ export interface OutputColumn {
   label: string;
   format?: MetricDefinition["format"];
   better?: MetricDefinition["better"];
+  unit?: string;
 }
 
 export interface CompiledQuery {
@@ -205,7 +206,7 @@ export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow,
     columns: [
       { name: "period", role: "period", label: "Period" },
       ...by.map((d) => ({ name: d.name, role: "dimension" as const, label: d.label })),
-      ...metrics.map((m) => ({ name: m.name, role: "metric" as const, label: m.label, format: m.format, better: m.better })),
+      ...metrics.map((m) => ({ name: m.name, role: "metric" as const, label: m.label, format: m.format, better: m.better, unit: m.unit })),
     ],
   };
 }

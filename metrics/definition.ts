@@ -10,7 +10,10 @@ const common = {
   /** The formula in DESIGN.md's notation. */
   formula: z.string().min(1),
   owner: z.string().default("CS Ops"),
-  format: z.enum(["currency", "percent", "count", "days", "ratio"]),
+  /** "score": a 0–100 score or points, shown to one decimal. */
+  format: z.enum(["currency", "percent", "count", "days", "ratio", "score"]),
+  /** What the number counts, shown after it on tiles ("of 100", "hours", "per {currency} 1 of ARR"). */
+  unit: z.string().min(1).optional(),
   /** Which way is good news, for pages that colour a change (churn, tickets, response times: lower). */
   better: z.enum(["higher", "lower"]).default("higher"),
 };

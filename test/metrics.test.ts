@@ -98,8 +98,8 @@ describe("derived metrics", () => {
     expect(() =>
       buildCatalog(
         [
-          { ...base, name: "a", expression: "b + 1" },
-          { ...base, name: "b", expression: "a * 2" },
+          { ...base, name: "a", label: "A", expression: "b + 1" },
+          { ...base, name: "b", label: "B", expression: "a * 2" },
         ],
         [],
       ),
@@ -108,13 +108,23 @@ describe("derived metrics", () => {
     expect(() =>
       buildCatalog(
         [
-          { ...base, name: "a", expression: "b + 1" },
-          { ...base, name: "b", type: "change", of: "a" },
+          { ...base, name: "a", label: "A", expression: "b + 1" },
+          { ...base, name: "b", label: "B", type: "change", of: "a" },
         ],
         [],
       ),
     ).toThrow("metrics form a cycle: a → b → a");
     expect(() => buildCatalog([{ name: "Bad Name", label: "", type: "snapshot" }], [])).toThrow(/metric Bad Name: .*snake_case/s);
+    // Two metrics a reader could not tell apart.
+    expect(() =>
+      buildCatalog(
+        [
+          { ...base, name: "arr_again", label: "ARR", expression: "1" },
+          { ...base, name: "arr_too", label: "ARR", expression: "2" },
+        ],
+        [],
+      ),
+    ).toThrow('metric arr_too: its label "ARR" is already metric arr_again\'s');
   });
 });
 

@@ -11,7 +11,7 @@ export const boardPage = definePage({
   title: "Board retention report",
   intro:
     "Fiscal quarters. Retention is trailing twelve months: accounts paying twelve months before the quarter end, grouped by their segment then. Amounts are ARR in constant currency.",
-  tiles: { metrics: ["arr", "nrr", "grr", "logo_churn", "risk_weighted_arr"], query: { grain: "quarter", window: 12 } },
+  tiles: { metrics: ["arr", "customers", "nrr", "grr", "logo_churn", "risk_weighted_arr"], query: { grain: "quarter", window: 12 } },
   sections: [
     {
       title: "Retention trend",
@@ -66,8 +66,8 @@ export const boardPage = definePage({
           kind: "metric_table",
           id: "board-retention-table",
           title: "Retention by segment, last quarter",
-          description: "NRR, GRR, logo churn and ARR by segment at the last fiscal quarter end, trailing 12 months.",
-          query: { metrics: ["arr", "nrr", "grr", "logo_churn"], by: ["segment"], grain: "quarter", window: 12 },
+          description: "ARR, paying customers, NRR, GRR and logo churn by segment at the last fiscal quarter end, trailing 12 months.",
+          query: { metrics: ["arr", "customers", "nrr", "grr", "logo_churn"], by: ["segment"], grain: "quarter", window: 12 },
           last: 1,
         },
       ],

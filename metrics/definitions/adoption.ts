@@ -80,6 +80,7 @@ export const adoptionBreadth = defineMetric({
     "Mean number of distinct key features (config health.keyEvents) each account used in the 30 days up to the period's last day, over accounts with seats.",
   formula: "avg_accounts |{key events in (t − 30 d, t]}|",
   format: "ratio",
+  unit: "features",
   type: "period_aggregate",
   table: "account_usage_months",
   agg: "avg",

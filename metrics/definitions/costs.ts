@@ -85,6 +85,7 @@ export const costToRetain = defineMetric({
   description: `Retention cost over the window per dollar of ARR under management at its start. By cost centre, each centre's share of it. ${centres}`,
   formula: "retention cost over (s, t] / S",
   format: "ratio",
+  unit: "per {currency} 1 of ARR",
   type: "derived",
   expression: "retention_cost_window / nullif(retention_base_arr, 0)",
 });
@@ -96,6 +97,7 @@ export const costPerRetainedDollar = defineMetric({
   description: `Retention cost over the window per dollar of ARR actually kept (GRR's numerator). ${centres}`,
   formula: "retention cost over (s, t] / Σ_B min(ARR(t), ARR(s))",
   format: "ratio",
+  unit: "per {currency} 1 retained",
   type: "derived",
   expression: "retention_cost_window / nullif(retained_arr, 0)",
 });
@@ -168,6 +170,7 @@ export const accountsPerCsm = defineMetric({
   description: "Paying accounts owned by a CSM at the period's end per CSM who owns one; pooled owners left out.",
   formula: "|CSM-owned accounts(t)| / |CSMs|",
   format: "ratio",
+  unit: "accounts",
   type: "derived",
   expression: "csm_accounts / nullif(csms, 0)",
 });

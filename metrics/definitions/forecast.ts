@@ -50,7 +50,8 @@ export const forecastGrrError = defineMetric({
   description:
     "Mean absolute error, in percentage points, of every past forecast of a fiscal quarter's GRR (made at each earlier quarter end, one to four quarters ahead, from the data before it only) against the gross renewal rate that quarter really had, over the quarters ended by the period's end whose outcomes are all known. Group by forecast_horizon to see how it grows with distance.",
   formula: "mean |forecast_grr(q | made at e) − gross_renewal_rate(q)| × 100 over quarters q ≤ t, quarter ends e < q",
-  format: "ratio",
+  format: "score",
+  unit: "points",
   type: "period_aggregate",
   table: "forecast_backtest",
   over: "to_date",

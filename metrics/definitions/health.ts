@@ -7,7 +7,8 @@ export const healthScoreAvg = defineMetric({
   label: "Average health score",
   description: `Mean health score (0–100): each account's weighted mean of the scorecard measures it had data for. ${scored}`,
   formula: "avg_accounts Σ_i w_i·score_i / Σ_i w_i over measures with data",
-  format: "ratio",
+  format: "score",
+  unit: "of 100",
   type: "snapshot",
   table: "health_scores",
   agg: "avg",
@@ -16,7 +17,7 @@ export const healthScoreAvg = defineMetric({
 
 export const healthAccounts = defineMetric({
   name: "health_accounts",
-  label: "Accounts",
+  label: "Accounts by health",
   description: `Paying accounts with a health snapshot; group by health_band for the distribution. ${scored}`,
   formula: "|{accounts with ARR(t) > 0}|",
   format: "count",
@@ -28,7 +29,7 @@ export const healthAccounts = defineMetric({
 
 export const healthArr = defineMetric({
   name: "health_arr",
-  label: "ARR",
+  label: "ARR by health",
   description: `ARR of the accounts with a health snapshot; group by health_band for the ARR at risk. ${scored}`,
   formula: "Σ_accounts ARR(t)",
   format: "currency",

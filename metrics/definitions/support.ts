@@ -22,6 +22,7 @@ export const ticketsPerAccount = defineMetric({
   description: "Tickets opened in the period per paying account at the period's end.",
   formula: "tickets / customers",
   format: "ratio",
+  unit: "per account",
   type: "derived",
   expression: "tickets / nullif(customers, 0)",
 });
@@ -33,6 +34,7 @@ export const firstResponseHoursMedian = defineMetric({
   description: `Median hours from a ticket's creation to its first response, over tickets that have one. ${byMonthOpened}`,
   formula: "median(first_response_at − created_at) in hours",
   format: "ratio",
+  unit: "hours",
   type: "period_aggregate",
   table: "tickets",
   agg: "median",
@@ -46,6 +48,7 @@ export const firstResponseHoursP75 = defineMetric({
   description: `Hours within which three in four tickets got a first response, over tickets that have one. ${byMonthOpened}`,
   formula: "p75(first_response_at − created_at) in hours",
   format: "ratio",
+  unit: "hours",
   type: "period_aggregate",
   table: "tickets",
   agg: "percentile",
