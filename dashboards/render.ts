@@ -384,6 +384,7 @@ function renderTile(metric: string, result: QueryResult, grain: Grain, context: 
       change = html`<div class="change ${good ? "up" : "down"}">${text} vs prior ${grain}</div>`;
     }
   }
+  const unit = column?.unit ? html`<span class="unit">${column.unit.replaceAll("{currency}", context.currency)}</span>` : "";
   const target = context.targetOf(metric);
   let versus: Html | string = "";
   if (target && value !== null) {
@@ -396,11 +397,7 @@ function renderTile(metric: string, result: QueryResult, grain: Grain, context: 
   }
   return html`<div class="tile">
     <div class="label">${column?.label ?? metric}</div>
-    <div class="value">
-      ${formatValue(value, format, { currency: context.currency, style: "compact" })}${
-        column?.unit ? html`<span class="unit">${column.unit.replaceAll("{currency}", context.currency)}</span>` : ""
-      }
-    </div>
+    <div class="value">${formatValue(value, format, { currency: context.currency, style: "compact" })}${unit}</div>
     ${change} ${versus}
     <div class="tile-as-of">${last ? `As of ${String(last.period)}` : ""}</div>
   </div>`;

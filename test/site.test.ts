@@ -83,7 +83,7 @@ describe("the rendered site", () => {
     const csv = readFileSync(join(site, "data", "board-retention-table.csv"), "utf8")
       .trim()
       .split("\n");
-    expect(csv[0]).toBe("period,segment,arr,nrr,grr,logo_churn");
+    expect(csv[0]).toBe("period,segment,arr,customers,nrr,grr,logo_churn");
     expect(csv.slice(-3).map((line) => line.split(",").slice(0, 3).join(","))).toEqual([
       "2024-12-31,Enterprise,24000",
       "2024-12-31,Mid-Market,6000",
