@@ -180,3 +180,30 @@ export function renderPlaceholders(text: string, dialect: Dialect): string {
     quoted !== undefined ? whole : dialect.placeholder(Number(n)),
   );
 }
+
+/** A value as an SQL literal: text quoted (quotes doubled), numbers and booleans as written, null as NULL. */
+export function sqlLiteral(value: unknown): string {
+  if (value === null || value === undefined) return "NULL";
+  if (typeof value === "number" || typeof value === "bigint") return String(value);
+  if (typeof value === "boolean") return value ? "TRUE" : "FALSE";
+  return `'${String(value).replaceAll("'", "''")}'`;
+}
+
+/**
+ * SQL with its parameters written in as literals, to paste into any SQL client and run as printed.
+ * Placeholders inside quoted text are left alone, as the engine would.
+ */
+export function inlineParameters(sql: string, parameters: readonly unknown[], dialect: Dialect): string {
+  const placeholders = parameters.map((_, i) => dialect.placeholder(i + 1));
+  const pattern = new RegExp(
+    `('(?:[^']|'')*')|(${placeholders
+      .map((p) => p.replace(/[$@:]/g, "\\$&"))
+      .sort((a, b) => b.length - a.length)
+      .join("|")})(?![0-9])`,
+    "g",
+  );
+  if (placeholders.length === 0) return sql;
+  return sql.replace(pattern, (whole, quoted: string | undefined, placeholder: string | undefined) =>
+    quoted !== undefined || placeholder === undefined ? whole : sqlLiteral(parameters[placeholders.indexOf(placeholder)]),
+  );
+}

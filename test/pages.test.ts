@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderSite } from "../dashboards/render.ts";
 import { accountFile } from "../dashboards/pages/accounts.ts";
+import { duckdb } from "../engines/duckdb.ts";
+import { inlineParameters } from "../engines/dialect.ts";
 import { query } from "../metrics/query.ts";
 import { RENEWALS_CONFIG } from "./fixtures/renewals/config.ts";
 import { buildFixture, FIXTURES } from "./helpers.ts";
@@ -84,5 +86,28 @@ describe("account, book and indicator pages (test/fixtures/renewals, as of 2025-
     // Two dashed green rules (115% and 90%), labelled.
     expect(trend.match(/stroke="#1f8a4c"/g)?.length).toBeGreaterThanOrEqual(1);
     expect(trend.match(/>target</g)?.length).toBe(2);
+  });
+
+  it("prints every metric's SQL in the glossary with its values written in: it runs as printed", async () => {
+    const html = readFileSync(join(site, "glossary.html"), "utf8");
+    const unescape = (t: string) =>
+      t.replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&quot;", '"').replaceAll("&#39;", "'").replaceAll("&amp;", "&");
+    const blocks = [...html.matchAll(/<article class="metric" id="metric-([a-z0-9_]+)">[\s\S]*?<pre><code>([\s\S]*?)<\/code><\/pre>/g)];
+    expect(blocks.length).toBeGreaterThan(80);
+    for (const [, name, sql] of blocks) {
+      const printed = unescape(sql ?? "");
+      expect(printed, name).not.toMatch(/\$\d/);
+      const rows = await fixture.db.all(printed);
+      const ours = (await query(fixture.db, fixture.config, { metrics: [name as string], grain: "quarter" })).rows;
+      expect(rows.length, name).toBe(ours.length);
+    }
+  }, 60_000);
+});
+
+describe("inlineParameters", () => {
+  it("writes values in as literals, leaves quoted text alone, and tells $1 from $10", () => {
+    const params = ["O'Brien", 2, null, true, 5, 6, 7, 8, 9, 10];
+    const sql = "SELECT '$1' AS q, $1 AS a, $2 + $10 AS b, $3 AS c, $4 AS d";
+    expect(inlineParameters(sql, params, duckdb)).toBe("SELECT '$1' AS q, 'O''Brien' AS a, 2 + 10 AS b, NULL AS c, TRUE AS d");
   });
 });

@@ -1,4 +1,5 @@
 import { catalog } from "../../metrics/catalog.ts";
+import { inlineParameters } from "../../engines/dialect.ts";
 import { compileMetricQuery } from "../../metrics/compile.ts";
 import { html } from "../html.ts";
 import { definePage } from "../page.ts";
@@ -13,7 +14,7 @@ export const glossaryPage = definePage({
   nav: "Glossary",
   title: "Metric glossary",
   intro:
-    "Every metric of the catalog, as `bellwether metrics` lists it: label, definition, formula, and the SQL it compiles to (for this warehouse's engine) for a quarterly query of the whole book. Money is in the reporting currency; ratios are fractions.",
+    "Every metric of the catalog, as `bellwether metrics` lists it: label, definition, formula, and the SQL it compiles to (for this warehouse's engine) for a quarterly query of the whole book, with its values written in, to paste into a SQL client and run as printed. Money is in the reporting currency; ratios are fractions.",
   sections: [
     {
       title: "Metrics",
@@ -42,8 +43,7 @@ export const glossaryPage = definePage({
                 </dl>
                 <details>
                   <summary>Compiled SQL</summary>
-                  <pre><code>${readable(compiled.sql)}</code></pre>
-                  ${compiled.parameters.length ? html`<p class="params">Parameters: <code>${JSON.stringify(compiled.parameters)}</code></p>` : ""}
+                  <pre><code>${readable(inlineParameters(compiled.sql, compiled.parameters, db.dialect))}</code></pre>
                 </details>
               </article>`;
             });
