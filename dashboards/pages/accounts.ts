@@ -64,18 +64,6 @@ export async function accountRows(db: Warehouse): Promise<AccountRow[]> {
     ORDER BY am.arr DESC, am.account_id`);
 }
 
-/** Rows of a detail table, grouped by account: one read of each table for every page. */
-async function byAccount(db: Warehouse, sql: string): Promise<Map<string, MetricRow[]>> {
-  const out = new Map<string, MetricRow[]>();
-  for (const row of await db.all<MetricRow>(sql)) {
-    const id = String(row.account_id);
-    const list = out.get(id);
-    if (list) list.push(row);
-    else out.set(id, [row]);
-  }
-  return out;
-}
-
 const ACCOUNT_COLUMNS: TableColumn[] = [
   { name: "account_id", label: "Account", link: (r) => accountLink(r.account_id) },
   { name: "name", label: "Name" },
@@ -130,202 +118,233 @@ function series(site: SiteWriter, rows: MetricRow[], y: string, label: string, f
   );
 }
 
+/** Everything the account pages show, for one batch of accounts: read a batch at a time, so a book of
+ * 10,000 accounts never holds every ticket and measure in memory at once. */
+async function detailsFor(db: Warehouse, config: Config, ids: readonly string[]) {
+  const list = ids.map((_, i) => `$${i + 1}`).join(", ");
+  const byAccount = async (sql: string): Promise<Map<string, MetricRow[]>> => {
+    const out = new Map<string, MetricRow[]>();
+    for (const row of await db.all<MetricRow>(sql.replace("{{ ids }}", list), [...ids])) {
+      const id = String(row.account_id);
+      const rows = out.get(id);
+      if (rows) rows.push(row);
+      else out.set(id, [row]);
+    }
+    return out;
+  };
+  const metrics = await query(db, config, {
+    metrics: ["arr", "health_score_avg", "active_users_30d", "tickets"],
+    by: ["account"],
+    where: { account: ids },
+  });
+  const monthly = new Map<string, MetricRow[]>();
+  for (const row of metrics.rows) {
+    const id = String(row.account);
+    const rows = monthly.get(id);
+    if (rows) rows.push(row);
+    else monthly.set(id, [row]);
+  }
+  const recent = "(SELECT max(month_index) - 11 FROM marts.months)";
+  return {
+    monthly,
+    movements: await byAccount(
+      `SELECT account_id, {{ format_time(month_end, '%Y-%m-%d') }} AS month, movement, {{ float(amount) }} AS amount, {{ float(arr) }} AS arr
+       FROM marts.arr_movements WHERE account_id IN ({{ ids }}) ORDER BY account_id, month_index DESC`,
+    ),
+    measures: await byAccount(
+      `SELECT account_id, {{ format_time(m.month_end, '%Y-%m-%d') }} AS period, s.label, {{ float(s.score) }} AS score
+       FROM marts.health_measure_scores AS s JOIN marts.months AS m USING (month_index)
+       WHERE s.account_id IN ({{ ids }}) AND s.score IS NOT NULL AND s.month_index >= ${recent} ORDER BY account_id, s.month_index, s.label`,
+    ),
+    tickets: await byAccount(
+      `SELECT account_id, ticket_id, {{ format_time(created_at, '%Y-%m-%d') }} AS created, priority, status, category,
+         first_response_hours, csat
+       FROM (SELECT t.*, row_number() OVER (PARTITION BY account_id ORDER BY created_at DESC, ticket_id) AS n
+             FROM marts.tickets AS t WHERE t.account_id IN ({{ ids }})) AS t
+       WHERE n <= 15 ORDER BY account_id, n`,
+    ),
+    answers: await byAccount(
+      `SELECT account_id, {{ format_time(responded_at, '%Y-%m-%d') }} AS answered, survey, score, comment
+       FROM (SELECT s.*, row_number() OVER (PARTITION BY account_id ORDER BY responded_at DESC, response_id) AS n
+             FROM marts.survey_answers AS s WHERE s.account_id IN ({{ ids }})) AS s
+       WHERE n <= 15 ORDER BY account_id, n`,
+    ),
+    contacts: await byAccount(
+      `SELECT account_id, contact_id, title, role, {{ format_time(started_at, '%Y-%m-%d') }} AS started,
+         {{ format_time(left_at, '%Y-%m-%d') }} AS left_on,
+         CASE WHEN role = 'champion' AND left_at IS NOT NULL THEN 'champion who left' ELSE '' END AS note
+       FROM staging.crm_contacts WHERE account_id IN ({{ ids }}) ORDER BY account_id, left_at IS NOT NULL, role, contact_id`,
+    ),
+    renewals: await byAccount(
+      `SELECT account_id, {{ format_time(due_date, '%Y-%m-%d') }} AS due, {{ float(arr_due) }} AS arr_due,
+         {{ float(arr_outcome) }} AS arr_outcome, outcome
+       FROM marts.renewals WHERE account_id IN ({{ ids }}) ORDER BY account_id, due_date DESC`,
+    ),
+    alerts: (await db.tableExists("meta", "alerts"))
+      ? await byAccount(
+          `SELECT account_id, {{ format_time(opened_month, '%Y-%m-%d') }} AS opened,
+             coalesce({{ format_time(closed_month, '%Y-%m-%d') }}, 'open') AS closed, severity, rule, message
+           FROM meta.alerts WHERE account_id IN ({{ ids }}) ORDER BY account_id, opened_month DESC, rule`,
+        )
+      : new Map<string, MetricRow[]>(),
+  };
+}
+
+/** Accounts per batch of account pages. */
+const BATCH = 500;
+
 /** Writes accounts/<id>.html for every account that ever paid, and returns the table of all of them. */
 async function renderAccounts(db: Warehouse, config: Config, site: SiteWriter): Promise<Html> {
   if (!(await db.tableExists("marts", "account_months"))) return html`<p class="empty">No data for this yet.</p>`;
   const accounts = await accountRows(db);
   const { currency } = site.context;
-  const metrics = await query(db, config, { metrics: ["arr", "health_score_avg", "active_users_30d", "tickets"], by: ["account"] });
-  const monthly = new Map<string, MetricRow[]>();
-  for (const row of metrics.rows) {
-    const id = String(row.account);
-    const list = monthly.get(id);
-    if (list) list.push(row);
-    else monthly.set(id, [row]);
-  }
-  const recent = "(SELECT max(month_index) - 11 FROM marts.months)";
-  const movements = await byAccount(
-    db,
-    "SELECT account_id, {{ format_time(month_end, '%Y-%m-%d') }} AS month, movement, {{ float(amount) }} AS amount, {{ float(arr) }} AS arr FROM marts.arr_movements ORDER BY account_id, month_index DESC",
-  );
-  const measures = await byAccount(
-    db,
-    `SELECT account_id, {{ format_time(m.month_end, '%Y-%m-%d') }} AS period, s.label, {{ float(s.score) }} AS score
-     FROM marts.health_measure_scores AS s JOIN marts.months AS m USING (month_index)
-     WHERE s.score IS NOT NULL AND s.month_index >= ${recent} ORDER BY account_id, s.month_index, s.label`,
-  );
-  const tickets = await byAccount(
-    db,
-    `SELECT account_id, ticket_id, {{ format_time(created_at, '%Y-%m-%d') }} AS created, priority, status, category,
-       first_response_hours, csat
-     FROM (SELECT t.*, row_number() OVER (PARTITION BY account_id ORDER BY created_at DESC, ticket_id) AS n FROM marts.tickets AS t) AS t
-     WHERE n <= 15 ORDER BY account_id, n`,
-  );
-  const answers = await byAccount(
-    db,
-    `SELECT account_id, {{ format_time(responded_at, '%Y-%m-%d') }} AS answered, survey, score, comment
-     FROM (SELECT s.*, row_number() OVER (PARTITION BY account_id ORDER BY responded_at DESC, response_id) AS n FROM marts.survey_answers AS s) AS s
-     WHERE n <= 15 ORDER BY account_id, n`,
-  );
-  const contacts = await byAccount(
-    db,
-    `SELECT account_id, contact_id, title, role, {{ format_time(started_at, '%Y-%m-%d') }} AS started,
-       {{ format_time(left_at, '%Y-%m-%d') }} AS left_on,
-       CASE WHEN role = 'champion' AND left_at IS NOT NULL THEN 'champion who left' ELSE '' END AS note
-     FROM staging.crm_contacts ORDER BY account_id, left_at IS NOT NULL, role, contact_id`,
-  );
-  const renewals = await byAccount(
-    db,
-    `SELECT account_id, {{ format_time(due_date, '%Y-%m-%d') }} AS due, {{ float(arr_due) }} AS arr_due, {{ float(arr_outcome) }} AS arr_outcome, outcome
-     FROM marts.renewals ORDER BY account_id, due_date DESC`,
-  );
-  const alerts = (await db.tableExists("meta", "alerts"))
-    ? await byAccount(
-        db,
-        `SELECT account_id, {{ format_time(opened_month, '%Y-%m-%d') }} AS opened, coalesce({{ format_time(closed_month, '%Y-%m-%d') }}, 'open') AS closed,
-           severity, rule, message FROM meta.alerts WHERE account_id IS NOT NULL ORDER BY account_id, opened_month DESC, rule`,
-      )
-    : new Map<string, MetricRow[]>();
-
-  for (const account of accounts) {
-    const id = account.account_id;
-    const rows = monthly.get(id) ?? [];
-    const score = (measures.get(id) ?? []).map((r) => ({ ...r, date: new Date(`${String(r.period)}T00:00:00Z`) }));
-    const scoreChart =
-      score.length === 0
-        ? html`<p class="empty">Unscored: no measure of the scorecard has data for this account.</p>`
-        : site.chart(
-            {
-              height: 220,
-              marginLeft: 50,
-              x: { type: "utc", label: null },
-              y: { grid: true, label: "Score (0–100)", domain: [0, 100] },
-              color: { legend: true },
-              marks: [
-                Plot.ruleY([40, 70], { strokeDasharray: "4,3", strokeOpacity: 0.4 }),
-                Plot.lineY(score, { x: "date", y: "score", stroke: { value: "label", scale: "color" }, z: "label" }),
-                Plot.lineY(
-                  rows
-                    .filter((r) => r.health_score_avg !== null)
-                    .map((r) => ({ date: new Date(`${String(r.period)}T00:00:00Z`), value: Number(r.health_score_avg) })),
-                  { x: "date", y: "value", stroke: "currentColor", strokeWidth: 2.5 },
-                ),
-              ],
-            },
-            {
-              title: "Health score and its measures",
-              description: "The score (thick) and each measure's 0–100 score, last twelve months; dashed: the band edges.",
-            },
-          );
-    const body = html`<p class="as-of">
-        ${id} · ${account.segment} · ${account.industry ?? "—"} · ${account.region ?? "—"} · plan ${account.plan ?? "—"} · owner
-        ${bookLink(account.owner_csm, "../")}${Number(account.owner_is_pool) === 1 ? " (pool)" : ""}
-      </p>
-      <section class="tiles" aria-label="Headline numbers">
-        ${tile("ARR", formatValue(account.arr, "currency", { currency, style: "compact" }))}
-        ${tile("Health", account.score === null ? "unscored" : `${Math.round(account.score)} · ${account.health_band}`)}
-        ${tile("Weakest measure", account.weakest_measure ?? "—")} ${tile("Next renewal", account.next_renewal ?? "—")}
-        ${tile("Open alerts", String(account.open_alerts))}
-      </section>
-      <section class="section">
-        <h2>ARR</h2>
-        <figure class="block">${series(site, rows, "arr", `ARR (${currency})`, "currency", "ARR each month")}</figure>
-        ${plainTable(
-          [
-            { name: "month", label: "Month" },
-            { name: "movement", label: "Movement" },
-            { name: "amount", label: "Change", format: "currency" },
-            { name: "arr", label: "ARR after", format: "currency" },
-          ],
-          movements.get(id) ?? [],
-          currency,
-          "No movements.",
-        )}
-      </section>
-      <section class="section">
-        <h2>Health</h2>
-        <figure class="block">${scoreChart}</figure>
-      </section>
-      <section class="section">
-        <h2>Usage and support</h2>
-        <figure class="block">
-          ${series(site, rows, "active_users_30d", "Active users (30 days)", "count", "Active users each month")}
-        </figure>
-        ${plainTable(
-          [
-            { name: "created", label: "Opened" },
-            { name: "ticket_id", label: "Ticket" },
-            { name: "priority", label: "Priority" },
-            { name: "status", label: "Status" },
-            { name: "category", label: "Category" },
-            { name: "first_response_hours", label: "First response (h)", format: "ratio" },
-            { name: "csat", label: "CSAT", format: "count" },
-          ],
-          tickets.get(id) ?? [],
-          currency,
-          "No tickets.",
-        )}
-      </section>
-      <section class="section">
-        <h2>Answers</h2>
-        ${plainTable(
-          [
-            { name: "answered", label: "Answered" },
-            { name: "survey", label: "Survey" },
-            { name: "score", label: "Score", format: "count" },
-            { name: "comment", label: "Comment" },
-          ],
-          answers.get(id) ?? [],
-          currency,
-          "No survey answers.",
-        )}
-      </section>
-      <section class="section">
-        <h2>Contacts</h2>
-        ${plainTable(
-          [
-            { name: "contact_id", label: "Contact" },
-            { name: "title", label: "Title" },
-            { name: "role", label: "Role" },
-            { name: "started", label: "Since" },
-            { name: "left_on", label: "Left" },
-            { name: "note", label: "" },
-          ],
-          contacts.get(id) ?? [],
-          currency,
-          "No contacts in the CRM.",
-        )}
-      </section>
-      <section class="section">
-        <h2>Renewals</h2>
-        ${plainTable(
-          [
-            { name: "due", label: "Due" },
-            { name: "arr_due", label: "ARR due", format: "currency" },
-            { name: "arr_outcome", label: "ARR after", format: "currency" },
-            { name: "outcome", label: "Outcome" },
-          ],
-          renewals.get(id) ?? [],
-          currency,
-          "No renewal due: month-to-month lines only.",
-        )}
-      </section>
-      <section class="section">
-        <h2>Alerts</h2>
-        ${plainTable(
-          [
-            { name: "opened", label: "Opened" },
-            { name: "closed", label: "Closed" },
-            { name: "severity", label: "Severity" },
-            { name: "rule", label: "Rule" },
-            { name: "message", label: "What" },
-          ],
-          alerts.get(id) ?? [],
-          currency,
-          "No alerts.",
-        )}
-      </section>`;
-    site.write(accountFile(id), account.name ?? id, body);
+  for (let from = 0; from < accounts.length; from += BATCH) {
+    const batch = accounts.slice(from, from + BATCH);
+    const { monthly, movements, measures, tickets, answers, contacts, renewals, alerts } = await detailsFor(
+      db,
+      config,
+      batch.map((a) => a.account_id),
+    );
+    for (const account of batch) {
+      const id = account.account_id;
+      const rows = monthly.get(id) ?? [];
+      const score = (measures.get(id) ?? []).map((r) => ({ ...r, date: new Date(`${String(r.period)}T00:00:00Z`) }));
+      const scoreChart =
+        score.length === 0
+          ? html`<p class="empty">Unscored: no measure of the scorecard has data for this account.</p>`
+          : site.chart(
+              {
+                height: 220,
+                marginLeft: 50,
+                x: { type: "utc", label: null },
+                y: { grid: true, label: "Score (0–100)", domain: [0, 100] },
+                color: { legend: true },
+                marks: [
+                  Plot.ruleY([40, 70], { strokeDasharray: "4,3", strokeOpacity: 0.4 }),
+                  Plot.lineY(score, { x: "date", y: "score", stroke: { value: "label", scale: "color" }, z: "label" }),
+                  Plot.lineY(
+                    rows
+                      .filter((r) => r.health_score_avg !== null)
+                      .map((r) => ({ date: new Date(`${String(r.period)}T00:00:00Z`), value: Number(r.health_score_avg) })),
+                    { x: "date", y: "value", stroke: "currentColor", strokeWidth: 2.5 },
+                  ),
+                ],
+              },
+              {
+                title: "Health score and its measures",
+                description: "The score (thick) and each measure's 0–100 score, last twelve months; dashed: the band edges.",
+              },
+            );
+      const body = html`<p class="as-of">
+          ${id} · ${account.segment} · ${account.industry ?? "—"} · ${account.region ?? "—"} · plan ${account.plan ?? "—"} · owner
+          ${bookLink(account.owner_csm, "../")}${Number(account.owner_is_pool) === 1 ? " (pool)" : ""}
+        </p>
+        <section class="tiles" aria-label="Headline numbers">
+          ${tile("ARR", formatValue(account.arr, "currency", { currency, style: "compact" }))}
+          ${tile("Health", account.score === null ? "unscored" : `${Math.round(account.score)} · ${account.health_band}`)}
+          ${tile("Weakest measure", account.weakest_measure ?? "—")} ${tile("Next renewal", account.next_renewal ?? "—")}
+          ${tile("Open alerts", String(account.open_alerts))}
+        </section>
+        <section class="section">
+          <h2>ARR</h2>
+          <figure class="block">${series(site, rows, "arr", `ARR (${currency})`, "currency", "ARR each month")}</figure>
+          ${plainTable(
+            [
+              { name: "month", label: "Month" },
+              { name: "movement", label: "Movement" },
+              { name: "amount", label: "Change", format: "currency" },
+              { name: "arr", label: "ARR after", format: "currency" },
+            ],
+            movements.get(id) ?? [],
+            currency,
+            "No movements.",
+          )}
+        </section>
+        <section class="section">
+          <h2>Health</h2>
+          <figure class="block">${scoreChart}</figure>
+        </section>
+        <section class="section">
+          <h2>Usage and support</h2>
+          <figure class="block">
+            ${series(site, rows, "active_users_30d", "Active users (30 days)", "count", "Active users each month")}
+          </figure>
+          ${plainTable(
+            [
+              { name: "created", label: "Opened" },
+              { name: "ticket_id", label: "Ticket" },
+              { name: "priority", label: "Priority" },
+              { name: "status", label: "Status" },
+              { name: "category", label: "Category" },
+              { name: "first_response_hours", label: "First response (h)", format: "ratio" },
+              { name: "csat", label: "CSAT", format: "count" },
+            ],
+            tickets.get(id) ?? [],
+            currency,
+            "No tickets.",
+          )}
+        </section>
+        <section class="section">
+          <h2>Answers</h2>
+          ${plainTable(
+            [
+              { name: "answered", label: "Answered" },
+              { name: "survey", label: "Survey" },
+              { name: "score", label: "Score", format: "count" },
+              { name: "comment", label: "Comment" },
+            ],
+            answers.get(id) ?? [],
+            currency,
+            "No survey answers.",
+          )}
+        </section>
+        <section class="section">
+          <h2>Contacts</h2>
+          ${plainTable(
+            [
+              { name: "contact_id", label: "Contact" },
+              { name: "title", label: "Title" },
+              { name: "role", label: "Role" },
+              { name: "started", label: "Since" },
+              { name: "left_on", label: "Left" },
+              { name: "note", label: "" },
+            ],
+            contacts.get(id) ?? [],
+            currency,
+            "No contacts in the CRM.",
+          )}
+        </section>
+        <section class="section">
+          <h2>Renewals</h2>
+          ${plainTable(
+            [
+              { name: "due", label: "Due" },
+              { name: "arr_due", label: "ARR due", format: "currency" },
+              { name: "arr_outcome", label: "ARR after", format: "currency" },
+              { name: "outcome", label: "Outcome" },
+            ],
+            renewals.get(id) ?? [],
+            currency,
+            "No renewal due: month-to-month lines only.",
+          )}
+        </section>
+        <section class="section">
+          <h2>Alerts</h2>
+          ${plainTable(
+            [
+              { name: "opened", label: "Opened" },
+              { name: "closed", label: "Closed" },
+              { name: "severity", label: "Severity" },
+              { name: "rule", label: "Rule" },
+              { name: "message", label: "What" },
+            ],
+            alerts.get(id) ?? [],
+            currency,
+            "No alerts.",
+          )}
+        </section>`;
+      site.write(accountFile(id), account.name ?? id, body);
+    }
   }
   return sortableTable("accounts", ACCOUNT_COLUMNS, accounts, currency);
 }
