@@ -187,35 +187,68 @@ export function waterfall(rows: MetricRow[], context: ChartContext): Plot.PlotOp
   };
 }
 
-/** A heatmap of a ratio: rows × columns, each cell labelled with its value. */
+/** Relative luminance of an "rgb(r, g, b)" or "#rrggbb" colour (WCAG 2). */
+function luminance(colour: string): number {
+  const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(colour);
+  const rgb = hex ? hex.slice(1).map((h) => Number.parseInt(h, 16)) : (colour.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number);
+  const [r = 0, g = 0, b = 0] = rgb.map((c) => {
+    const v = c / 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** Black or white, whichever contrasts more with the background (WCAG contrast ratio). */
+export function labelColour(background: string): "black" | "white" {
+  const l = luminance(background);
+  return (l + 0.05) / 0.05 >= 1.05 / (l + 0.05) ? "black" : "white";
+}
+
+/**
+ * A heatmap of a ratio: rows × columns, each cell labelled with its value in black or white by its
+ * fill's luminance, and a legend of the colour classes (drawn as SVG, not a canvas ramp). `yLabel` may
+ * name each row (a cohort with its size).
+ */
 export function heatmap(
   rows: MetricRow[],
-  options: { x: string; y: string; value: string; format: ValueFormat; xLabel: string; yLabel: string },
+  options: {
+    x: string;
+    y: string;
+    value: string;
+    format: ValueFormat;
+    xLabel: string;
+    yLabel: string;
+    rowLabel?: (y: string) => string;
+  },
   context: ChartContext,
 ): Plot.PlotOptions {
   const defined = rows.filter((r) => r[options.value] !== null);
+  const values = defined.map((r) => Number(r[options.value]));
+  const domain: [number, number] = values.length ? [Math.min(...values), Math.max(...values)] : [0, 1];
+  const colour = { type: "quantize" as const, n: 6, scheme: "blues" as const, domain };
+  const scale = Plot.scale({ color: colour });
+  const rowName = (r: MetricRow) => (options.rowLabel ? options.rowLabel(String(r[options.y])) : String(r[options.y]));
   return {
     x: { label: options.xLabel, type: "band" },
     y: { label: options.yLabel, type: "band" },
-    // No colour ramp legend: Plot draws it on a canvas, which a server-side DOM lacks; every cell is labelled instead.
-    color: { scheme: "blues" },
-    marginLeft: 90,
+    color: { ...colour, legend: true, label: context.labelOf(options.value), tickFormat: axis(options.format, context).tickFormat },
+    marginLeft: options.rowLabel ? 150 : 90,
     height: Math.max(200, 24 * new Set(defined.map((r) => r[options.y])).size + 60),
     marks: [
       Plot.cell(defined, {
         x: options.x,
-        y: options.y,
+        y: rowName,
         fill: options.value,
         inset: 0.5,
-        title: (r: MetricRow) => `${r[options.y]} · ${options.xLabel} ${r[options.x]}\n${show(r[options.value], options.format, context)}`,
+        title: (r: MetricRow) => `${rowName(r)} · ${options.xLabel} ${r[options.x]}\n${show(r[options.value], options.format, context)}`,
       }),
       Plot.text(defined, {
         x: options.x,
-        y: options.y,
+        y: rowName,
         text: (r: MetricRow) =>
           options.format === "percent" ? `${Math.round(Number(r[options.value]) * 100)}` : show(r[options.value], options.format, context),
         fontSize: 9,
-        fill: (r: MetricRow) => (Number(r[options.value]) > 0.7 ? "white" : "black"),
+        fill: (r: MetricRow) => labelColour(String(scale.apply(Number(r[options.value])))),
       }),
     ],
   };

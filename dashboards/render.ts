@@ -10,7 +10,7 @@ import { formatValue } from "../core/format.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import { catalog } from "../metrics/catalog.ts";
 import type { Grain } from "../metrics/compile.ts";
-import { exportParquet, type MetricRow, type QueryResult, query, toCsv } from "../metrics/query.ts";
+import { exportParquet, type MetricRow, type QueryResult, query } from "../metrics/query.ts";
 import { type Html, html, raw, withoutControls } from "./html.ts";
 import { type Notices, readNotices } from "./notices.ts";
 import type { Block, ChartContext, ContentBlock, ListingBlock, PageSpec, SiteWriter } from "./page.ts";
@@ -227,7 +227,7 @@ async function renderBlock(block: Block, pageContext: RenderContext): Promise<Ht
   if (block.kind === "content") return block.render(db, config, siteWriter(context));
   if (block.kind === "listing") return renderListing(block, await block.rows(db, config), context);
   const result = await query(db, config, block.query);
-  writeFileSync(join(dir, "data", `${block.id}.csv`), toCsv(result));
+  writeDownload(join(dir, "data", block.id), result, block.query.grain ?? "month", context);
   await exportParquet(db, result.compiled, join(dir, "data", `${block.id}.parquet`));
   const downloads = html`<a href="data/${block.id}.csv" download>CSV</a><a href="data/${block.id}.parquet" download>Parquet</a>`;
   const last = String(result.rows.at(-1)?.period ?? "");
@@ -267,6 +267,39 @@ async function renderBlock(block: Block, pageContext: RenderContext): Promise<Ht
     );
   }
   return figure(block, plotSvg(block.plot(result.rows, context), block), asOf, downloads);
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** A period as the page names it: "Aug 2026", "FY2026 Q3", "FY2026". */
+function periodName(period: string, grain: Grain, context: ChartContext): string {
+  if (grain === "month") return `${MONTHS[Number(period.slice(5, 7)) - 1]} ${period.slice(0, 4)}`;
+  const quarter = context.periodLabel(period);
+  return grain === "year" ? quarter.replace(/ Q\d$/, "") : quarter;
+}
+
+/**
+ * A chart's or table's rows as the download a CFO opens: the period's name beside its ISO date, headers
+ * as the page labels them (the column ids, formats and units in `<id>.columns.json` beside it), ratios
+ * to 6 decimals and money to the cent.
+ */
+function writeDownload(base: string, result: QueryResult, grain: Grain, context: ChartContext): void {
+  const columns = [
+    { name: "period", label: "Period end", role: "period" },
+    { name: "period_label", label: "Period", role: "period" },
+    ...result.columns.filter((c) => c.role !== "period"),
+  ] as { name: string; label: string; role: string; format?: string; unit?: string }[];
+  const value = (row: MetricRow, column: (typeof columns)[number]) => {
+    if (column.name === "period_label") return periodName(String(row.period), grain, context);
+    const v = row[column.name];
+    if (typeof v !== "number" || column.role !== "metric") return v;
+    if (column.format === "currency") return Math.round(v * 100) / 100;
+    return column.format === "count" || column.format === "days" ? v : Number(v.toFixed(6));
+  };
+  const lines = [spreadsheetLine(columns.map((c) => c.label)), ...result.rows.map((r) => spreadsheetLine(columns.map((c) => value(r, c))))];
+  writeFileSync(`${base}.csv`, `${lines.join("\n")}\n`);
+  const described = columns.map(({ name, label, role, format, unit }) => ({ column: name, label, role, format, unit }));
+  writeFileSync(`${base}.columns.json`, `${JSON.stringify(described, null, 2)}\n`);
 }
 
 function renderListing(block: ListingBlock, rows: MetricRow[], context: RenderContext): Html {

@@ -83,12 +83,21 @@ describe("the rendered site", () => {
     const csv = readFileSync(join(site, "data", "board-retention-table.csv"), "utf8")
       .trim()
       .split("\n");
-    expect(csv[0]).toBe("period,segment,arr,customers,nrr,grr,logo_churn");
-    expect(csv.slice(-3).map((line) => line.split(",").slice(0, 3).join(","))).toEqual([
-      "2024-12-31,Enterprise,24000",
-      "2024-12-31,Mid-Market,6000",
-      "2024-12-31,SMB,22080",
+    // Headers as the page labels them, the period named beside its ISO date; ids, formats and units beside.
+    expect(csv[0]).toBe("Period end,Period,Segment,ARR,Customers,Net revenue retention,Gross revenue retention,Logo churn");
+    expect(csv.slice(-3).map((line) => line.split(",").slice(0, 4).join(","))).toEqual([
+      "2024-12-31,FY2024 Q4,Enterprise,24000",
+      "2024-12-31,FY2024 Q4,Mid-Market,6000",
+      "2024-12-31,FY2024 Q4,SMB,22080",
     ]);
+    // Ratios to 6 decimals: NRR 22,080 / 32,400 is 0.681481…
+    const nrr = csv.map((line) => line.split(",")[5]).filter((v) => v && /^0\.\d+$/.test(v));
+    for (const v of nrr) expect(v?.split(".")[1]?.length).toBeLessThanOrEqual(6);
+    const columns = JSON.parse(readFileSync(join(site, "data", "board-retention-table.columns.json"), "utf8")) as {
+      column: string;
+      label: string;
+    }[];
+    expect(columns.map((c) => c.column)).toEqual(["period", "period_label", "segment", "arr", "customers", "nrr", "grr", "logo_churn"]);
     const page = readFileSync(join(site, "board.html"), "utf8");
     expect(page).toMatch(/<td class="">FY2024 Q4<\/td>\s*<td class="">SMB<\/td>\s*<td class="num">\$22,080<\/td>/);
     expect(page).not.toContain('<td class="">FY2024 Q3</td>');

@@ -33,17 +33,35 @@ function curves(rows: MetricRow[], metric: string, context: ChartContext): Plot.
   };
 }
 
-const heat = (metric: string) => (rows: MetricRow[], context: ChartContext) =>
-  heatmap(
-    aged(rows, context),
-    { x: "age", y: "cohort_quarter", value: metric, format: "percent", xLabel: "Quarters since first paid quarter", yLabel: "Cohort" },
+/** Cohorts this small move on one account: their rows say so. */
+const SMALL_COHORT = 10;
+
+const heat = (metric: string) => (rows: MetricRow[], context: ChartContext) => {
+  const cells = aged(rows, context);
+  // A cohort's size is its accounts at age 0, the quarter it started.
+  const size = new Map(cells.filter((r) => r.age === 0).map((r) => [String(r.cohort_quarter), Number(r.cohort_accounts ?? 0)]));
+  return heatmap(
+    cells,
+    {
+      x: "age",
+      y: "cohort_quarter",
+      value: metric,
+      format: "percent",
+      xLabel: "Quarters since first paid quarter",
+      yLabel: "Cohort (accounts)",
+      rowLabel: (cohort) => {
+        const n = size.get(cohort);
+        return n === undefined ? cohort : `${cohort} · n=${n}${n < SMALL_COHORT ? " (small)" : ""}`;
+      },
+    },
     context,
   );
+};
 
 /** A heatmap and curves of one cohort retention metric, by quarterly cohort and age. */
 function cohortSection(kind: "revenue" | "logo", metric: string, cell: string): SectionSpec {
   const noun = kind === "revenue" ? "Revenue retention" : "Logo retention";
-  const query = { metrics: [metric], by: ["cohort_quarter"], grain: "quarter" as const };
+  const query = { metrics: [metric, "cohort_accounts"], by: ["cohort_quarter"], grain: "quarter" as const };
   return {
     title: noun,
     blocks: [
