@@ -105,7 +105,7 @@ export const costPage = definePage({
           query: { metrics: ["retention_cost"], by: ["cost_center"], grain: "quarter" },
           plot: (rows, context) =>
             stackedBars(
-              rows,
+              rows.map((r) => ({ ...r, cost_center: costCentreName(r.cost_center) })),
               { y: "retention_cost", by: "cost_center", format: "currency", label: money("Retention cost", context.currency) },
               context,
             ),
@@ -114,3 +114,17 @@ export const costPage = definePage({
     },
   ],
 });
+
+const COST_CENTRES: Record<string, string> = {
+  csm: "CSMs",
+  cs_ops: "CS operations",
+  support: "Support",
+  onboarding: "Onboarding",
+  renewals: "Renewals",
+};
+
+/** A finance cost centre as people say it: the usual ones named, others with their underscores as spaces. */
+function costCentreName(id: unknown): string {
+  const text = String(id ?? "");
+  return COST_CENTRES[text] ?? text.replaceAll("_", " ").replace(/^./, (c) => c.toUpperCase());
+}

@@ -2,7 +2,7 @@ import type { MetricRow } from "../../metrics/query.ts";
 import { groupedBars, lines, stackedBars } from "../marks.ts";
 import type { ChartContext } from "../page.ts";
 import { definePage } from "../page.ts";
-import { bandColours } from "./bands.ts";
+import { bandColours, bandOrder } from "./bands.ts";
 import { lastPeriods } from "./periods.ts";
 
 const byBand = (metric: string, label: string) => (rows: MetricRow[], context: ChartContext) => {
@@ -50,7 +50,7 @@ export const healthPage = definePage({
           description: "Lines: mean health score (0–100) of paying accounts per segment at each fiscal quarter end.",
           query: { metrics: ["health_score_avg"], by: ["segment"], grain: "quarter" },
           plot: (rows, context) =>
-            lines(rows, { y: "health_score_avg", by: "segment", format: "ratio", label: "Health score (0–100)" }, context),
+            lines(rows, { y: "health_score_avg", by: "segment", format: "score", label: "Health score (0–100)" }, context),
         },
       ],
     },
@@ -79,9 +79,9 @@ export const healthPage = definePage({
             { name: "name", label: "Name" },
             { name: "segment", label: "Segment" },
             { name: "arr", label: "ARR", format: "currency" },
-            { name: "score", label: "Score", format: "ratio" },
+            { name: "score", label: "Score", format: "score" },
             { name: "weakest_measure", label: "Weakest measure" },
-            { name: "weakest_score", label: "Its score", format: "ratio" },
+            { name: "weakest_score", label: "Its score", format: "score" },
             { name: "missing_measures", label: "No data for" },
             { name: "next_renewal", label: "Next renewal" },
           ],
@@ -108,6 +108,8 @@ export const healthPage = definePage({
                 context,
               ),
               ...bandColours(shown),
+              // Bars in the legend's order: red, yellow, green.
+              x: { axis: null, domain: bandOrder(shown) },
             };
           },
         },

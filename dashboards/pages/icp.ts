@@ -17,9 +17,9 @@ export const icpPage = definePage({
           kind: "listing",
           id: "icp-fit",
           reads: ["marts.months", "marts.account_months", "marts.account_ttv", "marts.health_scores"],
-          title: "Profiles by NRR lift, with logo retention and its 95% interval",
+          title: "Profiles by logo retention, with its 95% interval; the table by NRR lift",
           description:
-            "Table: one row per profile value, sorted by lift; the chart shows logo retention with its Wilson 95% interval against the book's (dashed).",
+            "Chart: logo retention of each profile large enough to trust, sorted by it, with its Wilson 95% interval, against the whole book's (dashed). Table: every profile, sorted by NRR lift.",
           rows: async (db, config) => {
             const table = await icpFit(db, config);
             if (!table) return [];
@@ -49,12 +49,13 @@ export const icpPage = definePage({
             { name: "logo_retention_low", label: "95% low", format: "percent" },
             { name: "logo_retention_high", label: "95% high", format: "percent" },
             { name: "ttv_median_days", label: "Median TTV", format: "days" },
-            { name: "health_score_avg", label: "Avg health", format: "ratio" },
-            { name: "trust", label: "" },
+            { name: "health_score_avg", label: "Avg health", format: "score" },
+            { name: "trust", label: "Trust" },
           ],
           plot: (rows, context) =>
             intervals(
-              rows.filter((r) => r.trust === ""),
+              // The chart is sorted by what it shows: logo retention, the measure with an interval.
+              rows.filter((r) => r.trust === "").sort((a, b) => Number(b.logo_retention ?? -1) - Number(a.logo_retention ?? -1)),
               {
                 label: "profile",
                 value: "logo_retention",
