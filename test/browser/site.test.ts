@@ -107,6 +107,28 @@ describe("every page, opened from file:// in Chromium", () => {
     });
   }
 
+  it("fits 1280 px: no element wider than the window, no table wider than its frame", async () => {
+    for (const spec of pages) {
+      const { page } = await open(spec.file);
+      try {
+        await page.setViewportSize({ width: 1280, height: 900 });
+        const overflow = await page.evaluate(() => {
+          const width = document.documentElement.clientWidth;
+          const wide = [...document.querySelectorAll("body *")]
+            .filter((e) => !e.closest(".table-wrap") && e.getBoundingClientRect().right > width + 1)
+            .map((e) => e.tagName);
+          const tables = [...document.querySelectorAll(".table-wrap")]
+            .filter((w) => w.scrollWidth > w.clientWidth + 1)
+            .map((w) => w.closest("figure, .sortable")?.id ?? "a table");
+          return [...wide, ...tables];
+        });
+        expect(overflow, spec.file).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    }
+  });
+
   it("shows the hostile account names as text", async () => {
     const { page } = await open("health.html");
     try {
