@@ -36,8 +36,14 @@ export function columnNames(table: TableName): string[] {
  * landed), as a timestamp. A table never landed has none.
  */
 export function newestDataSql(): string {
-  return (Object.values(contracts) as Contract[])
-    .filter((c) => c.happenedAt)
-    .map((c) => `SELECT '${c.table}' AS table_name, max("${c.happenedAt}")::TIMESTAMP AS newest FROM raw."${c.table}"`)
-    .join(" UNION ALL ");
+  return (
+    (Object.values(contracts) as Contract[])
+      .filter((c) => c.happenedAt)
+      // What has happened: an open opportunity's expected close date is a plan, not data.
+      .map(
+        (c) =>
+          `SELECT '${c.table}' AS table_name, max(CASE WHEN "${c.happenedAt}"::TIMESTAMP <= now()::TIMESTAMP THEN "${c.happenedAt}" END)::TIMESTAMP AS newest FROM raw."${c.table}"`,
+      )
+      .join(" UNION ALL ")
+  );
 }

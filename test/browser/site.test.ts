@@ -114,10 +114,10 @@ describe("every page, opened from file:// in Chromium", () => {
         await page.setViewportSize({ width: 1280, height: 900 });
         const overflow = await page.evaluate(() => {
           const width = document.documentElement.clientWidth;
-          const wide = [...document.querySelectorAll("body *")]
+          const wide = Array.from(document.querySelectorAll("body *"))
             .filter((e) => !e.closest(".table-wrap") && e.getBoundingClientRect().right > width + 1)
             .map((e) => e.tagName);
-          const tables = [...document.querySelectorAll(".table-wrap")]
+          const tables = Array.from(document.querySelectorAll(".table-wrap"))
             .filter((w) => w.scrollWidth > w.clientWidth + 1)
             .map((w) => w.closest("figure, .sortable")?.id ?? "a table");
           return [...wide, ...tables];
