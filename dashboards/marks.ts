@@ -78,7 +78,7 @@ export function targetRules(targets: readonly number[] | undefined): Plot.Markis
   if (!targets?.length) return [];
   return [
     Plot.ruleY(targets, { stroke: "#1f8a4c", strokeDasharray: "6,3", strokeOpacity: 0.9 }),
-    Plot.text(targets, { y: (t: number) => t, text: () => "target", frameAnchor: "right", dy: -6, fill: "#1f8a4c", fontSize: 10 }),
+    Plot.text(targets, { y: (t: number) => t, text: () => "target", frameAnchor: "right", dy: -6, fill: "#1f8a4c" }),
   ];
 }
 

@@ -109,6 +109,8 @@ export interface PageSpec {
   intro: string;
   tiles?: TilesSpec;
   sections: SectionSpec[];
+  /** Printed as is (the board's PDF): charts are drawn a second time at print size. */
+  print?: boolean;
 }
 
 /** Pages are data; this keeps their declarations typed without a class. */

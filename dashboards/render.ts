@@ -34,6 +34,8 @@ interface RenderContext extends ChartContext {
   asOf?: string;
   /** Every page, for the navigation of sub-pages. */
   pages: readonly PageSpec[];
+  /** The page is printed (the board's PDF): its charts come in a print size too. */
+  forPrint?: boolean;
 }
 
 export interface PageResult {
@@ -154,7 +156,7 @@ async function renderPage(page: PageSpec, pages: readonly PageSpec[], notices: N
   const sections: Html[] = [];
   for (const section of page.sections) {
     const blocks: Html[] = [];
-    for (const block of section.blocks) blocks.push(await renderBlock(block, context));
+    for (const block of section.blocks) blocks.push(await renderBlock(block, { ...context, forPrint: page.print === true }));
     sections.push(
       html`<section class="section">
         <h2>${section.title}</h2>
@@ -266,7 +268,7 @@ async function renderBlock(block: Block, pageContext: RenderContext): Promise<Ht
       downloads,
     );
   }
-  return figure(block, plotSvg(block.plot(result.rows, context), block), asOf, downloads);
+  return figure(block, chartSvg(block.plot(result.rows, context), block, pageContext.forPrint), asOf, downloads);
 }
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -321,7 +323,7 @@ function renderListing(block: ListingBlock, rows: MetricRow[], context: RenderCo
             : String(row[c.name] ?? "—"),
     ),
   );
-  const chart = block.plot ? plotSvg(block.plot(rows, context), block) : "";
+  const chart = block.plot ? chartSvg(block.plot(rows, context), block, context.forPrint) : "";
   if (block.table === false) return figure(block, chart, "", downloads);
   const table = dataTable(
     block.title,
@@ -357,6 +359,31 @@ function siteWriter(context: RenderContext): SiteWriter {
       writeFileSync(join(context.dir, file), shell);
     },
   };
+}
+
+/** The width and text size a chart is printed at: 1:1 inside a figure on A4 or Letter, text at 9 pt. */
+const PRINT = { width: 590, fontSize: "12px" };
+
+/**
+ * A chart for the screen, and for a printed page also one drawn at print size, so its ticks and labels
+ * print at 8 pt or more rather than a scaled-down 1000-pixel drawing's 5 pt.
+ */
+function chartSvg(options: Plot.PlotOptions, block: { title: string; description: string }, forPrint = false): Html {
+  const screen = plotSvg(options, block);
+  if (!forPrint) return screen;
+  // Period labels at print size do not fit side by side: turn them, as a crowded screen chart does.
+  // In facets (the bridge's steps, four quarters across) they stand upright.
+  const faceted = options.fx !== undefined;
+  const x =
+    options.x && options.x.axis !== null && options.x.domain
+      ? {
+          x: { ...options.x, tickRotate: faceted ? -90 : -30 },
+          marginBottom: Math.max(Number(options.marginBottom ?? 0), faceted ? 90 : 55),
+        }
+      : {};
+  const printed = plotSvg({ ...options, ...x, width: PRINT.width, style: { fontSize: PRINT.fontSize } }, block);
+  return html`<div class="screen-only">${screen}</div>
+    <div class="print-only">${printed}</div>`;
 }
 
 function plotSvg(options: Plot.PlotOptions, block: { title: string; description: string }): Html {

@@ -7,6 +7,7 @@ import { lastPeriods } from "./periods.ts";
 /** The board retention report: what the CS leader prints into the quarterly deck. */
 export const boardPage = definePage({
   file: "board.html",
+  print: true,
   nav: "Board",
   title: "Board retention report",
   intro:

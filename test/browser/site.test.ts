@@ -285,6 +285,18 @@ describe("the board report in print", () => {
           expect(block.breakInside, `${paper} ${block.id}`).toBe("avoid");
           expect(block.height, `${paper} ${block.id} fits a page`).toBeLessThan(height);
         }
+        // Every chart prints its ticks and labels at 8 pt or more: the charts drawn at print size, 1:1.
+        const smallest = await page.evaluate(() => {
+          const shown = Array.from(document.querySelectorAll("figure.block svg")).filter((svg) => svg.getBoundingClientRect().width > 0);
+          return Math.min(
+            ...shown.flatMap((svg) => {
+              const scale =
+                svg.getBoundingClientRect().width / ((svg as SVGSVGElement).viewBox.baseVal?.width || svg.getBoundingClientRect().width);
+              return Array.from(svg.querySelectorAll("text")).map((t) => parseFloat(getComputedStyle(t).fontSize) * scale * 0.75);
+            }),
+          );
+        });
+        expect(smallest, `${paper}: smallest chart text in points`).toBeGreaterThanOrEqual(8);
         const pdf = await page.pdf({ format: paper, margin: { top: "12mm", bottom: "12mm", left: "12mm", right: "12mm" } });
         writeFileSync(join(ARTIFACTS, `board-${paper}.pdf`), pdf);
         expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
