@@ -104,6 +104,30 @@ describe("account, book and indicator pages (test/fixtures/renewals, as of 2025-
   }, 60_000);
 });
 
+describe("time to value counts", () => {
+  it("says how many accounts each quarter's figures rest on", async () => {
+    const fixture = await buildFixture(join(FIXTURES, "renewals"), RENEWALS_CONFIG);
+    try {
+      const rows = (
+        await query(fixture.db, fixture.config, {
+          metrics: ["ttv_started_accounts", "ttv_reached_accounts"],
+          grain: "quarter",
+          from: "2024-03-31",
+          to: "2024-06-30",
+        })
+      ).rows;
+      // A1, A2, A3 (January) and A4 (March) start in the first quarter; A5 (April) and A6 (June) in the
+      // second. The fixture has no milestones: none reached value.
+      expect(rows.map((r) => [r.period, r.ttv_started_accounts, r.ttv_reached_accounts])).toEqual([
+        ["2024-03-31", 4, 0],
+        ["2024-06-30", 2, 0],
+      ]);
+    } finally {
+      await fixture.cleanup();
+    }
+  });
+});
+
 describe("inlineParameters", () => {
   it("writes values in as literals, leaves quoted text alone, and tells $1 from $10", () => {
     const params = ["O'Brien", 2, null, true, 5, 6, 7, 8, 9, 10];

@@ -56,6 +56,15 @@ export const ttvPage = definePage({
             ),
         },
         {
+          kind: "metric_table",
+          id: "ttv-counts",
+          title: "How many accounts each quarter's figures rest on, last eight quarters",
+          description:
+            "Accounts that started in each fiscal quarter, how many of them reached value, and the medians: a quarter of a few accounts moves on one of them.",
+          query: { metrics: ["ttv_started_accounts", "ttv_reached_accounts", "ttv_median_days", "ttv_km_median_days"], grain: "quarter" },
+          last: 8,
+        },
+        {
           kind: "chart",
           id: "ttv-by-segment",
           title: "Median days to value by segment, by starting fiscal year",

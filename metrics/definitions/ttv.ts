@@ -75,3 +75,28 @@ export const ttvMedianDaysToDate = defineMetric({
   agg: "median",
   measure: "f.ttv_days",
 });
+
+export const ttvStartedAccounts = defineMetric({
+  name: "ttv_started_accounts",
+  label: "Accounts started",
+  description: `Accounts that started paying in the period: how many each time-to-value figure of the period rests on. ${cohort}`,
+  formula: "|{accounts whose first positive-ARR date is in the period}|",
+  format: "count",
+  type: "period_aggregate",
+  table: "account_ttv",
+  agg: "count",
+  measure: "f.account_id",
+});
+
+export const ttvReachedAccounts = defineMetric({
+  name: "ttv_reached_accounts",
+  label: "Accounts that reached value",
+  description: `Accounts that started in the period and have reached value: the median and p75 rest on them. ${cohort}`,
+  formula: "|{accounts started in the period that reached value}|",
+  format: "count",
+  type: "period_aggregate",
+  table: "account_ttv",
+  agg: "count",
+  measure: "f.account_id",
+  filter: "f.reached",
+});
