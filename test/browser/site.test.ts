@@ -297,6 +297,11 @@ describe("the board report in print", () => {
           );
         });
         expect(smallest, `${paper}: smallest chart text in points`).toBeGreaterThanOrEqual(8);
+        // What prints: no download links, no navigation, no half sentence where a link was.
+        const printed = await page.evaluate(() => document.body.innerText);
+        expect(printed).not.toMatch(/\bCSV\b|\bParquet\b/);
+        expect(printed).not.toContain("see the .");
+        expect(printed).toContain("Every number comes from a named metric of the catalog.");
         const pdf = await page.pdf({ format: paper, margin: { top: "12mm", bottom: "12mm", left: "12mm", right: "12mm" } });
         writeFileSync(join(ARTIFACTS, `board-${paper}.pdf`), pdf);
         expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
