@@ -68,8 +68,10 @@ describe("the rendered site", () => {
 
   it("draws each chart as inline SVG with a label, a description and native tooltips", () => {
     const page = readFileSync(join(site, "board.html"), "utf8");
-    // Four charts; the at-risk one is $0 in every period (no account of this book is red), so it says so in words.
-    expect(page.match(/<svg[^>]*class="plot-/g)?.length).toBe(3);
+    // Four charts; the at-risk one is $0 in every period (no account of this book is red), so it says so in
+    // words. The board is printed: each chart comes twice, for the screen and drawn at print size.
+    expect(page.match(/<svg[^>]*class="plot-/g)?.length).toBe(3 * 2);
+    expect(page.match(/<div class="print-only">/g)?.length).toBe(3);
     expect(page).toContain("Zero in every period shown.");
     expect(page).toContain('aria-label="ARR bridge, last four quarters"');
     expect(page).toContain('aria-label="NRR and GRR, trailing 12 months, last eight quarters"');
