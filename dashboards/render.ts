@@ -5,7 +5,7 @@ import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
 import type { Config } from "../core/config.ts";
 import { spreadsheetLine } from "../core/csv.ts";
-import { fiscalQuarterLabel } from "../core/dates.ts";
+import { fiscalQuarterLabel, monthIndexOf } from "../core/dates.ts";
 import { formatValue } from "../core/format.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import { catalog } from "../metrics/catalog.ts";
@@ -32,6 +32,8 @@ interface RenderContext extends ChartContext {
   dir: string;
   /** The build's as-of date, when there is data. */
   asOf?: string;
+  /** The first month of data: a period that starts before it is partial. */
+  firstMonth?: string;
   /** Every page, for the navigation of sub-pages. */
   pages: readonly PageSpec[];
   /** The page is printed (the board's PDF): its charts come in a print size too. */
@@ -83,6 +85,10 @@ export async function renderPages(
     };
     const notices = await readNotices(db, config.reportingCurrency);
     context.asOf = notices.asOf?.date;
+    if (await db.tableExists("marts", "months")) {
+      const first = await db.one<{ month: string | null }>("SELECT {{ format_time(min(month), '%Y-%m-%d') }} AS month FROM marts.months");
+      context.firstMonth = first?.month ?? undefined;
+    }
     for (const page of pages) {
       if (only && !only.has(page.file)) continue;
       const started = performance.now();
@@ -252,7 +258,7 @@ async function renderBlock(block: Block, pageContext: RenderContext): Promise<Ht
         c.role === "metric"
           ? formatValue(row[c.name] as number | null, c.format ?? "ratio", { currency: context.currency })
           : c.role === "period"
-            ? context.periodLabel(String(row[c.name]))
+            ? periodName(String(row[c.name]), block.query.grain ?? "month", context)
             : String(row[c.name] ?? "—"),
       ),
     );
@@ -273,11 +279,27 @@ async function renderBlock(block: Block, pageContext: RenderContext): Promise<Ht
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-/** A period as the page names it: "Aug 2026", "FY2026 Q3", "FY2026". */
-function periodName(period: string, grain: Grain, context: ChartContext): string {
-  if (grain === "month") return `${MONTHS[Number(period.slice(5, 7)) - 1]} ${period.slice(0, 4)}`;
+const SPAN: Record<Grain, number> = { month: 1, quarter: 3, year: 12 };
+
+/**
+ * A period as the page names it ("Aug 2026", "FY2026 Q3", "FY2026"), saying so when the data covers only
+ * part of it (a first year of three months, a last quarter to date) or none of it yet (to come).
+ */
+function periodName(period: string, grain: Grain, context: RenderContext): string {
   const quarter = context.periodLabel(period);
-  return grain === "year" ? quarter.replace(/ Q\d$/, "") : quarter;
+  const name =
+    grain === "month"
+      ? `${MONTHS[Number(period.slice(5, 7)) - 1]} ${period.slice(0, 4)}`
+      : grain === "year"
+        ? quarter.replace(/ Q\d$/, "")
+        : quarter;
+  if (!context.firstMonth || !context.asOf) return name;
+  const end = monthIndexOf(period);
+  const covered = end - Math.max(end - SPAN[grain] + 1, monthIndexOf(context.firstMonth)) + 1;
+  if (covered < SPAN[grain]) return `${name} (${covered} of ${SPAN[grain]} months)`;
+  // Renewals and the forecast reach past the data: a period that starts after it is still to come.
+  if (end - SPAN[grain] + 1 > monthIndexOf(context.asOf)) return `${name} (to come)`;
+  return period > context.asOf ? `${name} (to ${context.asOf})` : name;
 }
 
 /**
@@ -285,7 +307,7 @@ function periodName(period: string, grain: Grain, context: ChartContext): string
  * as the page labels them (the column ids, formats and units in `<id>.columns.json` beside it), ratios
  * to 6 decimals and money to the cent.
  */
-function writeDownload(base: string, result: QueryResult, grain: Grain, context: ChartContext): void {
+function writeDownload(base: string, result: QueryResult, grain: Grain, context: RenderContext): void {
   const columns = [
     { name: "period", label: "Period end", role: "period" },
     { name: "period_label", label: "Period", role: "period" },

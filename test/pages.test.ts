@@ -67,6 +67,13 @@ describe("account, book and indicator pages (test/fixtures/renewals, as of 2025-
     expect(books).toMatch(/Ben pool 1 \$24,000/);
   });
 
+  it("names the forecast's quarters as still to come", () => {
+    const renewals = text(join(site, "renewals.html"));
+    // As of 2025-12-31: the next four fiscal quarters have not begun.
+    for (const q of ["FY2026 Q1", "FY2026 Q2", "FY2026 Q3", "FY2026 Q4"]) expect(renewals).toContain(`${q} (to come)`);
+    expect(renewals).not.toContain("FY2025 Q4 (to come)");
+  });
+
   it("lists every account, linked, in a table that sorts and filters in the page", () => {
     const html = readFileSync(join(site, "accounts.html"), "utf8");
     for (const id of ["A1", "A2", "A3", "A4", "A5", "A6"]) expect(html).toContain(`href="${accountFile(id)}"`);

@@ -101,6 +101,10 @@ describe("bellwether build --sample", () => {
     // Most losses have a reason from the CRM.
     const total = reasons.reduce((sum, r) => sum + Number(r.churned_arr_by_reason), 0);
     expect(lost("unknown") / total).toBeLessThan(0.35);
+    // The sample starts in October 2023: its first fiscal year is flagged as three months wherever it shows.
+    const costs = readFileSync(join(dir, "site", "data", "cost-table-by-segment.csv"), "utf8");
+    expect(costs).toContain(",FY2023 (3 of 12 months),");
+    expect(costs).toContain(",FY2024,");
     // "champion left" is given where a champion did leave: in the year before, far more often than elsewhere.
     const db = await Warehouse.openReadOnly(join(dir, "warehouse.duckdb"));
     try {
