@@ -1,6 +1,6 @@
 import { renameSync, writeFileSync } from "node:fs";
 import { type Config, configPath } from "../core/config.ts";
-import { info } from "../core/log.ts";
+import { info, warn } from "../core/log.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import type { Alert, Evaluation } from "./evaluate.ts";
 
@@ -34,7 +34,8 @@ export async function deliverAlerts(db: Warehouse, config: Config, runId: string
       evaluation.opened.length,
       d.error,
     ]);
-    if (d.status === "failed") info(`alert outlet ${d.outlet} failed: ${d.error}`);
+    // Said even when the run is quiet (a scheduled job): the alerts did not go where they were meant to.
+    if (d.status === "failed") warn(`alert outlet ${d.outlet} failed: ${d.error}; the alerts are in meta.alerts`);
   }
   return deliveries;
 }
