@@ -51,6 +51,7 @@ describe("the shipped model graph", () => {
       "marts.months",
       // Renewals are due when lines' terms end; the forecast sees the lines started by each quarter end.
       "marts.renewal_forecasts",
+      "marts.renewal_terms",
       "marts.renewals",
       "marts.segment_arr_bridge",
       "marts.subscription_lines",

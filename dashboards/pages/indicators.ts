@@ -72,8 +72,8 @@ export const indicatorsPage = definePage({
           "nps",
           "NPS by segment",
           "Lines: % promoters − % detractors of each contact's latest answer in the quarter, per segment.",
-          "ratio",
-          "NPS",
+          "percent",
+          "NPS (promoters − detractors, %)",
         ),
         bySegment(
           "indicators-csat",

@@ -1,5 +1,5 @@
--- One row per forecast, account and renewal due date (DESIGN.md "Forecast"; due dates as in
--- marts.renewals). A forecast is made at each fiscal quarter end up to the as-of date, and at the as-of
+-- One row per forecast, account and renewal due date (DESIGN.md "Forecast"; due dates from
+-- marts.renewal_terms). A forecast is made at each fiscal quarter end up to the as-of date, and at the as-of
 -- date itself, for the renewals due after it to the end of the fourth fiscal quarter after its own,
 -- from what could be known then only: the lines
 -- that had started by that day (a month-to-month line that ended later is seen still open; a term
@@ -26,7 +26,6 @@ seen AS (
     p.made_month_index,
     p.made_on,
     p.quarter_end_month_index,
-    p.horizon_end,
     l.account_id,
     l.start_date,
     l.interval_months,
@@ -36,16 +35,12 @@ seen AS (
   JOIN marts.subscription_lines AS l
     ON l.start_date <= p.made_on AND (l.end_date IS NULL OR l.end_date > p.made_on) AND l.arr IS NOT NULL
 ),
+-- The terms of the lines that had started by the forecast's day, ending after it and within its horizon.
 due_dates AS (
-  SELECT s.made_on, s.account_id, {{ add_months(s.start_date, s.interval_months * r.k) }} AS due_date
-  FROM seen AS s
-  CROSS JOIN {{ series(r, k, 1, {{ int_divide({{ month_index(least(coalesce(s.end_date, s.horizon_end), s.horizon_end)) }} - {{ month_index(s.start_date) }}, s.interval_months) }} + 1) }}
-  WHERE s.interval_months >= 3
-    AND {{ add_months(s.start_date, s.interval_months * r.k) }} <= least(coalesce(s.end_date, s.horizon_end), s.horizon_end)
-  UNION ALL
-  SELECT made_on, account_id, end_date
-  FROM seen
-  WHERE interval_months >= 3 AND end_date < {{ add_months(start_date, interval_months) }} AND end_date <= horizon_end
+  SELECT p.made_on, t.account_id, t.due_date
+  FROM points AS p
+  JOIN marts.renewal_terms AS t
+    ON t.start_date <= p.made_on AND t.due_date > p.made_on AND t.due_date <= p.horizon_end
 ),
 valued AS (
   SELECT
@@ -58,7 +53,6 @@ valued AS (
       AS {{ decimal(18, 2) }}) AS arr_due
   FROM (SELECT DISTINCT made_on, account_id, due_date FROM due_dates) AS d
   JOIN seen AS s ON s.made_on = d.made_on AND s.account_id = d.account_id
-  WHERE d.due_date > d.made_on
   GROUP BY s.made_month_index, s.made_on, s.quarter_end_month_index, s.account_id, d.due_date
 ),
 priced AS (

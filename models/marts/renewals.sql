@@ -1,9 +1,5 @@
--- One row per account and renewal due date (DESIGN.md "Renewals"). A renewal is due when a term of a
--- line billed every 3 months or more ends: each `interval_months` anniversary of its start while it runs
--- (through its end date; an open line's, to the end of marts.calendar, four fiscal quarters past the
--- as-of), and the end date of a line that ends before its first anniversary (a co-termed add-on). A
--- line cut short between anniversaries is churn, not a renewal. Lines billed monthly are
--- month-to-month ARR and never due.
+-- One row per account and renewal due date (DESIGN.md "Renewals"): a date a term of one of its lines
+-- ends (marts.renewal_terms), to four fiscal quarters past the as-of.
 -- ARR due is the account's ARR the day before the due date; the outcome is its ARR `renewals.graceDays`
 -- (default 30) after it, known once that day is on or before the as-of date. The account's segment,
 -- owner and health band are read at `basis_month_index`: the last month whose snapshot is before the
@@ -16,30 +12,9 @@
 WITH bounds AS (
   SELECT
     max(a.as_of) AS as_of,
-    max(c.month_end) AS horizon_end,
     max(s.renewal_grace_days) AS grace_days
   FROM marts.as_of AS a
-  CROSS JOIN marts.calendar AS c
   CROSS JOIN config.settings AS s
-),
-term_lines AS (
-  SELECT account_id, start_date, end_date, interval_months
-  FROM marts.subscription_lines
-  WHERE interval_months >= 3 AND arr IS NOT NULL
-),
-due_dates AS (
-  -- Each anniversary while the line runs: to its end date, or to the calendar's end for an open line.
-  SELECT t.account_id, {{ add_months(t.start_date, t.interval_months * r.k) }} AS due_date
-  FROM term_lines AS t
-  CROSS JOIN bounds AS b
-  CROSS JOIN {{ series(r, k, 1, {{ int_divide({{ month_index(least(coalesce(t.end_date, b.horizon_end), b.horizon_end)) }} - {{ month_index(t.start_date) }}, t.interval_months) }} + 1) }}
-  WHERE {{ add_months(t.start_date, t.interval_months * r.k) }} <= least(coalesce(t.end_date, b.horizon_end), b.horizon_end)
-  UNION ALL
-  -- A line that ends before its first anniversary (a co-termed add-on, a short first term) is due at its end.
-  SELECT t.account_id, t.end_date
-  FROM term_lines AS t
-  CROSS JOIN bounds AS b
-  WHERE t.end_date > t.start_date AND t.end_date < {{ add_months(t.start_date, t.interval_months) }} AND t.end_date <= b.horizon_end
 ),
 valued AS (
   SELECT
@@ -50,7 +25,7 @@ valued AS (
     sum(CASE WHEN l.start_date < d.due_date AND (l.end_date IS NULL OR l.end_date >= d.due_date) THEN l.arr END) AS arr_before,
     sum(CASE WHEN l.start_date <= {{ add_days(d.due_date, b.grace_days) }}
       AND (l.end_date IS NULL OR l.end_date > {{ add_days(d.due_date, b.grace_days) }}) THEN l.arr END) AS arr_after
-  FROM (SELECT DISTINCT account_id, due_date FROM due_dates) AS d
+  FROM (SELECT DISTINCT account_id, due_date FROM marts.renewal_terms) AS d
   CROSS JOIN bounds AS b
   JOIN marts.subscription_lines AS l ON l.account_id = d.account_id AND l.arr IS NOT NULL
   GROUP BY d.account_id, d.due_date, b.grace_days, b.as_of

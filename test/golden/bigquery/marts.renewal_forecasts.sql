@@ -14,7 +14,6 @@ seen AS (
     p.made_month_index,
     p.made_on,
     p.quarter_end_month_index,
-    p.horizon_end,
     l.account_id,
     l.start_date,
     l.interval_months,
@@ -25,15 +24,10 @@ seen AS (
     ON l.start_date <= p.made_on AND (l.end_date IS NULL OR l.end_date > p.made_on) AND l.arr IS NOT NULL
 ),
 due_dates AS (
-  SELECT s.made_on, s.account_id, DATE_ADD(CAST(s.start_date AS DATE), INTERVAL CAST(s.interval_months * r.k AS INT64) MONTH) AS due_date
-  FROM seen AS s
-  CROSS JOIN UNNEST(GENERATE_ARRAY(1, (CAST(FLOOR(((EXTRACT(YEAR FROM least(coalesce(s.end_date, s.horizon_end), s.horizon_end)) * 12 + EXTRACT(MONTH FROM least(coalesce(s.end_date, s.horizon_end), s.horizon_end)) - 1) - (EXTRACT(YEAR FROM s.start_date) * 12 + EXTRACT(MONTH FROM s.start_date) - 1)) / (s.interval_months)) AS INT64) + 1) - 1)) AS k
-  WHERE s.interval_months >= 3
-    AND DATE_ADD(CAST(s.start_date AS DATE), INTERVAL CAST(s.interval_months * r.k AS INT64) MONTH) <= least(coalesce(s.end_date, s.horizon_end), s.horizon_end)
-  UNION ALL
-  SELECT made_on, account_id, end_date
-  FROM seen
-  WHERE interval_months >= 3 AND end_date < DATE_ADD(CAST(start_date AS DATE), INTERVAL CAST(interval_months AS INT64) MONTH) AND end_date <= horizon_end
+  SELECT p.made_on, t.account_id, t.due_date
+  FROM points AS p
+  JOIN marts.renewal_terms AS t
+    ON t.start_date <= p.made_on AND t.due_date > p.made_on AND t.due_date <= p.horizon_end
 ),
 valued AS (
   SELECT
@@ -46,7 +40,6 @@ valued AS (
       AS NUMERIC(18, 2)) AS arr_due
   FROM (SELECT DISTINCT made_on, account_id, due_date FROM due_dates) AS d
   JOIN seen AS s ON s.made_on = d.made_on AND s.account_id = d.account_id
-  WHERE d.due_date > d.made_on
   GROUP BY s.made_month_index, s.made_on, s.quarter_end_month_index, s.account_id, d.due_date
 ),
 priced AS (

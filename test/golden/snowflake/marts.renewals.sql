@@ -1,28 +1,9 @@
 WITH bounds AS (
   SELECT
     max(a.as_of) AS as_of,
-    max(c.month_end) AS horizon_end,
     max(s.renewal_grace_days) AS grace_days
   FROM marts.as_of AS a
-  CROSS JOIN marts.calendar AS c
   CROSS JOIN config.settings AS s
-),
-term_lines AS (
-  SELECT account_id, start_date, end_date, interval_months
-  FROM marts.subscription_lines
-  WHERE interval_months >= 3 AND arr IS NOT NULL
-),
-due_dates AS (
-  SELECT t.account_id, CAST(DATEADD(MONTH, t.interval_months * r.k, t.start_date) AS DATE) AS due_date
-  FROM term_lines AS t
-  CROSS JOIN bounds AS b
-  CROSS JOIN LATERAL (SELECT CAST(g.value AS INTEGER) AS k FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(1, CAST(FLOOR(((YEAR(least(coalesce(t.end_date, b.horizon_end), b.horizon_end)) * 12 + MONTH(least(coalesce(t.end_date, b.horizon_end), b.horizon_end)) - 1) - (YEAR(t.start_date) * 12 + MONTH(t.start_date) - 1)) / (t.interval_months)) AS INTEGER) + 1))) AS g) AS r
-  WHERE CAST(DATEADD(MONTH, t.interval_months * r.k, t.start_date) AS DATE) <= least(coalesce(t.end_date, b.horizon_end), b.horizon_end)
-  UNION ALL
-  SELECT t.account_id, t.end_date
-  FROM term_lines AS t
-  CROSS JOIN bounds AS b
-  WHERE t.end_date > t.start_date AND t.end_date < CAST(DATEADD(MONTH, t.interval_months, t.start_date) AS DATE) AND t.end_date <= b.horizon_end
 ),
 valued AS (
   SELECT
@@ -33,7 +14,7 @@ valued AS (
     sum(CASE WHEN l.start_date < d.due_date AND (l.end_date IS NULL OR l.end_date >= d.due_date) THEN l.arr END) AS arr_before,
     sum(CASE WHEN l.start_date <= DATEADD(DAY, b.grace_days, CAST(d.due_date AS DATE))
       AND (l.end_date IS NULL OR l.end_date > DATEADD(DAY, b.grace_days, CAST(d.due_date AS DATE))) THEN l.arr END) AS arr_after
-  FROM (SELECT DISTINCT account_id, due_date FROM due_dates) AS d
+  FROM (SELECT DISTINCT account_id, due_date FROM marts.renewal_terms) AS d
   CROSS JOIN bounds AS b
   JOIN marts.subscription_lines AS l ON l.account_id = d.account_id AND l.arr IS NOT NULL
   GROUP BY d.account_id, d.due_date, b.grace_days, b.as_of
