@@ -227,10 +227,11 @@ function unbuiltPage(page: PageSpec, pages: readonly PageSpec[], config: Config,
 
 async function renderBlock(block: Block, pageContext: RenderContext): Promise<Html> {
   const { db, config, dir } = pageContext;
-  // Fiscal years are labelled as years ("FY2025"), not as their last quarter.
+  // Fiscal years are labelled as years ("FY2025"), not as their last quarter; part periods say so.
+  const grain = "query" in block ? block.query.grain : undefined;
   const context =
-    "query" in block && block.query.grain === "year"
-      ? { ...pageContext, periodLabel: (period: string) => pageContext.periodLabel(period).replace(/ Q\d$/, "") }
+    grain === "year" || grain === "quarter"
+      ? { ...pageContext, periodLabel: (period: string) => axisPeriodName(period, grain, pageContext) }
       : pageContext;
   if (block.kind === "content") return block.render(db, config, siteWriter(context));
   if (block.kind === "listing") return renderListing(block, await block.rows(db, config), context);
@@ -281,25 +282,50 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
 
 const SPAN: Record<Grain, number> = { month: 1, quarter: 3, year: 12 };
 
+/** How much of a period the data reaches: all of it, its first months only, its months so far, or none yet. */
+function coverage(period: string, grain: Grain, context: RenderContext): { months: number; toDate: boolean; toCome: boolean } {
+  const span = SPAN[grain];
+  if (grain === "month" || !context.firstMonth || !context.asOf) return { months: span, toDate: false, toCome: false };
+  const end = monthIndexOf(period);
+  const asOfMonth = monthIndexOf(context.asOf);
+  // A quarter or year not over yet ends at the as-of month (the compiler's to-date period).
+  const fiscalOffset = ((end % 12) + 12 - (context.config.fiscalYearStartMonth - 1)) % 12;
+  const intoPeriod = (grain === "year" ? fiscalOffset : fiscalOffset % 3) + 1;
+  const toDate = end === asOfMonth && intoPeriod < span;
+  const start = end - (toDate ? intoPeriod : span) + 1;
+  return {
+    months: end - Math.max(start, monthIndexOf(context.firstMonth)) + 1,
+    toDate,
+    toCome: start > asOfMonth,
+  };
+}
+
 /**
  * A period as the page names it ("Aug 2026", "FY2026 Q3", "FY2026"), saying so when the data covers only
- * part of it (a first year of three months, a last quarter to date) or none of it yet (to come).
+ * part of it (a first year of three months, a year to date) or none of it yet (to come).
  */
 function periodName(period: string, grain: Grain, context: RenderContext): string {
-  const quarter = context.periodLabel(period);
   const name =
-    grain === "month"
-      ? `${MONTHS[Number(period.slice(5, 7)) - 1]} ${period.slice(0, 4)}`
-      : grain === "year"
-        ? quarter.replace(/ Q\d$/, "")
-        : quarter;
-  if (!context.firstMonth || !context.asOf) return name;
-  const end = monthIndexOf(period);
-  const covered = end - Math.max(end - SPAN[grain] + 1, monthIndexOf(context.firstMonth)) + 1;
-  if (covered < SPAN[grain]) return `${name} (${covered} of ${SPAN[grain]} months)`;
-  // Renewals and the forecast reach past the data: a period that starts after it is still to come.
-  if (end - SPAN[grain] + 1 > monthIndexOf(context.asOf)) return `${name} (to come)`;
-  return period > context.asOf ? `${name} (to ${context.asOf})` : name;
+    grain === "month" ? `${MONTHS[Number(period.slice(5, 7)) - 1]} ${period.slice(0, 4)}` : shortPeriodName(period, grain, context);
+  const { months, toDate, toCome } = coverage(period, grain, context);
+  const of = `${months} of ${SPAN[grain]} months`;
+  if (toDate) return `${name} to date (${of})`;
+  if (months < SPAN[grain]) return `${name} (${of})`;
+  if (toCome) return `${name} (to come)`;
+  return context.asOf && period > context.asOf ? `${name} (to ${context.asOf})` : name;
+}
+
+function shortPeriodName(period: string, grain: Grain, context: RenderContext): string {
+  const quarter = fiscalQuarterLabel(period, context.config.fiscalYearStartMonth);
+  return grain === "year" ? quarter.replace(/ Q\d$/, "") : quarter;
+}
+
+/** A period on a chart's axis: short, but a part period says so ("FY2026 YTD", "FY2023 (3 mo)"). */
+function axisPeriodName(period: string, grain: Grain, context: RenderContext): string {
+  const name = shortPeriodName(period, grain, context);
+  const { months, toDate } = coverage(period, grain, context);
+  if (toDate) return `${name} ${grain === "year" ? "YTD" : "QTD"}`;
+  return months < SPAN[grain] ? `${name} (${months} mo)` : name;
 }
 
 /**

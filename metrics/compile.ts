@@ -10,7 +10,12 @@ import { withDimensions } from "./types/dimensions.ts";
 import { type BaseMetric, metricType } from "./types/index.ts";
 
 /** Months in one period of each grain. */
-const SPAN: Record<Grain, number> = { month: 1, quarter: 3, year: 12 };
+/** The months a period covers: a whole one, or the months so far of one not over yet (to date). */
+const SPAN_MONTHS: Record<Grain, string> = {
+  month: "1",
+  quarter: "CASE WHEN is_quarter_end THEN 3 ELSE mod(fiscal_month - 1, 3) + 1 END",
+  year: "CASE WHEN is_year_end THEN 12 ELSE fiscal_month END",
+};
 
 /** Identifiers in a derived expression that are not metrics: the SQL functions a definition may use. */
 export const EXPRESSION_FUNCTIONS = new Set(["nullif", "coalesce", "abs", "least", "greatest", "round", "sqrt"]);
@@ -120,18 +125,20 @@ export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow,
     let periods: MetricRows = future
       ? qc.selectFrom("marts.calendar").select(["month_end as period", "month_index", "is_future"])
       : qc.selectFrom("marts.months").select(["month_end as period", "month_index"]);
-    if (grain === "quarter") periods = periods.where("is_quarter_end", "=", true);
-    if (grain === "year") periods = periods.where("is_year_end", "=", true);
+    periods = periods.select(sql.raw<number>(SPAN_MONTHS[grain]).as("span_months"));
+    // A quarter or year not over yet ends at the last month of data, to date: no row is made up
+    // past the data. Queries that reach the future have the whole period's row instead.
+    const end = grain === "quarter" ? "is_quarter_end" : "is_year_end";
+    if (grain !== "month") periods = periods.where(sql.raw<boolean>(future ? end : `(${end} OR is_as_of_month)`));
     if (query.from) periods = periods.where("month_end", ">=", sql<string>`CAST(${query.from} AS DATE)`);
     if (query.to) periods = periods.where("month_end", "<=", sql<string>`CAST(${query.to} AS DATE)`);
     return periods;
   });
-  const span = SPAN[grain];
   const windowOf = (metric: BaseMetric) =>
     query.window ?? (metric.type === "window_retention" ? metric.window : undefined) ?? defaultWindow;
   const groups = new Map<string, BaseMetric[]>();
   for (const metric of base) {
-    const key = `${metric.type}|${metricType(metric).shareKey(metric, { db: builder, by, where, window: windowOf(metric), span })}`;
+    const key = `${metric.type}|${metricType(metric).shareKey(metric, { db: builder, by, where, window: windowOf(metric) })}`;
     groups.set(key, [...(groups.get(key) ?? []), metric]);
   }
   const shared = [...groups.values()].map((members) => {
@@ -142,7 +149,6 @@ export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow,
       by: by.filter(reach),
       where: where.filter((w) => reach(w.dimension)),
       window: windowOf(first),
-      span,
     };
     return { members, context };
   });
@@ -250,7 +256,7 @@ function groupsQuery(
   if (asked.every((d) => d.table !== null)) {
     const table = asked.find((d) => d.table !== "account_months")?.table ?? "account_months";
     const rows = db.selectFrom(`marts.${table} as am`);
-    return pick(withDimensions(rows, { alias: "am", table, accounts: true }, { db, by, where, window: 0, span: 0 }).query);
+    return pick(withDimensions(rows, { alias: "am", table, accounts: true }, { db, by, where, window: 0 }).query);
   }
   const complete = shared
     .map((s, i) => ({ ...s, i }))

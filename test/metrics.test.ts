@@ -57,6 +57,49 @@ describe("ARR movement metrics", () => {
   });
 });
 
+describe("a quarter or year not over yet", () => {
+  // The same fixture with a fiscal year from April, as of 2024-08-31: FY2024 is January–March (its first
+  // months), FY2025 is April–August so far, and FY2025 Q2 is July–August so far.
+  let partial: Awaited<ReturnType<typeof buildFixture>>;
+  beforeAll(async () => {
+    partial = await buildFixture(join(FIXTURES, "movements"), { asOf: "2024-08-31", fiscalYearStartMonth: 4 });
+  });
+  afterAll(() => partial?.cleanup());
+  const runPartial = (request: MetricQuery) => query(partial.db, partial.config, request).then((r) => r.rows);
+
+  it("ends at the as-of month and covers its months so far: sums from its start, opening ARR at the last period end", async () => {
+    const metrics = ["opening_arr", "new_arr", "reactivation_arr", "contraction_arr", "churned_arr", "arr", "arr_growth"];
+    expect(await runPartial({ metrics, grain: "year" })).toEqual([
+      // January–March: every new logo but M5, M3's churn; opening ARR 0 (nothing before January).
+      {
+        period: "2024-03-31",
+        opening_arr: 0,
+        new_arr: 1_200 + 2_400 + 1_200 + 108_000 + 1_320,
+        reactivation_arr: 0,
+        contraction_arr: 0,
+        churned_arr: -1_200,
+        arr: 112_920,
+        arr_growth: null,
+      },
+      // April–August: M5 new in May, M3 back in June, M2 gone in April, M4 down in August.
+      {
+        period: "2024-08-31",
+        opening_arr: 112_920,
+        new_arr: 120_000,
+        reactivation_arr: 1_800,
+        contraction_arr: -64_800,
+        churned_arr: -2_400,
+        arr: 167_520,
+        arr_growth: 167_520 / 112_920 - 1,
+      },
+    ]);
+    const quarters = await runPartial({ metrics: ["opening_arr", "contraction_arr", "new_arr"], grain: "quarter" });
+    // July–August: M4's contraction only, from June's closing ARR.
+    expect(quarters.at(-1)).toEqual({ period: "2024-08-31", opening_arr: 232_320, contraction_arr: -64_800, new_arr: 0 });
+    expect(quarters.map((r) => r.period)).toEqual(["2024-03-31", "2024-06-30", "2024-08-31"]);
+  });
+});
+
 describe("derived metrics", () => {
   it("computes quick ratio, expansion rate and ARPA from other metrics, null where the denominator is 0", async () => {
     const rows = await run({ metrics: ["quick_ratio", "expansion_rate", "arpa"], grain: "quarter" });

@@ -16,34 +16,34 @@ export const avgExpansionSize = defineMetric({
 export const csqlWon = defineMetric({
   name: "csql_won",
   label: "CS-qualified opportunities won",
-  description: "CS-sourced opportunities that closed won in the period.",
-  formula: "|{source = cs, won, closed in the period}|",
+  description: "CS-sourced expansion and cross-sell opportunities that closed won in the period (a renewal is not a lead).",
+  formula: "|{source = cs, type ∈ {expansion, cross_sell}, won, closed in the period}|",
   format: "count",
   type: "period_aggregate",
   table: "opportunities",
   agg: "count",
   measure: "f.opportunity_id",
-  filter: "f.source = 'cs' AND f.is_closed AND f.is_won",
+  filter: "f.source = 'cs' AND f.type IN ('expansion', 'cross_sell') AND f.is_closed AND f.is_won",
 });
 
 export const csqlClosed = defineMetric({
   name: "csql_closed",
   label: "CS-qualified opportunities closed",
-  description: "CS-sourced opportunities that closed, won or lost, in the period.",
-  formula: "|{source = cs, closed in the period}|",
+  description: "CS-sourced expansion and cross-sell opportunities that closed, won or lost, in the period.",
+  formula: "|{source = cs, type ∈ {expansion, cross_sell}, closed in the period}|",
   format: "count",
   type: "period_aggregate",
   table: "opportunities",
   agg: "count",
   measure: "f.opportunity_id",
-  filter: "f.source = 'cs' AND f.is_closed",
+  filter: "f.source = 'cs' AND f.type IN ('expansion', 'cross_sell') AND f.is_closed",
 });
 
 export const csqlConversion = defineMetric({
   name: "csql_conversion",
   label: "CSQL conversion",
-  description: "Share of CS-sourced opportunities closed in the period that were won.",
-  formula: "won / closed, CS-sourced opportunities",
+  description: "Share of CS-qualified leads (CS-sourced expansion and cross-sell opportunities) closed in the period that were won.",
+  formula: "won / closed, CS-sourced expansion and cross-sell opportunities",
   format: "percent",
   type: "derived",
   expression: "csql_won / nullif(csql_closed, 0)",

@@ -10,13 +10,12 @@ export interface MetricContext {
   where: readonly { dimension: DimensionDefinition; values: readonly string[] }[];
   /** Window length in months for retention metrics. */
   window: number;
-  /** Months in one period of the query's grain (1, 3 or 12). */
-  span: number;
 }
 
 /**
  * Builds the rows of one metric: `period`, one column per grouped dimension (named for the
- * dimension), and `value`. It reads the `periods` CTE (period, month_index) the compiler provides.
+ * dimension), and `value`. It reads the `periods` CTE the compiler provides: period, month_index and
+ * span_months (the months the period covers: 1, 3 or 12, fewer for a quarter or year to date).
  */
 // `any`: rows are shaped by metric definitions at run time.
 export type MetricRows = SelectQueryBuilder<any, any, any>;

@@ -11,11 +11,11 @@ type FactMetric = Extract<MetricDefinition, { type: "period_aggregate" | "auc" |
  * Metric types aggregate over it; it never selects the fact's columns wholesale, so names never clash.
  */
 export function periodFacts(metric: FactMetric, context: MetricContext, expressions: Record<string, string>): MetricRows {
-  const { db, span, window } = context;
+  const { db, window } = context;
   let rows: MetricRows = db.selectFrom("periods as p").innerJoin(`marts.${metric.table} as f`, (join) => {
     const on = join.onRef("f.month_index", "<=", "p.month_index");
     if (metric.over === "to_date") return on;
-    const months = metric.over === "window" ? window : span;
+    const months = metric.over === "window" ? sql<number>`${window}` : sql.ref<number>("p.span_months");
     return on.on("f.month_index", ">", sql<number>`p.month_index - ${months}`);
   });
   rows = rows.select("p.period");

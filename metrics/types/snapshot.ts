@@ -18,10 +18,11 @@ export const snapshot: MetricType<Snapshot> = {
   build(metrics: readonly Snapshot[], context: MetricContext): MetricRows {
     const [first] = metrics;
     if (!first) throw new Error("snapshot: no metrics to build");
-    const offset = first.at === "period_start" ? context.span : 0;
+    // At the period's start: the month before its first, however many months the period covers so far.
+    const month = first.at === "period_start" ? sql<number>`p.month_index - p.span_months` : sql.ref<number>("p.month_index");
     const rows = context.db
       .selectFrom("periods as p")
-      .innerJoin(`marts.${first.table} as am`, (join) => join.on("am.month_index", "=", sql<number>`p.month_index - ${offset}`))
+      .innerJoin(`marts.${first.table} as am`, (join) => join.on("am.month_index", "=", month))
       .select("p.period")
       // Definitions are reviewed code, never user input. They name the table's columns qualified (am.arr).
       .select(metrics.map((metric, k) => sql.raw(aggregates[metric.agg](metric.measure)).as(`value_${k}`)));

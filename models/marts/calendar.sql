@@ -1,7 +1,8 @@
 -- One row per calendar month from the first subscription start to the end of the fourth fiscal quarter
 -- after the as-of month's quarter, with fiscal labels. Months after the as-of month are `is_future`:
 -- only renewals scheduled and the forecast reach them (marts.months is the months of data).
--- Fiscal years are named for the calendar year they end in (a year starting February 2025 is FY2026).
+-- Fiscal years are named for the calendar year they end in (a year starting February 2025 is FY2026);
+-- `fiscal_month` is 1 in a fiscal year's first month.
 -- A month's snapshot is taken on its last day, or on the as-of date for a month not complete yet
 -- (month to date): nothing after the as-of date is a movement yet.
 -- @test unique(month_index)
@@ -49,10 +50,13 @@ SELECT
   {{ integer(CASE WHEN fy_start = 1 THEN fiscal_start_year ELSE fiscal_start_year + 1 END) }} AS fiscal_year,
   {{ integer({{ int_divide(fiscal_month_offset, 3) }} + 1) }} AS fiscal_quarter,
   'FY' || {{ text(CASE WHEN fy_start = 1 THEN fiscal_start_year ELSE fiscal_start_year + 1 END) }} || ' Q' || {{ text({{ int_divide(fiscal_month_offset, 3) }} + 1) }} AS fiscal_quarter_label,
+  {{ integer(fiscal_month_offset + 1) }} AS fiscal_month,
   mod(fiscal_month_offset, 3) = 2 AS is_quarter_end,
   fiscal_month_offset = 11 AS is_year_end,
   month_index + 2 - mod(fiscal_month_offset, 3) AS quarter_end_month_index,
-  month_index > as_of_month_index AS is_future
+  month_index > as_of_month_index AS is_future,
+  -- the last month of data: a quarter or year not over yet ends here, to date
+  month_index = as_of_month_index AS is_as_of_month
 FROM fiscal
 WHERE month_index <= as_of_month_index + as_of_to_quarter_end + 12
 ORDER BY month_index

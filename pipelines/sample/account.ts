@@ -260,7 +260,8 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
         const grow = health > -0.1 && rng.chance(segment === "SMB" ? 0.4 : 0.6);
         const shrink = !grow && health < -0.3 && rng.chance(0.5);
         if (health > 0.6 && rng.chance(0.1)) plan = plan === "Starter" ? "Growth" : "Enterprise";
-        if (rng.chance(0.15)) discount = clamp(discount + rng.pick([-0.05, 0.05]), 0, 0.35);
+        // In whole percents: 0.1 + 0.05 is 0.15000000000000002 in floating point, which the contract refuses.
+        if (rng.chance(0.15)) discount = clamp(Math.round((discount + rng.pick([-0.05, 0.05])) * 100) / 100, 0, 0.35);
         for (const l of ending) {
           close(l, termEnd);
           let quantity = l.quantity;

@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -311,9 +312,23 @@ describe("the board report in print", () => {
     }
   });
 
-  it("was printed to PDF by bellwether build --pdf", () => {
-    const pdf = readFileSync(join(site, "board.pdf"));
+  it("was printed to PDF by bellwether build --pdf, with page numbers and the as-of date, and no download links", () => {
+    const file = join(site, "board.pdf");
+    const pdf = readFileSync(file);
     expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
     expect(pdf.length).toBeGreaterThan(10_000);
+    // Poppler (Debian's poppler-utils, which .ci/run installs) reads the PDF as a reader would, and draws
+    // its pages for the visual review (test-artifacts/screenshots/board-pdf-N.png).
+    const text = execFileSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" });
+    const pages = text.split("\f").filter((p) => p.trim());
+    expect(pages.length).toBeGreaterThan(1);
+    pages.forEach((page, i) => {
+      expect(page, `page ${i + 1}`).toContain(`Page ${i + 1} of ${pages.length}`);
+      expect(page, `page ${i + 1}`).toMatch(/as of \d{4}-\d{2}-\d{2}/i);
+    });
+    expect(text).not.toMatch(/\bCSV\b|\bParquet\b/);
+    expect(text).toMatch(/Paying customers|Customers/);
+    execFileSync("pdftoppm", ["-png", "-r", "60", file, join(ARTIFACTS, "board-pdf")]);
+    expect(readdirSync(ARTIFACTS).filter((f) => f.startsWith("board-pdf")).length).toBe(pages.length);
   });
 });

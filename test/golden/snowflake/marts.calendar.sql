@@ -37,10 +37,12 @@ SELECT
   CAST(CASE WHEN fy_start = 1 THEN fiscal_start_year ELSE fiscal_start_year + 1 END AS INTEGER) AS fiscal_year,
   CAST(CAST(FLOOR((fiscal_month_offset) / (3)) AS INTEGER) + 1 AS INTEGER) AS fiscal_quarter,
   'FY' || CAST(CASE WHEN fy_start = 1 THEN fiscal_start_year ELSE fiscal_start_year + 1 END AS VARCHAR) || ' Q' || CAST(CAST(FLOOR((fiscal_month_offset) / (3)) AS INTEGER) + 1 AS VARCHAR) AS fiscal_quarter_label,
+  CAST(fiscal_month_offset + 1 AS INTEGER) AS fiscal_month,
   mod(fiscal_month_offset, 3) = 2 AS is_quarter_end,
   fiscal_month_offset = 11 AS is_year_end,
   month_index + 2 - mod(fiscal_month_offset, 3) AS quarter_end_month_index,
-  month_index > as_of_month_index AS is_future
+  month_index > as_of_month_index AS is_future,
+  month_index = as_of_month_index AS is_as_of_month
 FROM fiscal
 WHERE month_index <= as_of_month_index + as_of_to_quarter_end + 12
 ORDER BY month_index
