@@ -17,6 +17,7 @@ import type { Block, ChartContext, ContentBlock, ListingBlock, PageSpec, SiteWri
 import { pages as allPages } from "./pages/index.ts";
 import { accountLink, bookLink } from "./pages/accounts.ts";
 import { lastPeriods } from "./pages/periods.ts";
+import { dataTable } from "./pages/tables.ts";
 
 const STYLESHEET = join(dirname(fileURLToPath(import.meta.url)), "style.css");
 
@@ -438,29 +439,6 @@ function plotSvg(options: Plot.PlotOptions, block: { title: string; description:
   const { document } = parseHTML("<!doctype html><html><body></body></html>");
   const plot = Plot.plot({ width: 1000, height: 320, ...options, document, ariaLabel: block.title, ariaDescription: block.description });
   return raw(withoutControls((plot as unknown as { outerHTML: string }).outerHTML));
-}
-
-function dataTable(caption: string, headers: string[], rows: (string | Html)[][], numeric: boolean[]): Html {
-  return html`<div class="table-wrap">
-    <table>
-      <caption class="visually-hidden">
-        ${caption}
-      </caption>
-      <thead>
-        <tr>
-          ${headers.map((h, i) => html`<th scope="col" class="${numeric[i] ? "num" : ""}">${h}</th>`)}
-        </tr>
-      </thead>
-      <tbody>
-        ${rows.map(
-          (r) =>
-            html`<tr>
-              ${r.map((cell, i) => html`<td class="${numeric[i] ? "num" : ""}">${cell}</td>`)}
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`;
 }
 
 function renderTile(metric: string, result: QueryResult, grain: Grain, context: ChartContext): Html {

@@ -291,8 +291,9 @@ describe("adoption and expansion metrics", () => {
     });
   });
 
-  it("computes CSQL conversion over closed CS-sourced opportunities, and the average expansion", async () => {
+  it("computes CSQL conversion over closed CS-sourced expansion leads, and the average expansion", async () => {
     const rows = await run({ metrics: ["csql_won", "csql_closed", "csql_conversion", "avg_expansion_size"], grain: "quarter" });
+    // O1 won (Q1), O2 lost (Q2), O3 won (Q4; O5 is open). O6, M4's renewal won by CS in Q3, is not a lead.
     expect(column(rows, "csql_closed")).toEqual([1, 1, 0, 1]);
     expect(column(rows, "csql_conversion")).toEqual([1, 0, null, 1]);
     expect(column(rows, "avg_expansion_size")).toEqual([null, null, null, 12_000]);

@@ -249,6 +249,7 @@ async function renderAccounts(db: Warehouse, config: Config, site: SiteWriter): 
           <h2>ARR</h2>
           <figure class="block">${series(site, rows, "arr", `ARR (${currency})`, "currency", "ARR each month")}</figure>
           ${plainTable(
+            "ARR movements",
             [
               { name: "month", label: "Month" },
               { name: "movement", label: "Movement" },
@@ -270,6 +271,7 @@ async function renderAccounts(db: Warehouse, config: Config, site: SiteWriter): 
             ${series(site, rows, "active_users_30d", "Active users (30 days)", "count", "Active users each month")}
           </figure>
           ${plainTable(
+            "Support tickets",
             [
               { name: "created", label: "Opened" },
               { name: "ticket_id", label: "Ticket" },
@@ -287,6 +289,7 @@ async function renderAccounts(db: Warehouse, config: Config, site: SiteWriter): 
         <section class="section">
           <h2>Answers</h2>
           ${plainTable(
+            "Survey answers",
             [
               { name: "answered", label: "Answered" },
               { name: "survey", label: "Survey" },
@@ -301,6 +304,7 @@ async function renderAccounts(db: Warehouse, config: Config, site: SiteWriter): 
         <section class="section">
           <h2>Contacts</h2>
           ${plainTable(
+            "Contacts",
             [
               { name: "contact_id", label: "Contact" },
               { name: "title", label: "Title" },
@@ -317,6 +321,7 @@ async function renderAccounts(db: Warehouse, config: Config, site: SiteWriter): 
         <section class="section">
           <h2>Renewals</h2>
           ${plainTable(
+            "Renewals",
             [
               { name: "due", label: "Due" },
               { name: "arr_due", label: "ARR due", format: "currency" },
@@ -331,6 +336,7 @@ async function renderAccounts(db: Warehouse, config: Config, site: SiteWriter): 
         <section class="section">
           <h2>Alerts</h2>
           ${plainTable(
+            "Alerts",
             [
               { name: "opened", label: "Opened" },
               { name: "closed", label: "Closed" },

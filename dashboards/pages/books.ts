@@ -92,6 +92,7 @@ async function renderBooks(db: Warehouse, config: Config, site: SiteWriter): Pro
       <section class="section">
         <h2>Renewals due in the next 90 days</h2>
         ${plainTable(
+          "Renewals due in the next 90 days",
           [
             { name: "due", label: "Due" },
             { name: "name", label: "Account", link: (r) => accountLink(r.account_id, r.name ?? r.account_id, "../") },

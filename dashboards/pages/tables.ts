@@ -58,26 +58,50 @@ function cell(column: TableColumn, row: MetricRow, currency: string): Html | str
   return value ?? "—";
 }
 
-/** Detail rows as a plain table (an account's tickets, a book's renewals), or a sentence when there are none. */
-export function plainTable(columns: readonly TableColumn[], rows: readonly MetricRow[], currency: string, empty: string): Html {
-  if (rows.length === 0) return html`<p class="empty">${empty}</p>`;
+/** Cells already formatted, as a table: numeric columns right-aligned; a caption for screen readers. */
+export function dataTable(
+  caption: string,
+  headers: readonly string[],
+  rows: readonly (readonly (string | number | Html)[])[],
+  numeric: readonly boolean[],
+): Html {
   return html`<div class="table-wrap">
     <table>
+      <caption class="visually-hidden">
+        ${caption}
+      </caption>
       <thead>
         <tr>
-          ${columns.map((c) => html`<th scope="col" class="${c.format ? "num" : ""}">${c.label}</th>`)}
+          ${headers.map((h, i) => html`<th scope="col" class="${numeric[i] ? "num" : ""}">${h}</th>`)}
         </tr>
       </thead>
       <tbody>
         ${rows.map(
           (r) =>
             html`<tr>
-              ${columns.map((c) => html`<td class="${c.format ? "num" : ""}">${cell(c, r, currency)}</td>`)}
+              ${r.map((value, i) => html`<td class="${numeric[i] ? "num" : ""}">${value}</td>`)}
             </tr>`,
         )}
       </tbody>
     </table>
   </div>`;
+}
+
+/** Detail rows as a plain table (an account's tickets, a book's renewals), or a sentence when there are none. */
+export function plainTable(
+  caption: string,
+  columns: readonly TableColumn[],
+  rows: readonly MetricRow[],
+  currency: string,
+  empty: string,
+): Html {
+  if (rows.length === 0) return html`<p class="empty">${empty}</p>`;
+  return dataTable(
+    caption,
+    columns.map((c) => c.label),
+    rows.map((r) => columns.map((c) => cell(c, r, currency))),
+    columns.map((c) => Boolean(c.format)),
+  );
 }
 
 /** A headline number of a page of its own (an account's, a book's); long text gets a smaller face. */
