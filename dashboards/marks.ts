@@ -56,8 +56,22 @@ export function metricSeries(rows: readonly MetricRow[], metrics: readonly strin
   return rows.flatMap((r) => metrics.map((m) => ({ ...r, series: context.labelOf(m), value: r[m] ?? null })));
 }
 
+/**
+ * The rows from the first period with something in it. A trailing window says nothing before the data
+ * covers it, and a source that starts later than the CRM (usage, tickets, costs) sums to 0 before its
+ * first month: drawing those years would read as a real zero.
+ */
+function fromFirstData(rows: MetricRow[], y: string): MetricRow[] {
+  const first = rows
+    .filter((r) => r[y] !== null && r[y] !== 0)
+    .map((r) => String(r.period))
+    .sort()[0];
+  return first === undefined ? rows : rows.filter((r) => String(r.period) >= first);
+}
+
 /** Stacked bars per period, one colour per group. */
 export function stackedBars(rows: MetricRow[], options: SeriesOptions, context: ChartContext): Plot.PlotOptions {
+  rows = fromFirstData(rows, options.y);
   const x = periods(rows, context);
   return {
     ...frame(x, "band", options, context),
@@ -88,10 +102,8 @@ export function lines(
   options: SeriesOptions & { reference?: number; targets?: readonly number[] },
   context: ChartContext,
 ): Plot.PlotOptions {
-  // Start where the metric is first defined: a trailing window has nothing to say before the data covers it.
+  rows = fromFirstData(rows, options.y);
   const defined = rows.filter((r) => r[options.y] !== null);
-  const first = defined.map((r) => String(r.period)).sort()[0] ?? "";
-  rows = rows.filter((r) => String(r.period) >= first);
   const x = periods(rows, context);
   const reference =
     options.reference === undefined

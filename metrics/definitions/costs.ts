@@ -117,12 +117,13 @@ export const csms = defineMetric({
   name: "csms",
   label: "CSMs",
   description:
-    "Distinct account owners (owner_csm) of paying accounts at the period's end, pooled owners (config `pools`, a digital-CS queue) left out.",
-  formula: "|{owner_csm of accounts with ARR(t) > 0, not a pool}|",
-  format: "count",
+    "Account owners (owner_csm) of paying accounts at the period's end, pooled owners (config `pools`, a digital-CS queue) left out. By segment, each CSM counts in proportion to the share of their paying accounts in it, so the segments add up to the total.",
+  formula: "Σ over CSM-owned paying accounts of 1 / |the owner's paying accounts| (= |CSMs| in total)",
+  format: "ratio",
+  unit: "CSMs",
   type: "snapshot",
-  agg: "count_distinct",
-  measure: "am.owner_csm",
+  agg: "sum",
+  measure: "am.csm_fte",
   filter: "am.arr > 0 AND NOT am.owner_is_pool",
 });
 
@@ -157,7 +158,7 @@ export const arrPerCsm = defineMetric({
   name: "arr_per_csm",
   label: "ARR per CSM",
   description:
-    "ARR of accounts owned by a CSM at the period's end per CSM who owns a paying account (by segment: the segment's CSM-owned ARR over the CSMs with accounts in it). Pooled owners and their accounts are left out.",
+    "ARR of accounts owned by a CSM at the period's end per CSM who owns a paying account (by segment: over the CSMs' time apportioned by their accounts in it). Pooled owners and their accounts are left out.",
   formula: "ARR(t) of CSM-owned accounts / |CSMs|",
   format: "currency",
   type: "derived",

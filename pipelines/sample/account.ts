@@ -51,17 +51,29 @@ const seatPrice: Record<string, number> = { Starter: 30, Growth: 55, Enterprise:
 const localFactor: Record<string, number> = { USD: 1, EUR: 0.92, GBP: 0.79 };
 const usdPerUnit: Record<string, number> = { USD: 1, EUR: 1.08, GBP: 1.27 };
 
+/** Yearly churn at renewal is sigmoid(this − 1.7 × health): larger customers churn less. */
+const RENEWAL_CHURN_LOGIT: Record<Segment, number> = { SMB: -1.5, "Mid-Market": -2.4, Enterprise: -3.8 };
+/** Yearly chance that a healthy customer with room to grow buys more seats at renewal. */
+const RENEWAL_GROWTH_CHANCE: Record<Segment, number> = { SMB: 0.4, "Mid-Market": 0.9, Enterprise: 0.9 };
+/** The most seats a customer could buy, as a share of its employees: growth slows as it nears it. */
+const SEAT_CEILING: Record<Segment, number> = { SMB: 0.9, "Mid-Market": 0.8, Enterprise: 0.15 };
+/** Monthly cancellation hazard of a month-to-month customer of health 0. */
+const MONTHLY_CHURN: Record<Segment, number> = { SMB: 0.035, "Mid-Market": 0.012, Enterprise: 0.008 };
+
+/** Response time relative to SMB's standard support. */
+const SUPPORT_TIER_SPEED: Record<Segment, number> = { SMB: 1, "Mid-Market": 0.8, Enterprise: 0.5 };
+
 /**
  * Simulates one customer from acquisition to the as-of date. A latent health `h` drifts month by month;
  * usage, tickets, survey scores and milestones are drawn from it, and renewals, churn, expansion and
  * contraction are decided by it, so that churn really follows low usage, bad support and detractors.
  */
-export function simulateAccount(world: World, rng: Random, acquiredMonth: number, existingBook: boolean): void {
+export function simulateAccount(world: World, rng: Random, acquiredMonth: number): void {
   const w = world.writers;
   const accountId = nextId(world, "A", 5);
   const segment = rng.weighted<Segment>({ SMB: 0.6, "Mid-Market": 0.3, Enterprise: 0.1 });
   const employees = Math.round(
-    segment === "SMB" ? rng.logUniform(5, 99) : segment === "Mid-Market" ? rng.logUniform(100, 999) : rng.logUniform(1000, 25000),
+    segment === "SMB" ? rng.logUniform(5, 99) : segment === "Mid-Market" ? rng.logUniform(100, 999) : rng.logUniform(1000, 12000),
   );
   const industry = rng.weighted(industries);
   const channel = rng.weighted(channels);
@@ -80,7 +92,7 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
 
   const startDay = rng.chance(0.06) ? 31 : rng.int(1, 28);
   const firstStart = isoDate(acquiredMonth, startDay);
-  const createdAt = existingBook ? addDays(firstStart, -rng.int(60, 1000)) : addDays(firstStart, -rng.int(5, 45));
+  const createdAt = addDays(firstStart, -rng.int(5, 45));
   w.crm_accounts?.write({
     account_id: accountId,
     name,
@@ -103,8 +115,10 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
           ? "Growth"
           : "Enterprise"
         : "Enterprise";
-  const seatShare = segment === "Enterprise" ? rng.uniform(0.015, 0.06) : rng.uniform(0.08, 0.35);
+  const seatShare =
+    segment === "Enterprise" ? rng.uniform(0.01, 0.03) : segment === "SMB" ? rng.uniform(0.15, 0.5) : rng.uniform(0.1, 0.25);
   let seats = Math.max(2, Math.round(employees * seatShare));
+  const seatCeiling = Math.max(4, Math.round(employees * SEAT_CEILING[segment]));
   const interval: Interval =
     segment === "SMB"
       ? rng.chance(0.65)
@@ -130,6 +144,9 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
 
   const price = (p: string) => Math.round((seatPrice[p] ?? 0) * (localFactor[currency] ?? 1));
   const lineMrr = (l: Line) => price(l.plan) * l.quantity * (1 - l.discount);
+  const coreSeats = () => lines.filter((l) => l.product === "Core").reduce((sum, l) => sum + l.quantity, 0);
+  /** The share of the seat ceiling still unbought: a saturated customer rarely grows. */
+  const room = () => clamp(1 - coreSeats() / seatCeiling, 0, 1);
   const open = (
     product: Line["product"],
     linePlan: string,
@@ -253,20 +270,25 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
     const ending = lines.filter((l) => l.termEnd !== null && monthIndexOf(l.termEnd) === m && l.termEnd <= world.asOf);
     if (ending.length > 0) {
       const termEnd = ending[0]?.termEnd as string;
-      const logit = -2.8 - 1.7 * health - (segment === "Enterprise" ? 0.9 : segment === "Mid-Market" ? 0.3 : 0);
-      const renews = !rng.chance(sigmoid(logit));
+      // Chances are per year, compounded over the term: a quarterly customer does not roll the dice for
+      // a whole year's churn four times a year.
+      const years = (ending[0]?.interval ?? 12) / 12;
+      const perTerm = (yearly: number) => 1 - (1 - yearly) ** years;
+      const logit = RENEWAL_CHURN_LOGIT[segment] - 1.7 * health;
+      const renews = !rng.chance(perTerm(sigmoid(logit)));
       const arrBefore = ending.reduce((s, l) => s + lineMrr(l) * 12, 0);
       if (renews) {
-        const grow = health > -0.1 && rng.chance(segment === "SMB" ? 0.4 : 0.6);
-        const shrink = !grow && health < -0.3 && rng.chance(0.5);
+        const grow = health > -0.1 && rng.chance(perTerm(RENEWAL_GROWTH_CHANCE[segment]) * room());
+        const shrink = !grow && health < -0.3 && rng.chance(perTerm(0.6));
         if (health > 0.6 && rng.chance(0.1)) plan = plan === "Starter" ? "Growth" : "Enterprise";
-        // In whole percents: 0.1 + 0.05 is 0.15000000000000002 in floating point, which the contract refuses.
-        if (rng.chance(0.15)) discount = clamp(Math.round((discount + rng.pick([-0.05, 0.05])) * 100) / 100, 0, 0.35);
+        // A price concession keeps a customer at risk; a healthy one pays a price rise. In whole percents:
+        // 0.1 + 0.05 is 0.15000000000000002 in floating point, which the contract refuses.
+        if (rng.chance(0.15)) discount = clamp(Math.round((discount + (health < 0 ? 0.05 : -0.05)) * 100) / 100, 0, 0.35);
         for (const l of ending) {
           close(l, termEnd);
           let quantity = l.quantity;
           if (l.product === "Core") {
-            if (grow) quantity = Math.round(quantity * rng.uniform(1.1, segment === "Enterprise" ? 1.8 : 1.5)) + 1;
+            if (grow) quantity = Math.round(quantity * rng.uniform(1.1, 1.5)) + 1;
             if (shrink) quantity = Math.max(1, Math.round(quantity * rng.uniform(0.55, 0.9)));
             seats = quantity;
           }
@@ -306,15 +328,19 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
       const day = rng.int(1, capDay);
       const date = isoDate(m, day);
       if (date <= l.start) continue;
-      if (rng.chance(clamp(0.02 * Math.exp(-1.1 * health), 0, 0.5))) {
+      if (rng.chance(clamp(MONTHLY_CHURN[segment] * Math.exp(-1.1 * health), 0, 0.5))) {
         const mrrLost = lines.filter((x) => x.interval === 1).reduce((sum, x) => sum + lineMrr(x), 0);
         for (const other of lines.filter((x) => x.interval === 1)) close(other, date);
         // Most cancellations answer the exit survey, which the CRM keeps as a lost renewal.
         if (reasons.chance(0.7)) opportunity("renewal", date, mrrLost * 12, false, "sales", lossReason(m));
         break;
       }
-      if (l.product === "Core" && rng.chance(0.07)) {
-        const up = rng.normal(health, 1) > 0;
+      if (l.product === "Core" && rng.chance(0.04)) {
+        // Seats follow health: a healthy customer adds some (while it has room), an unhealthy one cuts.
+        const drift = rng.normal(health, 0.7);
+        const up = drift > 0.3;
+        if (!up && drift > -0.5) continue;
+        if (up && !rng.chance(room())) continue;
         const quantity = up
           ? l.quantity + Math.max(1, Math.round(l.quantity * rng.uniform(0.1, 0.4)))
           : Math.max(1, Math.round(l.quantity * rng.uniform(0.6, 0.9)));
@@ -335,7 +361,7 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
 
     // Mid-term expansion (co-termed seats) and the Analytics cross-sell for healthy larger accounts.
     const termCore = lines.find((l) => l.product === "Core" && l.termEnd !== null);
-    if (termCore?.termEnd && health > 0.2 && rng.chance(0.04) && monthIndexOf(termCore.termEnd) > m + 1) {
+    if (termCore?.termEnd && health > 0.2 && rng.chance(0.02 * room()) && monthIndexOf(termCore.termEnd) > m + 1) {
       const start = isoDate(m, rng.int(1, capDay));
       if (start > termCore.start) {
         const extra = Math.max(1, Math.round(termCore.quantity * rng.uniform(0.1, 0.3)));
@@ -353,7 +379,8 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
         opportunity("cross_sell", start, quantity * price("Add-on") * 12 * (1 - discount), true, "cs");
       }
     }
-    if (health > -0.2 && rng.chance(0.02)) {
+    // CS raises more expansion leads than close: most die on budget or timing.
+    if (health > -0.2 && rng.chance(0.05)) {
       opportunity("expansion", isoDate(m, rng.int(1, capDay)), seats * price(plan) * 3, false, "cs", "budget");
     }
 
@@ -362,23 +389,27 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
       continue;
     }
 
-    // What the month looked like from the customer's side.
+    // What the month looked like from the customer's side. Before the data window nothing is written,
+    // but health still moves the same way.
+    const recording = m >= world.firstMonth;
     const mrr = lines.reduce((s, l) => s + lineMrr(l), 0);
     const t = world.tally[segment];
     const offset = m - world.firstMonth;
-    t.active[offset] = (t.active[offset] ?? 0) + 1;
-    t.mrrUsd[offset] = (t.mrrUsd[offset] ?? 0) + mrr * (usdPerUnit[currency] ?? 1);
-    if (m === acquiredMonth) t.new[offset] = (t.new[offset] ?? 0) + 1;
+    if (recording) {
+      t.active[offset] = (t.active[offset] ?? 0) + 1;
+      t.mrrUsd[offset] = (t.mrrUsd[offset] ?? 0) + mrr * (usdPerUnit[currency] ?? 1);
+      if (m === acquiredMonth) t.new[offset] = (t.new[offset] ?? 0) + 1;
+    }
     const seatsNow = lines.filter((l) => l.product === "Core").reduce((s, l) => s + l.quantity, 0);
     const firstDay = m === acquiredMonth ? startDay : 1;
     const dayIn = () => clamp(rng.int(Math.min(firstDay, capDay), capDay), 1, monthDays);
     const stamp = (day: number) =>
       `${isoDate(m, day)}T${String(rng.int(7, 21)).padStart(2, "0")}:${String(rng.int(0, 59)).padStart(2, "0")}:${String(rng.int(0, 59)).padStart(2, "0")}Z`;
-    health += emitUsage(world, rng, accountId, seatsNow, health, dayIn, stamp);
-    const supportNudge = emitTickets(world, rng, accountId, seatsNow, health, m, dayIn, stamp);
+    health += emitUsage(world, rng, recording, accountId, seatsNow, health, { first: Math.min(firstDay, capDay), last: capDay }, stamp);
+    const supportNudge = emitTickets(world, rng, recording, accountId, segment, seatsNow, health, m, dayIn, stamp);
     health += supportNudge;
     supportPain = 0.7 * supportPain - supportNudge;
-    emitSurveys(world, rng, accountId, contacts, health, m, dayIn);
+    if (recording) emitSurveys(world, rng, accountId, contacts, health, m, dayIn);
 
     // Relationship: contacts leave, a champion's departure hurts, and is sometimes replaced.
     for (const c of contacts) {
@@ -411,33 +442,45 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
   }
 }
 
-/** Product usage: share of seats active and features touched both rise with health. Returns a health nudge. */
+/**
+ * Product usage: the share of seats active and the features touched rise with health, and so do the
+ * days a user comes back in the month (DAU/MAU ≈ mean active days / days in the month). One event per
+ * active day: a login, or a feature. Returns a health nudge.
+ */
 function emitUsage(
   world: World,
   rng: Random,
+  recording: boolean,
   accountId: string,
   seats: number,
   health: number,
-  dayIn: () => number,
+  days: { first: number; last: number },
   stamp: (day: number) => string,
 ): number {
   const writer = world.writers.usage_events;
   const utilisation = 0.03 + 0.8 * sigmoid(0.2 + 1.3 * health);
   const active = clamp(Math.round(seats * utilisation + rng.normal(0, Math.sqrt(seats) * 0.3)), 0, seats);
-  const breadth = 2 + Math.round((features.length - 2) * sigmoid(health - 0.2));
-  const offset = rng.int(0, Math.max(0, seats - 1));
-  for (let u = 0; u < active; u++) {
-    const userId = `${accountId}-U${String(((offset + u) % seats) + 1).padStart(4, "0")}`;
-    const events = 1 + rng.poisson(0.1 + 0.5 * sigmoid(health));
-    for (let e = 0; e < events; e++) {
-      const eventName = e === 0 || rng.chance(0.3) ? "login" : features[rng.int(0, breadth - 1)];
-      writer?.write({
-        account_id: accountId,
-        user_id: userId,
-        event_name: eventName,
-        occurred_at: stamp(dayIn()),
-        event_id: nextId(world, "E", 9),
-      });
+  if (recording) {
+    const breadth = 2 + Math.round((features.length - 2) * sigmoid(health - 0.2));
+    const offset = rng.int(0, Math.max(0, seats - 1));
+    const span = days.last - days.first + 1;
+    for (let u = 0; u < active; u++) {
+      const userId = `${accountId}-U${String(((offset + u) % seats) + 1).padStart(4, "0")}`;
+      const activeDays = Math.min(span, 1 + rng.poisson(1 + 3.5 * sigmoid(health)));
+      // distinct days: a partial Fisher–Yates draw over the month's days
+      const pool = Array.from({ length: span }, (_, i) => days.first + i);
+      for (let d = 0; d < activeDays; d++) {
+        const j = rng.int(d, span - 1);
+        [pool[d], pool[j]] = [pool[j] as number, pool[d] as number];
+        const eventName = d === 0 || rng.chance(0.3) ? "login" : features[rng.int(0, breadth - 1)];
+        writer?.write({
+          account_id: accountId,
+          user_id: userId,
+          event_name: eventName,
+          occurred_at: stamp(pool[d] as number),
+          event_id: nextId(world, "E", 9),
+        });
+      }
     }
   }
   return active === 0 && seats > 0 ? -0.1 : 0;
@@ -447,7 +490,9 @@ function emitUsage(
 function emitTickets(
   world: World,
   rng: Random,
+  recording: boolean,
   accountId: string,
+  segment: Segment,
   seats: number,
   health: number,
   m: number,
@@ -465,7 +510,8 @@ function emitTickets(
     );
     const created = stamp(dayIn());
     // Unhealthy accounts wait longer; an urgent or high ticket answered after 8 hours breaches the SLA.
-    const speed = priority === "urgent" ? 0.5 : priority === "high" ? 0.8 : 1.5;
+    // Larger plans buy a faster support tier.
+    const speed = (priority === "urgent" ? 0.5 : priority === "high" ? 0.8 : 1.5) * SUPPORT_TIER_SPEED[segment];
     const responseHours = Math.exp(rng.normal(Math.log(4), 1)) * speed * (0.25 + 3.5 * sigmoid(-1.5 * health));
     const solveHours = responseHours + Math.exp(rng.normal(Math.log(22), 1));
     const createdMs = Date.parse(created);
@@ -475,6 +521,7 @@ function emitTickets(
     const slow = (priority === "urgent" || priority === "high") && responseHours > 8;
     if (slow) nudge -= 0.12;
     const answersCsat = solved && rng.chance(0.55);
+    if (!recording) continue;
     writer?.write({
       ticket_id: nextId(world, "T", 7),
       account_id: accountId,

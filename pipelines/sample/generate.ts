@@ -14,6 +14,9 @@ import { type Segment, segments, type World } from "./world.ts";
 /** The sample's data ends here whatever day it is generated, so the same seed gives the same files. */
 export const SAMPLE_AS_OF = "2026-09-30";
 
+/** Four years of selling before the data window, so the book exists when the data starts. */
+const HISTORY_MONTHS = 48;
+
 export const SAMPLE_SCALES = {
   small: { accounts: 600, months: 36 },
   large: { accounts: 10_000, months: 60 },
@@ -45,6 +48,7 @@ export async function generateSample(options: SampleOptions): Promise<SampleFile
   mkdirSync(out, { recursive: true });
   const lastMonth = monthIndexOf(SAMPLE_AS_OF);
   const firstMonth = lastMonth - months + 1;
+  const foundedMonth = firstMonth - HISTORY_MONTHS;
   const rng = new Random(`bellwether-sample:${options.seed}`);
   const writers = Object.fromEntries(
     tableNames.map((table) => [
@@ -57,17 +61,21 @@ export async function generateSample(options: SampleOptions): Promise<SampleFile
   );
   const emptyTally = () => ({ active: [] as number[], new: [] as number[], mrrUsd: [] as number[] });
   const tally: World["tally"] = { SMB: emptyTally(), "Mid-Market": emptyTally(), Enterprise: emptyTally() };
-  const world: World = { rng, firstMonth, lastMonth, asOf: SAMPLE_AS_OF, writers, nextId: {}, tally, ticketsByMonth: [] };
+  const world: World = { rng, foundedMonth, firstMonth, lastMonth, asOf: SAMPLE_AS_OF, writers, nextId: {}, tally, ticketsByMonth: [] };
 
-  // A third of the book exists at the start; the rest is acquired at a rate that grows over time.
+  // The company sold for `historyMonths` before its product, support and finance data begin, so the
+  // book already exists then. New logos arrive at a rate growing 12% a year: a steady, healthy
+  // company rather than a launch. Months are drawn by inverting that exponential's distribution.
+  const span = lastMonth - foundedMonth + 1;
+  const growth = Math.log(1.12) / 12;
   const acquisition = rng.fork("acquisition");
-  const schedule = Array.from({ length: accounts }, (_, i) => {
-    if (i < Math.round(accounts * 0.3)) return firstMonth;
+  const schedule = Array.from({ length: accounts }, () => {
     const u = acquisition.next();
-    return firstMonth + Math.min(months - 1, Math.floor(months * Math.sqrt(u)));
+    const t = Math.log(1 + u * (Math.exp(growth * span) - 1)) / growth;
+    return foundedMonth + Math.min(span - 1, Math.floor(t));
   }).sort((a, b) => a - b);
   schedule.forEach((month, i) => {
-    simulateAccount(world, rng.fork(i), month, month === firstMonth && i < Math.round(accounts * 0.3));
+    simulateAccount(world, rng.fork(i), month);
     if ((i + 1) % 50 === 0 || i + 1 === accounts) options.onProgress?.(i + 1, accounts);
   });
 
@@ -127,7 +135,7 @@ function writeCosts(world: World, rng: Random): void {
 function writeFxRates(world: World, rng: Random): void {
   const writer = world.writers.finance_fx_rates;
   const rates: Record<string, number> = { EUR: 1.08, GBP: 1.27 };
-  for (let m = world.firstMonth - 1; m <= world.lastMonth; m++) {
+  for (let m = world.foundedMonth - 1; m <= world.lastMonth; m++) {
     for (const currency of Object.keys(rates)) {
       const rate = (rates[currency] ?? 1) * (1 + rng.normal(0, 0.012));
       rates[currency] = rate;

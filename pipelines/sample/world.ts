@@ -7,6 +7,9 @@ export const segments: readonly Segment[] = ["SMB", "Mid-Market", "Enterprise"];
 /** Shared state of one generation run: the writers, id counters and the monthly tallies costs are built from. */
 export interface World {
   rng: Random;
+  /** The first sale: the CRM's history (accounts, subscriptions, opportunities) runs from here. */
+  foundedMonth: number;
+  /** First month of product, support, survey and finance data: the tools were adopted then. */
   firstMonth: number;
   lastMonth: number;
   /** Last day of data; nothing after it is written. */
