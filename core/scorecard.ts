@@ -133,6 +133,12 @@ export const healthSchema = z
         const repeated = inputs.find((n, i) => inputs.indexOf(n) !== i);
         if (repeated) ctx.addIssue({ code: "custom", message: `measure "${repeated}" is scored twice` });
       }),
+    /**
+     * The least share of the measures' total weight that must have data for a score. Below it the
+     * account is unscored: a CRM older than the help desk and the product analytics would otherwise
+     * "score" years of history on contacts alone.
+     */
+    minCoverage: z.number().min(0).max(1).default(0.25),
     /** Backtest horizon: did the account churn or contract within this many months of the snapshot? */
     horizonMonths: z.number().int().min(1).max(36).default(9),
     /** Event names that count as key features for adoption breadth; empty means every event name. */

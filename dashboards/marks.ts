@@ -57,13 +57,13 @@ export function metricSeries(rows: readonly MetricRow[], metrics: readonly strin
 }
 
 /**
- * The rows from the first period with something in it. A trailing window says nothing before the data
- * covers it, and a source that starts later than the CRM (usage, tickets, costs) sums to 0 before its
- * first month: drawing those years would read as a real zero.
+ * The rows from the first period where the metric is defined. A trailing window, or a source that
+ * starts later than the CRM (usage, tickets, costs), is unknown (null) before its data covers it; a
+ * real 0 is kept.
  */
-function fromFirstData(rows: MetricRow[], y: string): MetricRow[] {
+function fromFirstDefined(rows: MetricRow[], y: string): MetricRow[] {
   const first = rows
-    .filter((r) => r[y] !== null && r[y] !== 0)
+    .filter((r) => r[y] !== null && r[y] !== undefined)
     .map((r) => String(r.period))
     .sort()[0];
   return first === undefined ? rows : rows.filter((r) => String(r.period) >= first);
@@ -71,7 +71,7 @@ function fromFirstData(rows: MetricRow[], y: string): MetricRow[] {
 
 /** Stacked bars per period, one colour per group. */
 export function stackedBars(rows: MetricRow[], options: SeriesOptions, context: ChartContext): Plot.PlotOptions {
-  rows = fromFirstData(rows, options.y);
+  rows = fromFirstDefined(rows, options.y);
   const x = periods(rows, context);
   return {
     ...frame(x, "band", options, context),
@@ -102,7 +102,7 @@ export function lines(
   options: SeriesOptions & { reference?: number; targets?: readonly number[] },
   context: ChartContext,
 ): Plot.PlotOptions {
-  rows = fromFirstData(rows, options.y);
+  rows = fromFirstDefined(rows, options.y);
   const defined = rows.filter((r) => r[options.y] !== null);
   const x = periods(rows, context);
   const reference =

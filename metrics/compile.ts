@@ -175,11 +175,10 @@ export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow,
       const empty = metricType(metric).empty(metric);
       // In floating point before any derived arithmetic: a ratio of two counts is not integer division on any engine.
       let value = `{{ float(${empty === null ? `m${i}.value_${k}` : `coalesce(m${i}.value_${k}, ${empty})`}) }}`;
-      // A trailing window that reaches back before its table's first month (a cost ledger that starts
-      // years after the CRM) is unknown, not the sum of the months it has.
+      // A trailing window reaching back before the first month of data is unknown, not the sum of the
+      // months it has (a 12-month cost to retain from 3 months of costs).
       if ("over" in metric && metric.over === "window") {
-        const first = `(SELECT min(month_index) FROM marts.${metric.table})`;
-        value = `CASE WHEN p.month_index - ${context.window} + 1 < ${first} THEN NULL ELSE ${value} END`;
+        value = `CASE WHEN p.month_index - ${context.window} + 1 < (SELECT min(month_index) FROM marts.months) THEN NULL ELSE ${value} END`;
       }
       // ARR or NRR of a month not reached yet is unknown, not 0.
       valueOf.set(metric.name, future && !reachesFuture(metric) ? `CASE WHEN p.is_future THEN NULL ELSE ${value} END` : value);

@@ -13,14 +13,15 @@ export async function writeConfigTables(db: Warehouse, config: Config): Promise<
   await replaceTable(
     db,
     `config.settings (reporting_currency VARCHAR, fiscal_year_start_month INTEGER, as_of DATE, health_horizon_months INTEGER,
-       ttv_rule VARCHAR, ttv_milestone VARCHAR, ttv_active_users INTEGER, cost_allocate_by VARCHAR,
+       health_min_coverage DOUBLE PRECISION, ttv_rule VARCHAR, ttv_milestone VARCHAR, ttv_active_users INTEGER, cost_allocate_by VARCHAR,
        renewal_grace_days INTEGER, reason_window_months INTEGER, forecast_min_accounts INTEGER)`,
   );
-  await db.run("INSERT INTO config.settings VALUES ($1, $2, CAST($3 AS DATE), $4, $5, $6, $7, $8, $9, $10, $11)", [
+  await db.run("INSERT INTO config.settings VALUES ($1, $2, CAST($3 AS DATE), $4, $5, $6, $7, $8, $9, $10, $11, $12)", [
     config.reportingCurrency,
     config.fiscalYearStartMonth,
     config.asOf ?? null,
     health.horizonMonths,
+    health.minCoverage,
     timeToValue.rule,
     timeToValue.milestone.toLowerCase(),
     timeToValue.activeUsers,

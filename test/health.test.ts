@@ -97,9 +97,40 @@ describe("health score", () => {
     expect(h3).toEqual({ score: 62.5, missing_measures: "sentiment" });
   });
 
+  it("has no ticket data before the help desk's first ticket, and no score from too little of the scorecard", async () => {
+    // The first ticket (T6) is in February: January's open-ticket count is unknown, not 0 (which would
+    // score 100). H1 in January: relationship 1 → 50 is all there is, 1 of the weights' 4 = the default
+    // minimum coverage of 25%, so it scores 50.
+    const january = await fixture.db.all<MetricRow>(
+      `SELECT s.account_id, s.score, s.coverage, s.health_band, i.open_urgent_tickets FROM marts.health_scores AS s
+       JOIN marts.health_inputs AS i USING (account_id, month_index) WHERE s.month_end = DATE '2025-01-31' ORDER BY 1`,
+    );
+    expect(january[0]).toEqual({ account_id: "H1", score: 50, coverage: 0.25, health_band: "yellow", open_urgent_tickets: null });
+    // H4 has no contacts either: nothing at all, unscored.
+    expect(january.find((r) => r.account_id === "H4")).toMatchObject({ score: null, coverage: 0, health_band: "unscored" });
+
+    // Asking for half the weights: January (25%) is unscored; February adds the open tickets (0 → 100),
+    // so H1 has 2 of 4 and scores (50 + 100) / 2.
+    const strict = await buildFixture(join(FIXTURES, "health"), { ...SCORECARD, health: { ...SCORECARD.health, minCoverage: 0.5 } });
+    try {
+      const h1 = await strict.db.all<MetricRow>(
+        "SELECT month_end, score, health_band FROM marts.health_scores WHERE account_id = 'H1' AND month_end < DATE '2025-03-01' ORDER BY 1",
+      );
+      expect(h1.map((r) => [String(r.month_end).slice(0, 10), r.score, r.health_band])).toEqual([
+        ["2025-01-31", null, "unscored"],
+        ["2025-02-28", 75, "green"],
+      ]);
+    } finally {
+      await strict.cleanup();
+    }
+  });
+
   it("counts accounts and ARR by band, and averages the score", async () => {
     const rows = await run({ metrics: ["health_accounts", "health_arr", "health_score_avg"], by: ["health_band"], ...march });
     expect(byKey(rows, "health_band")).toEqual({
+      // H4 had no measure with data in January (no contacts; the help desk's first ticket is in February),
+      // so "unscored" is a band in the data; in March nobody is in it.
+      unscored: { period: "2025-03-31", health_band: "unscored", health_accounts: 0, health_arr: 0, health_score_avg: null },
       green: { period: "2025-03-31", health_band: "green", health_accounts: 1, health_arr: 30_000, health_score_avg: 75 },
       yellow: { period: "2025-03-31", health_band: "yellow", health_accounts: 2, health_arr: 90_000, health_score_avg: 42.5 },
     });
@@ -251,6 +282,14 @@ describe("cost to retain (March 2025, window 1 month)", () => {
     expect(book).toMatchObject({ cost_to_retain: 5_000 / 144_000, cost_per_retained_dollar: 5_000 / 120_000, cs_cost_pct_revenue: 0.5 });
   });
 
+  it("has no trailing-window figure before the window is inside the data", async () => {
+    // The data starts in January 2025. With a 2-month window January's would reach into December: unknown,
+    // not January's share alone. February: no cost in January–February, 0. March: 5,000 of retention cost
+    // over February's and March's revenue, MRR 12,000 (H1 2,500, H2 5,000, H3 2,500, H4 2,000) + 10,000.
+    const rows = await run({ metrics: ["cs_cost_pct_revenue"], window: 2, from: "2025-01-31", to: "2025-03-31" });
+    expect(rows.map((r) => r.cs_cost_pct_revenue)).toEqual([null, 0, 5_000 / 22_000]);
+  });
+
   it("splits by cost centre over the whole book's S", async () => {
     const rows = await run({ metrics: ["retention_cost", "cost_to_retain"], by: ["cost_center"], window, ...march });
     expect(rows).toEqual([
@@ -271,10 +310,15 @@ describe("cost to retain (March 2025, window 1 month)", () => {
     }
   });
 
-  it("counts ARR and accounts per CSM who owns a paying account", async () => {
-    const rows = byKey(await run({ metrics: ["arr_per_csm", "accounts_per_csm"], by: ["segment"], ...march }), "segment");
-    expect(rows.SMB).toMatchObject({ arr_per_csm: 30_000, accounts_per_csm: 1 }); // Ana
-    expect(rows.Enterprise).toMatchObject({ arr_per_csm: 45_000, accounts_per_csm: 1 }); // Ana and Ben
+  it("counts ARR and accounts per CSM who owns a paying account, a CSM shared between segments by their accounts", async () => {
+    // In March Ana owns H1 (SMB, 30,000) and H2 (Enterprise, 60,000), Ben owns H3 (Enterprise, 30,000):
+    // half of Ana is in SMB, half of Ana and all of Ben in Enterprise, so the segments' 0.5 + 1.5 CSMs
+    // add up to the book's 2.
+    const rows = byKey(await run({ metrics: ["csms", "arr_per_csm", "accounts_per_csm"], by: ["segment"], ...march }), "segment");
+    expect(rows.SMB).toMatchObject({ csms: 0.5, arr_per_csm: 60_000, accounts_per_csm: 2 });
+    expect(rows.Enterprise?.csms).toBe(1.5);
+    expect(rows.Enterprise?.arr_per_csm).toBeCloseTo(90_000 / 1.5, 9);
+    expect(rows.Enterprise?.accounts_per_csm).toBeCloseTo(2 / 1.5, 9);
     const [book] = await run({ metrics: ["arr_per_csm", "accounts_per_csm"], ...march });
     expect(book).toMatchObject({ arr_per_csm: 60_000, accounts_per_csm: 1.5 });
   });

@@ -1,9 +1,10 @@
 -- One row per paying account and month: the raw value of every health measure as of the month's last
 -- day, null where the account has no data for it (no usage ever tracked, no survey answer in 180 days,
--- no ticket answered in 90 days, no contacts on record). The scorecard in the config scores them.
+-- no ticket answered in 90 days, no contacts on record; a month before a source's first record, when the
+-- tool was not yet in use, has no data from it). The scorecard in the config scores them.
 -- Windows end on the month's last day: "30 days" is (end − 30 days, end].
 -- @test unique(account_id, month_index)
--- @test expression(open_urgent_tickets IS NOT NULL OR NOT EXISTS (SELECT 1 FROM staging.support_tickets))
+-- @test expression(open_urgent_tickets IS NOT NULL OR coalesce(month_index < (SELECT min(month_index) FROM marts.tickets), true))
 WITH paying AS (
   SELECT account_id, month_index, month_end, arr, seats
   FROM marts.account_months
@@ -92,14 +93,16 @@ SELECT
   {{ float(CASE WHEN coalesce(e.events_prior_30d, 0) > 0 THEN {{ divide(coalesce(e.events_30d, 0), e.events_prior_30d) }} - 1 END) }}
     AS usage_trend,
   {{ float(s.sentiment) }} AS sentiment,
-  -- No ticket export at all is "no data", not "zero tickets" (which would score as perfect).
-  {{ float(CASE WHEN landed.tickets THEN coalesce(o.open_urgent_tickets, 0) END) }} AS open_urgent_tickets,
-  {{ float(CASE WHEN landed.tickets THEN {{ divide(coalesce(r.tickets_90d, 0), nullif(p.seats, 0)) }} END) }} AS tickets_per_seat_90d,
+  -- No ticket export, or a month before its first ticket (the help desk came later than the CRM), is
+  -- "no data", not "zero tickets" (which would score as perfect).
+  {{ float(CASE WHEN p.month_index >= helpdesk.first_month THEN coalesce(o.open_urgent_tickets, 0) END) }} AS open_urgent_tickets,
+  {{ float(CASE WHEN p.month_index >= helpdesk.first_month THEN {{ divide(coalesce(r.tickets_90d, 0), nullif(p.seats, 0)) }} END) }}
+    AS tickets_per_seat_90d,
   {{ float(r.first_response_hours_90d) }} AS first_response_hours_90d,
   {{ float(c.champions_and_buyers) }} AS relationship,
   {{ float(CASE WHEN fu.first_used_on <= p.month_end THEN coalesce(u.key_features_30d, 0) END) }} AS adoption_breadth
 FROM paying AS p
-CROSS JOIN (SELECT EXISTS (SELECT 1 FROM staging.support_tickets) AS tickets) AS landed
+CROSS JOIN (SELECT min(month_index) AS first_month FROM marts.tickets) AS helpdesk
 LEFT JOIN first_usage AS fu ON fu.account_id = p.account_id
 LEFT JOIN marts.account_usage_months AS u ON u.account_id = p.account_id AND u.month_index = p.month_index
 LEFT JOIN events_60d AS e ON e.account_id = p.account_id AND e.month_index = p.month_index

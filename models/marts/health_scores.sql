@@ -1,7 +1,9 @@
 -- One row per paying account and month: its health score (the weighted mean of the scorecard measures
--- that had data), its band from the config (default red < 40 ≤ yellow < 70 ≤ green, "unscored" when no
--- measure had data), its weakest measure, the measures it had no data for, and its next renewal: the
--- soonest end of an active line's term (its end date, or the next anniversary of an open-ended line).
+-- that had data), the share of the scorecard's weight that had data (`coverage`), its band from the
+-- config (default red < 40 ≤ yellow < 70 ≤ green; "unscored" when the measures with data weigh less
+-- than `health.minCoverage` of the whole), its weakest measure, the measures it had no data for, and its
+-- next renewal: the soonest end of an active line's term (its end date, or the next anniversary of an
+-- open-ended line).
 -- @test unique(account_id, month_index)
 -- @test not_null(health_band)
 -- @test expression(score IS NULL OR score BETWEEN 0 AND 100)
@@ -9,8 +11,13 @@ WITH scores AS (
   SELECT
     account_id,
     month_index,
-    -- The same as the sum of contributions, computed from the configured weights to stay exact (100, not 100.00000000000001).
-    {{ divide(sum(configured_weight * score), sum(CASE WHEN NOT is_missing THEN configured_weight END)) }} AS score,
+    -- The same as the sum of contributions, computed from the configured weights to stay exact (100, not
+    -- 100.00000000000001); none when the measures with data weigh less than the config's minimum share.
+    CASE WHEN coalesce(sum(CASE WHEN NOT is_missing THEN configured_weight END), 0)
+        >= sum(configured_weight) * (SELECT health_min_coverage FROM config.settings)
+      THEN {{ divide(sum(configured_weight * score), sum(CASE WHEN NOT is_missing THEN configured_weight END)) }}
+    END AS score,
+    {{ divide(coalesce(sum(CASE WHEN NOT is_missing THEN configured_weight END), 0), sum(configured_weight)) }} AS coverage,
     -- Of measures with the same lowest score, the first by label.
     {{ first_by(CASE WHEN NOT is_missing THEN label END, is_missing, score, label) }} AS weakest_measure,
     min(score) AS weakest_score,
@@ -39,6 +46,7 @@ SELECT
   am.month_end,
   am.arr,
   s.score,
+  s.coverage,
   -- No measure with data: no score and no band (never 100 or green).
   CASE WHEN s.score IS NULL THEN 'unscored' ELSE band.name END AS health_band,
   coalesce(band.position = 1, false) AS is_red,

@@ -52,9 +52,9 @@ const localFactor: Record<string, number> = { USD: 1, EUR: 0.92, GBP: 0.79 };
 const usdPerUnit: Record<string, number> = { USD: 1, EUR: 1.08, GBP: 1.27 };
 
 /** Yearly churn at renewal is sigmoid(this − 1.7 × health): larger customers churn less. */
-const RENEWAL_CHURN_LOGIT: Record<Segment, number> = { SMB: -1.5, "Mid-Market": -2.4, Enterprise: -3.8 };
+const RENEWAL_CHURN_LOGIT: Record<Segment, number> = { SMB: -1.3, "Mid-Market": -2.2, Enterprise: -3.5 };
 /** Yearly chance that a healthy customer with room to grow buys more seats at renewal. */
-const RENEWAL_GROWTH_CHANCE: Record<Segment, number> = { SMB: 0.4, "Mid-Market": 0.9, Enterprise: 0.9 };
+const RENEWAL_GROWTH_CHANCE: Record<Segment, number> = { SMB: 0.35, "Mid-Market": 0.8, Enterprise: 0.8 };
 /** The most seats a customer could buy, as a share of its employees: growth slows as it nears it. */
 const SEAT_CEILING: Record<Segment, number> = { SMB: 0.9, "Mid-Market": 0.8, Enterprise: 0.15 };
 /** Monthly cancellation hazard of a month-to-month customer of health 0. */
@@ -81,6 +81,9 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
   const { region, currency } = countries[country];
   const baseHealth = rng.normal(0.3, 0.85) + industryHealth[industry] + channelHealth[channel];
   let health = baseHealth + rng.normal(0, 0.3);
+  // The level health returns to wanders slowly too (a budget cut, a reorganisation, a rival), so an old
+  // customer can sour over a year: slowly enough for a health score to see it coming.
+  let level = baseHealth;
   const name = rng.chance(0.03)
     ? `${rng.pick(awkwardNames)}${rng.chance(0.5) ? "" : ` ${accountId.slice(-3)}`}`
     : `${rng.pick(nameFirst)} ${rng.pick(nameSecond)}${(() => {
@@ -257,7 +260,7 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
     if (lines.length === 0) {
       if (returnMonth !== m) continue;
       // Reactivation: a churned customer comes back on a fresh monthly or annual contract.
-      health = 0.5 * baseHealth + rng.normal(0.3, 0.5);
+      health = 0.5 * level + rng.normal(0.3, 0.5);
       const start = isoDate(m, rng.int(1, Math.min(28, capDay)));
       const iv: Interval = rng.chance(0.6) ? 1 : 12;
       seats = Math.max(2, Math.round(seats * rng.uniform(0.5, 1)));
@@ -389,17 +392,16 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
       continue;
     }
 
-    // What the month looked like from the customer's side. Before the data window nothing is written,
-    // but health still moves the same way.
+    // What the month looked like from the customer's side. Before the product, help-desk and survey data
+    // begin nothing of it is written, but health still moves the same way; finance (the tallies costs are
+    // made of) covers every month.
     const recording = m >= world.firstMonth;
     const mrr = lines.reduce((s, l) => s + lineMrr(l), 0);
     const t = world.tally[segment];
-    const offset = m - world.firstMonth;
-    if (recording) {
-      t.active[offset] = (t.active[offset] ?? 0) + 1;
-      t.mrrUsd[offset] = (t.mrrUsd[offset] ?? 0) + mrr * (usdPerUnit[currency] ?? 1);
-      if (m === acquiredMonth) t.new[offset] = (t.new[offset] ?? 0) + 1;
-    }
+    const offset = m - world.foundedMonth;
+    t.active[offset] = (t.active[offset] ?? 0) + 1;
+    t.mrrUsd[offset] = (t.mrrUsd[offset] ?? 0) + mrr * (usdPerUnit[currency] ?? 1);
+    if (m === acquiredMonth) t.new[offset] = (t.new[offset] ?? 0) + 1;
     const seatsNow = lines.filter((l) => l.product === "Core").reduce((s, l) => s + l.quantity, 0);
     const firstDay = m === acquiredMonth ? startDay : 1;
     const dayIn = () => clamp(rng.int(Math.min(firstDay, capDay), capDay), 1, monthDays);
@@ -425,7 +427,8 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
     }
     if (!reachesValue && m === acquiredMonth + 3) health -= 0.3;
     // Shocks are all bad news, so a strong pull back to the account's own level keeps old books from decaying.
-    health += 0.25 * (baseHealth - health) + rng.normal(0, 0.2);
+    level += 0.02 * (baseHealth - level) + rng.normal(0, 0.08);
+    health += 0.25 * (level - health) + rng.normal(0, 0.2);
   }
   for (const l of [...lines]) close(l, l.termEnd);
   for (const c of contacts) {
@@ -521,6 +524,7 @@ function emitTickets(
     const slow = (priority === "urgent" || priority === "high") && responseHours > 8;
     if (slow) nudge -= 0.12;
     const answersCsat = solved && rng.chance(0.55);
+    world.ticketsByMonth[m - world.foundedMonth] = (world.ticketsByMonth[m - world.foundedMonth] ?? 0) + 1;
     if (!recording) continue;
     writer?.write({
       ticket_id: nextId(world, "T", 7),
@@ -534,7 +538,6 @@ function emitTickets(
       csat: answersCsat ? clamp(Math.round(3.7 + 0.8 * health - (slow ? 1 : 0) + rng.normal(0, 0.8)), 1, 5) : null,
       ces: answersCsat && rng.chance(0.5) ? clamp(Math.round(4.8 + 0.9 * health + rng.normal(0, 1)), 1, 7) : null,
     });
-    world.ticketsByMonth[m - world.firstMonth] = (world.ticketsByMonth[m - world.firstMonth] ?? 0) + 1;
   }
   // A bad month of support hurts, but a big account filing many tickets should not sink on volume alone.
   return Math.max(nudge, -0.15);

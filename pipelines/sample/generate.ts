@@ -101,8 +101,9 @@ function writeCosts(world: World, rng: Random): void {
   const accountsPerCsm: Record<Segment, number> = { SMB: 140, "Mid-Market": 35, Enterprise: 12 };
   const onboardingPerLogo: Record<Segment, number> = { SMB: 450, "Mid-Market": 2600, Enterprise: 9500 };
   const money = (x: number) => Math.round(x * 100) / 100;
-  for (let m = world.firstMonth; m <= world.lastMonth; m++) {
-    const offset = m - world.firstMonth;
+  // The ledger is finance's: it covers every month the company sold, not only the product data's window.
+  for (let m = world.foundedMonth; m <= world.lastMonth; m++) {
+    const offset = m - world.foundedMonth;
     const month = isoDate(m, 1);
     for (const segment of segments) {
       const t = world.tally[segment];

@@ -16,8 +16,9 @@ export interface World {
   asOf: string;
   writers: Record<string, CsvWriter>;
   nextId: Record<string, number>;
-  /** per segment, per month offset: active accounts, new accounts, MRR in USD */
+  /** per segment, per month from `foundedMonth`: active accounts, new accounts, MRR in USD */
   tally: Record<Segment, { active: number[]; new: number[]; mrrUsd: number[] }>;
+  /** tickets per month from `foundedMonth`, written or not: support cost follows them */
   ticketsByMonth: number[];
 }
 

@@ -2,7 +2,11 @@ WITH scores AS (
   SELECT
     account_id,
     month_index,
-    (CAST(sum(configured_weight * score) AS FLOAT64) / (sum(CASE WHEN NOT is_missing THEN configured_weight END))) AS score,
+    CASE WHEN coalesce(sum(CASE WHEN NOT is_missing THEN configured_weight END), 0)
+        >= sum(configured_weight) * (SELECT health_min_coverage FROM config.settings)
+      THEN (CAST(sum(configured_weight * score) AS FLOAT64) / (sum(CASE WHEN NOT is_missing THEN configured_weight END)))
+    END AS score,
+    (CAST(coalesce(sum(CASE WHEN NOT is_missing THEN configured_weight END), 0) AS FLOAT64) / (sum(configured_weight))) AS coverage,
     ARRAY_AGG(STRUCT(CASE WHEN NOT is_missing THEN label END AS v) ORDER BY is_missing, score, label LIMIT 1)[OFFSET(0)].v AS weakest_measure,
     min(score) AS weakest_score,
     STRING_AGG(CASE WHEN is_missing THEN label END, '; ' ORDER BY label) AS missing_measures,
@@ -30,6 +34,7 @@ SELECT
   am.month_end,
   am.arr,
   s.score,
+  s.coverage,
   CASE WHEN s.score IS NULL THEN 'unscored' ELSE band.name END AS health_band,
   coalesce(band.position = 1, false) AS is_red,
   s.weakest_measure,

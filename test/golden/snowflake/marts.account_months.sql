@@ -37,6 +37,10 @@ SELECT
   attr.country,
   attr.owner_csm,
   coalesce(attr.owner_is_pool, false) AS owner_is_pool,
+  CASE WHEN coalesce(a.arr, 0) > 0 AND attr.owner_csm IS NOT NULL AND NOT coalesce(attr.owner_is_pool, false)
+    THEN (CAST(1 AS DOUBLE) / (sum(CASE WHEN coalesce(a.arr, 0) > 0 AND NOT coalesce(attr.owner_is_pool, false) THEN 1 ELSE 0 END)
+      OVER (PARTITION BY m.month_index, attr.owner_csm)))
+  END AS csm_fte,
   attr.acquisition_channel,
   cohort.month AS cohort_month,
   cohort.fiscal_quarter_label AS cohort_quarter,

@@ -82,13 +82,14 @@ SELECT
   CAST(CASE WHEN coalesce(e.events_prior_30d, 0) > 0 THEN (CAST(coalesce(e.events_30d, 0) AS DOUBLE) / (e.events_prior_30d)) - 1 END AS DOUBLE)
     AS usage_trend,
   CAST(s.sentiment AS DOUBLE) AS sentiment,
-  CAST(CASE WHEN landed.tickets THEN coalesce(o.open_urgent_tickets, 0) END AS DOUBLE) AS open_urgent_tickets,
-  CAST(CASE WHEN landed.tickets THEN (CAST(coalesce(r.tickets_90d, 0) AS DOUBLE) / (nullif(p.seats, 0))) END AS DOUBLE) AS tickets_per_seat_90d,
+  CAST(CASE WHEN p.month_index >= helpdesk.first_month THEN coalesce(o.open_urgent_tickets, 0) END AS DOUBLE) AS open_urgent_tickets,
+  CAST(CASE WHEN p.month_index >= helpdesk.first_month THEN (CAST(coalesce(r.tickets_90d, 0) AS DOUBLE) / (nullif(p.seats, 0))) END AS DOUBLE)
+    AS tickets_per_seat_90d,
   CAST(r.first_response_hours_90d AS DOUBLE) AS first_response_hours_90d,
   CAST(c.champions_and_buyers AS DOUBLE) AS relationship,
   CAST(CASE WHEN fu.first_used_on <= p.month_end THEN coalesce(u.key_features_30d, 0) END AS DOUBLE) AS adoption_breadth
 FROM paying AS p
-CROSS JOIN (SELECT EXISTS (SELECT 1 FROM staging.support_tickets) AS tickets) AS landed
+CROSS JOIN (SELECT min(month_index) AS first_month FROM marts.tickets) AS helpdesk
 LEFT JOIN first_usage AS fu ON fu.account_id = p.account_id
 LEFT JOIN marts.account_usage_months AS u ON u.account_id = p.account_id AND u.month_index = p.month_index
 LEFT JOIN events_60d AS e ON e.account_id = p.account_id AND e.month_index = p.month_index
