@@ -8,12 +8,14 @@ export interface AsOf {
 }
 
 /**
- * What the numbers on every page leave out or do not count yet, in sentences: one mechanism for all of
- * them, shown at the top of each page (lines past the as-of date, exports never landed, rows quarantined).
+ * What the numbers on every page leave out (exports never landed, rows quarantined, lines without an
+ * FX rate), in sentences shown at the top of each page as warnings; and `notes`, how to read them that
+ * leaves nothing out (lines past the as-of date still count as ARR), shown quietly.
  */
 export interface Notices {
   asOf: AsOf | null;
   sentences: string[];
+  notes: string[];
 }
 
 /** What each landing table feeds, for the sentence saying it was never landed. */
@@ -29,6 +31,7 @@ const FEEDS: Record<string, string> = {
 
 export async function readNotices(db: Warehouse, currency: string): Promise<Notices> {
   const sentences: string[] = [];
+  const notes: string[] = [];
   let asOf: AsOf | null = null;
   if (await db.tableExists("marts", "as_of")) {
     const row = await db.one<{ date: string | null; mtd: boolean; lines: number; arr: number }>(
@@ -38,7 +41,7 @@ export async function readNotices(db: Warehouse, currency: string): Promise<Noti
     if (row?.date) {
       asOf = { date: row.date, monthToDate: row.mtd };
       if (row.lines > 0) {
-        sentences.push(
+        notes.push(
           `${row.lines.toLocaleString("en-US")} subscription line${row.lines === 1 ? " ends" : "s end"} after ${row.date}, carrying ${formatValue(Number(row.arr), "currency", { currency })} ARR: not churn until that date has passed (build with --as-of DATE to report later).`,
         );
       }
@@ -71,5 +74,5 @@ export async function readNotices(db: Warehouse, currency: string): Promise<Noti
       );
     }
   }
-  return { asOf, sentences };
+  return { asOf, sentences, notes };
 }

@@ -175,7 +175,8 @@ async function renderPage(page: PageSpec, pages: readonly PageSpec[], notices: N
       ${asOf ? `Data as of ${asOf.date} (${context.periodLabel(asOf.date)}${asOf.monthToDate ? ", month to date" : ""}) · ` : "No data yet · "}amounts
       in ${config.reportingCurrency}
     </p>
-    ${notices.sentences.map((sentence) => html`<p class="notice">${sentence}</p>`)}`;
+    ${notices.sentences.map((sentence) => html`<p class="notice">${sentence}</p>`)}
+    ${notices.notes.map((note) => html`<p class="note">${note}</p>`)}`;
   return pageShell(
     page,
     pages,

@@ -122,13 +122,21 @@ function writeCosts(world: World, rng: Random): void {
         amount: money((t.new[offset] ?? 0) * onboardingPerLogo[segment]),
         currency: "USD",
       });
-      writer?.write({ month, cost_center: "renewals", segment, amount: money((t.mrrUsd[offset] ?? 0) * 0.025), currency: "USD" });
+      writer?.write({ month, cost_center: "renewals", segment, amount: money((t.mrrUsd[offset] ?? 0) * 0.015), currency: "USD" });
       // Expansion selling is CS-adjacent but not a retention cost: it exercises the cost-centre filter.
       writer?.write({ month, cost_center: "account_management", segment, amount: money((t.mrrUsd[offset] ?? 0) * 0.03), currency: "USD" });
     }
+    // Shared teams grow with the book (a fixed cost would make the first years' ratios a startup's ramp).
     const tickets = world.ticketsByMonth[offset] ?? 0;
-    writer?.write({ month, cost_center: "support", segment: null, amount: money(18_000 + tickets * 38), currency: "USD" });
-    writer?.write({ month, cost_center: "cs_ops", segment: null, amount: money(12_500 + offset * 150), currency: "USD" });
+    const customers = segments.reduce((sum, segment) => sum + (world.tally[segment].active[offset] ?? 0), 0);
+    writer?.write({ month, cost_center: "support", segment: null, amount: money(customers * 40 + tickets * 38), currency: "USD" });
+    writer?.write({
+      month,
+      cost_center: "cs_ops",
+      segment: null,
+      amount: money(customers * 28 * rng.uniform(0.97, 1.03)),
+      currency: "USD",
+    });
   }
 }
 
