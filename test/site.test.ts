@@ -5,6 +5,7 @@ import { formatValue } from "../core/format.ts";
 import { html, raw } from "../dashboards/html.ts";
 import { definePage, pageQueries } from "../dashboards/page.ts";
 import { pages } from "../dashboards/pages/index.ts";
+import { lastPeriods } from "../dashboards/pages/periods.ts";
 import { renderSite } from "../dashboards/render.ts";
 import { catalog } from "../metrics/catalog.ts";
 import { compileMetricQuery } from "../metrics/compile.ts";
@@ -178,5 +179,17 @@ describe("escaping and formatting", () => {
     [null, "percent", "full", "—"],
   ] as const)("formats %s as %s (%s) → %s", (value, format, style, expected) => {
     expect(formatValue(value, format, { currency: "USD", style })).toBe(expected);
+  });
+});
+
+describe("a chart's last periods", () => {
+  // Four years of a backtest rate by band; the last year's horizon has not passed, so it has no value.
+  const rows = ["2022-12-31", "2023-12-31", "2024-12-31", "2025-12-31"].flatMap((period, i) =>
+    ["red", "green"].map((band) => ({ period, band, rate: i === 3 ? null : i / 10 })),
+  );
+  it("are the last n periods, or the last n in which the metric is known", () => {
+    const periods = (shown: typeof rows) => [...new Set(shown.map((r) => r.period))];
+    expect(periods(lastPeriods(rows, 2) as typeof rows)).toEqual(["2024-12-31", "2025-12-31"]);
+    expect(periods(lastPeriods(rows, 2, "rate") as typeof rows)).toEqual(["2023-12-31", "2024-12-31"]);
   });
 });

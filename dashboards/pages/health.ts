@@ -100,7 +100,7 @@ export const healthPage = definePage({
           description: "Bars: the share of each band's snapshots followed by a churn or contraction within the horizon.",
           query: { metrics: ["health_churn_rate"], by: ["health_band"], grain: "year" },
           plot: (rows, context) => {
-            const shown = lastPeriods(rows, 3);
+            const shown = lastPeriods(rows, 3, "health_churn_rate");
             return {
               ...groupedBars(
                 shown,

@@ -1,8 +1,11 @@
 import type { MetricRow } from "../../metrics/query.ts";
 
 /** The rows of the last `n` periods (a chart's window on a longer history; its CSV keeps all of it). */
-export function lastPeriods(rows: readonly MetricRow[], n: number): MetricRow[] {
-  const keep = new Set([...new Set(rows.map((r) => String(r.period)))].sort().slice(-n));
+export function lastPeriods(rows: readonly MetricRow[], n: number, known?: string): MetricRow[] {
+  // With `known`, the last n periods in which that metric has a value (a backtest knows nothing of the
+  // months its horizon has not passed yet), not an empty last panel.
+  const periods = rows.filter((r) => known === undefined || (r[known] !== null && r[known] !== undefined)).map((r) => String(r.period));
+  const keep = new Set([...new Set(periods)].sort().slice(-n));
   return rows.filter((r) => keep.has(String(r.period)));
 }
 
