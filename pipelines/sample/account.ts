@@ -5,7 +5,7 @@ import {
   channelHealth,
   channels,
   countries,
-  csmNames,
+  csmTeams,
   features,
   firstNames,
   industries,
@@ -91,7 +91,7 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
         return s ? ` ${s}` : "";
       })()}`;
   const techTouch = segment === "SMB" && rng.chance(0.7);
-  const owner = techTouch ? pooledCsm : rng.pick(csmNames);
+  const owner = techTouch ? pooledCsm : rng.pick(csmTeams[segment]);
 
   const startDay = rng.chance(0.06) ? 31 : rng.int(1, 28);
   const firstStart = isoDate(acquiredMonth, startDay);

@@ -112,20 +112,12 @@ export const countries = {
 } as const;
 export type Country = keyof typeof countries;
 
-export const csmNames = [
-  "Avery Chen",
-  "Jordan Patel",
-  "Sam Okafor",
-  "Riley Novak",
-  "Morgan Silva",
-  "Casey Lindqvist",
-  "Taylor Haddad",
-  "Jamie Moreau",
-  "Alex Kowalski",
-  "Drew Nakamura",
-  "Quinn O'Brien",
-  "Rowan García",
-];
+/** Named CSMs work in segment teams, as CS teams are built: a few large books or many small ones. */
+export const csmTeams = {
+  Enterprise: ["Avery Chen", "Jordan Patel", "Sam Okafor", "Riley Novak"],
+  "Mid-Market": ["Morgan Silva", "Casey Lindqvist", "Taylor Haddad", "Jamie Moreau", "Alex Kowalski", "Drew Nakamura"],
+  SMB: ["Quinn O'Brien", "Rowan García"],
+} as const;
 /** Tech-touch accounts are owned by a pooled team rather than a named CSM. */
 export const pooledCsm = "Digital CS";
 
