@@ -52,8 +52,9 @@ SELECT
   -- The account's share of its owner's paying book that month: a CSM's time, apportioned by account,
   -- so CSMs by segment add up to the CSMs in total (none for pooled owners and non-paying months).
   CASE WHEN coalesce(a.arr, 0) > 0 AND attr.owner_csm IS NOT NULL AND NOT coalesce(attr.owner_is_pool, false)
-    THEN {{ divide(1, sum(CASE WHEN coalesce(a.arr, 0) > 0 AND NOT coalesce(attr.owner_is_pool, false) THEN 1 ELSE 0 END)
-      OVER (PARTITION BY m.month_index, attr.owner_csm)) }}
+    -- In DECIMAL: a sum of floating-point thirds depends on the order it is added in, engine by engine.
+    THEN CAST({{ divide(1, sum(CASE WHEN coalesce(a.arr, 0) > 0 AND NOT coalesce(attr.owner_is_pool, false) THEN 1 ELSE 0 END)
+      OVER (PARTITION BY m.month_index, attr.owner_csm)) }} AS {{ decimal(18, 12) }})
   END AS csm_fte,
   attr.acquisition_channel,
   cohort.month AS cohort_month,
