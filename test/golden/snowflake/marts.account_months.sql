@@ -38,8 +38,8 @@ SELECT
   attr.owner_csm,
   coalesce(attr.owner_is_pool, false) AS owner_is_pool,
   CASE WHEN coalesce(a.arr, 0) > 0 AND attr.owner_csm IS NOT NULL AND NOT coalesce(attr.owner_is_pool, false)
-    THEN (CAST(1 AS DOUBLE) / (sum(CASE WHEN coalesce(a.arr, 0) > 0 AND NOT coalesce(attr.owner_is_pool, false) THEN 1 ELSE 0 END)
-      OVER (PARTITION BY m.month_index, attr.owner_csm)))
+    THEN CAST((CAST(1 AS DOUBLE) / (sum(CASE WHEN coalesce(a.arr, 0) > 0 AND NOT coalesce(attr.owner_is_pool, false) THEN 1 ELSE 0 END)
+      OVER (PARTITION BY m.month_index, attr.owner_csm))) AS NUMBER(18, 12))
   END AS csm_fte,
   attr.acquisition_channel,
   cohort.month AS cohort_month,
