@@ -42,11 +42,16 @@ export function isIsoDate(text: string): boolean {
   return day >= 1 && day <= daysInMonth(monthIndexOf(text)) && Number(text.slice(5, 7)) <= 12;
 }
 
+/** Months into its fiscal year a date's month is: 0 in the year's first month, 11 in its last. */
+export function fiscalMonthOffset(iso: string, fiscalYearStartMonth: number): number {
+  return (Number(iso.slice(5, 7)) - fiscalYearStartMonth + 12) % 12;
+}
+
 /** "FY2026 Q1" for a period end date, with fiscal years named for the calendar year they end in. */
 export function fiscalQuarterLabel(iso: string, fiscalYearStartMonth: number): string {
   const month = Number(iso.slice(5, 7));
   const year = Number(iso.slice(0, 4));
-  const offset = (month - fiscalYearStartMonth + 12) % 12;
+  const offset = fiscalMonthOffset(iso, fiscalYearStartMonth);
   const startYear = month >= fiscalYearStartMonth ? year : year - 1;
   const fiscalYear = fiscalYearStartMonth === 1 ? startYear : startYear + 1;
   return `FY${fiscalYear} Q${Math.floor(offset / 3) + 1}`;

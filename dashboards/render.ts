@@ -5,7 +5,7 @@ import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
 import type { Config } from "../core/config.ts";
 import { spreadsheetLine } from "../core/csv.ts";
-import { fiscalQuarterLabel, monthIndexOf } from "../core/dates.ts";
+import { fiscalMonthOffset, fiscalQuarterLabel, monthIndexOf } from "../core/dates.ts";
 import { formatValue } from "../core/format.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import { catalog } from "../metrics/catalog.ts";
@@ -291,7 +291,7 @@ function coverage(period: string, grain: Grain, context: RenderContext): { month
   const end = monthIndexOf(period);
   const asOfMonth = monthIndexOf(context.asOf);
   // A quarter or year not over yet ends at the as-of month (the compiler's to-date period).
-  const fiscalOffset = ((end % 12) + 12 - (context.config.fiscalYearStartMonth - 1)) % 12;
+  const fiscalOffset = fiscalMonthOffset(period, context.config.fiscalYearStartMonth);
   const intoPeriod = (grain === "year" ? fiscalOffset : fiscalOffset % 3) + 1;
   const toDate = end === asOfMonth && intoPeriod < span;
   const start = end - (toDate ? intoPeriod : span) + 1;

@@ -7,17 +7,13 @@
 -- @test unique(account_id, month_index)
 -- @test not_null(health_band)
 -- @test expression(score IS NULL OR score BETWEEN 0 AND 100)
-WITH scores AS (
+WITH measured AS (
   SELECT
     account_id,
     month_index,
-    -- The same as the sum of contributions, computed from the configured weights to stay exact (100, not
-    -- 100.00000000000001); none when the measures with data weigh less than the config's minimum share.
-    CASE WHEN coalesce(sum(CASE WHEN NOT is_missing THEN configured_weight END), 0)
-        >= sum(configured_weight) * (SELECT health_min_coverage FROM config.settings)
-      THEN {{ divide(sum(configured_weight * score), sum(CASE WHEN NOT is_missing THEN configured_weight END)) }}
-    END AS score,
-    {{ divide(coalesce(sum(CASE WHEN NOT is_missing THEN configured_weight END), 0), sum(configured_weight)) }} AS coverage,
+    sum(configured_weight * score) AS weighted_score,
+    coalesce(sum(CASE WHEN NOT is_missing THEN configured_weight END), 0) AS weight_with_data,
+    sum(configured_weight) AS weight,
     -- Of measures with the same lowest score, the first by label.
     {{ first_by(CASE WHEN NOT is_missing THEN label END, is_missing, score, label) }} AS weakest_measure,
     min(score) AS weakest_score,
@@ -25,6 +21,18 @@ WITH scores AS (
     count(CASE WHEN is_missing THEN 1 END) AS measures_missing
   FROM marts.health_measure_scores
   GROUP BY account_id, month_index
+),
+scores AS (
+  SELECT
+    m.*,
+    -- The same as the sum of contributions, computed from the configured weights to stay exact (100, not
+    -- 100.00000000000001); none when the measures with data weigh less than the config's minimum share.
+    CASE WHEN m.weight_with_data > 0 AND m.weight_with_data >= m.weight * settings.health_min_coverage
+      THEN {{ divide(m.weighted_score, m.weight_with_data) }}
+    END AS score,
+    {{ divide(m.weight_with_data, m.weight) }} AS coverage
+  FROM measured AS m
+  CROSS JOIN config.settings AS settings
 ),
 renewals AS (
   SELECT

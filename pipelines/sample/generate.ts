@@ -63,7 +63,7 @@ export async function generateSample(options: SampleOptions): Promise<SampleFile
   const tally: World["tally"] = { SMB: emptyTally(), "Mid-Market": emptyTally(), Enterprise: emptyTally() };
   const world: World = { rng, foundedMonth, firstMonth, lastMonth, asOf: SAMPLE_AS_OF, writers, nextId: {}, tally, ticketsByMonth: [] };
 
-  // The company sold for `historyMonths` before its product, support and finance data begin, so the
+  // The company sold for HISTORY_MONTHS before its product, support and survey data begin, so the
   // book already exists then. New logos arrive at a rate growing 12% a year: a steady, healthy
   // company rather than a launch. Months are drawn by inverting that exponential's distribution.
   const span = lastMonth - foundedMonth + 1;

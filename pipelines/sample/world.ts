@@ -9,7 +9,7 @@ export interface World {
   rng: Random;
   /** The first sale: the CRM's history (accounts, subscriptions, opportunities) runs from here. */
   foundedMonth: number;
-  /** First month of product, support, survey and finance data: the tools were adopted then. */
+  /** First month of product, support and survey data: the tools were adopted then (finance has every month). */
   firstMonth: number;
   lastMonth: number;
   /** Last day of data; nothing after it is written. */

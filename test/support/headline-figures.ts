@@ -20,14 +20,13 @@ const num = (row: MetricRow | undefined, key: string): number | null => {
 };
 
 export async function headlineFigures(db: Warehouse, config: Config, usageStart: string): Promise<HeadlineFigures> {
-  const yearMetrics = ["nrr", "grr", "logo_churn", "quick_ratio", "arr_growth", "dau_mau", "csql_conversion", "arr"];
+  const metrics = ["nrr", "grr", "logo_churn", "quick_ratio", "arr_growth", "dau_mau", "csql_conversion", "arr"];
   // Whole fiscal years (the sample's are calendar years) that start inside the usage window.
-  const years = (await query(db, config, { metrics: yearMetrics, grain: "year" })).rows.filter((r) => {
+  const years = (await query(db, config, { metrics, grain: "year" })).rows.filter((r) => {
     const period = String(r.period);
     return period.endsWith("-12-31") && `${period.slice(0, 4)}-01-01` >= usageStart;
   });
-  const quarterMetrics = ["nrr", "grr", "logo_churn", "quick_ratio", "arr_growth", "dau_mau", "csql_conversion", "arr"];
-  const quarters = (await query(db, config, { metrics: quarterMetrics, grain: "quarter" })).rows;
+  const quarters = (await query(db, config, { metrics, grain: "quarter" })).rows;
   const bySegment = (
     await query(db, config, { metrics: ["nrr", "grr", "logo_churn", "arr", "customers"], grain: "quarter", by: ["segment"] })
   ).rows;
@@ -36,8 +35,8 @@ export async function headlineFigures(db: Warehouse, config: Config, usageStart:
   const pick = (row: MetricRow | undefined, keys: string[]) => Object.fromEntries(keys.map((k) => [k, num(row, k)]));
   return {
     years: years.map((r) => String(r.period)),
-    byYear: Object.fromEntries(years.map((r) => [String(r.period), pick(r, yearMetrics)])),
-    latest: pick(quarters.at(-1), quarterMetrics),
+    byYear: Object.fromEntries(years.map((r) => [String(r.period), pick(r, metrics)])),
+    latest: pick(quarters.at(-1), metrics),
     latestBySegment: Object.fromEntries(
       bySegment
         .filter((r) => String(r.period) === lastQuarter)

@@ -1,18 +1,26 @@
-WITH scores AS (
+WITH measured AS (
   SELECT
     account_id,
     month_index,
-    CASE WHEN coalesce(sum(CASE WHEN NOT is_missing THEN configured_weight END), 0)
-        >= sum(configured_weight) * (SELECT health_min_coverage FROM config.settings)
-      THEN (CAST(sum(configured_weight * score) AS FLOAT64) / (sum(CASE WHEN NOT is_missing THEN configured_weight END)))
-    END AS score,
-    (CAST(coalesce(sum(CASE WHEN NOT is_missing THEN configured_weight END), 0) AS FLOAT64) / (sum(configured_weight))) AS coverage,
+    sum(configured_weight * score) AS weighted_score,
+    coalesce(sum(CASE WHEN NOT is_missing THEN configured_weight END), 0) AS weight_with_data,
+    sum(configured_weight) AS weight,
     ARRAY_AGG(STRUCT(CASE WHEN NOT is_missing THEN label END AS v) ORDER BY is_missing, score, label LIMIT 1)[OFFSET(0)].v AS weakest_measure,
     min(score) AS weakest_score,
     STRING_AGG(CASE WHEN is_missing THEN label END, '; ' ORDER BY label) AS missing_measures,
     count(CASE WHEN is_missing THEN 1 END) AS measures_missing
   FROM marts.health_measure_scores
   GROUP BY account_id, month_index
+),
+scores AS (
+  SELECT
+    m.*,
+    CASE WHEN m.weight_with_data > 0 AND m.weight_with_data >= m.weight * settings.health_min_coverage
+      THEN (CAST(m.weighted_score AS FLOAT64) / (m.weight_with_data))
+    END AS score,
+    (CAST(m.weight_with_data AS FLOAT64) / (m.weight)) AS coverage
+  FROM measured AS m
+  CROSS JOIN config.settings AS settings
 ),
 renewals AS (
   SELECT
