@@ -13,6 +13,8 @@ import { healthSchema } from "./scorecard.ts";
 export const DEFAULT_MEMORY_LIMIT = "3GB";
 
 const isoDate = z.iso.date({ error: "expected an ISO date, YYYY-MM-DD" });
+/** A target: a number, or a [low, high] range. */
+const target = z.union([z.number(), z.tuple([z.number(), z.number()])]);
 
 export const configSchema = z
   .object({
@@ -158,12 +160,17 @@ export const configSchema = z
      * What good looks like, drawn as reference lines and compared on tiles: a number, or a [low, high]
      * range, per metric name (e.g. nrr: 1.15, cost_to_retain: [0.05, 0.15]).
      */
-    targets: z.record(z.string(), z.union([z.number(), z.tuple([z.number(), z.number()])])).default({
+    targets: z.record(z.string(), target).default({
       nrr: 1.15,
       grr: 0.9,
       cost_to_retain: [0.05, 0.15],
       arr_per_csm: 2_000_000,
     }),
+    /**
+     * Targets that depend on the segment, per metric and segment (an SMB book holds less ARR than an
+     * Enterprise one): `{ arr_per_csm: { SMB: 600000 } }`. A segment not named takes `targets`.
+     */
+    segmentTargets: z.record(z.string(), z.record(z.string(), target)).default({ arr_per_csm: { SMB: 600_000 } }),
     /** Jobs `bellwether schedule` runs. */
     schedules: z
       .array(

@@ -70,7 +70,11 @@ function fromFirstDefined(rows: MetricRow[], y: string): MetricRow[] {
 }
 
 /** Stacked bars per period, one colour per group. */
-export function stackedBars(rows: MetricRow[], options: SeriesOptions, context: ChartContext): Plot.PlotOptions {
+export function stackedBars(
+  rows: MetricRow[],
+  options: SeriesOptions & { /** Series from the baseline up; the data's order when absent. */ order?: readonly string[] },
+  context: ChartContext,
+): Plot.PlotOptions {
   rows = fromFirstDefined(rows, options.y);
   const x = periods(rows, context);
   return {
@@ -80,6 +84,8 @@ export function stackedBars(rows: MetricRow[], options: SeriesOptions, context: 
         x: x.label,
         y: options.y,
         fill: series(options.by),
+        // Plot orders the stack by z; the fill's {value, scale} form does not give it one.
+        ...(options.order ? { z: options.by, order: [...options.order] } : {}),
         title: (r: MetricRow) => `${r[options.by]} · ${x.label(r)}\n${show(r[options.y], options.format, context)}`,
       }),
       Plot.ruleY([0]),

@@ -16,6 +16,7 @@ import { type Notices, readNotices } from "./notices.ts";
 import type { Block, ChartContext, ContentBlock, ListingBlock, PageSpec, SiteWriter } from "./page.ts";
 import { pages as allPages } from "./pages/index.ts";
 import { accountLink, bookLink } from "./pages/accounts.ts";
+import { inBandOrder } from "./pages/bands.ts";
 import { lastPeriods } from "./pages/periods.ts";
 import { dataTable } from "./pages/tables.ts";
 
@@ -255,7 +256,10 @@ async function renderBlock(block: Block, pageContext: RenderContext): Promise<Ht
   }
   if (block.kind === "metric_table") {
     const headers = result.columns.map((c) => c.label);
-    const shown = block.last ? lastPeriods(result.rows, block.last) : result.rows;
+    const metrics = result.columns.filter((c) => c.role === "metric").map((c) => c.name);
+    // A row with no metric value but zeros and blanks (a band nobody is in) says nothing: left out.
+    const said = result.rows.filter((row) => metrics.some((m) => row[m] !== null && row[m] !== 0));
+    const shown = inBandOrder(block.last ? lastPeriods(said, block.last) : said);
     const rows = shown.map((row) =>
       result.columns.map((c) =>
         c.role === "metric"

@@ -23,7 +23,11 @@ describe("account, book and indicator pages (test/fixtures/renewals, as of 2025-
   let site: string;
   beforeAll(async () => {
     // Ben's accounts (A2, A4, A6) are a pool here.
-    fixture = await buildFixture(join(FIXTURES, "renewals"), { ...RENEWALS_CONFIG, pools: ["Ben"] });
+    fixture = await buildFixture(join(FIXTURES, "renewals"), {
+      ...RENEWALS_CONFIG,
+      pools: ["Ben"],
+      segmentTargets: { arr_per_csm: { Enterprise: 40_000 } },
+    });
     site = join(fixture.dir, "site");
     await renderSite(fixture.db, fixture.config, site);
   }, 60_000);
@@ -77,8 +81,48 @@ describe("account, book and indicator pages (test/fixtures/renewals, as of 2025-
     expect(of("SMB")?.arr_per_csm).toBeCloseTo(7_000 * 3, 6);
     expect(bySegment.reduce((sum, r) => sum + Number(r.csms ?? 0), 0)).toBeCloseTo(1, 9);
     const books = text(join(site, "books.html"));
-    expect(books).toMatch(/Ana CSM 3 \$37,000/);
-    expect(books).toMatch(/Ben pool 1 \$24,000/);
+    // Ana's book is mostly Enterprise (18,000 of 37,000): measured against Enterprise's target of
+    // $40,000 per CSM (segmentTargets), 37,000 / 40,000 = 92.5%. A pool has no target.
+    expect(books).toMatch(/Ana CSM Enterprise 3 \$37,000 .* \$40,000 92\.5%/);
+    expect(books).toMatch(/Ben pool Enterprise 1 \$24,000 .* — —/);
+  });
+
+  it("lists health bands worst first and leaves out a row with nothing in it", async () => {
+    const page = readFileSync(join(site, "renewals.html"), "utf8");
+    const table = page.match(/id="renewals-loss-rates"[\s\S]*?<\/table>/)?.[0] ?? "";
+    const bands = [...table.matchAll(/<td class="word">(red|yellow|green|unscored)<\/td>/g)].map((m) => m[1]);
+    // The query gives five rows at 2025-12-31: green Enterprise (p_loss 0, 2 accounts), green and red
+    // Mid-Market (no p_loss, 0 accounts: nothing to say, left out), yellow Mid-Market and yellow SMB (1
+    // each). Shown worst first: yellow before green, where the alphabet put green first.
+    const rows = (
+      await query(fixture.db, fixture.config, {
+        metrics: ["p_loss", "health_accounts"],
+        by: ["health_band", "segment"],
+        grain: "quarter",
+        from: "2025-12-31",
+      })
+    ).rows;
+    expect(rows.map((r) => `${r.health_band} ${r.segment} ${r.health_accounts}`)).toEqual([
+      "green Enterprise 2",
+      "green Mid-Market 0",
+      "red Mid-Market 0",
+      "yellow Mid-Market 1",
+      "yellow SMB 1",
+    ]);
+    expect(bands).toEqual(["yellow", "yellow", "green"]);
+    // Stacked bars by band rise from the baseline in the legend's order: red, yellow, green, unscored.
+    const chart = page.match(/id="renewals-arr-due-by-band"[\s\S]*?<\/figure>/)?.[0] ?? "";
+    const colours = ["#c2412d", "#e0a526", "#1f8a4c", "#a9b0bd"];
+    const bars = [...chart.matchAll(/<rect fill="(#[0-9a-f]{6})" height="([\d.]+)" y="([\d.]+)" width="[\d.]+" x="([\d.]+)"/g)]
+      .map(([, fill, height, y, x]) => ({ band: colours.indexOf(fill ?? ""), height: Number(height), y: Number(y), x: Number(x) }))
+      .filter((b) => b.height > 0);
+    const stacks = new Map<number, typeof bars>();
+    for (const bar of bars) stacks.set(bar.x, [...(stacks.get(bar.x) ?? []), bar]);
+    expect([...stacks.values()].some((stack) => stack.length > 1)).toBe(true);
+    for (const stack of stacks.values()) {
+      const fromBaseline = [...stack].sort((a, b) => b.y - a.y).map((b) => b.band);
+      expect(fromBaseline).toEqual([...fromBaseline].sort((a, b) => a - b));
+    }
   });
 
   it("names the forecast's quarters as still to come", () => {

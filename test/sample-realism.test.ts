@@ -68,11 +68,12 @@ describe.each(["1", "3", "7"])("the sample company, seed %s", (seed) => {
       expect(held?.n, `quarantine.${table_name}`).toBe(0);
     }
 
-    // Tech-touch SMB accounts sit with a pooled digital-CS owner, not a named CSM.
+    // Tech-touch SMB accounts (45% of those won) sit with a pooled digital-CS owner, not a named CSM;
+    // survivors skew the share a little (a pooled account is as likely to churn).
     const pooled = await fixture.db.one<{ share: number }>(
       `SELECT avg(CASE WHEN owner_csm = 'Digital CS' THEN 1 ELSE 0 END)::DOUBLE AS share
        FROM marts.account_months WHERE month = DATE '2026-09-01' AND arr > 0 AND segment = 'SMB'`,
     );
-    inRange(pooled?.share, 0.5, 0.9, "SMB accounts with the pooled owner");
+    inRange(pooled?.share, 0.3, 0.7, "SMB accounts with the pooled owner");
   });
 });

@@ -102,8 +102,9 @@ describe("the rendered site", () => {
     }[];
     expect(columns.map((c) => c.column)).toEqual(["period", "period_label", "segment", "arr", "customers", "nrr", "grr", "logo_churn"]);
     const page = readFileSync(join(site, "board.html"), "utf8");
-    expect(page).toMatch(/<td class="">FY2024 Q4<\/td>\s*<td class="">SMB<\/td>\s*<td class="num">\$22,080<\/td>/);
-    expect(page).not.toContain('<td class="">FY2024 Q3</td>');
+    // Short words never break inside (class "word"/"words"): a period label, a segment.
+    expect(page).toMatch(/<td class="words">FY2024 Q4<\/td>\s*<td class="word">SMB<\/td>\s*<td class="num">\$22,080<\/td>/);
+    expect(page).not.toContain('<td class="words">FY2024 Q3</td>');
   });
 
   it("declares only pages whose charts, tables and tiles compile against the catalog", () => {
@@ -137,6 +138,13 @@ describe("the rendered site", () => {
     for (const name of catalog().metrics.keys()) expect(page, name).toContain(`id="metric-${name}"`);
     expect(page).toContain("Compiled SQL");
     expect(page).toContain("inner join &quot;marts&quot;.&quot;account_months&quot;");
+    // The index names metrics as the pages do, by label, in the alphabet's order; the id is the anchor.
+    const toc = page.match(/<nav class="toc"[^>]*>([\s\S]*?)<\/nav>/)?.[1] ?? "";
+    expect(toc).toContain('<a href="#metric-adoption_breadth">Key features used (30 days)</a>');
+    const labels = [...toc.matchAll(/<a [^>]*>([^<]*)<\/a>/g)].map((m) => m[1] ?? "");
+    expect(labels).toHaveLength(catalog().metrics.size);
+    expect(labels.indexOf("Accounts per CSM")).toBeLessThan(labels.indexOf("Key features used (30 days)"));
+    expect(labels.indexOf("Key features used (30 days)")).toBeLessThan(labels.indexOf("Net revenue retention"));
   });
 
   it("leaves the previous site as it was when a render fails", async () => {

@@ -23,7 +23,7 @@ export const accountLink = (accountId: unknown, label: unknown = accountId, root
     ? html`${label ?? "—"}`
     : html`<a href="${root}${accountFile(String(accountId))}">${label}</a>`;
 
-type AccountRow = MetricRow & {
+export type AccountRow = MetricRow & {
   account_id: string;
   name: string | null;
   segment: string;
@@ -47,8 +47,14 @@ export async function accountRows(db: Warehouse): Promise<AccountRow[]> {
     : "SELECT CAST(NULL AS VARCHAR) AS account_id, 0 AS n WHERE false";
   return db.all<AccountRow>(`
     WITH latest AS (SELECT max(month_index) AS m FROM marts.months),
+    -- marts.renewals reaches four quarters ahead; a longer term's next renewal is its end date.
     renewals AS (
-      SELECT r.account_id, min(r.due_date) AS due_date FROM marts.renewals AS r WHERE r.is_upcoming GROUP BY r.account_id
+      SELECT account_id, min(due_date) AS due_date FROM (
+        SELECT r.account_id, r.due_date FROM marts.renewals AS r WHERE r.is_upcoming
+        UNION ALL
+        SELECT l.account_id, l.end_date FROM marts.subscription_lines AS l CROSS JOIN marts.as_of AS o
+        WHERE l.interval_months >= 3 AND l.arr IS NOT NULL AND l.start_date <= o.as_of AND l.end_date > o.as_of
+      ) AS due GROUP BY account_id
     ),
     alerts AS (${alerts})
     SELECT am.account_id, a.name, am.segment, am.owner_csm, CASE WHEN am.owner_is_pool THEN 1 ELSE 0 END AS owner_is_pool, am.industry, am.region, am.plan,

@@ -1,7 +1,7 @@
 import type { MetricRow } from "../../metrics/query.ts";
-import { groupedBars, lines, metricSeries, stackedBars, waterfall } from "../marks.ts";
+import { groupedBars, lines, metricSeries, waterfall } from "../marks.ts";
 import { definePage } from "../page.ts";
-import { bandColours } from "./bands.ts";
+import { bandBars } from "./bands.ts";
 import { lastPeriods } from "./periods.ts";
 
 /** The board retention report: what the CS leader prints into the quarterly deck. */
@@ -84,17 +84,12 @@ export const boardPage = definePage({
           title: "Risk-weighted ARR at risk by health band, last eight quarters",
           description: "Stacked bars: Σ ARR × p_loss of the accounts in each health band at each fiscal quarter end.",
           query: { metrics: ["risk_weighted_arr"], by: ["health_band"], grain: "quarter" },
-          plot: (rows: MetricRow[], context) => {
-            const shown = lastPeriods(rows, 8);
-            return {
-              ...stackedBars(
-                shown,
-                { y: "risk_weighted_arr", by: "health_band", format: "currency", label: `ARR at risk (${context.currency})` },
-                context,
-              ),
-              ...bandColours(shown),
-            };
-          },
+          plot: (rows: MetricRow[], context) =>
+            bandBars(
+              lastPeriods(rows, 8),
+              { y: "risk_weighted_arr", format: "currency", label: `ARR at risk (${context.currency})` },
+              context,
+            ),
         },
         {
           kind: "metric_table",

@@ -4,7 +4,7 @@ import type { Warehouse } from "../../core/warehouse.ts";
 import { type MetricRow, query } from "../../metrics/query.ts";
 import { type Html, html } from "../html.ts";
 import { definePage, type SiteWriter } from "../page.ts";
-import { accountLink, accountRows, bookFile, bookLink } from "./accounts.ts";
+import { type AccountRow, accountLink, accountRows, bookFile, bookLink } from "./accounts.ts";
 import { plainTable, sortableTable, type TableColumn, tile } from "./tables.ts";
 
 const BANDS = ["red", "yellow", "green", "unscored"];
@@ -24,7 +24,11 @@ async function renderBooks(db: Warehouse, config: Config, site: SiteWriter): Pro
   if (!(await db.tableExists("marts", "account_months"))) return html`<p class="empty">No data for this yet.</p>`;
   const { currency } = site.context;
   const pools = new Set(config.pools);
-  const target = typeof config.targets.arr_per_csm === "number" ? config.targets.arr_per_csm : null;
+  // A book is measured against its segment's target: the segment holding most of its ARR.
+  const targetOf = (segment: string | null) => {
+    const value = (segment === null ? undefined : config.segmentTargets.arr_per_csm?.[segment]) ?? config.targets.arr_per_csm;
+    return typeof value === "number" ? value : null;
+  };
   const accounts = await accountRows(db);
   const { totals, mix } = await books(db, config);
   const due = await db.all<MetricRow>(`
@@ -45,9 +49,12 @@ async function renderBooks(db: Warehouse, config: Config, site: SiteWriter): Pro
     );
     const renewals = due.filter((d) => d.owner_csm === owner);
     const arr = Number(total?.arr ?? 0);
+    const segment = mainSegment(accounts.filter((a) => a.owner_csm === owner));
+    const target = pools.has(owner) ? null : targetOf(segment);
     return {
       owner_csm: owner,
       kind: pools.has(owner) ? "pool" : "CSM",
+      segment,
       customers: Number(total?.customers ?? 0),
       arr,
       red: bands.red ?? 0,
@@ -57,7 +64,8 @@ async function renderBooks(db: Warehouse, config: Config, site: SiteWriter): Pro
       due_90d: renewals.reduce((sum, r) => sum + Number(r.arr_due), 0),
       open_alerts: accounts.filter((a) => a.owner_csm === owner).reduce((sum, a) => sum + Number(a.open_alerts), 0),
       // A pool is not a person: no coverage against a CSM's target.
-      coverage: pools.has(owner) || target === null ? null : arr / target,
+      target,
+      coverage: target === null ? null : arr / target,
     };
   });
   const accountColumns: TableColumn[] = [
@@ -109,6 +117,7 @@ async function renderBooks(db: Warehouse, config: Config, site: SiteWriter): Pro
   const columns: TableColumn[] = [
     { name: "owner_csm", label: "Owner", link: (r) => bookLink(r.owner_csm) },
     { name: "kind", label: "Kind" },
+    { name: "segment", label: "Segment" },
     { name: "customers", label: "Paying accounts", format: "count" },
     { name: "arr", label: "ARR", format: "currency" },
     { name: "red", label: "Red", format: "count" },
@@ -117,13 +126,18 @@ async function renderBooks(db: Warehouse, config: Config, site: SiteWriter): Pro
     { name: "unscored", label: "Unscored", format: "count" },
     { name: "due_90d", label: "Due in 90 days", format: "currency" },
     { name: "open_alerts", label: "Open alerts", format: "count" },
-    {
-      name: "coverage",
-      label: target === null ? "Coverage" : `ARR ÷ target (${formatValue(target, "currency", { currency, style: "compact" })})`,
-      format: "percent",
-    },
+    { name: "target", label: "Target ARR per CSM", format: "currency" },
+    { name: "coverage", label: "ARR ÷ target", format: "percent" },
   ];
   return sortableTable("books", columns, rows, currency);
+}
+
+/** The segment holding most of a book's ARR (ties: the name first in order). */
+function mainSegment(accounts: readonly AccountRow[]): string | null {
+  const bySegment = new Map<string, number>();
+  for (const a of accounts) if (a.segment && a.arr > 0) bySegment.set(a.segment, (bySegment.get(a.segment) ?? 0) + a.arr);
+  const ranked = [...bySegment].sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
+  return ranked[0]?.[0] ?? null;
 }
 
 /** Each owner's book: CSMs and pools, with their accounts, health mix, renewals due and alerts. */
@@ -132,7 +146,7 @@ export const booksPage = definePage({
   nav: "Books",
   title: "CSM books",
   intro:
-    "Each owner's book at the newest month end: paying accounts, ARR, health mix, renewals due in the next 90 days and open alerts. Pooled owners (config pools, e.g. a digital-CS queue) are shown as pools and left out of ARR and accounts per CSM; coverage compares a CSM's ARR with the target ARR per CSM.",
+    "Each owner's book at the newest month end: paying accounts, ARR, health mix, renewals due in the next 90 days and open alerts. Pooled owners (config pools, e.g. a digital-CS queue) are shown as pools and left out of ARR and accounts per CSM; coverage compares a CSM's ARR with the target ARR per CSM of the segment holding most of the book (config targets.arr_per_csm, by segment in segmentTargets).",
   sections: [
     {
       title: "Books",

@@ -14,7 +14,7 @@ export const glossaryPage = definePage({
   nav: "Glossary",
   title: "Metric glossary",
   intro:
-    "Every metric of the catalog, as `bellwether metrics` lists it: label, definition, formula, and the SQL it compiles to (for this warehouse's engine) for a quarterly query of the whole book, with its values written in, to paste into a SQL client and run as printed. Money is in the reporting currency; ratios are fractions.",
+    "Every metric of the catalog by label, as `bellwether metrics` lists it: label, definition, formula, and the SQL it compiles to (for this warehouse's engine) for a quarterly query of the whole book, with its values written in, to paste into a SQL client and run as printed. Money is in the reporting currency; ratios are fractions.",
   sections: [
     {
       title: "Metrics",
@@ -23,7 +23,8 @@ export const glossaryPage = definePage({
           kind: "content",
           render: async (db, config) => {
             const { metrics, dimensions } = catalog();
-            const sorted = [...metrics.values()].sort((a, b) => a.name.localeCompare(b.name));
+            // A reader looks a metric up by what the pages call it: by label, the id beside it.
+            const sorted = [...metrics.values()].sort((a, b) => a.label.localeCompare(b.label, "en") || a.name.localeCompare(b.name));
             const entries = sorted.map((m) => {
               const compiled = compileMetricQuery(
                 { metrics: [m.name], grain: "quarter" },
@@ -52,7 +53,7 @@ export const glossaryPage = definePage({
                 html`<dt><code>${d.name}</code> — ${d.label}</dt>
                   <dd>${d.description}</dd>`,
             );
-            return html`<nav class="toc" aria-label="Metrics">${sorted.map((m) => html`<a href="#metric-${m.name}">${m.name}</a>`)}</nav>
+            return html`<nav class="toc" aria-label="Metrics">${sorted.map((m) => html`<a href="#metric-${m.name}">${m.label}</a>`)}</nav>
               ${entries}
               <h2>Dimensions</h2>
               <dl class="dimensions">${dims}</dl>`;

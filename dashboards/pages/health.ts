@@ -1,18 +1,12 @@
 import type { MetricRow } from "../../metrics/query.ts";
-import { groupedBars, lines, stackedBars } from "../marks.ts";
+import { groupedBars, lines } from "../marks.ts";
 import type { ChartContext } from "../page.ts";
 import { definePage } from "../page.ts";
-import { bandColours, bandOrder } from "./bands.ts";
+import { bandBars, bandColours, bandOrder } from "./bands.ts";
 import { lastPeriods } from "./periods.ts";
 
 const byBand = (metric: string, label: string) => (rows: MetricRow[], context: ChartContext) => {
-  const shown = lastPeriods(rows, 8);
-  const options = stackedBars(
-    shown,
-    { y: metric, by: "health_band", format: metric === "health_arr" ? "currency" : "count", label },
-    context,
-  );
-  return { ...options, ...bandColours(shown) };
+  return bandBars(lastPeriods(rows, 8), { y: metric, format: metric === "health_arr" ? "currency" : "count", label }, context);
 };
 
 /** Health: the distribution, who is red and why, and whether the score predicted churn. */

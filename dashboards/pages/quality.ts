@@ -7,7 +7,7 @@ export const qualityPage = definePage({
   nav: "Data quality",
   title: "Data quality",
   intro:
-    "Every file landed is recorded with its rows read, landed and quarantined (landed + quarantined = read). Quarantined rows keep their file, line, column, reason and original text in quarantine.<table>.",
+    "Every file landed is recorded with its rows read, landed and quarantined (landed + quarantined = read). Quarantined rows keep their file, line, column, reason and original text in the warehouse's quarantine schema, a table per landing table.",
   sections: [
     {
       title: "Freshness",

@@ -1,6 +1,6 @@
 import { lines, metricSeries, stackedBars } from "../marks.ts";
 import { definePage } from "../page.ts";
-import { bandColours } from "./bands.ts";
+import { bandBars } from "./bands.ts";
 import { lastPeriods } from "./periods.ts";
 
 /** Renewals and the retention forecast: what is up, what we kept, why we lost, what we expect to keep. */
@@ -25,17 +25,8 @@ export const renewalsPage = definePage({
           description:
             "Stacked bars: the ARR due in each fiscal quarter, by the account's health band at the last month end before it was due (the as-of month for those to come).",
           query: { metrics: ["renewal_arr_due"], by: ["health_band"], grain: "quarter" },
-          plot: (rows, context) => {
-            const shown = lastPeriods(rows, 8);
-            return {
-              ...stackedBars(
-                shown,
-                { y: "renewal_arr_due", by: "health_band", format: "currency", label: `ARR due (${context.currency})` },
-                context,
-              ),
-              ...bandColours(shown),
-            };
-          },
+          plot: (rows, context) =>
+            bandBars(lastPeriods(rows, 8), { y: "renewal_arr_due", format: "currency", label: `ARR due (${context.currency})` }, context),
         },
       ],
     },

@@ -1,6 +1,6 @@
 import { formatValue, type ValueFormat } from "../../core/format.ts";
 import type { MetricRow } from "../../metrics/query.ts";
-import { type Html, html, raw } from "../html.ts";
+import { Html, html, raw } from "../html.ts";
 
 export interface TableColumn {
   name: string;
@@ -50,6 +50,19 @@ const SCRIPT = `(function () {
   count();
 })();`;
 
+/*
+ * Numbers and a single short word (a date, a band, an id, "Manufacturing") never break; text of short
+ * words breaks between them; text with a long token (a file path) breaks anywhere rather than widen the
+ * table past the page.
+ */
+function cellClass(value: unknown, numeric: boolean): string {
+  if (numeric) return "num";
+  const text = value instanceof Html ? value.value.replace(/<[^>]*>/g, "") : typeof value === "string" ? value : "";
+  const words = text.trim().split(/\s+/);
+  if (words.some((w) => w.length > 24)) return "";
+  return words.length === 1 ? "word" : "words";
+}
+
 /** A cell of a column: its link, its formatted number, or its text. */
 function cell(column: TableColumn, row: MetricRow, currency: string): Html | string | number {
   const value = row[column.name];
@@ -79,7 +92,7 @@ export function dataTable(
         ${rows.map(
           (r) =>
             html`<tr>
-              ${r.map((value, i) => html`<td class="${numeric[i] ? "num" : ""}">${value}</td>`)}
+              ${r.map((value, i) => html`<td class="${cellClass(value, Boolean(numeric[i]))}">${value}</td>`)}
             </tr>`,
         )}
       </tbody>
@@ -135,7 +148,7 @@ export function sortableTable(id: string, columns: readonly TableColumn[], rows:
                     : c.format
                       ? formatValue(value as number | null, c.format, { currency })
                       : (value ?? "—");
-                  return html`<td class="${c.format ? "num" : ""}" data-value="${value ?? ""}">${shown}</td>`;
+                  return html`<td class="${cellClass(shown, Boolean(c.format))}" data-value="${value ?? ""}">${shown}</td>`;
                 })}
               </tr>`,
           )}

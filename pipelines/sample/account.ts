@@ -90,7 +90,7 @@ export function simulateAccount(world: World, rng: Random, acquiredMonth: number
         const s = rng.pick(nameSuffix);
         return s ? ` ${s}` : "";
       })()}`;
-  const techTouch = segment === "SMB" && rng.chance(0.7);
+  const techTouch = segment === "SMB" && rng.chance(0.45);
   const owner = techTouch ? pooledCsm : rng.pick(csmTeams[segment]);
 
   const startDay = rng.chance(0.06) ? 31 : rng.int(1, 28);

@@ -98,7 +98,7 @@ export async function generateSample(options: SampleOptions): Promise<SampleFile
 /** Monthly CS costs by cost centre: named CSMs per account load, onboarding per new logo, shared support and ops. */
 function writeCosts(world: World, rng: Random): void {
   const writer = world.writers.finance_cs_costs;
-  const accountsPerCsm: Record<Segment, number> = { SMB: 140, "Mid-Market": 35, Enterprise: 12 };
+  const accountsPerCsm: Record<Segment, number> = { SMB: 140, "Mid-Market": 30, Enterprise: 15 };
   const onboardingPerLogo: Record<Segment, number> = { SMB: 450, "Mid-Market": 2600, Enterprise: 9500 };
   const money = (x: number) => Math.round(x * 100) / 100;
   // The ledger is finance's: it covers every month the company sold, not only the product data's window.

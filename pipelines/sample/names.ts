@@ -112,11 +112,11 @@ export const countries = {
 } as const;
 export type Country = keyof typeof countries;
 
-/** Named CSMs work in segment teams, as CS teams are built: a few large books or many small ones. */
+/** Named CSMs work in segment teams, as CS teams are built: a few large books or many small ones (SMB: one named CSM; the rest of SMB is pooled). */
 export const csmTeams = {
   Enterprise: ["Avery Chen", "Jordan Patel", "Sam Okafor", "Riley Novak"],
   "Mid-Market": ["Morgan Silva", "Casey Lindqvist", "Taylor Haddad", "Jamie Moreau", "Alex Kowalski", "Drew Nakamura"],
-  SMB: ["Quinn O'Brien", "Rowan García"],
+  SMB: ["Quinn O'Brien"],
 } as const;
 /** Tech-touch accounts are owned by a pooled team rather than a named CSM. */
 export const pooledCsm = "Digital CS";
