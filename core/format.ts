@@ -1,5 +1,5 @@
-/** Numbers as people read them in a board deck: $4.2M, 107.3%, 1,204, 38 days. */
-export type ValueFormat = "currency" | "percent" | "count" | "days" | "ratio" | "score";
+/** Numbers as people read them in a board deck: $4.2M, 107.3%, 1,204, 38 days, an NPS of +29.8. */
+export type ValueFormat = "currency" | "percent" | "count" | "days" | "ratio" | "score" | "nps";
 
 export interface FormatOptions {
   currency?: string;
@@ -23,6 +23,9 @@ export function formatValue(value: number | null | undefined, format: ValueForma
       return value.toFixed(2);
     case "score":
       return value.toFixed(1);
+    case "nps":
+      // Kept as a fraction (0.298), read as a score from −100 to +100, never as a percentage.
+      return npsText(value, 1);
   }
 }
 
@@ -48,4 +51,10 @@ export function formatMoney(value: number, currency: string, style: "compact" | 
   const absolute = Math.abs(value);
   if (style === "compact" && absolute >= 1000) return moneyFormat(currency, true, absolute >= 1e9 ? 2 : 1).format(value);
   return moneyFormat(currency, false, 0).format(value);
+}
+
+/** An NPS held as a fraction, as the score people quote: +29.8, −4, 0. */
+export function npsText(value: number, digits: number): string {
+  const shown = Number((value * 100).toFixed(digits));
+  return `${shown > 0 ? "+" : shown < 0 ? "−" : ""}${Math.abs(shown).toFixed(digits)}`;
 }

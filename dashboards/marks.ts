@@ -1,5 +1,5 @@
 import * as Plot from "@observablehq/plot";
-import { formatMoney, formatValue, type ValueFormat } from "../core/format.ts";
+import { formatMoney, formatValue, npsText, type ValueFormat } from "../core/format.ts";
 import type { MetricRow } from "../metrics/query.ts";
 import type { ChartContext } from "./page.ts";
 
@@ -36,6 +36,7 @@ export function axis(format: ValueFormat, context: ChartContext) {
   if (format === "currency") return { tickFormat: (v: number) => formatMoney(v, context.currency, "compact") };
   // Whole percents, unless the ticks are closer than that (DAU/MAU between 4% and 5%).
   if (format === "percent") return { tickFormat: (v: number) => `${+(v * 100).toFixed(Number.isInteger(+(v * 100).toFixed(6)) ? 0 : 1)}%` };
+  if (format === "nps") return { tickFormat: (v: number) => npsText(v, 0) };
   return {};
 }
 

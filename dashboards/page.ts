@@ -15,6 +15,8 @@ export interface ChartContext {
   labelOf(metric: string): string;
   /** The config's target for a metric: one value, or the two ends of a range; none when unset. */
   targetOf(metric: string): number[] | undefined;
+  /** The build's as-of date, when there is data. */
+  asOf?: string;
 }
 
 interface BlockCommon {

@@ -32,8 +32,6 @@ interface RenderContext extends ChartContext {
   config: Config;
   /** The folder being written. */
   dir: string;
-  /** The build's as-of date, when there is data. */
-  asOf?: string;
   /** The first month of data: a period that starts before it is partial. */
   firstMonth?: string;
   /** Every page, for the navigation of sub-pages. */
@@ -459,7 +457,7 @@ function renderTile(metric: string, result: QueryResult, grain: Grain, context: 
     // One convention: shares and scores change by points, ratios by their difference, amounts by a percentage.
     const delta = value - before;
     const [amount, suffix] =
-      format === "percent"
+      format === "percent" || format === "nps"
         ? [delta * 100, " pts"]
         : format === "score"
           ? [delta, " pts"]

@@ -11,7 +11,7 @@ const common = {
   formula: z.string().min(1),
   owner: z.string().default("CS Ops"),
   /** "score": a 0–100 score or points, shown to one decimal. */
-  format: z.enum(["currency", "percent", "count", "days", "ratio", "score"]),
+  format: z.enum(["currency", "percent", "count", "days", "ratio", "score", "nps"]),
   /** What the number counts, shown after it on tiles ("of 100", "hours", "per {currency} 1 of ARR"). */
   unit: z.string().min(1).optional(),
   /** Which way is good news, for pages that colour a change (churn, tickets, response times: lower). */

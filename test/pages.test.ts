@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderSite } from "../dashboards/render.ts";
 import { accountFile } from "../dashboards/pages/accounts.ts";
+import { oldEnough } from "../dashboards/pages/ttv.ts";
 import { duckdb } from "../engines/duckdb.ts";
 import { inlineParameters } from "../engines/dialect.ts";
 import { query } from "../metrics/query.ts";
@@ -198,5 +199,21 @@ describe("inlineParameters", () => {
     const params = ["O'Brien", 2, null, true, 5, 6, 7, 8, 9, 10];
     const sql = "SELECT '$1' AS q, $1 AS a, $2 + $10 AS b, $3 AS c, $4 AS d";
     expect(inlineParameters(sql, params, duckdb)).toBe("SELECT '$1' AS q, 'O''Brien' AS a, 2 + 10 AS b, NULL AS c, TRUE AS d");
+  });
+});
+
+describe("time-to-value windows on the page", () => {
+  it("leaves a quarter's share within a window out until the window has passed for all its accounts", () => {
+    const row = { period: "2026-06-30", ttv_reached_30d: 0.5, ttv_reached_60d: 0.7, ttv_reached_90d: 0.8 };
+    // As of 2026-09-15: 06-30 + 30 and + 60 days (07-30, 08-29) have passed; + 90 (09-28) has not.
+    expect(oldEnough(row, "2026-09-15")).toEqual({ ...row, ttv_reached_90d: null });
+    // As of 2026-09-30 all three have; the quarter ending that day has none.
+    expect(oldEnough(row, "2026-09-30")).toEqual(row);
+    expect(oldEnough({ ...row, period: "2026-09-30" }, "2026-09-30")).toEqual({
+      period: "2026-09-30",
+      ttv_reached_30d: null,
+      ttv_reached_60d: null,
+      ttv_reached_90d: null,
+    });
   });
 });

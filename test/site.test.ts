@@ -102,9 +102,9 @@ describe("the rendered site", () => {
     }[];
     expect(columns.map((c) => c.column)).toEqual(["period", "period_label", "segment", "arr", "customers", "nrr", "grr", "logo_churn"]);
     const page = readFileSync(join(site, "board.html"), "utf8");
-    // Short words never break inside (class "word"/"words"): a period label, a segment.
-    expect(page).toMatch(/<td class="words">FY2024 Q4<\/td>\s*<td class="word">SMB<\/td>\s*<td class="num">\$22,080<\/td>/);
-    expect(page).not.toContain('<td class="words">FY2024 Q3</td>');
+    // A short label and a word never break (class "word"): a period label, a segment.
+    expect(page).toMatch(/<td class="word">FY2024 Q4<\/td>\s*<td class="word">SMB<\/td>\s*<td class="num">\$22,080<\/td>/);
+    expect(page).not.toContain('<td class="word">FY2024 Q3</td>');
   });
 
   it("declares only pages whose charts, tables and tiles compile against the catalog", () => {
@@ -185,6 +185,10 @@ describe("escaping and formatting", () => {
     [38.4, "days", "full", "38 days"],
     [1204, "count", "full", "1,204"],
     [null, "percent", "full", "—"],
+    // An NPS is held as a fraction and read as a score: 0.298 is +29.8, −0.04 is −4.0, never "29.8%".
+    [0.298, "nps", "full", "+29.8"],
+    [-0.04, "nps", "full", "−4.0"],
+    [0, "nps", "full", "0.0"],
   ] as const)("formats %s as %s (%s) → %s", (value, format, style, expected) => {
     expect(formatValue(value, format, { currency: "USD", style })).toBe(expected);
   });

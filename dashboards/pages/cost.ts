@@ -63,12 +63,12 @@ export const costPage = definePage({
         {
           kind: "chart",
           id: "cost-retention-by-segment",
-          title: "Retention cost by segment, each quarter",
+          title: "Retention cost by segment, last twelve quarters",
           description: "Stacked bars: retention cost booked in each fiscal quarter, per segment after allocation.",
           query: { metrics: ["retention_cost"], by: ["segment"], grain: "quarter" },
           plot: (rows, context) =>
             stackedBars(
-              rows,
+              lastPeriods(rows, 12),
               { y: "retention_cost", by: "segment", format: "currency", label: money("Retention cost", context.currency) },
               context,
             ),
@@ -76,21 +76,29 @@ export const costPage = definePage({
         {
           kind: "chart",
           id: "cost-pct-revenue",
-          title: "CS cost as a share of revenue, trailing 12 months, by segment",
+          title: "CS cost as a share of revenue, trailing 12 months, by segment, last twelve quarters",
           description:
             "Lines: retention cost over the twelve months to each quarter end, divided by the recurring revenue of those months.",
           query: { metrics: ["cs_cost_pct_revenue"], by: ["segment"], grain: "quarter", window: 12 },
           plot: (rows, context) =>
-            lines(rows, { y: "cs_cost_pct_revenue", by: "segment", format: "percent", label: "CS cost / revenue (%)" }, context),
+            lines(
+              lastPeriods(rows, 12),
+              { y: "cs_cost_pct_revenue", by: "segment", format: "percent", label: "CS cost / revenue (%)" },
+              context,
+            ),
         },
         {
           kind: "chart",
           id: "cost-arr-per-csm",
-          title: "ARR per CSM by segment, each quarter end",
+          title: "ARR per CSM by segment, last twelve quarter ends",
           description: "Lines: ARR of paying accounts divided by the CSMs who own them, per segment.",
           query: { metrics: ["arr_per_csm"], by: ["segment"], grain: "quarter" },
           plot: (rows, context) =>
-            lines(rows, { y: "arr_per_csm", by: "segment", format: "currency", label: money("ARR per CSM", context.currency) }, context),
+            lines(
+              lastPeriods(rows, 12),
+              { y: "arr_per_csm", by: "segment", format: "currency", label: money("ARR per CSM", context.currency) },
+              context,
+            ),
         },
       ],
     },
@@ -100,12 +108,12 @@ export const costPage = definePage({
         {
           kind: "chart",
           id: "cost-mix-by-centre",
-          title: "Retention cost by cost centre, each quarter",
+          title: "Retention cost by cost centre, last twelve quarters",
           description: "Stacked bars: retention cost booked in each fiscal quarter, per cost centre.",
           query: { metrics: ["retention_cost"], by: ["cost_center"], grain: "quarter" },
           plot: (rows, context) =>
             stackedBars(
-              rows.map((r) => ({ ...r, cost_center: costCentreName(r.cost_center) })),
+              lastPeriods(rows, 12).map((r) => ({ ...r, cost_center: costCentreName(r.cost_center) })),
               { y: "retention_cost", by: "cost_center", format: "currency", label: money("Retention cost", context.currency) },
               context,
             ),

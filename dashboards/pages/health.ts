@@ -112,11 +112,12 @@ export const healthPage = definePage({
           id: "health-auc",
           title: "How well the score ranks churners (AUC), each quarter",
           description:
-            "Line: the AUC of the quarter's snapshots against churning or contracting within the horizon; 0.5 (dashed) is a coin toss.",
+            "Line: the AUC of the quarter's snapshots against churning or contracting within the horizon, for the last twelve quarters whose horizon has passed; 0.5 (dashed) is a coin toss.",
           query: { metrics: ["health_auc"], grain: "quarter" },
           plot: (rows, context) =>
             lines(
-              rows.map((r) => ({ ...r, series: "AUC" })),
+              // The quarters whose outcomes are known: the horizon has not passed for the newest ones.
+              lastPeriods(rows, 12, "health_auc").map((r) => ({ ...r, series: "AUC" })),
               { y: "health_auc", by: "series", format: "ratio", label: "AUC", reference: 0.5 },
               context,
             ),

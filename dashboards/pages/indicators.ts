@@ -1,17 +1,11 @@
+import type { ValueFormat } from "../../core/format.ts";
 import type { MetricRow } from "../../metrics/query.ts";
 import { lines } from "../marks.ts";
 import { type ChartBlock, type ChartContext, definePage } from "../page.ts";
 import { lastPeriods } from "./periods.ts";
 
 /** One leading indicator by segment over the last eight quarters, with its target when the config sets one. */
-function bySegment(
-  id: string,
-  metric: string,
-  title: string,
-  description: string,
-  format: "percent" | "ratio" | "count",
-  label: string,
-): ChartBlock {
+function bySegment(id: string, metric: string, title: string, description: string, format: ValueFormat, label: string): ChartBlock {
   return {
     kind: "chart",
     id,
@@ -71,9 +65,9 @@ export const indicatorsPage = definePage({
           "indicators-nps",
           "nps",
           "NPS by segment",
-          "Lines: % promoters − % detractors of each contact's latest answer in the quarter, per segment.",
-          "percent",
-          "NPS (promoters − detractors, %)",
+          "Lines: % promoters − % detractors of each contact's latest answer in the quarter, per segment, as a score from −100 to +100.",
+          "nps",
+          "NPS (−100 to +100)",
         ),
         bySegment(
           "indicators-csat",

@@ -51,16 +51,16 @@ const SCRIPT = `(function () {
 })();`;
 
 /*
- * Numbers and a single short word (a date, a band, an id, "Manufacturing") never break; text of short
- * words breaks between them; text with a long token (a file path) breaks anywhere rather than widen the
- * table past the page.
+ * Numbers, a single short word (a date, a band, an id, "Manufacturing") and a short label ("FY2026 Q3")
+ * never break; other text of short words breaks between them; text with a long token (a file path)
+ * breaks anywhere rather than widen the table past the page.
  */
 function cellClass(value: unknown, numeric: boolean): string {
   if (numeric) return "num";
-  const text = value instanceof Html ? value.value.replace(/<[^>]*>/g, "") : typeof value === "string" ? value : "";
-  const words = text.trim().split(/\s+/);
+  const text = (value instanceof Html ? value.value.replace(/<[^>]*>/g, "") : typeof value === "string" ? value : "").trim();
+  const words = text.split(/\s+/);
   if (words.some((w) => w.length > 24)) return "";
-  return words.length === 1 ? "word" : "words";
+  return words.length === 1 || text.length <= 12 ? "word" : "words";
 }
 
 /** A cell of a column: its link, its formatted number, or its text. */

@@ -1,8 +1,21 @@
+import { addDays } from "../../core/dates.ts";
+import type { MetricRow } from "../../metrics/query.ts";
 import { groupedBars, histogram, lines, metricSeries } from "../marks.ts";
 import { definePage } from "../page.ts";
 import { lastPeriods } from "./periods.ts";
 
-const REACHED = ["ttv_reached_30d", "ttv_reached_60d", "ttv_reached_90d"];
+const WINDOWS = [30, 60, 90];
+const REACHED = WINDOWS.map((days) => `ttv_reached_${days}d`);
+
+/**
+ * A quarter's share within a window rests on its oldest few accounts until the window has passed for
+ * all of them (the quarter's end + the window ≤ the as-of): unknown (null) until then.
+ */
+export function oldEnough(row: MetricRow, asOf: string | undefined): MetricRow {
+  if (!asOf) return row;
+  const young = WINDOWS.filter((days) => addDays(String(row.period), days) > asOf).map((days) => [`ttv_reached_${days}d`, null]);
+  return { ...row, ...Object.fromEntries(young) };
+}
 
 /** Time to value: how fast new customers get there, by segment and cohort. */
 export const ttvPage = definePage({
@@ -44,13 +57,13 @@ export const ttvPage = definePage({
         {
           kind: "chart",
           id: "ttv-by-cohort",
-          title: "Median days to value by starting quarter",
+          title: "Median days to value by starting quarter, last twelve quarters",
           description:
-            "Lines: median days to value of the accounts that started in each fiscal quarter, among those that reached it, and the Kaplan–Meier median over all of them.",
+            "Lines: median days to value of the accounts that started in each fiscal quarter, among those that reached it, and the Kaplan–Meier median over all of them, for the last twelve quarters.",
           query: { metrics: ["ttv_median_days", "ttv_km_median_days"], grain: "quarter" },
           plot: (rows, context) =>
             lines(
-              metricSeries(rows, ["ttv_median_days", "ttv_km_median_days"], context),
+              metricSeries(lastPeriods(rows, 12), ["ttv_median_days", "ttv_km_median_days"], context),
               { y: "value", by: "series", format: "days", label: "Days to value" },
               context,
             ),
@@ -78,11 +91,15 @@ export const ttvPage = definePage({
           id: "ttv-reached-within",
           title: "Share reaching value within 30, 60 and 90 days, by starting quarter",
           description:
-            "Lines: of the accounts that started in each fiscal quarter and are at least that old, the share that reached value within 30, 60 and 90 days.",
+            "Lines: of the accounts that started in each fiscal quarter, the share that reached value within 30, 60 and 90 days, for the last twelve quarters; a quarter shows a window once all its accounts are that old.",
           query: { metrics: REACHED, grain: "quarter" },
           plot: (rows, context) =>
             lines(
-              metricSeries(rows, REACHED, context),
+              metricSeries(
+                lastPeriods(rows, 12).map((r) => oldEnough(r, context.asOf)),
+                REACHED,
+                context,
+              ),
               { y: "value", by: "series", format: "percent", label: "Reached value (%)" },
               context,
             ),

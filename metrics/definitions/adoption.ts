@@ -2,7 +2,7 @@ import { defineMetric } from "../definition.ts";
 
 export const licenseUtilization = defineMetric({
   name: "license_utilization",
-  label: "License utilisation",
+  label: "Licence utilisation",
   description:
     "Users active in the 30 days up to the period's last day, over the seats of the lines active that day, across paying accounts.",
   formula: "Σ active users (30 d) / Σ seats, at the period end",

@@ -49,7 +49,7 @@ export const nps = defineMetric({
   description:
     "Net promoter score as a fraction (0.25 is an NPS of +25): share of promoters (9–10) minus share of detractors (0–6) among each contact's latest NPS answer in the period. Answers without a contact count on their own.",
   formula: "%{latest answer ≥ 9} − %{latest answer ≤ 6}, one latest answer per contact in the period",
-  format: "percent",
+  format: "nps",
   type: "period_aggregate",
   table: "survey_answers",
   agg: "avg",
