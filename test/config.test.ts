@@ -21,6 +21,7 @@ describe("config", () => {
       ]);
       expect(config.touchTiers.map((b) => b.below)).toEqual([10_000, 50_000, undefined]);
       expect(config.site.outDir).toBe("./site");
+      expect(config.segmentTargets).toEqual({ arr_per_csm: { SMB: 600_000 } });
     } finally {
       cleanup();
     }
@@ -53,6 +54,7 @@ describe("config", () => {
     [{ touchTiers: [{ name: "all", below: 5 }] }, "touchTiers[0].below: the last band must be open-ended (no `below`)"],
     [{ asOf: "2024-13-01" }, 'asOf: expected an ISO date, YYYY-MM-DD (got "2024-13-01")'],
     [{ warehous: "x.duckdb" }, '(top level): unknown key "warehous"'],
+    [{ segmentTargets: { arr_per_csm: { SMB: "600k" } } }, "segmentTargets.arr_per_csm.SMB: "],
   ])("names the key and what was expected: %j", (input, message) => {
     expect(() => parseConfig(input, "/tmp", "bellwether.config.ts")).toThrow(InputError);
     expect(() => parseConfig(input, "/tmp", "bellwether.config.ts")).toThrow(message);
