@@ -31,6 +31,20 @@ export const alertRuleSchema = z.discriminatedUnion("kind", [
     .strict(),
   /** The book's risk-weighted ARR at risk reaches this share of ARR: the leadership threshold. */
   z.object({ ...common, kind: z.literal("book_at_risk"), share: z.number().gt(0).lt(1).default(0.1) }).strict(),
+  /**
+   * A team's own rule (a project's alerts/NAME.sql): a SELECT of subject, account_id, value_now,
+   * value_before and detail for the month evaluated, $1 (a month_index).
+   */
+  z
+    .object({
+      ...common,
+      kind: z.literal("sql"),
+      name: common.name.unwrap(),
+      sql: z.string().regex(/\$1\b/, "the SQL must read the month evaluated as $1"),
+      /** Where it was written, for messages. */
+      file: z.string().optional(),
+    })
+    .strict(),
 ]);
 export type AlertRule = z.output<typeof alertRuleSchema>;
 export type AlertKind = AlertRule["kind"];
@@ -119,6 +133,12 @@ export function ruleQuery(rule: AlertRule, monthIndex: number): RuleQuery {
         reads: ["marts.renewals", "marts.months", "marts.health_scores"],
       };
     }
+    case "sql":
+      return {
+        sql: rule.sql,
+        parameters: [monthIndex],
+        reads: [...new Set([...rule.sql.matchAll(/\b(marts|staging|raw)\.([a-z_][a-z0-9_]*)\b/g)].map((m) => `${m[1]}.${m[2]}`))].sort(),
+      };
     case "book_at_risk":
       return {
         sql: `SELECT 'book' AS subject, CAST(NULL AS VARCHAR) AS account_id,
@@ -153,6 +173,8 @@ export function alertMessage(
       return `${who} answered NPS ${score(row.value_now)}${row.detail ? `: "${row.detail.slice(0, 140)}"` : ""}`;
     case "renewal_at_risk":
       return `${who} renews within ${rule.days} days (${row.detail ?? "poor health"}): ${formatMoney(row.value_now ?? 0, currency)} ARR due`;
+    case "sql":
+      return `${who}: ${row.detail ?? rule.name}`;
     case "book_at_risk":
       return `Risk-weighted ARR at risk is ${((row.value_now ?? 0) * 100).toFixed(1)}% of ARR (threshold ${(rule.share * 100).toFixed(1)}%)`;
   }

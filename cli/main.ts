@@ -6,6 +6,7 @@ import { buildCommand } from "./commands/build.ts";
 import { contractsCommand } from "./commands/contracts.ts";
 import { valuesCommand } from "./commands/values.ts";
 import { icpCommand } from "./commands/icp.ts";
+import { initCommand } from "./commands/init.ts";
 import { ingestCommand } from "./commands/ingest.ts";
 import { mappingsCommand } from "./commands/mappings.ts";
 import { metricsCommand } from "./commands/metrics.ts";
@@ -29,6 +30,7 @@ export const commands: Command[] = [
   valuesCommand,
   contractsCommand,
   mappingsCommand,
+  initCommand,
 ];
 
 function overview(): string {

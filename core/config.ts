@@ -8,6 +8,7 @@ import { bandsSchema } from "./bands.ts";
 import { InputError } from "./errors.ts";
 import { alertRuleSchema, DEFAULT_ALERT_RULES } from "../alerts/rules.ts";
 import { healthSchema } from "./scorecard.ts";
+import { joinByName, loadProject, type Project, projectFile, useProject } from "./project.ts";
 
 /** DuckDB's own default is 80% of RAM: too much to share a laptop with. */
 export const DEFAULT_MEMORY_LIMIT = "3GB";
@@ -269,6 +270,8 @@ export async function loadConfig(file?: string, cwd = process.cwd()): Promise<Co
   const path = resolve(cwd, file ?? DEFAULT_CONFIG_FILE);
   if (!existsSync(path)) {
     if (file) throw new InputError(`${file}: config file not found`);
+    // No config file, no project: only what Bellwether ships.
+    useProject(undefined);
     return parseConfig({}, cwd);
   }
   let loaded: unknown;
@@ -283,7 +286,26 @@ export async function loadConfig(file?: string, cwd = process.cwd()): Promise<Co
     throw new InputError(`${path}: could not load the config file: ${(error as Error).message}`);
   }
   if (loaded === undefined) throw new InputError(`${path}: expected \`export default defineConfig({...})\``);
-  return parseConfig(loaded, dirname(path), path);
+  const config = parseConfig(loaded, dirname(path), path);
+  // The config's folder is the project: its models, metrics, pages, mappings and alert rules join the built-in ones.
+  const project = await loadProject(config.root);
+  useProject(project);
+  return withProjectRules(config, project, path);
+}
+
+/** The project's alerts/*.sql rules after the config's: a name already taken must say it replaces it. */
+function withProjectRules(config: Config, project: Project, configFile: string): Config {
+  if (project.alertRules.length === 0) return config;
+  const rules = joinByName(config.alerts.rules, project.alertRules, {
+    kind: "alert rule",
+    nameOf: (r) => ("kind" in r ? (r.name ?? r.kind) : r.name),
+    builtInFile: () => `${configFile} (alerts.rules, or the default rules)`,
+    ownFile: (r) => projectFile(project, r.file),
+    replaces: (r) => r.replaces,
+  }).map((r) =>
+    "kind" in r ? r : { kind: "sql" as const, name: r.name, severity: r.severity, sql: r.sql, file: projectFile(project, r.file) },
+  );
+  return { ...config, alerts: { ...config.alerts, rules: rules as Config["alerts"]["rules"] } };
 }
 
 /** Resolves a path from the config against the config's folder. */

@@ -14,7 +14,7 @@ import { exportParquet, type MetricRow, type QueryResult, query } from "../metri
 import { type Html, html, raw, withoutControls } from "./html.ts";
 import { type Notices, readNotices } from "./notices.ts";
 import type { Block, ChartContext, ContentBlock, ListingBlock, PageSpec, SiteWriter } from "./page.ts";
-import { pages as allPages } from "./pages/index.ts";
+import { sitePages } from "./pages/index.ts";
 import { accountLink, bookLink } from "./pages/accounts.ts";
 import { inBandOrder } from "./pages/bands.ts";
 import { lastPeriods } from "./pages/periods.ts";
@@ -57,7 +57,7 @@ export async function renderPages(
   db: Warehouse,
   config: Config,
   outDir: string,
-  pages: readonly PageSpec[] = allPages,
+  pages: readonly PageSpec[] = sitePages(),
   only?: ReadonlySet<string>,
   /** Pages not rendered this time, with why: each gets a page saying so when it has no earlier version. */
   unbuilt: ReadonlyMap<string, string> = new Map(),
@@ -119,7 +119,7 @@ export async function renderSite(
   db: Warehouse,
   config: Config,
   outDir: string,
-  pages: readonly PageSpec[] = allPages,
+  pages: readonly PageSpec[] = sitePages(),
 ): Promise<RenderedSite> {
   const results = await renderPages(db, config, outDir, pages);
   const failed = results.filter((r) => r.status === "failed");

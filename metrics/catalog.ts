@@ -1,5 +1,9 @@
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { type DimensionDefinition, dimensionDefinition, type MetricDefinition, metricDefinition } from "./definition.ts";
+import { InputError } from "../core/errors.ts";
+import { activeProject, builtInFile, joinByName, type Project, projectFile } from "../core/project.ts";
+import { type DimensionDefinition, dimensionDefinition, type MetricDefinition, type MetricInput, metricDefinition } from "./definition.ts";
 import { dependencyOrder } from "../core/graph.ts";
 import { identifiersOf } from "./compile.ts";
 import * as adoption from "./definitions/adoption.ts";
@@ -55,17 +59,83 @@ export function buildCatalog(metricInputs: readonly unknown[], dimensionInputs: 
   return { metrics, dimensions: dims };
 }
 
-let defaultCatalog: Catalog | undefined;
+const FAMILIES = {
+  "arr.ts": arrFamily,
+  "movements.ts": movements,
+  "retention.ts": retention,
+  "cohorts.ts": cohorts,
+  "expansion.ts": expansion,
+  "adoption.ts": adoption,
+  "support.ts": support,
+  "voice.ts": voice,
+  "health.ts": health,
+  "ttv.ts": ttv,
+  "costs.ts": costs,
+  "renewals.ts": renewals,
+  "forecast.ts": forecast,
+};
+const DEFINITIONS = join(dirname(fileURLToPath(import.meta.url)), "definitions");
 
-/** The catalog of every metric shipped in metrics/definitions. */
+let cached: { project: Project | undefined; catalog: Catalog } | undefined;
+
+/**
+ * The catalog of every metric shipped in metrics/definitions and every dimension in dimensions.ts,
+ * with the active project's metrics and dimensions joined: the same validation, the same compiler.
+ */
 export function catalog(): Catalog {
-  defaultCatalog ??= buildCatalog(
-    [arrFamily, movements, retention, cohorts, expansion, adoption, support, voice, health, ttv, costs, renewals, forecast].flatMap(
-      (family) => Object.values(family),
-    ),
-    dimensions,
+  const project = activeProject();
+  if (cached && cached.project === project) return cached.catalog;
+  const builtIn = Object.entries(FAMILIES).flatMap(([file, family]) =>
+    Object.values(family).map((value) => ({ file: join(DEFINITIONS, file), value: value as MetricInput })),
   );
-  return defaultCatalog;
+  const builtInDimensions = dimensions.map((value) => ({ file: fileURLToPath(new URL("./dimensions.ts", import.meta.url)), value }));
+  const metricInputs = project
+    ? joinByName(builtIn, project.metrics, {
+        kind: "metric",
+        nameOf: (m) => m.value.name,
+        builtInFile: (m) => builtInFile(m.file),
+        ownFile: (m) => projectFile(project, m.file),
+        replaces: (m) => m.replaces,
+      })
+    : builtIn;
+  const dimensionInputs = project
+    ? joinByName(builtInDimensions, project.dimensions, {
+        kind: "dimension",
+        nameOf: (d) => d.value.name,
+        builtInFile: (d) => builtInFile(d.file),
+        ownFile: (d) => projectFile(project, d.file),
+        replaces: (d) => d.replaces,
+      })
+    : builtInDimensions;
+  // A project's definition is checked on its own first, so its error names its file and key.
+  if (project) {
+    for (const { file, value } of project.metrics)
+      checked(metricDefinition, value, `${projectFile(project, file)}: metric ${value.name ?? "(unnamed)"}`);
+    for (const { file, value } of project.dimensions)
+      checked(dimensionDefinition, value, `${projectFile(project, file)}: dimension ${value.name ?? "(unnamed)"}`);
+  }
+  const built = (() => {
+    try {
+      return buildCatalog(
+        metricInputs.map((m) => m.value),
+        dimensionInputs.map((d) => d.value),
+      );
+    } catch (error) {
+      // A whole-catalog rule (a label taken, an expression naming no metric) broken by a project file.
+      const own = project?.metrics.find((m) => (error as Error).message.startsWith(`metric ${m.value.name}:`));
+      throw own ? new InputError(`${projectFile(project as Project, own.file)}: ${(error as Error).message}`) : error;
+    }
+  })();
+  cached = { project, catalog: built };
+  return built;
+}
+
+/** Parses one definition; a failure is an error naming where it came from and each key that is wrong. */
+function checked(schema: z.ZodType, value: unknown, where: string): void {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return;
+  const issues = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(definition)"}: ${issue.message}`);
+  throw new InputError(`${where}: ${issues.join("; ")}`);
 }
 
 /** The metrics a metric is computed from. */

@@ -177,7 +177,8 @@ export const dimensionDefinition = z.object({
     .default("account_months"),
 });
 export type DimensionDefinition = z.output<typeof dimensionDefinition>;
+export type DimensionInput = z.input<typeof dimensionDefinition>;
 
 /** Declares a metric; validation happens once, when the catalog is built. */
 export const defineMetric = (metric: MetricInput): MetricInput => metric;
-export const defineDimension = (dimension: z.input<typeof dimensionDefinition>) => dimension;
+export const defineDimension = (dimension: DimensionInput): DimensionInput => dimension;

@@ -25,6 +25,10 @@ export interface Model {
   inputs: string[];
   /** A rare engine-specific version, from `<name>.<engine>.sql` beside the model (same header, same rows). */
   overrides: Partial<Record<EngineName, { file: string; sql: string }>>;
+  /** What each column means, from `-- @column name: meaning` lines: the warehouse's column comments. */
+  columns: Record<string, string>;
+  /** A project's model that takes a built-in's place says so: `-- @replaces marts.account_months`. */
+  replaces?: string;
 }
 
 export const MODELS_DIR = dirname(fileURLToPath(import.meta.url));
@@ -35,14 +39,13 @@ const TEST_PATTERN = /^(unique|not_null|accepted_values|relationships|expression
  * Reads one model file. The header comment says what one row is; `-- @test kind(args)` lines
  * declare its data tests. Inputs come from the schema-qualified names in the SQL itself.
  */
-export function readModel(file: string): Model {
+export function readModel(file: string, schema = basename(dirname(file)) as Model["schema"]): Model {
   const sql = readFileSync(file, "utf8");
   const overrides: Model["overrides"] = {};
   for (const engine of ENGINES) {
     const other = file.replace(/\.sql$/, `.${engine}.sql`);
     if (existsSync(other)) overrides[engine] = { file: other, sql: bodyOf(readFileSync(other, "utf8")) };
   }
-  const schema = basename(dirname(file)) as Model["schema"];
   const name = basename(file, ".sql");
   const header = sql
     .split("\n")
@@ -63,11 +66,34 @@ export function readModel(file: string): Model {
     .filter((line) => !line.startsWith("@"))
     .join(" ")
     .trim();
+  const columns: Record<string, string> = {};
+  for (const line of header.filter((l) => l.startsWith("@column "))) {
+    const match = /^@column ([a-z_][a-z0-9_]*):\s*(.+)$/.exec(line.trim());
+    if (!match) throw new Error(`${file}: cannot read "${line}" (expected @column name: what it means)`);
+    columns[match[1] as string] = match[2] as string;
+  }
+  const replaces = header
+    .find((l) => l.startsWith("@replaces "))
+    ?.slice("@replaces ".length)
+    .trim();
   const materialized = header.some((line) => line.trim() === "@materialized view") ? "view" : "table";
   const body = bodyOf(sql);
   const id = `${schema}.${name}`;
   const inputs = [...new Set([...body.matchAll(READ_PATTERN)].map((m) => `${m[1]}.${m[2]}`))].filter((x) => x !== id).sort();
-  return { id, schema, name, file, sql: body, description, materialized, tests, inputs, overrides };
+  return {
+    id,
+    schema,
+    name,
+    file,
+    sql: body,
+    description,
+    materialized,
+    tests,
+    inputs,
+    overrides,
+    columns,
+    ...(replaces ? { replaces } : {}),
+  };
 }
 
 /** SQL without its comment lines or a trailing semicolon. */

@@ -1,12 +1,13 @@
 import { basename } from "node:path";
 import { dependencyOrder } from "../core/graph.ts";
 import { type PageSpec, pageQueries } from "../dashboards/page.ts";
-import { pages as sitePages } from "../dashboards/pages/index.ts";
+import { sitePages } from "../dashboards/pages/index.ts";
 import { catalog } from "../metrics/catalog.ts";
 import { compileMetricQuery, type MetricQuery } from "../metrics/compile.ts";
 import { query } from "../metrics/query.ts";
 import { stageModel } from "../models/build.ts";
-import { type Model, readModels } from "../models/model.ts";
+import type { Model } from "../models/model.ts";
+import { allModels } from "../core/project.ts";
 import { type Contract } from "../pipelines/contract.ts";
 import { contracts, type TableName } from "../pipelines/contracts/index.ts";
 import { landTable } from "../pipelines/ingest.ts";
@@ -39,7 +40,7 @@ export function rawAssets(): Asset[] {
 }
 
 /** Each model file: its inputs are the schema-qualified tables its SQL reads. */
-export function modelAssets(models: readonly Model[] = readModels()): Asset[] {
+export function modelAssets(models: readonly Model[] = allModels()): Asset[] {
   return models.map((model) => ({
     name: model.id,
     kind: "model",
@@ -60,7 +61,7 @@ function tablesRead(request: MetricQuery, defaultWindow: number): string[] {
 }
 
 /** Each page: its inputs are the marts its metric queries compile to, and the tables its listings say they read. */
-export function pageAssets(pages: readonly PageSpec[] = sitePages, defaultWindow = 12): Asset[] {
+export function pageAssets(pages: readonly PageSpec[] = sitePages(), defaultWindow = 12): Asset[] {
   return pages.map((page) => {
     const inputs = new Set(pageQueries(page).flatMap((q) => tablesRead(q, defaultWindow)));
     const blocks = page.sections.flatMap((s) => s.blocks);

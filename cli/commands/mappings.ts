@@ -1,6 +1,6 @@
 import { UsageError } from "../../core/errors.ts";
 import { mappingMarkdown } from "../../pipelines/mappings/docs.ts";
-import { loadMapping, shippedFormats } from "../../pipelines/mappings/manifest.ts";
+import { knownFormats, loadMapping, shippedFormats } from "../../pipelines/mappings/manifest.ts";
 import type { Command } from "../command.ts";
 import { renderTable } from "../table.ts";
 
@@ -13,12 +13,14 @@ Formats: ${shippedFormats().join(", ")}.`,
   positionals: "zero-or-one",
   options: { format: { type: "string", placeholder: "FORMAT", description: "table (default) or markdown" } },
   examples: ["bellwether mappings", "bellwether mappings stripe", "bellwether mappings ./my-mapping --format markdown"],
-  async run({ values, positionals }) {
+  async run({ values, positionals, config }) {
+    // The project's own mappings are formats too.
+    await config();
     const format = (values.format as string | undefined) ?? "table";
     if (format !== "table" && format !== "markdown") throw new UsageError(`--format must be table or markdown, got "${format}"`);
     const [name] = positionals;
     if (name === undefined) {
-      const rows = shippedFormats().map((f) => {
+      const rows = [...knownFormats().keys()].map((f) => {
         const m = loadMapping(f).manifest;
         return [
           f,

@@ -12,7 +12,9 @@ export const metricsCommand: Command = {
     format: { type: "string", placeholder: "FORMAT", description: "text (default) or json" },
   },
   examples: ["bellwether metrics", "bellwether metrics --format json | jq '.metrics[].name'"],
-  async run({ values }) {
+  async run({ values, config }) {
+    // The project's own metrics and dimensions are listed with the built-in ones.
+    await config();
     const { metrics, dimensions } = catalog();
     const format = (values.format as string | undefined) ?? "text";
     if (format === "json") {

@@ -1,3 +1,4 @@
+import { activeProject, joinByName, projectFile } from "../../core/project.ts";
 import { html } from "../html.ts";
 import { definePage, type PageSpec } from "../page.ts";
 import { accountsPage } from "./accounts.ts";
@@ -43,12 +44,14 @@ export const indexPage = definePage({
           kind: "content",
           render: async () =>
             html`<ul class="cards">
-              ${reports.map(
-                (p) =>
-                  html`<li>
-                    <a href="${p.file}"><strong>${p.title}</strong><span>${p.intro}</span></a>
-                  </li>`,
-              )}
+              ${sitePages()
+                .filter((p) => p.file !== "index.html")
+                .map(
+                  (p) =>
+                    html`<li>
+                      <a href="${p.file}"><strong>${p.title}</strong><span>${p.intro}</span></a>
+                    </li>`,
+                )}
             </ul>`,
         },
       ],
@@ -56,5 +59,18 @@ export const indexPage = definePage({
   ],
 });
 
-/** Every page of the site, in navigation order. */
+/** Every page Bellwether ships, in navigation order. */
 export const pages: PageSpec[] = [indexPage, ...reports];
+
+/** The site's pages: the built-in ones with the active project's joined by file name (after them in the navigation). */
+export function sitePages(): PageSpec[] {
+  const project = activeProject();
+  if (!project) return pages;
+  return joinByName(pages, project.pages, {
+    kind: "page",
+    nameOf: (p) => ("value" in p ? p.value.file : p.file),
+    builtInFile: (p) => `bellwether/dashboards/pages (${p.file})`,
+    ownFile: (p) => projectFile(project, p.file),
+    replaces: (p) => p.replaces,
+  }).map((p) => ("value" in p ? p.value : p));
+}

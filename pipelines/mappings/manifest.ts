@@ -4,6 +4,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { InputError } from "../../core/errors.ts";
+import { activeProject, builtInFile, joinByName, projectFile } from "../../core/project.ts";
 import { type TableName, tableNames } from "../contracts/index.ts";
 
 const sqlText = z.string().min(1);
@@ -79,10 +80,16 @@ export const manifestSchema = z
     params: z.record(name, param).default({}),
     accounts: accounts.optional(),
     outputs: z.partialRecord(z.enum(tableNames as unknown as [TableName, ...TableName[]]), output),
+    /** A project's mapping with a shipped format's name takes its place only when it says so. */
+    replaces: name.optional(),
   })
   .strict();
 
 export type Manifest = z.output<typeof manifestSchema>;
+export type ManifestInput = z.input<typeof manifestSchema>;
+
+/** Declares a mapping in TypeScript (a project's mappings/<format>/mapping.ts), typed as mapping.json is read. */
+export const defineMapping = (mapping: ManifestInput): ManifestInput => mapping;
 export type MappingInput = Manifest["inputs"][string];
 
 export interface Mapping {
@@ -104,18 +111,42 @@ export function shippedFormats(): string[] {
     .sort();
 }
 
-/** A shipped format by name, or a user's own mapping folder by path. */
+/**
+ * Every format by name and its folder: the shipped ones, with the active project's `mappings/<format>/`
+ * joined (one with a shipped name must say it `replaces` it).
+ */
+export function knownFormats(): Map<string, string> {
+  const shipped = shippedFormats().map((format) => ({ format, dir: join(SHIPPED, format) }));
+  const project = activeProject();
+  if (!project) return new Map(shipped.map((f) => [f.format, f.dir]));
+  const own = [...project.mappings].map(([format, d]) => ({ format, dir: d.value.dir, file: d.file, replaces: d.replaces }));
+  const joined = joinByName(shipped, own, {
+    kind: "mapping",
+    nameOf: (f) => f.format,
+    builtInFile: (f) => builtInFile(join(f.dir, "mapping.json")),
+    ownFile: (f) => projectFile(project, (f as (typeof own)[number]).file),
+    replaces: (f) => f.replaces,
+  });
+  return new Map(joined.map((f) => [f.format, f.dir]));
+}
+
+/** A format by name (shipped, or the project's), or a user's own mapping folder by path. */
 export function loadMapping(formatOrPath: string): Mapping {
-  const dir = shippedFormats().includes(formatOrPath) ? join(SHIPPED, formatOrPath) : resolve(formatOrPath);
-  const file = join(dir, "mapping.json");
+  const formats = knownFormats();
+  const dir = formats.get(formatOrPath) ?? resolve(formatOrPath);
+  // A project's mapping.ts was loaded with the project; mapping.json is read here.
+  const declared = [...(activeProject()?.mappings.values() ?? [])].find((m) => m.value.dir === dir && m.value.manifest !== undefined);
+  const file = declared ? declared.file : join(dir, "mapping.json");
   if (!existsSync(file)) {
-    throw new InputError(`${formatOrPath}: not a format (${shippedFormats().join(", ")}) nor a folder with a mapping.json`);
+    throw new InputError(`${formatOrPath}: not a format (${[...formats.keys()].join(", ")}) nor a folder with a mapping.json`);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, "utf8"));
-  } catch (error) {
-    throw new InputError(`${file}: not valid JSON: ${(error as Error).message}`);
+  let json: unknown = declared?.value.manifest;
+  if (!declared) {
+    try {
+      json = JSON.parse(readFileSync(file, "utf8"));
+    } catch (error) {
+      throw new InputError(`${file}: not valid JSON: ${(error as Error).message}`);
+    }
   }
   const parsed = manifestSchema.safeParse(json);
   if (!parsed.success) {

@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { InputError } from "../../core/errors.ts";
 import type { TableName } from "../contracts/index.ts";
 import { findInputFile } from "./inputs.ts";
-import { loadMapping, type Mapping, resolveParams, shippedFormats } from "./manifest.ts";
+import { knownFormats, loadMapping, type Mapping, resolveParams } from "./manifest.ts";
 import { crosswalkIn, inputsOf, type MappedSource } from "./reader.ts";
 
 export interface MappingChoice {
@@ -41,9 +41,9 @@ export function mappedSources(
   return out;
 }
 
-/** Sub-folders of a sources folder that a mapping reads: shipped format names, and the config's own. */
+/** Sub-folders of a sources folder that a mapping reads: format names (shipped and the project's), and the config's own. */
 export function vendorFolders(root: string, choices: Readonly<Record<string, MappingChoice>>): [string, string, MappingChoice][] {
-  const formats = new Set(shippedFormats());
+  const formats = new Set(knownFormats().keys());
   return readdirSync(root)
     .filter((entry) => statSync(join(root, entry)).isDirectory() && (formats.has(entry) || choices[entry]?.mapping))
     .sort()

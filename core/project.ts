@@ -1,0 +1,232 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { basename, dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { tsImport } from "tsx/esm/api";
+import type { PageSpec } from "../dashboards/page.ts";
+import type { DimensionInput, MetricInput } from "../metrics/definition.ts";
+import { type Model, readModel, readModels } from "../models/model.ts";
+import { InputError } from "./errors.ts";
+
+/** A definition from a project file, with the built-in it says it takes the place of. */
+export interface Declared<T> {
+  file: string;
+  value: T;
+  replaces?: string;
+}
+
+/** An alert rule written as SQL in the project's alerts/ folder. */
+export interface SqlRuleFile {
+  file: string;
+  name: string;
+  severity: "info" | "low" | "medium" | "high" | "critical";
+  sql: string;
+  replaces?: string;
+}
+
+/**
+ * What a team's own project folder adds to Bellwether (DESIGN.md "Your own project"): models, metrics
+ * and dimensions, pages, mappings and alert rules, each joining the built-in ones by name.
+ */
+export interface Project {
+  root: string;
+  models: Model[];
+  metrics: Declared<MetricInput>[];
+  dimensions: Declared<DimensionInput>[];
+  pages: Declared<PageSpec>[];
+  /** Format name → its folder, and the manifest when a mapping.ts declared it (else mapping.json is read). */
+  mappings: Map<string, Declared<{ dir: string; manifest?: unknown }>>;
+  alertRules: SqlRuleFile[];
+}
+
+let active: Project | undefined;
+
+/** The project the running command loaded with its config; none outside a project folder. */
+export const activeProject = (): Project | undefined => active;
+
+/** Makes a project (or none) the one every catalog, model list, page list and format list includes. */
+export function useProject(project: Project | undefined): void {
+  active = project;
+}
+
+const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** A built-in file's path as a message names it: inside the bellwether package. */
+export const builtInFile = (file: string) => `bellwether/${relative(PACKAGE_ROOT, file)}`;
+
+/** A project file's path as the user knows it: from the project folder. */
+export const projectFile = (project: Project, file: string) => relative(project.root, file) || file;
+
+const listed = (dir: string, pattern: RegExp) =>
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => pattern.test(f))
+        .sort()
+        .map((f) => join(dir, f))
+    : [];
+
+/** The values a TypeScript module exports (named and default), arrays flattened: the definitions it declares. */
+async function exportsOf(file: string): Promise<unknown[]> {
+  let module: Record<string, unknown>;
+  try {
+    module = (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
+  } catch (error) {
+    throw new InputError(`${file}: could not load: ${(error as Error).message}`);
+  }
+  const values = new Set<unknown>();
+  const take = (exports: Record<string, unknown>) => {
+    for (const [key, value] of Object.entries(exports)) if (key !== "default" && key !== "__esModule") values.add(value);
+  };
+  take(module);
+  // A module tsx ran as CommonJS arrives as { default: exports }, with its own default under that.
+  const fallback = module.default as Record<string, unknown> | undefined;
+  if (fallback && typeof fallback === "object" && fallback.__esModule) {
+    take(fallback);
+    if (fallback.default !== undefined) values.add(fallback.default);
+  } else if (fallback !== undefined) values.add(fallback);
+  return [...values]
+    .flatMap((value) => (Array.isArray(value) ? value : [value]))
+    .filter((value) => value !== null && typeof value === "object");
+}
+
+/** Splits `replaces` off a definition: the definition itself is validated by the catalog's schema. */
+function declared<T>(file: string, value: Record<string, unknown>): Declared<T> {
+  const { replaces, ...rest } = value;
+  if (replaces !== undefined && typeof replaces !== "string") throw new InputError(`${file}: replaces: expected the built-in's name`);
+  return { file, value: rest as T, replaces: replaces as string | undefined };
+}
+
+/** `-- @key value` lines of a SQL file's header. */
+function headerValue(sql: string, key: string): string | undefined {
+  const line = sql.split("\n").find((l) => l.startsWith(`-- @${key} `) || l.trim() === `-- @${key}`);
+  return line?.slice(`-- @${key}`.length).trim();
+}
+
+const SEVERITIES = ["info", "low", "medium", "high", "critical"] as const;
+
+/**
+ * Reads a project folder: `models/` (and `models/staging`, `models/marts`) SQL files, `metrics/*.ts`
+ * exporting defineMetric/defineDimension values, `pages/*.ts` exporting definePage values,
+ * `mappings/<format>/mapping.json` and `alerts/*.sql`. Errors name the file.
+ */
+export async function loadProject(root: string): Promise<Project> {
+  const models = [
+    ...listed(join(root, "models"), /\.sql$/).map((file) => readModel(file, "marts")),
+    ...listed(join(root, "models", "marts"), /\.sql$/).map((file) => readModel(file, "marts")),
+    ...listed(join(root, "models", "staging"), /\.sql$/).map((file) => readModel(file, "staging")),
+  ];
+  const metrics: Declared<MetricInput>[] = [];
+  const dimensions: Declared<DimensionInput>[] = [];
+  for (const file of listed(join(root, "metrics"), /^[^.].*\.ts$/)) {
+    for (const value of (await exportsOf(file)) as Record<string, unknown>[]) {
+      if ("type" in value) metrics.push(declared(file, value));
+      else if ("column" in value) dimensions.push(declared(file, value));
+      else
+        throw new InputError(
+          `${file}: exports ${JSON.stringify(value.name ?? "a value")}, which is neither defineMetric nor defineDimension`,
+        );
+    }
+  }
+  const pages: Declared<PageSpec>[] = [];
+  for (const file of listed(join(root, "pages"), /^[^.].*\.ts$/)) {
+    for (const value of (await exportsOf(file)) as Record<string, unknown>[]) {
+      if (typeof value.file !== "string" || !Array.isArray(value.sections))
+        throw new InputError(`${file}: exports a value that is not a page (definePage({ file, nav, title, intro, sections }))`);
+      pages.push(declared(file, value));
+    }
+  }
+  const mappings: Project["mappings"] = new Map();
+  const mappingsDir = join(root, "mappings");
+  for (const entry of existsSync(mappingsDir) ? readdirSync(mappingsDir).sort() : []) {
+    const dir = join(mappingsDir, entry);
+    const json = join(dir, "mapping.json");
+    const ts = join(dir, "mapping.ts");
+    let manifest: unknown;
+    if (existsSync(json)) {
+      try {
+        manifest = JSON.parse(readFileSync(json, "utf8"));
+      } catch (error) {
+        throw new InputError(`${json}: not valid JSON: ${(error as Error).message}`);
+      }
+    } else if (existsSync(ts)) {
+      [manifest] = await exportsOf(ts);
+      if (!manifest) throw new InputError(`${ts}: expected \`export default defineMapping({...})\``);
+    } else continue;
+    const replaces = (manifest as { replaces?: unknown }).replaces;
+    mappings.set(entry, {
+      file: existsSync(json) ? json : ts,
+      value: existsSync(json) ? { dir } : { dir, manifest },
+      replaces: typeof replaces === "string" ? replaces : undefined,
+    });
+  }
+  const alertRules = listed(join(root, "alerts"), /\.sql$/).map((file): SqlRuleFile => {
+    const text = readFileSync(file, "utf8");
+    const severity = headerValue(text, "severity") ?? "medium";
+    if (!(SEVERITIES as readonly string[]).includes(severity))
+      throw new InputError(`${file}: @severity: expected one of ${SEVERITIES.join(", ")} (got "${severity}")`);
+    const sql = text
+      .split("\n")
+      .filter((line) => !line.trimStart().startsWith("--"))
+      .join("\n")
+      .trim()
+      .replace(/;\s*$/, "");
+    if (!/\$1\b/.test(sql)) throw new InputError(`${file}: the rule's SQL must read the month evaluated as $1 (a month_index)`);
+    return {
+      file,
+      name: basename(file, ".sql"),
+      severity: severity as SqlRuleFile["severity"],
+      sql,
+      replaces: headerValue(text, "replaces"),
+    };
+  });
+  return { root, models, metrics, dimensions, pages, mappings, alertRules };
+}
+
+/**
+ * Built-in items with a project's joined by name: a project item with a built-in's name must say it
+ * `replaces` it, and then takes its place; otherwise the clash is an error naming both files.
+ */
+export function joinByName<B, P>(
+  builtIn: readonly B[],
+  own: readonly P[],
+  parts: {
+    kind: string;
+    nameOf: (item: B | P) => string;
+    builtInFile: (item: B) => string;
+    ownFile: (item: P) => string;
+    replaces: (item: P) => string | undefined;
+  },
+): (B | P)[] {
+  const { kind, nameOf, builtInFile, ownFile, replaces } = parts;
+  const byName = new Map<string, B | P>(builtIn.map((item) => [nameOf(item), item]));
+  const ownNames = new Map<string, P>();
+  for (const item of own) {
+    const name = nameOf(item);
+    const twice = ownNames.get(name);
+    if (twice) throw new InputError(`${kind} "${name}" is declared twice: in ${ownFile(twice)} and in ${ownFile(item)}`);
+    ownNames.set(name, item);
+    const said = replaces(item);
+    const existing = builtIn.find((b) => nameOf(b) === name);
+    if (existing && said !== name)
+      throw new InputError(
+        `${ownFile(item)}: ${kind} "${name}" has the name of the built-in one in ${builtInFile(existing)}; ` +
+          `add replaces: "${name}" to take its place, or give it a name of its own`,
+      );
+    if (!existing && said !== undefined)
+      throw new InputError(`${ownFile(item)}: ${kind} "${name}" says it replaces "${said}", which is not a built-in ${kind} of that name`);
+    byName.set(name, item);
+  }
+  return [...byName.values()];
+}
+
+/** The built-in models with the active project's joined (dbt's way: a file in the project is a model). */
+export function allModels(): Model[] {
+  const project = active;
+  if (!project) return readModels();
+  return joinByName(readModels(), project.models, {
+    kind: "model",
+    nameOf: (m) => m.id,
+    builtInFile: (m) => builtInFile(m.file),
+    ownFile: (m) => projectFile(project, m.file),
+    replaces: (m) => m.replaces,
+  });
+}
