@@ -1,5 +1,6 @@
 import { ident, type Warehouse } from "../core/warehouse.ts";
 import { failingRowsSql } from "./data-tests.ts";
+import { COMMON_COLUMNS } from "./columns.ts";
 import { type Model, modelSql } from "./model.ts";
 
 const building = (model: Model) => `${model.schema}.${ident(`__building_${model.name}`)}`;
@@ -68,8 +69,30 @@ export async function publishModels(db: Warehouse, models: readonly Model[]): Pr
       } else {
         await db.run(`ALTER TABLE ${building(model)} RENAME TO ${ident(model.name)}`);
       }
+      await describeInCatalog(db, model, final);
     }
   });
+}
+
+/** SQL text as a string literal (the same quoting on both engines). */
+const text = (value: string) => `'${value.replaceAll("'", "''")}'`;
+
+/**
+ * The model's header as the table's comment and its columns' meanings (its `@column` lines, else the
+ * common ones) as column comments: what any SQL client shows beside the table.
+ */
+async function describeInCatalog(db: Warehouse, model: Model, table: string): Promise<void> {
+  const kind = model.materialized === "view" ? "VIEW" : "TABLE";
+  if (model.description) await db.run(`COMMENT ON ${kind} ${table} IS ${text(model.description)}`);
+  // DuckDB comments a view's columns as it does a table's; PostgreSQL too.
+  const columns = await db.all<{ column_name: string }>(
+    "SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2",
+    [db.schemaName(model.schema), model.name],
+  );
+  for (const { column_name: column } of columns) {
+    const meaning = model.columns[column] ?? COMMON_COLUMNS[column];
+    if (meaning) await db.run(`COMMENT ON COLUMN ${table}.${ident(column)} IS ${text(meaning)}`);
+  }
 }
 
 /** Drops staged models that will not be published (another model of the run failed). */

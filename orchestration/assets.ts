@@ -88,8 +88,9 @@ export const SNAPSHOT_METRICS = [
 ];
 
 /**
- * The metric snapshot: the headline metrics at every fiscal quarter end, appended to
- * meta.metric_snapshots with the time they were taken. Its inputs are the marts those metrics read.
+ * The metric snapshot: the headline metrics at every fiscal quarter end, in total (segment null) and by
+ * segment, appended to meta.metric_snapshots with the time they were taken. Its inputs are the marts
+ * those metrics read.
  */
 export function metricSnapshotAsset(defaultWindow = 12): Asset {
   const request = { metrics: SNAPSHOT_METRICS, grain: "quarter" as const };
@@ -100,25 +101,33 @@ export function metricSnapshotAsset(defaultWindow = 12): Asset {
     inputs,
     description: `headline metrics (${SNAPSHOT_METRICS.join(", ")}) at each quarter end, kept per run`,
     async materialize({ db, config }) {
-      const result = await query(db, config, request);
+      const total = await query(db, config, request);
+      const bySegment = await query(db, config, { ...request, by: ["segment"] });
+      // segment is null for the whole book; a warehouse from before segments gains the column.
       await db.run(
-        "CREATE TABLE IF NOT EXISTS meta.metric_snapshots (taken_at TIMESTAMP, period DATE, metric VARCHAR, value DOUBLE PRECISION)",
+        "CREATE TABLE IF NOT EXISTS meta.metric_snapshots (taken_at TIMESTAMP, period DATE, metric VARCHAR, value DOUBLE PRECISION, segment VARCHAR)",
       );
+      await db.run("ALTER TABLE meta.metric_snapshots ADD COLUMN IF NOT EXISTS segment VARCHAR");
       const takenAt = new Date().toISOString();
       let rows = 0;
       await db.transaction(async () => {
-        for (const row of result.rows) {
+        for (const row of [...total.rows, ...bySegment.rows]) {
           for (const metric of SNAPSHOT_METRICS) {
-            await db.run("INSERT INTO meta.metric_snapshots VALUES ($1::TIMESTAMP, $2::DATE, $3, $4)", [
-              takenAt,
-              String(row.period),
-              metric,
-              typeof row[metric] === "number" ? (row[metric] as number) : null,
-            ]);
+            await db.run(
+              "INSERT INTO meta.metric_snapshots (taken_at, period, metric, value, segment) VALUES ($1::TIMESTAMP, $2::DATE, $3, $4, $5)",
+              [
+                takenAt,
+                String(row.period),
+                metric,
+                typeof row[metric] === "number" ? (row[metric] as number) : null,
+                typeof row.segment === "string" ? row.segment : null,
+              ],
+            );
             rows++;
           }
         }
       });
+      const result = total;
       return { rows, checks: `${result.rows.length} quarter ends` };
     },
   };

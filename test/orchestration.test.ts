@@ -99,10 +99,19 @@ describe("a run", () => {
     expect(existsSync(join(site(), "board.html"))).toBe(true);
     // One quarter end in the fixture (2025-03-31), eight headline metrics; ARR then is 120,000.
     const snapshot = await fixture.db.all<{ metric: string; value: number | null }>(
-      "SELECT metric, value FROM meta.metric_snapshots WHERE period = DATE '2025-03-31' ORDER BY metric",
+      "SELECT metric, value FROM meta.metric_snapshots WHERE period = DATE '2025-03-31' AND segment IS NULL ORDER BY metric",
     );
     expect(snapshot.map((r) => r.metric)).toEqual([...SNAPSHOT_METRICS].sort());
     expect(snapshot.find((r) => r.metric === "arr")?.value).toBe(120_000);
+    // By segment too: H2 (2,000 staff) 60,000 and H3 (3,000) 30,000 are Enterprise, H1 (50) 30,000 is
+    // SMB; H4 (Mid-Market) stopped paying on 2025-03-01.
+    const arrBySegment = await fixture.db.all<{ segment: string; value: number | null }>(
+      "SELECT segment, value FROM meta.metric_snapshots WHERE period = DATE '2025-03-31' AND metric = 'arr' AND segment IS NOT NULL ORDER BY segment",
+    );
+    expect(arrBySegment.filter((r) => r.value !== 0)).toEqual([
+      { segment: "Enterprise", value: 90_000 },
+      { segment: "SMB", value: 30_000 },
+    ]);
     const before = await fixture.db.all("SELECT * FROM marts.arr_movements ORDER BY account_id, month_index");
 
     const models = readModels().map((m) =>

@@ -19,7 +19,6 @@ export default defineConfig({
 });
 `,
     "models/account_tenure.sql": `-- One row per account and month it pays: how many months it has paid so far, this one included.
--- A model is one SELECT; the tables it reads (marts.account_months) make its place in the graph.
 -- @column account_id: the account (marts.accounts)
 -- @column month_index: the month as months since year 0 (marts.months has its dates)
 -- @column month: the month's first day

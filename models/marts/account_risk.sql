@@ -6,6 +6,7 @@
 SELECT
   h.account_id,
   h.month_index,
+  {{ month_from_index(h.month_index) }} AS month,
   h.arr,
   h.health_band,
   am.segment,

@@ -9,6 +9,7 @@
 SELECT
   h.account_id,
   h.month_index,
+  {{ month_from_index(h.month_index) }} AS month,
   h.score,
   h.health_band,
   h.arr,

@@ -64,6 +64,7 @@ weighted AS (
 SELECT
   account_id,
   month_index,
+  {{ month_from_index(month_index) }} AS month,
   measure,
   label,
   value,

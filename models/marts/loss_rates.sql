@@ -84,6 +84,7 @@ chosen AS (
 )
 SELECT
   month_index,
+  {{ month_from_index(month_index) }} AS month,
   health_band,
   segment,
   cell_accounts,

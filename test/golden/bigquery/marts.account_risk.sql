@@ -1,6 +1,7 @@
 SELECT
   h.account_id,
   h.month_index,
+  DATE(DIV(h.month_index, 12), MOD(h.month_index, 12) + 1, 1) AS month,
   h.arr,
   h.health_band,
   am.segment,

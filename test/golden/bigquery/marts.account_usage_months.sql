@@ -33,6 +33,7 @@ daily AS (
 SELECT
   am.account_id,
   am.month_index,
+  DATE(DIV(am.month_index, 12), MOD(am.month_index, 12) + 1, 1) AS month,
   coalesce(t.active_users_30d, 0) AS active_users_30d,
   coalesce(t.key_features_30d, 0) AS key_features_30d,
   coalesce(mo.monthly_active_users, 0) AS monthly_active_users,

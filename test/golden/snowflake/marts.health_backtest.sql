@@ -1,6 +1,7 @@
 SELECT
   h.account_id,
   h.month_index,
+  DATE_FROM_PARTS(FLOOR((h.month_index) / 12), MOD(h.month_index, 12) + 1, 1) AS month,
   h.score,
   h.health_band,
   h.arr,

@@ -56,6 +56,7 @@ weighted AS (
 SELECT
   account_id,
   month_index,
+  DATE_FROM_PARTS(FLOOR((month_index) / 12), MOD(month_index, 12) + 1, 1) AS month,
   measure,
   label,
   value,

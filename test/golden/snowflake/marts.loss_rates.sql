@@ -73,6 +73,7 @@ chosen AS (
 )
 SELECT
   month_index,
+  DATE_FROM_PARTS(FLOOR((month_index) / 12), MOD(month_index, 12) + 1, 1) AS month,
   health_band,
   segment,
   cell_accounts,
