@@ -62,7 +62,7 @@ interface Visit {
 }
 
 async function open(file: string): Promise<Visit> {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const visit: Visit = { page, errors: [], failed: [], dialogs: [] };
   page.on("console", (message) => {
     if (message.type() === "error") visit.errors.push(message.text());
