@@ -5,6 +5,7 @@ import { tsImport } from "tsx/esm/api";
 import type { PageSpec } from "../dashboards/page.ts";
 import type { DimensionInput, MetricInput } from "../metrics/definition.ts";
 import { type Model, readModel, readModels } from "../models/model.ts";
+import { ENGINES } from "../engines/index.ts";
 import { InputError } from "./errors.ts";
 
 /** A definition from a project file, with the built-in it says it takes the place of. */
@@ -109,10 +110,12 @@ const SEVERITIES = ["info", "low", "medium", "high", "critical"] as const;
  * `mappings/<format>/mapping.json` and `alerts/*.sql`. Errors name the file.
  */
 export async function loadProject(root: string): Promise<Project> {
+  // A `<name>.<engine>.sql` beside a model is that model's version for one engine, not a model.
+  const modelFile = new RegExp(`^(?!.*\\.(${ENGINES.join("|")})\\.sql$).*\\.sql$`);
   const models = [
-    ...listed(join(root, "models"), /\.sql$/).map((file) => readModel(file, "marts")),
-    ...listed(join(root, "models", "marts"), /\.sql$/).map((file) => readModel(file, "marts")),
-    ...listed(join(root, "models", "staging"), /\.sql$/).map((file) => readModel(file, "staging")),
+    ...listed(join(root, "models"), modelFile).map((file) => readModel(file, "marts")),
+    ...listed(join(root, "models", "marts"), modelFile).map((file) => readModel(file, "marts")),
+    ...listed(join(root, "models", "staging"), modelFile).map((file) => readModel(file, "staging")),
   ];
   const metrics: Declared<MetricInput>[] = [];
   const dimensions: Declared<DimensionInput>[] = [];

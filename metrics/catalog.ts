@@ -2,7 +2,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { InputError } from "../core/errors.ts";
-import { activeProject, builtInFile, joinByName, type Project, projectFile } from "../core/project.ts";
+import { activeProject, builtInFile, type Declared, joinByName, type Project, projectFile } from "../core/project.ts";
 import { type DimensionDefinition, dimensionDefinition, type MetricDefinition, type MetricInput, metricDefinition } from "./definition.ts";
 import { dependencyOrder } from "../core/graph.ts";
 import { identifiersOf } from "./compile.ts";
@@ -89,24 +89,8 @@ export function catalog(): Catalog {
     Object.values(family).map((value) => ({ file: join(DEFINITIONS, file), value: value as MetricInput })),
   );
   const builtInDimensions = dimensions.map((value) => ({ file: fileURLToPath(new URL("./dimensions.ts", import.meta.url)), value }));
-  const metricInputs = project
-    ? joinByName(builtIn, project.metrics, {
-        kind: "metric",
-        nameOf: (m) => m.value.name,
-        builtInFile: (m) => builtInFile(m.file),
-        ownFile: (m) => projectFile(project, m.file),
-        replaces: (m) => m.replaces,
-      })
-    : builtIn;
-  const dimensionInputs = project
-    ? joinByName(builtInDimensions, project.dimensions, {
-        kind: "dimension",
-        nameOf: (d) => d.value.name,
-        builtInFile: (d) => builtInFile(d.file),
-        ownFile: (d) => projectFile(project, d.file),
-        replaces: (d) => d.replaces,
-      })
-    : builtInDimensions;
+  const metricInputs = joinDefinitions("metric", builtIn, project?.metrics, project);
+  const dimensionInputs = joinDefinitions("dimension", builtInDimensions, project?.dimensions, project);
   // A project's definition is checked on its own first, so its error names its file and key.
   if (project) {
     for (const { file, value } of project.metrics)
@@ -128,6 +112,23 @@ export function catalog(): Catalog {
   })();
   cached = { project, catalog: built };
   return built;
+}
+
+/** Built-in definitions with a project's joined by name (see joinByName). */
+function joinDefinitions<T extends { name: string }>(
+  kind: string,
+  builtIn: { file: string; value: T }[],
+  own: Declared<T>[] | undefined,
+  project: Project | undefined,
+): { file: string; value: T }[] {
+  if (!project || !own) return builtIn;
+  return joinByName(builtIn, own, {
+    kind,
+    nameOf: (d) => d.value.name,
+    builtInFile: (d) => builtInFile(d.file),
+    ownFile: (d) => projectFile(project, d.file),
+    replaces: (d) => d.replaces,
+  });
 }
 
 /** Parses one definition; a failure is an error naming where it came from and each key that is wrong. */

@@ -51,6 +51,8 @@ describe("account, book and indicator pages (test/fixtures/renewals, as of 2025-
     // Champion and buyer: relationship 2 → 100, green.
     expect(page).toContain("Health 100 · green");
     expect(page).toMatch(/owner Ana/);
+    // The fixture has no product analytics: no usage chart of zeros, but a sentence.
+    expect(page).toMatch(/Usage and support No data for this yet\./);
     // A churned account keeps its page, with the churn and no renewal to come.
     const churned = text(join(site, accountFile("A4")));
     expect(churned).toContain("2025-03-31 churn -$6,000 $0");

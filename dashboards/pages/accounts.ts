@@ -99,8 +99,18 @@ export const bookLink = (owner: unknown, root = "") =>
   owner === null || owner === undefined || owner === "" ? html`—` : html`<a href="${root}${bookFile(String(owner))}">${owner}</a>`;
 
 /** Monthly series of a metric for one account, as a line (or bars), dates along x. */
-function series(site: SiteWriter, rows: MetricRow[], y: string, label: string, format: "currency" | "count" | "ratio", title: string) {
-  const points = rows.filter((r) => r[y] !== null).map((r) => ({ date: new Date(`${String(r.period)}T00:00:00Z`), value: Number(r[y]) }));
+function series(
+  site: SiteWriter,
+  rows: MetricRow[],
+  y: string,
+  label: string,
+  format: "currency" | "count" | "ratio",
+  title: string,
+  since?: string,
+) {
+  const points = rows
+    .filter((r) => r[y] !== null && (since === undefined || String(r.period) >= since))
+    .map((r) => ({ date: new Date(`${String(r.period)}T00:00:00Z`), value: Number(r[y]) }));
   if (points.length === 0) return html`<p class="empty">No data for this yet.</p>`;
   return site.chart(
     {
@@ -151,7 +161,14 @@ async function detailsFor(db: Warehouse, config: Config, ids: readonly string[])
     else monthly.set(id, [row]);
   }
   const recent = "(SELECT max(month_index) - 11 FROM marts.months)";
+  // Before the product analytics start, "no active users" is no data, not zero: the chart starts there.
+  const usage = await db.one<{ since: string | null }>(
+    `SELECT {{ format_time(min(m.month_end), '%Y-%m-%d') }} AS since
+     FROM marts.account_usage_months AS u JOIN marts.months AS m USING (month_index) WHERE u.active_users_30d > 0`,
+  );
   return {
+    // No usage at all: the chart says there is no data rather than drawing zeros.
+    usageSince: usage?.since ?? "9999-12-31",
     monthly,
     movements: await byAccount(
       `SELECT account_id, {{ format_time(month_end, '%Y-%m-%d') }} AS month, movement, {{ float(amount) }} AS amount, {{ float(arr) }} AS arr
@@ -206,7 +223,7 @@ async function renderAccounts(db: Warehouse, config: Config, site: SiteWriter): 
   const { currency } = site.context;
   for (let from = 0; from < accounts.length; from += BATCH) {
     const batch = accounts.slice(from, from + BATCH);
-    const { monthly, movements, measures, tickets, answers, contacts, renewals, alerts } = await detailsFor(
+    const { usageSince, monthly, movements, measures, tickets, answers, contacts, renewals, alerts } = await detailsFor(
       db,
       config,
       batch.map((a) => a.account_id),
@@ -253,7 +270,18 @@ async function renderAccounts(db: Warehouse, config: Config, site: SiteWriter): 
         </section>
         <section class="section">
           <h2>ARR</h2>
-          <figure class="block">${series(site, rows, "arr", `ARR (${currency})`, "currency", "ARR each month")}</figure>
+          <figure class="block">
+            ${series(
+              site,
+              rows,
+              "arr",
+              `ARR (${currency})`,
+              "currency",
+              "ARR each month",
+              // From the first month it paid: the months before it was a customer are not a zero.
+              rows.find((r) => Number(r.arr) > 0)?.period as string | undefined,
+            )}
+          </figure>
           ${plainTable(
             "ARR movements",
             [
@@ -274,7 +302,7 @@ async function renderAccounts(db: Warehouse, config: Config, site: SiteWriter): 
         <section class="section">
           <h2>Usage and support</h2>
           <figure class="block">
-            ${series(site, rows, "active_users_30d", "Active users (30 days)", "count", "Active users each month")}
+            ${series(site, rows, "active_users_30d", "Active users (30 days)", "count", "Active users each month", usageSince)}
           </figure>
           ${plainTable(
             "Support tickets",

@@ -121,7 +121,7 @@ export function plainTable(
 export const tile = (label: string, value: string) =>
   html`<div class="tile">
     <div class="label">${label}</div>
-    <div class="value ${value.length > 12 ? "text" : ""}">${value}</div>
+    <div class="value ${value.length > 8 ? "text" : ""}">${value}</div>
   </div>`;
 
 /** A table of rows with a filter box and sortable columns, in plain script on static data. */
