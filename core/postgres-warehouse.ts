@@ -121,12 +121,13 @@ export class PostgresWarehouse extends Warehouse {
     if (!this.target.prefix && !this.target.rawSchema) return sql;
     const names = SCHEMAS.join("|");
     const pattern = new RegExp(
-      `"(${names})"\\.|('(?:[^']|'')*')|("(?:[^"]|"")*")|\\b(SCHEMA(?: IF NOT EXISTS)? )(${names})\\b|(?<![\\w.])(${names})\\.(?=[a-z_"])`,
+      `"(${names})"\\.|(--[^\\n]*)|('(?:[^']|'')*')|("(?:[^"]|"")*")|\\b(SCHEMA(?: IF NOT EXISTS)? )(${names})\\b|(?<![\\w.])(${names})\\.(?=[a-z_"])`,
       "gi",
     );
-    return sql.replace(pattern, (whole, quotedSchema, single, double, schemaKeyword: string | undefined, created, qualifier) => {
+    // A line comment is passed over whole: an apostrophe in it ("a term's end") is not a string's start.
+    return sql.replace(pattern, (whole, quotedSchema, comment, single, double, schemaKeyword: string | undefined, created, qualifier) => {
       if (quotedSchema !== undefined) return `"${this.schemaName(quotedSchema)}".`;
-      if (single !== undefined || double !== undefined) return whole;
+      if (comment !== undefined || single !== undefined || double !== undefined) return whole;
       if (schemaKeyword !== undefined) return `${schemaKeyword}${this.schemaName(created)}`;
       return `${this.schemaName(qualifier)}.`;
     });

@@ -45,9 +45,10 @@ export async function accountRows(db: Warehouse): Promise<AccountRow[]> {
   const alerts = (await db.tableExists("meta", "alerts"))
     ? "SELECT account_id, count(*) AS n FROM meta.alerts WHERE closed_month IS NULL GROUP BY account_id"
     : "SELECT CAST(NULL AS VARCHAR) AS account_id, 0 AS n WHERE false";
+  // marts.renewals reaches four quarters ahead; a longer term's next renewal is its end date. (No
+  // comment inside the SQL: an apostrophe there would read as a string to PostgreSQL's schema mapping.)
   return db.all<AccountRow>(`
     WITH latest AS (SELECT max(month_index) AS m FROM marts.months),
-    -- marts.renewals reaches four quarters ahead; a longer term's next renewal is its end date.
     renewals AS (
       SELECT account_id, min(due_date) AS due_date FROM (
         SELECT r.account_id, r.due_date FROM marts.renewals AS r WHERE r.is_upcoming
