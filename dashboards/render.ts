@@ -7,10 +7,10 @@ import type { Config } from "../core/config.ts";
 import { spreadsheetLine } from "../core/csv.ts";
 import { fiscalMonthOffset, fiscalQuarterLabel, monthIndexOf } from "../core/dates.ts";
 import { formatValue } from "../core/format.ts";
-import type { Warehouse } from "../core/warehouse.ts";
+import { Warehouse } from "../core/warehouse.ts";
 import { catalog } from "../metrics/catalog.ts";
 import type { Grain } from "../metrics/compile.ts";
-import { exportParquet, type MetricRow, type QueryResult, query } from "../metrics/query.ts";
+import { type MetricRow, type QueryResult, query, rowsToParquet } from "../metrics/query.ts";
 import { type Html, html, raw, withoutControls } from "./html.ts";
 import { type Notices, readNotices } from "./notices.ts";
 import type { Block, ChartContext, ContentBlock, ListingBlock, PageSpec, SiteWriter } from "./page.ts";
@@ -32,6 +32,8 @@ interface RenderContext extends ChartContext {
   config: Config;
   /** The folder being written. */
   dir: string;
+  /** An in-memory DuckDB the downloads are written through, opened on first use, closed after the render. */
+  scratch(): Promise<Warehouse>;
   /** The first month of data: a period that starts before it is partial. */
   firstMonth?: string;
   /** Every page, for the navigation of sub-pages. */
@@ -67,6 +69,7 @@ export async function renderPages(
   if (existsSync(outDir)) cpSync(outDir, building, { recursive: true });
   mkdirSync(join(building, "data"), { recursive: true });
   const results: PageResult[] = [];
+  let scratch: Promise<Warehouse> | undefined;
   try {
     writeFileSync(join(building, "style.css"), readFileSync(STYLESHEET));
     const { metrics } = catalog();
@@ -82,6 +85,7 @@ export async function renderPages(
         return target === undefined ? undefined : typeof target === "number" ? [target] : [...target];
       },
       pages,
+      scratch: () => (scratch ??= Warehouse.open(":memory:")),
     };
     const notices = await readNotices(db, config.reportingCurrency);
     context.asOf = notices.asOf?.date;
@@ -110,6 +114,8 @@ export async function renderPages(
   } catch (error) {
     rmSync(building, { recursive: true, force: true });
     throw error;
+  } finally {
+    await (await scratch)?.close();
   }
   return results;
 }
@@ -238,7 +244,7 @@ async function renderBlock(block: Block, pageContext: RenderContext): Promise<Ht
   if (block.kind === "listing") return renderListing(block, await block.rows(db, config), context);
   const result = await query(db, config, block.query);
   writeDownload(join(dir, "data", block.id), result, block.query.grain ?? "month", context);
-  await exportParquet(db, result.compiled, join(dir, "data", `${block.id}.parquet`));
+  await rowsToParquet(await pageContext.scratch(), result.columns, result.rows, join(dir, "data", `${block.id}.parquet`));
   const downloads = html`<a href="data/${block.id}.csv" download>CSV</a><a href="data/${block.id}.parquet" download>Parquet</a>`;
   const last = String(result.rows.at(-1)?.period ?? "");
   // Renewals to come and the forecast run past the data: the caption keeps the data's date.

@@ -67,22 +67,31 @@ export async function exportParquet(db: Warehouse, compiled: CompiledQuery, file
   const rows = await db.all<MetricRow>(compiled.sql, compiled.parameters as Params);
   const scratch = await Warehouse.open(":memory:");
   try {
-    const typeOf = (c: OutputColumn) =>
-      c.role === "period" ? "DATE" : c.role === "metric" || rows.some((r) => typeof r[c.name] === "number") ? "DOUBLE" : "VARCHAR";
-    await scratch.run(`CREATE TABLE out (${compiled.columns.map((c) => `${ident(c.name)} ${typeOf(c)}`).join(", ")})`);
-    const width = compiled.columns.length;
-    for (let i = 0; i < rows.length; i += 200) {
-      const batch = rows.slice(i, i + 200);
-      const tuples = batch.map((_, r) => `(${compiled.columns.map((c, k) => `CAST($${r * width + k + 1} AS ${typeOf(c)})`).join(", ")})`);
-      await scratch.run(
-        `INSERT INTO out VALUES ${tuples.join(", ")}`,
-        batch.flatMap((row) => compiled.columns.map((c) => (row[c.name] ?? null) as Params[number])),
-      );
-    }
-    await scratch.run(`COPY out TO ${literal(file)} (FORMAT parquet)`);
+    await rowsToParquet(scratch, compiled.columns, rows, file);
   } finally {
     await scratch.close();
   }
+}
+
+/**
+ * Rows already fetched, written to a Parquet file through a scratch DuckDB (periods as DATE, metrics as
+ * DOUBLE): a page's download costs no second run of its query, on any engine.
+ */
+export async function rowsToParquet(scratch: Warehouse, columns: readonly OutputColumn[], rows: readonly MetricRow[], file: string) {
+  const typeOf = (c: OutputColumn) =>
+    c.role === "period" ? "DATE" : c.role === "metric" || rows.some((r) => typeof r[c.name] === "number") ? "DOUBLE" : "VARCHAR";
+  await scratch.run("DROP TABLE IF EXISTS out");
+  await scratch.run(`CREATE TABLE out (${columns.map((c) => `${ident(c.name)} ${typeOf(c)}`).join(", ")})`);
+  const width = columns.length;
+  for (let i = 0; i < rows.length; i += 200) {
+    const batch = rows.slice(i, i + 200);
+    const tuples = batch.map((_, r) => `(${columns.map((c, k) => `CAST($${r * width + k + 1} AS ${typeOf(c)})`).join(", ")})`);
+    await scratch.run(
+      `INSERT INTO out VALUES ${tuples.join(", ")}`,
+      batch.flatMap((row) => columns.map((c) => (row[c.name] ?? null) as Params[number])),
+    );
+  }
+  await scratch.run(`COPY out TO ${literal(file)} (FORMAT parquet)`);
 }
 
 /** The rows as CSV: ISO periods, raw numbers (no formatting), an empty cell for null. */

@@ -107,6 +107,22 @@ describe("the rendered site", () => {
     expect(page).not.toContain('<td class="word">FY2024 Q3</td>');
   });
 
+  it("writes the Parquet download from the rows the page fetched: the same rows as the CSV", async () => {
+    const file = join(site, "data", "board-retention-table.parquet");
+    const rows = await fixture.db.all<{ period: string; segment: string; arr: number }>(
+      `SELECT strftime(period, '%Y-%m-%d') AS period, segment, arr FROM read_parquet('${file}') ORDER BY period, segment`,
+    );
+    expect(rows.slice(-3)).toEqual([
+      { period: "2024-12-31", segment: "Enterprise", arr: 24_000 },
+      { period: "2024-12-31", segment: "Mid-Market", arr: 6_000 },
+      { period: "2024-12-31", segment: "SMB", arr: 22_080 },
+    ]);
+    const csv = readFileSync(join(site, "data", "board-retention-table.csv"), "utf8")
+      .trim()
+      .split("\n");
+    expect(rows).toHaveLength(csv.length - 1);
+  });
+
   it("declares only pages whose charts, tables and tiles compile against the catalog", () => {
     const queries = pages.flatMap(pageQueries);
     const declared = pages.reduce(
