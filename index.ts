@@ -8,6 +8,7 @@ export { type ChartContext, definePage, type PageSpec } from "./dashboards/page.
 export { groupedBars, lines, metricSeries, stackedBars } from "./dashboards/marks.ts";
 export { defineMapping, type ManifestInput } from "./pipelines/mappings/manifest.ts";
 export { type MetricRow, query, type QueryResult } from "./metrics/query.ts";
+export { toArrow } from "./metrics/arrow.ts";
 export type { MetricQuery } from "./metrics/compile.ts";
 export { openWarehouse, openWarehouseForReading } from "./core/open-warehouse.ts";
 export { catalog } from "./metrics/catalog.ts";

@@ -1,39 +1,32 @@
 import { closest, InputError, UsageError } from "../core/errors.ts";
 import { setQuiet } from "../core/log.ts";
 import { type Command, helpText, parseCommandArgs } from "./command.ts";
-import { alertsCommand } from "./commands/alerts.ts";
-import { buildCommand } from "./commands/build.ts";
-import { contractsCommand } from "./commands/contracts.ts";
-import { valuesCommand } from "./commands/values.ts";
-import { icpCommand } from "./commands/icp.ts";
-import { initCommand } from "./commands/init.ts";
-import { ingestCommand } from "./commands/ingest.ts";
-import { mappingsCommand } from "./commands/mappings.ts";
-import { metricsCommand } from "./commands/metrics.ts";
-import { queryCommand } from "./commands/query.ts";
-import { runCommand } from "./commands/run.ts";
-import { sampleCommand } from "./commands/sample.ts";
-import { scheduleCommand } from "./commands/schedule.ts";
-import { statusCommand } from "./commands/status.ts";
 
-export const commands: Command[] = [
-  buildCommand,
-  sampleCommand,
-  ingestCommand,
-  runCommand,
-  queryCommand,
-  metricsCommand,
-  icpCommand,
-  scheduleCommand,
-  statusCommand,
-  alertsCommand,
-  valuesCommand,
-  contractsCommand,
-  mappingsCommand,
-  initCommand,
-];
+/**
+ * Each command's module, imported only when it runs: `query`, `values` and `status` do not pay for the
+ * renderer, Plot, linkedom or the browser driver that `build` needs. In the overview's order.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  build: async () => (await import("./commands/build.ts")).buildCommand,
+  sample: async () => (await import("./commands/sample.ts")).sampleCommand,
+  ingest: async () => (await import("./commands/ingest.ts")).ingestCommand,
+  run: async () => (await import("./commands/run.ts")).runCommand,
+  query: async () => (await import("./commands/query.ts")).queryCommand,
+  metrics: async () => (await import("./commands/metrics.ts")).metricsCommand,
+  icp: async () => (await import("./commands/icp.ts")).icpCommand,
+  schedule: async () => (await import("./commands/schedule.ts")).scheduleCommand,
+  status: async () => (await import("./commands/status.ts")).statusCommand,
+  alerts: async () => (await import("./commands/alerts.ts")).alertsCommand,
+  values: async () => (await import("./commands/values.ts")).valuesCommand,
+  contracts: async () => (await import("./commands/contracts.ts")).contractsCommand,
+  mappings: async () => (await import("./commands/mappings.ts")).mappingsCommand,
+  init: async () => (await import("./commands/init.ts")).initCommand,
+};
 
-function overview(): string {
+/** Every command, loaded (for the overview, which lists each one's summary). */
+export const allCommands = (): Promise<Command[]> => Promise.all(Object.values(COMMANDS).map((load) => load()));
+
+function overview(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
     "bellwether — customer-success analytics: sources → DuckDB warehouse → tested metrics → static site",
@@ -57,22 +50,20 @@ function overview(): string {
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
-    process.stdout.write(overview());
+    process.stdout.write(overview(await allCommands()));
     return name ? 0 : 2;
   }
-  const command = commands.find((c) => c.name === name);
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   // `bellwether alerts | head`: a reader that stops early is not an error.
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
     if (error.code === "EPIPE") process.exit(0);
   });
   try {
-    if (!command) {
-      const hint = closest(
-        name,
-        commands.map((c) => c.name),
-      );
+    if (!load) {
+      const hint = closest(name, Object.keys(COMMANDS));
       throw new UsageError(`unknown command "${name}"${hint ? ` — did you mean "${hint}"?` : ""}\nSee: bellwether --help`);
     }
+    const command = await load();
     if (rest.includes("--help") || rest.includes("-h")) {
       process.stdout.write(helpText(command));
       return 0;

@@ -1,5 +1,4 @@
 import type { Config } from "../core/config.ts";
-import { type Table, tableFromJSON } from "apache-arrow";
 import { spreadsheetLine } from "../core/csv.ts";
 import { InputError } from "../core/errors.ts";
 import { ident, literal, type Params, Warehouse } from "../core/warehouse.ts";
@@ -45,14 +44,6 @@ export async function query(
     }
   }
   return { columns: compiled.columns, rows, compiled };
-}
-
-/** The rows as an Apache Arrow table, for notebooks and columnar tools. */
-export function toArrow(result: QueryResult): Table {
-  return tableFromJSON(result.rows.length ? result.rows : [Object.fromEntries(result.columns.map((c) => [c.name, null]))]).slice(
-    0,
-    result.rows.length,
-  );
 }
 
 /**

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Warehouse } from "../core/warehouse.ts";
 import { buildCatalog, catalog } from "../metrics/catalog.ts";
 import { compileMetricQuery, type MetricQuery } from "../metrics/compile.ts";
-import { type MetricRow, query, toArrow } from "../metrics/query.ts";
+import { toArrow } from "../metrics/arrow.ts";
+import { type MetricRow, query } from "../metrics/query.ts";
 import { buildFixture, cli, FIXTURES } from "./helpers.ts";
 
 /*
