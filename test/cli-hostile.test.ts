@@ -70,6 +70,14 @@ describe("--where (item 16)", () => {
 });
 
 describe("reading a warehouse (item 17)", () => {
+  it("names the closest command to a mistyped one, and lists every command in the overview", () => {
+    const mistyped = cli(["querry", "arr"], dir);
+    expect(mistyped.status).toBe(2);
+    expect(mistyped.stderr).toContain('unknown command "querry" — did you mean "query"?');
+    const overview = cli(["--help"], dir).stdout;
+    for (const name of ["build", "query", "status", "init", "mappings"]) expect(overview).toMatch(new RegExp(`^  ${name} +\\S`, "m"));
+  });
+
   it("never creates a warehouse a mistyped --warehouse names", () => {
     const result = cli(["query", "arr", "--warehouse", join(dir, "wharehouse.duckdb")], dir);
     expect(result.status).toBe(1);
