@@ -22,6 +22,8 @@ export interface JobOptions {
   job?: string;
   scheduledFor?: Date;
   sourcesSignature?: string;
+  /** Rebuild every asset, whether or not its inputs changed. */
+  fullRefresh?: boolean;
 }
 
 /**
@@ -47,7 +49,12 @@ export async function runJob(config: Config, options: JobOptions): Promise<numbe
       trigger: options.job ? "schedule" : "manual",
       scheduledFor: options.scheduledFor,
       sourcesSignature: options.sourcesSignature,
+      fullRefresh: options.fullRefresh,
     });
+    const unchanged = run.materializations.filter((m) => m.status === "unchanged" && m.kind !== "raw");
+    if (unchanged.length && run.materializations.every((m) => m.status === "unchanged"))
+      info(`Nothing changed: all ${unchanged.length} models, pages and snapshots are up to date (--full-refresh rebuilds them)`);
+    else if (unchanged.length) info(`${unchanged.length} assets up to date, left as they were`);
     const failed = run.materializations.filter((m) => m.status === "failed");
     const skipped = run.materializations.filter((m) => m.status === "skipped");
     for (const m of failed) process.stderr.write(`error: ${m.asset}: ${m.error}\n`);

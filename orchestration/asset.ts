@@ -18,6 +18,8 @@ export interface Materialized {
   rows: number;
   /** What was checked on the way, in words ("3 data tests passed", "2 quarantined"). */
   checks: string;
+  /** false: nothing new came in (a landing table whose files were all landed before). */
+  changed?: boolean;
 }
 
 /**

@@ -33,7 +33,11 @@ export function rawAssets(): Asset[] {
         const rows = (await db.one<{ n: number }>(`SELECT count(*) AS n FROM raw.${table}`))?.n ?? 0;
         const quarantined = loads.reduce((n, l) => n + l.quarantined, 0);
         const landed = loads.filter((l) => l.status === "landed").length;
-        return { rows, checks: sources ? `${landed} file(s) landed, ${quarantined} row(s) quarantined` : "no sources given: kept" };
+        return {
+          rows,
+          checks: sources ? `${landed} file(s) landed, ${quarantined} row(s) quarantined` : "no sources given: kept",
+          changed: landed > 0,
+        };
       },
     };
   });

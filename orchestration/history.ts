@@ -9,6 +9,8 @@ export async function ensureHistoryTables(db: Warehouse): Promise<void> {
   await db.run(`CREATE TABLE IF NOT EXISTS meta.materializations (
     run_id VARCHAR, asset VARCHAR, kind VARCHAR, status VARCHAR, rows BIGINT, seconds DOUBLE PRECISION, checks VARCHAR,
     error VARCHAR, finished_at TIMESTAMP)`);
+  // What the asset was built with (orchestration/signature.ts); warehouses from before it gain the column.
+  await db.run("ALTER TABLE meta.materializations ADD COLUMN IF NOT EXISTS fingerprint VARCHAR");
 }
 
 export interface RunRecord {
@@ -39,24 +41,65 @@ export async function finishRun(db: Warehouse, runId: string, status: "succeeded
 export interface MaterializationRecord {
   asset: string;
   kind: string;
-  status: "built" | "failed" | "skipped";
+  /** "unchanged": its inputs and what it is made with are as they were when it was last built; left as it is. */
+  status: "built" | "unchanged" | "failed" | "skipped";
   rows: number | null;
   seconds: number;
   checks: string | null;
   error: string | null;
+  fingerprint?: string | null;
 }
 
 export async function recordMaterialization(db: Warehouse, runId: string, m: MaterializationRecord): Promise<void> {
-  await db.run("INSERT INTO meta.materializations VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now()::TIMESTAMP)", [
-    runId,
-    m.asset,
-    m.kind,
-    m.status,
-    m.rows,
-    m.seconds,
-    m.checks,
-    m.error,
-  ]);
+  await db.run(
+    `INSERT INTO meta.materializations (run_id, asset, kind, status, rows, seconds, checks, error, finished_at, fingerprint)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now()::TIMESTAMP, $9)`,
+    [runId, m.asset, m.kind, m.status, m.rows, m.seconds, m.checks, m.error, m.fingerprint ?? null],
+  );
+}
+
+/** Each asset's last good build: when, with what, and whether a later attempt failed or was skipped. */
+export interface LastBuild {
+  builtAt: number;
+  fingerprint: string | null;
+  failedSince: boolean;
+}
+
+/**
+ * The last good build of every asset, from the run history and, for landing tables, the files
+ * `bellwether ingest` landed outside a run (a landing after a model was built makes the model out of date).
+ */
+export async function lastBuilds(db: Warehouse): Promise<Map<string, LastBuild>> {
+  const loads = (await db.tableExists("meta", "loads"))
+    ? "UNION ALL SELECT 'raw.' || table_name, 'built', started_at, NULL FROM meta.loads WHERE status = 'landed'"
+    : "";
+  const rows = await db.all<{ asset: string; built: string | null; fingerprint: string | null; failed: string | null }>(`
+    WITH history AS (
+      SELECT asset, status, finished_at, fingerprint FROM meta.materializations WHERE finished_at IS NOT NULL ${loads}
+    ),
+    good AS (
+      SELECT asset, finished_at, fingerprint, row_number() OVER (PARTITION BY asset ORDER BY finished_at DESC) AS n
+      FROM history WHERE status = 'built'
+    ),
+    bad AS (SELECT asset, max(finished_at) AS failed_at FROM history WHERE status IN ('failed', 'skipped') GROUP BY asset)
+    SELECT g.asset, {{ format_time(g.finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') }} AS built, g.fingerprint,
+      {{ format_time(b.failed_at, '%Y-%m-%dT%H:%M:%S.%gZ') }} AS failed
+    FROM good AS g LEFT JOIN bad AS b ON b.asset = g.asset
+    WHERE g.n = 1`);
+  const builds = new Map(
+    rows.map((r) => {
+      const builtAt = Date.parse(r.built ?? "");
+      return [r.asset, { builtAt, fingerprint: r.fingerprint, failedSince: r.failed !== null && Date.parse(r.failed) >= builtAt }];
+    }),
+  );
+  // meta.loads, which the quality page reads, changes with every file landed or refused.
+  if (await db.tableExists("meta", "loads")) {
+    const last = await db.one<{ at: string | null }>(
+      "SELECT {{ format_time(max(started_at), '%Y-%m-%dT%H:%M:%S.%gZ') }} AS at FROM meta.loads WHERE status <> 'skipped'",
+    );
+    if (last?.at) builds.set("meta.loads", { builtAt: Date.parse(last.at), fingerprint: null, failedSince: false });
+  }
+  return builds;
 }
 
 /**

@@ -1,5 +1,7 @@
 import type { Source } from "../pipelines/source.ts";
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { Config } from "../core/config.ts";
 import { step } from "../core/log.ts";
 import type { Warehouse } from "../core/warehouse.ts";
@@ -14,12 +16,14 @@ import { assetGraph, pageFile } from "./assets.ts";
 import {
   ensureHistoryTables,
   finishRun,
+  lastBuilds,
   type MaterializationRecord,
   recordMaterialization,
   recoverAbandonedRuns,
   startRun,
 } from "./history.ts";
 import { selectAssets } from "./select.ts";
+import { runSignature } from "./signature.ts";
 
 export interface RunOptions {
   /** `NAME`, `NAME+`, `+NAME`; every asset when absent. */
@@ -33,6 +37,8 @@ export interface RunOptions {
   scheduledFor?: Date;
   sourcesSignature?: string;
   assets?: Asset[];
+  /** Rebuild every asset, whether or not its inputs changed. */
+  fullRefresh?: boolean;
 }
 
 export interface RunResult {
@@ -57,6 +63,25 @@ export async function runAssets(db: Warehouse, config: Config, options: RunOptio
   // Models read every landing table; on a new warehouse they exist, empty, before anything lands.
   for (const contract of Object.values(contracts)) await ensureLandingTables(db, contract);
   await db.run("CREATE SCHEMA IF NOT EXISTS staging; CREATE SCHEMA IF NOT EXISTS marts");
+  // An asset whose inputs did not change since its last good build, made with the same code, project
+  // and config, is left as it is (recorded "unchanged"). An explicit --select rebuilds what it names.
+  const signature = runSignature(config, db.dialect.name);
+  // A model's own SQL too: the graph may hold a model that is not the file on disk.
+  const fingerprintOf = (asset: Asset) =>
+    asset.model
+      ? createHash("sha256").update(signature).update(asset.model.sql).update(JSON.stringify(asset.model.overrides)).digest("hex")
+      : signature;
+  const previous = await lastBuilds(db);
+  const refreshed = new Set<string>();
+  const upToDate = (asset: Asset) => {
+    if (options.fullRefresh || options.select) return false;
+    const last = previous.get(asset.name);
+    if (!last || last.fingerprint !== fingerprintOf(asset) || last.failedSince) return false;
+    if (asset.kind === "page" && options.siteDir && !existsSync(join(options.siteDir, pageFile(asset)))) return false;
+    // A landing in this run (or a refused file) is a new row of meta.loads.
+    const loadsChanged = asset.inputs.includes("meta.loads") && records.some((r) => r.kind === "raw" && r.status !== "unchanged");
+    return !loadsChanged && asset.inputs.every((input) => !refreshed.has(input) && (previous.get(input)?.builtAt ?? 0) <= last.builtAt);
+  };
   const runId = randomUUID();
   await startRun(db, {
     runId,
@@ -101,16 +126,22 @@ export async function runAssets(db: Warehouse, config: Config, options: RunOptio
       return undefined;
     }
   };
-  const built = async (done: { asset: Asset; made: Materialized; seconds: number }) =>
-    record({
+  const built = async (done: { asset: Asset; made: Materialized; seconds: number }) => {
+    const changed = done.made.changed !== false;
+    if (changed) refreshed.add(done.asset.name);
+    await record({
       asset: done.asset.name,
       kind: done.asset.kind,
-      status: "built",
+      status: changed ? "built" : "unchanged",
       rows: done.made.rows,
       seconds: done.seconds,
       checks: done.made.checks,
       error: null,
+      fingerprint: fingerprintOf(done.asset),
     });
+  };
+  const unchanged = (asset: Asset) =>
+    record({ asset: asset.name, kind: asset.kind, status: "unchanged", rows: null, seconds: 0, checks: "inputs unchanged", error: null });
 
   // Landing and models in dependency order; what reads the models (the snapshot, pages) waits until
   // the models are published, so it never sees a half-refreshed set.
@@ -129,9 +160,15 @@ export async function runAssets(db: Warehouse, config: Config, options: RunOptio
       await skip(asset, blocker);
       continue;
     }
+    if (asset.kind !== "raw" && upToDate(asset)) {
+      await unchanged(asset);
+      continue;
+    }
     const done = await materialize(asset);
     if (!done) continue;
     if (asset.model) {
+      // What reads it later in this run must be rebuilt too.
+      refreshed.add(asset.name);
       staged.add(asset.name);
       stagedDone.push(done);
     } else await built(done);
@@ -158,6 +195,10 @@ export async function runAssets(db: Warehouse, config: Config, options: RunOptio
       if (asset.kind === "page") unbuilt.set(pageFile(asset), blocker);
       continue;
     }
+    if (upToDate(asset)) {
+      await unchanged(asset);
+      continue;
+    }
     if (asset.kind === "page" || !asset.materialize) {
       pages.push(asset);
       continue;
@@ -180,6 +221,7 @@ export async function runAssets(db: Warehouse, config: Config, options: RunOptio
         seconds: result?.seconds ?? 0,
         checks: null,
         error: result?.error ?? (result ? null : "no such page"),
+        fingerprint: fingerprintOf(asset),
       });
     }
   }

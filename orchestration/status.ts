@@ -60,12 +60,18 @@ export async function assetStatus(
   const rows = await db.all<LastRow>(`
     SELECT asset, status, rows, checks, error, {{ format_time(finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') }} AS finished_at, run_id
     FROM (
-      SELECT h.*, row_number() OVER (PARTITION BY asset, status = 'built' ORDER BY finished_at DESC) AS n
+      SELECT h.*, row_number() OVER (PARTITION BY asset, status ORDER BY finished_at DESC) AS n
       FROM (${history} ${landed}) AS h(asset, status, rows, checks, error, finished_at, run_id)
     ) AS latest
     WHERE n = 1`);
   const lastGood = new Map(rows.filter((r) => r.status === "built").map((r) => [r.asset, r]));
-  const lastBad = new Map(rows.filter((r) => r.status !== "built").map((r) => [r.asset, r]));
+  // A run that found an asset's inputs unchanged confirmed it current then: its age counts from there.
+  const lastConfirmed = new Map(rows.filter((r) => r.status === "unchanged").map((r) => [r.asset, Date.parse(r.finished_at)]));
+  const lastBad = new Map<string, LastRow>();
+  for (const r of rows.filter((r) => r.status === "failed" || r.status === "skipped")) {
+    const other = lastBad.get(r.asset);
+    if (!other || Date.parse(r.finished_at) > Date.parse(other.finished_at)) lastBad.set(r.asset, r);
+  }
   const builtAt = (name: string) => {
     const row = lastGood.get(name);
     return row ? Date.parse(row.finished_at) : undefined;
@@ -84,7 +90,8 @@ export async function assetStatus(
     const maxAge = config.freshness.assets[asset.name] ?? config.freshness.maxAgeHours;
     const reasons: string[] = [];
     const at = builtAt(asset.name);
-    const age = at === undefined ? null : (now.getTime() - at) / 3_600_000;
+    const confirmed = Math.max(at ?? 0, lastConfirmed.get(asset.name) ?? 0);
+    const age = at === undefined ? null : (now.getTime() - confirmed) / 3_600_000;
     if (at === undefined) reasons.push("never materialised");
     const failedLater = bad && (at === undefined || Date.parse(bad.finished_at) > at);
     if (failedLater)

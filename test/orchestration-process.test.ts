@@ -68,7 +68,8 @@ describe("runs as separate processes, on the sample", () => {
     const warehouse = join(dir, "warehouse.duckdb");
     const before = await snapshot(warehouse);
     const page = readFileSync(join(dir, "site", "board.html"), "utf8");
-    const run = start(["run", "--sources", sources], dir);
+    // Nothing changed since the last run: --full-refresh makes it rebuild, so there is a run to kill.
+    const run = start(["run", "--sources", sources, "--full-refresh"], dir);
     await run.until("marts.account_months");
     run.kill("SIGKILL");
     await run.status;

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Asset } from "../orchestration/asset.ts";
@@ -9,7 +9,7 @@ import { selectAssets } from "../orchestration/select.ts";
 import { assetStatus } from "../orchestration/status.ts";
 import { readModels } from "../models/model.ts";
 import { findSources } from "../pipelines/sources.ts";
-import { buildFixture, FIXTURES } from "./helpers.ts";
+import { buildFixture, FIXTURES, tempDir } from "./helpers.ts";
 
 const fake = (name: string, inputs: string[] = []): Asset => ({ name, kind: "model", inputs, description: name });
 
@@ -92,9 +92,10 @@ describe("a run", () => {
 
   it("records every asset; with a failed model, publishes none of the run's models and keeps the last good tables and site", async () => {
     const sources = findSources(join(FIXTURES, "health"));
-    const good = await runAssets(fixture.db, fixture.config, { siteDir: site(), sources });
+    const good = await runAssets(fixture.db, fixture.config, { siteDir: site(), sources, fullRefresh: true });
     expect(good.status).toBe("succeeded");
-    expect(good.materializations.every((m) => m.status === "built")).toBe(true);
+    // The landing tables' files were landed by buildFixture's ingest: unchanged; everything else built.
+    expect(good.materializations.filter((m) => m.status !== (m.kind === "raw" ? "unchanged" : "built"))).toEqual([]);
     expect(good.materializations.length).toBe(assetGraph().length);
     expect(existsSync(join(site(), "board.html"))).toBe(true);
     // One quarter end in the fixture (2025-03-31), eight headline metrics; ARR then is 120,000.
@@ -118,7 +119,8 @@ describe("a run", () => {
       m.id === "marts.arr_movements" ? { ...m, sql: "SELECT no_such_column FROM marts.account_months" } : m,
     );
     const assets = [...rawAssets(), ...modelAssets(models), ...pageAssets()];
-    const bad = await runAssets(fixture.db, fixture.config, { siteDir: site(), assets });
+    // Every model rebuilt (fullRefresh), so that the set published together or not at all is all of them.
+    const bad = await runAssets(fixture.db, fixture.config, { siteDir: site(), assets, fullRefresh: true });
     expect(bad.status).toBe("failed");
     const failed = bad.materializations.filter((m) => m.status === "failed").map((m) => m.asset);
     const skipped = bad.materializations.filter((m) => m.status === "skipped").map((m) => m.asset);
@@ -162,6 +164,50 @@ describe("a run", () => {
     expect(after.get("marts.account_months")?.reasons).toEqual(["refreshed after it: marts.months"]);
     expect(readdirSync(fixture.dir).filter((f) => f.includes(".building-") || f.includes(".previous-"))).toEqual([]);
   });
+});
+
+describe("a run with nothing new", () => {
+  it("leaves every model, page and snapshot as it was; a changed file rebuilds only what reads it; new settings rebuild all", async () => {
+    const copy = tempDir();
+    cpSync(join(FIXTURES, "health"), copy.dir, { recursive: true });
+    const fixture = await buildFixture(copy.dir, { asOf: "2025-03-31" });
+    const site = join(fixture.dir, "site");
+    const sources = () => findSources(copy.dir);
+    try {
+      const first = await runAssets(fixture.db, fixture.config, { siteDir: site, sources: sources() });
+      expect(first.status).toBe("succeeded");
+      const board = statSync(join(site, "board.html")).mtimeMs;
+
+      const noop = await runAssets(fixture.db, fixture.config, { siteDir: site, sources: sources() });
+      expect(noop.status).toBe("succeeded");
+      // Every asset of the graph is recorded, and none was made again: the site was not rewritten.
+      expect(noop.materializations).toHaveLength(assetGraph().length);
+      expect(noop.materializations.filter((m) => m.status !== "unchanged")).toEqual([]);
+      expect(statSync(join(site, "board.html")).mtimeMs).toBe(board);
+      const status = await assetStatus(fixture.db, fixture.config, assetGraph());
+      expect(status.filter((s) => s.state !== "fresh" && s.kind !== "raw").map((s) => [s.asset, s.reasons])).toEqual([]);
+
+      // One more ticket: its landing table and what reads it are built (marts.as_of reads every activity,
+      // so the marts after it too), and the load history page; the models that never read tickets are not.
+      appendFileSync(join(copy.dir, "support_tickets.csv"), "T99,H1,2025-03-20T09:00:00Z,,,low\n");
+      const tickets = await runAssets(fixture.db, fixture.config, { siteDir: site, sources: sources() });
+      const statusOf = (name: string) => tickets.materializations.find((m) => m.asset === name)?.status;
+      for (const name of ["raw.support_tickets", "staging.support_tickets", "marts.tickets", "marts.as_of", "site.quality"])
+        expect(statusOf(name), name).toBe("built");
+      for (const name of ["raw.crm_accounts", "staging.crm_accounts", "marts.subscription_lines", "marts.survey_answers", "site.glossary"])
+        expect(statusOf(name), name).toBe("unchanged");
+      expect(await fixture.db.one("SELECT count(*)::INTEGER AS n FROM marts.tickets WHERE ticket_id = 'T99'")).toEqual({ n: 1 });
+
+      // Another setting, or --full-refresh: everything again.
+      const other = await runAssets(fixture.db, { ...fixture.config, retentionWindowMonths: 6 }, { siteDir: site, sources: sources() });
+      expect(other.materializations.filter((m) => m.kind === "model" && m.status !== "built")).toEqual([]);
+      const full = await runAssets(fixture.db, { ...fixture.config, retentionWindowMonths: 6 }, { siteDir: site, fullRefresh: true });
+      expect(full.materializations.filter((m) => m.kind !== "raw" && m.status !== "built")).toEqual([]);
+    } finally {
+      await fixture.cleanup();
+      copy.cleanup();
+    }
+  }, 120_000);
 });
 
 describe("the scheduler, on a fake clock", () => {

@@ -15,8 +15,8 @@ import { runJob } from "../job.ts";
 export const buildCommand: Command = {
   name: "build",
   summary: "ingest, build every model and render the site, in one go",
-  usage: "bellwether build [--sample | --sources DIR] [--site DIR] [--pdf]",
-  description: `The whole job: lands the sources into the warehouse (skipping files already landed), builds every staging and mart model with its data tests, and renders the static site. With --sample it first writes the default sample (600 accounts, 36 months, seed 1) to .bellwether/sample beside the warehouse. A step that fails stops the ones after it: a refused file stops the models, a failed model stops the site, and the previous tables and site stay as they were.
+  usage: "bellwether build [--sample | --sources DIR] [--site DIR] [--pdf] [--full-refresh]",
+  description: `The whole job: lands the sources into the warehouse (skipping files already landed), builds every staging and mart model with its data tests, and renders the static site; a model or page whose inputs did not change since it was last built (same code, project and config) is left as it is. With --sample it first writes the default sample (600 accounts, 36 months, seed 1) to .bellwether/sample beside the warehouse. A step that fails stops the ones after it: a refused file stops the models, a failed model stops the site, and the previous tables and site stay as they were.
 Prints the paths of the warehouse and of site/index.html on success (and of board.pdf with --pdf, printed through the system Chromium); exits 1 on bad input or a failed check.`,
   options: {
     ...asOfOption,
@@ -27,6 +27,7 @@ Prints the paths of the warehouse and of site/index.html on success (and of boar
       type: "boolean",
       description: "also print the board report to SITE/board.pdf with the system Chromium (paper: config site.paper, A4 by default)",
     },
+    "full-refresh": { type: "boolean", description: "rebuild every model and page, even those whose inputs did not change" },
   },
   examples: ["bellwether build --sample", "bellwether build --sources ./exports --site ./public/cs", "bellwether build --sample --pdf"],
   async run({ values, config: loadConfig }) {
@@ -54,6 +55,6 @@ Prints the paths of the warehouse and of site/index.html on success (and of boar
     else if (config.sources) sourcesDir = configPath(config, config.sources);
     else throw new UsageError("build needs --sample or --sources DIR (or `sources` in the config)\nSee: bellwether build --help");
 
-    return runJob(config, { sourcesDir, siteDir, pdf: values.pdf === true });
+    return runJob(config, { sourcesDir, siteDir, pdf: values.pdf === true, fullRefresh: values["full-refresh"] === true });
   },
 };
