@@ -74,7 +74,8 @@ export async function runAssets(db: Warehouse, config: Config, options: RunOptio
   const previous = await lastBuilds(db);
   const refreshed = new Set<string>();
   const upToDate = (asset: Asset) => {
-    if (options.fullRefresh || options.select) return false;
+    // Raw tables a loader writes itself (PostgreSQL ?raw=) change without a landing: nothing can be skipped.
+    if (options.fullRefresh || options.select || db.rawTablesFrom) return false;
     const last = previous.get(asset.name);
     if (!last || last.fingerprint !== fingerprintOf(asset) || last.failedSince) return false;
     if (asset.kind === "page" && options.siteDir && !existsSync(join(options.siteDir, pageFile(asset)))) return false;

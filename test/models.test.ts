@@ -79,7 +79,9 @@ describe("building models", () => {
     await db.run("CREATE SCHEMA raw; CREATE TABLE raw.things AS SELECT * FROM (VALUES (1, 10), (2, 20)) t(id, amount)");
   });
   /** The models in the temp folder, as a run of their assets; one result per model. */
-  const build = async () => (await runAssets(db, config, { assets: modelAssets(readModels(join(dir, "models"))) })).materializations;
+  // fullRefresh: these tests write raw rows directly, not through a landing a run could see.
+  const build = async () =>
+    (await runAssets(db, config, { assets: modelAssets(readModels(join(dir, "models"))), fullRefresh: true })).materializations;
   afterEach(() => {
     db.close();
     cleanup();
