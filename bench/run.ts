@@ -181,40 +181,23 @@ const refresh = JSON.parse(refreshRun.stdout.trim().split("\n").at(-1) ?? "{}") 
   "fullRun" | "noOpRun" | "oneMoreFileRun" | "cliQuery" | "nodeHandWrittenQuery",
   ProcessTiming
 >;
-const ratioTo = (t: ProcessTiming, base: ProcessTiming) => (t.seconds / base.seconds).toFixed(2);
+/** A row of the refresh table: a process's seconds and peak memory, as a ratio of another's. */
+const refreshRow = (label: string, t: ProcessTiming, base: ProcessTiming, digits: number, target: string) => [
+  label,
+  t.seconds.toFixed(digits),
+  String(t.peakRssMiB),
+  (t.seconds / base.seconds).toFixed(2),
+  target,
+];
 process.stdout.write(
   `\n${renderTable(
     ["refresh (whole processes)", "s", "peak RSS MiB", "ratio", "target"],
     [
-      ["full run into an empty warehouse", refresh.fullRun.seconds.toFixed(1), String(refresh.fullRun.peakRssMiB), "1.00", "≤ 45 s"],
-      [
-        "run with nothing new",
-        refresh.noOpRun.seconds.toFixed(2),
-        String(refresh.noOpRun.peakRssMiB),
-        ratioTo(refresh.noOpRun, refresh.fullRun),
-        "≤ 3 s",
-      ],
-      [
-        "run after one more file of events",
-        refresh.oneMoreFileRun.seconds.toFixed(1),
-        String(refresh.oneMoreFileRun.peakRssMiB),
-        ratioTo(refresh.oneMoreFileRun, refresh.fullRun),
-        "≤ 0.10 of full",
-      ],
-      [
-        "bellwether query nrr,grr --by segment --grain quarter",
-        refresh.cliQuery.seconds.toFixed(2),
-        String(refresh.cliQuery.peakRssMiB),
-        ratioTo(refresh.cliQuery, refresh.nodeHandWrittenQuery),
-        "≤ 0.4 s",
-      ],
-      [
-        "node + the hand-written SQL",
-        refresh.nodeHandWrittenQuery.seconds.toFixed(2),
-        String(refresh.nodeHandWrittenQuery.peakRssMiB),
-        "1.00",
-        "",
-      ],
+      refreshRow("full run into an empty warehouse", refresh.fullRun, refresh.fullRun, 1, "≤ 45 s"),
+      refreshRow("run with nothing new", refresh.noOpRun, refresh.fullRun, 2, "≤ 3 s"),
+      refreshRow("run after one more file of events", refresh.oneMoreFileRun, refresh.fullRun, 1, "≤ 0.10 of full"),
+      refreshRow("bellwether query nrr,grr --by segment --grain quarter", refresh.cliQuery, refresh.nodeHandWrittenQuery, 2, "≤ 0.4 s"),
+      refreshRow("node + the hand-written SQL", refresh.nodeHandWrittenQuery, refresh.nodeHandWrittenQuery, 2, ""),
     ],
   )}\n`,
 );

@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { tsImport } from "tsx/esm/api";
 import type { PageSpec } from "../dashboards/page.ts";
 import type { DimensionInput, MetricInput } from "../metrics/definition.ts";
-import { type Model, readModel, readModels } from "../models/model.ts";
+import { bodyOf, type Model, readModel, readModels } from "../models/model.ts";
 import { ENGINES } from "../engines/index.ts";
 import { InputError } from "./errors.ts";
 
@@ -49,7 +49,8 @@ export function useProject(project: Project | undefined): void {
   active = project;
 }
 
-const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+/** The folder Bellwether is installed in. */
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** A built-in file's path as a message names it: inside the bellwether package. */
 export const builtInFile = (file: string) => `bellwether/${relative(PACKAGE_ROOT, file)}`;
@@ -166,12 +167,7 @@ export async function loadProject(root: string): Promise<Project> {
     const severity = headerValue(text, "severity") ?? "medium";
     if (!(SEVERITIES as readonly string[]).includes(severity))
       throw new InputError(`${file}: @severity: expected one of ${SEVERITIES.join(", ")} (got "${severity}")`);
-    const sql = text
-      .split("\n")
-      .filter((line) => !line.trimStart().startsWith("--"))
-      .join("\n")
-      .trim()
-      .replace(/;\s*$/, "");
+    const sql = bodyOf(text);
     if (!/\$1\b/.test(sql)) throw new InputError(`${file}: the rule's SQL must read the month evaluated as $1 (a month_index)`);
     return {
       file,

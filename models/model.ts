@@ -97,7 +97,7 @@ export function readModel(file: string, schema = basename(dirname(file)) as Mode
 }
 
 /** SQL without its comment lines or a trailing semicolon. */
-function bodyOf(sql: string): string {
+export function bodyOf(sql: string): string {
   return sql
     .split("\n")
     .filter((line) => !line.trimStart().startsWith("--"))

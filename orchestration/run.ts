@@ -79,9 +79,7 @@ export async function runAssets(db: Warehouse, config: Config, options: RunOptio
     const last = previous.get(asset.name);
     if (!last || last.fingerprint !== fingerprintOf(asset) || last.failedSince) return false;
     if (asset.kind === "page" && options.siteDir && !existsSync(join(options.siteDir, pageFile(asset)))) return false;
-    // A landing in this run (or a refused file) is a new row of meta.loads.
-    const loadsChanged = asset.inputs.includes("meta.loads") && records.some((r) => r.kind === "raw" && r.status !== "unchanged");
-    return !loadsChanged && asset.inputs.every((input) => !refreshed.has(input) && (previous.get(input)?.builtAt ?? 0) <= last.builtAt);
+    return asset.inputs.every((input) => !refreshed.has(input) && (previous.get(input)?.builtAt ?? 0) <= last.builtAt);
   };
   const runId = randomUUID();
   await startRun(db, {
@@ -95,6 +93,8 @@ export async function runAssets(db: Warehouse, config: Config, options: RunOptio
   const records: MaterializationRecord[] = [];
   const record = async (m: MaterializationRecord) => {
     records.push(m);
+    // A file landed or refused is a new row of meta.loads, which the quality page reads.
+    if (m.kind === "raw" && m.status !== "unchanged") refreshed.add("meta.loads");
     await recordMaterialization(db, runId, m);
   };
   const broken = new Map<string, string>();

@@ -1,10 +1,9 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import type { Config } from "../core/config.ts";
+import { PACKAGE_ROOT } from "../core/project.ts";
 
-const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const CODE = ["alerts", "cli", "core", "dashboards", "engines", "metrics", "models", "orchestration", "pipelines"];
 const PROJECT = ["models", "metrics", "pages", "mappings", "alerts"];
 

@@ -1,11 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { InputError, UsageError } from "../../core/errors.ts";
+import { PACKAGE_ROOT } from "../../core/project.ts";
 import { info } from "../../core/log.ts";
 import type { Command } from "../command.ts";
-
-const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
 /** The files of a new project: each folder with one small worked example that builds on the sample. */
 function projectFiles(name: string, packagePath: string): Record<string, string> {
