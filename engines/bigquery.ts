@@ -34,6 +34,8 @@ export const bigquery: Dialect = {
       `(SELECT ANY_VALUE(q) FROM (SELECT PERCENTILE_CONT(x, 0.5) OVER () AS q FROM UNNEST(ARRAY_AGG(${v} IGNORE NULLS)) AS x))`,
     quantile: (v, q) =>
       `(SELECT ANY_VALUE(p) FROM (SELECT PERCENTILE_CONT(x, ${q}) OVER () AS p FROM UNNEST(ARRAY_AGG(${v} IGNORE NULLS)) AS x))`,
+    row_fingerprint: (a) =>
+      `CONCAT(CAST(COUNT(*) AS STRING), ':', CAST(SUM(MOD(FARM_FINGERPRINT(TO_JSON_STRING(${a})), 1000000007)) AS STRING))`,
     bool_or: (v) => `LOGICAL_OR(${v})`,
     format_time: (v, pattern) => `FORMAT_TIMESTAMP(${pattern.replace("%g", "%E3S")}, CAST(${v} AS TIMESTAMP))`,
     series: (_alias, column, from, to) => `UNNEST(GENERATE_ARRAY(${from}, (${to}) - 1)) AS ${column}`,

@@ -51,6 +51,10 @@ export interface Helpers {
   bool_or(value: string): string;
   /** A date or timestamp as text in a strftime pattern ('%Y-%m-%d'; %Y %m %d %H %M %S, and %g for milliseconds). */
   format_time(value: string, pattern: string): string;
+  /** Aggregate: a fingerprint (text) of the rows of table alias `alias`: equal for the same rows in any order. */
+  row_fingerprint(alias: string): string;
+  /** In an incremental model: true when month index `month` is one this build recomputes (set by the builder). */
+  rebuilding?(month: string): string;
   /** A FROM item: integers from ≤ n < to as column `column` (read it unqualified). */
   series(alias: string, column: string, from: string, to: string): string;
   /** Text as an exact number (DECIMAL(38, 10)), or NULL when it is not one: vendor files arrive as text. */

@@ -29,6 +29,7 @@ export const duckdb: Dialect = {
     string_agg: (v, sep, ...order) => `string_agg(${v}, ${sep} ORDER BY ${order.join(", ")})`,
     median: (v) => `median(${v})`,
     quantile: (v, q) => `quantile_cont(${v}, ${q})`,
+    row_fingerprint: (a) => `CAST(count(*) AS VARCHAR) || ':' || CAST(sum(CAST(hash(${a}) AS HUGEINT)) AS VARCHAR)`,
     bool_or: (v) => `bool_or(${v})`,
     format_time: (v, pattern) => `strftime(${v}, ${pattern})`,
     series: (alias, column, from, to) => `range(${from}, ${to}) AS ${alias}(${column})`,

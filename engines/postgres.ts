@@ -34,6 +34,7 @@ export const postgres: Dialect = {
     string_agg: (v, sep, ...order) => `string_agg(${v}, ${sep} ORDER BY ${order.join(", ")})`,
     median: (v) => `percentile_cont(0.5) WITHIN GROUP (ORDER BY CAST(${v} AS double precision))`,
     quantile: (v, q) => `percentile_cont(${q}) WITHIN GROUP (ORDER BY CAST(${v} AS double precision))`,
+    row_fingerprint: (a) => `CAST(count(*) AS TEXT) || ':' || CAST(sum(CAST(hashtext(CAST(${a} AS TEXT)) AS BIGINT)) AS TEXT)`,
     bool_or: (v) => `bool_or(${v})`,
     format_time: (v, pattern) => `to_char(${v}, ${translatePattern(pattern, CHAR_WORDS, (c) => `"${c}"`)})`,
     series: (alias, column, from, to) => `generate_series(${from}, (${to}) - 1) AS ${alias}(${column})`,

@@ -34,6 +34,7 @@ export const snowflake: Dialect = {
     string_agg: (v, sep, ...order) => `NULLIF(LISTAGG(${v}, ${sep}) WITHIN GROUP (ORDER BY ${order.join(", ")}), '')`,
     median: (v) => `MEDIAN(${v})`,
     quantile: (v, q) => `PERCENTILE_CONT(${q}) WITHIN GROUP (ORDER BY ${v})`,
+    row_fingerprint: (a) => `TO_VARCHAR(COUNT(*)) || ':' || TO_VARCHAR(HASH_AGG(${a}.*))`,
     bool_or: (v) => `BOOLOR_AGG(${v})`,
     format_time: (v, pattern) => `TO_CHAR(${v}, ${translatePattern(pattern, CHAR_WORDS, (c) => `"${c}"`)})`,
     series: (alias, column, from, to) =>

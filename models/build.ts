@@ -6,7 +6,7 @@ import { type Model, modelSql } from "./model.ts";
 const building = (model: Model) => `${model.schema}.${ident(`__building_${model.name}`)}`;
 
 /** SQL with every read of a model staged earlier in this run pointed at its staged table. */
-function stagedSql(sql: string, staged: ReadonlySet<string>): string {
+export function stagedSql(sql: string, staged: ReadonlySet<string>): string {
   return sql.replace(/\b(staging|marts)\.([a-z_][a-z0-9_]*)\b/g, (name, schema: string, table: string) =>
     staged.has(`${schema}.${table}`) ? `${schema}.${ident(`__building_${table}`)}` : name,
   );
@@ -15,14 +15,22 @@ function stagedSql(sql: string, staged: ReadonlySet<string>): string {
 /**
  * Builds one model under a temporary name and runs its data tests; returns its rows. Nothing a reader
  * sees changes: the run's models swap in together (publishModels) once every one of them is built.
- * Models staged earlier in the same run are read in their new versions.
+ * Models staged earlier in the same run are read in their new versions. `months`: an incremental
+ * model's months to recompute; the published table's other months are kept as they are.
  */
-export async function stageModel(db: Warehouse, model: Model, staged: ReadonlySet<string>): Promise<number> {
+export async function stageModel(db: Warehouse, model: Model, staged: ReadonlySet<string>, months?: readonly number[]): Promise<number> {
   const target = building(model);
   const kind = model.materialized === "view" ? "VIEW" : "TABLE";
+  const fresh = stagedSql(modelSql(model, db.dialect, months), staged);
+  const column = model.incremental?.column;
+  const select =
+    months && column
+      ? `SELECT * FROM ${model.schema}.${ident(model.name)} WHERE ${months.length ? `NOT (${ident(column)} IN (${months.join(", ")}))` : "true"}
+         UNION ALL SELECT * FROM (${fresh}) AS rebuilt`
+      : fresh;
   try {
     await db.run(`DROP ${kind} IF EXISTS ${target}`);
-    await db.run(`CREATE ${kind} ${target} AS ${stagedSql(modelSql(model, db.dialect), staged)}`);
+    await db.run(`CREATE ${kind} ${target} AS ${select}`);
     if (kind === "TABLE") await db.analyze(target);
   } catch (error) {
     throw new Error(`${model.id} (${model.file}): ${(error as Error).message}`);
@@ -49,11 +57,13 @@ export async function stageModel(db: Warehouse, model: Model, staged: ReadonlySe
 /**
  * Swaps every staged model in, in one transaction: a reader (or a process killed part-way) sees the
  * last run's models or this run's, never a mix. A view is created again from its own SQL, so it reads
- * the published names rather than the staged ones.
+ * the published names rather than the staged ones. `alongside` runs in the same transaction.
  */
-export async function publishModels(db: Warehouse, models: readonly Model[]): Promise<void> {
+export async function publishModels(db: Warehouse, models: readonly Model[], alongside: (() => Promise<void>)[] = []): Promise<void> {
   if (models.length === 0) return;
   await db.transaction(async () => {
+    // What describes the published tables (an incremental model's input fingerprints) changes with them.
+    for (const record of alongside) await record();
     for (const model of models) {
       const final = `${model.schema}.${ident(model.name)}`;
       // The previous version may be the other kind (a model that became a view), and DuckDB's DROP

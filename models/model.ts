@@ -29,6 +29,18 @@ export interface Model {
   columns: Record<string, string>;
   /** A project's model that takes a built-in's place says so: `-- @replaces marts.account_months`. */
   replaces?: string;
+  /** Built a month at a time: `-- @incremental month_index` and one `-- @months` line per input it reads by month. */
+  incremental?: Incremental;
+}
+
+/**
+ * A model whose rows are per month (its `column`), where month m reads only the rows of each input
+ * `inputs` lists that fall in months m − reach … m: a change to those inputs rebuilds just the months it
+ * touches. Any other input changing rebuilds everything.
+ */
+export interface Incremental {
+  column: string;
+  inputs: { input: string; month: string; reach: number }[];
 }
 
 export const MODELS_DIR = dirname(fileURLToPath(import.meta.url));
@@ -76,7 +88,9 @@ export function readModel(file: string, schema = basename(dirname(file)) as Mode
     .find((l) => l.startsWith("@replaces "))
     ?.slice("@replaces ".length)
     .trim();
+  const incremental = incrementalOf(file, header);
   const materialized = header.some((line) => line.trim() === "@materialized view") ? "view" : "table";
+  if (incremental && materialized === "view") throw new Error(`${file}: a view is read afresh each time: it cannot be @incremental`);
   const body = bodyOf(sql);
   const id = `${schema}.${name}`;
   const inputs = [...new Set([...body.matchAll(READ_PATTERN)].map((m) => `${m[1]}.${m[2]}`))].filter((x) => x !== id).sort();
@@ -93,7 +107,34 @@ export function readModel(file: string, schema = basename(dirname(file)) as Mode
     overrides,
     columns,
     ...(replaces ? { replaces } : {}),
+    ...(incremental ? { incremental } : {}),
   };
+}
+
+const MONTHS_LINE = /^@months ((?:raw|staging|marts)\.[a-z_][a-z0-9_]*): (.+?)(?:\s+reach (\d+))?$/;
+
+/**
+ * `@incremental month_index` and its `@months INPUT: EXPR [reach N]` lines: EXPR is the month index of
+ * an input row (a helper call is fine), and a row of month e is read by output months e … e + N.
+ */
+function incrementalOf(file: string, header: string[]): Incremental | undefined {
+  const column = header
+    .find((l) => l.startsWith("@incremental "))
+    ?.slice("@incremental ".length)
+    .trim();
+  const lines = header.filter((l) => l.startsWith("@months "));
+  if (!column) {
+    if (lines.length) throw new Error(`${file}: @months lines without @incremental (expected -- @incremental month_index)`);
+    return undefined;
+  }
+  if (!/^[a-z_][a-z0-9_]*$/.test(column)) throw new Error(`${file}: @incremental ${column}: expected one column name`);
+  const inputs = lines.map((line) => {
+    const match = MONTHS_LINE.exec(line.trim());
+    if (!match) throw new Error(`${file}: cannot read "${line}" (expected @months staging.table: month index expression [reach N])`);
+    return { input: match[1] as string, month: match[2] as string, reach: Number(match[3] ?? 0) };
+  });
+  if (inputs.length === 0) throw new Error(`${file}: @incremental without an @months line: nothing to build by month`);
+  return { column, inputs };
 }
 
 /** SQL without its comment lines or a trailing semicolon. */
@@ -106,10 +147,15 @@ export function bodyOf(sql: string): string {
     .replace(/;\s*$/, "");
 }
 
-/** The model's SELECT for one engine: its override for that engine if it has one, else its portable SQL rendered. */
-export function modelSql(model: Model, dialect: Dialect): string {
+/**
+ * The model's SELECT for one engine: its override for that engine if it has one, else its portable SQL
+ * rendered. `months`: the months an incremental build recomputes, which `{{ rebuilding(m) }}` tests;
+ * without them every month is (the helper is true).
+ */
+export function modelSql(model: Model, dialect: Dialect, months?: readonly number[]): string {
   const own = model.overrides[dialect.name];
-  return renderSql(own?.sql ?? model.sql, dialect, own?.file ?? model.file);
+  const rebuilding = (month: string) => (months ? (months.length ? `(${month}) IN (${months.join(", ")})` : "false") : "true");
+  return renderSql(own?.sql ?? model.sql, { ...dialect, helpers: { ...dialect.helpers, rebuilding } }, own?.file ?? model.file);
 }
 
 /** Every model under models/staging and models/marts. */

@@ -12,6 +12,11 @@ export interface AssetContext {
   staged: ReadonlySet<string>;
   /** The run materialising it (alerts are kept with the run that raised them). */
   runId: string;
+  /**
+   * The inputs that did not change since the asset's last good build, when that build was made with
+   * the same code, project and config; absent when there was none (or on --full-refresh).
+   */
+  unchangedInputs?: ReadonlySet<string>;
 }
 
 export interface Materialized {
@@ -20,6 +25,8 @@ export interface Materialized {
   checks: string;
   /** false: nothing new came in (a landing table whose files were all landed before). */
   changed?: boolean;
+  /** For a staged model: what to record in the transaction that publishes it. */
+  onPublish?: () => Promise<void>;
 }
 
 /**

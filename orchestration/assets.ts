@@ -6,6 +6,8 @@ import { catalog } from "../metrics/catalog.ts";
 import { compileMetricQuery, type MetricQuery } from "../metrics/compile.ts";
 import { query } from "../metrics/query.ts";
 import { stageModel } from "../models/build.ts";
+import { planIncrementalBuild, recordFingerprints } from "../models/incremental.ts";
+
 import type { Model } from "../models/model.ts";
 import { allModels } from "../core/project.ts";
 import { type Contract } from "../pipelines/contract.ts";
@@ -51,9 +53,13 @@ export function modelAssets(models: readonly Model[] = allModels()): Asset[] {
     inputs: model.inputs,
     description: model.description,
     model,
-    async materialize({ db, staged }) {
-      const rows = await stageModel(db, model, staged);
-      return { rows, checks: `${model.tests.length} data test${model.tests.length === 1 ? "" : "s"} passed` };
+    async materialize({ db, staged, unchangedInputs }) {
+      const tests = `${model.tests.length} data test${model.tests.length === 1 ? "" : "s"} passed`;
+      if (!model.incremental) return { rows: await stageModel(db, model, staged), checks: tests };
+      const plan = await planIncrementalBuild(db, model, staged, unchangedInputs);
+      const rows = await stageModel(db, model, staged, plan.months);
+      const built = plan.months ? `${plan.months.length} of ${plan.monthCount} months rebuilt` : "all months built";
+      return { rows, checks: `${built}; ${tests}`, onPublish: () => recordFingerprints(db, model, plan.fingerprints) };
     },
   }));
 }

@@ -11,6 +11,9 @@ export async function ensureHistoryTables(db: Warehouse): Promise<void> {
     error VARCHAR, finished_at TIMESTAMP)`);
   // What the asset was built with (orchestration/signature.ts); warehouses from before it gain the column.
   await db.run("ALTER TABLE meta.materializations ADD COLUMN IF NOT EXISTS fingerprint VARCHAR");
+  // The inputs an incremental model's published table was built from, month by month (models/incremental.ts).
+  await db.run(`CREATE TABLE IF NOT EXISTS meta.model_partitions (
+    model VARCHAR NOT NULL, input VARCHAR NOT NULL, month_index INTEGER NOT NULL, fingerprint VARCHAR NOT NULL)`);
 }
 
 export interface RunRecord {

@@ -79,7 +79,14 @@ export async function runAssets(db: Warehouse, config: Config, options: RunOptio
     const last = previous.get(asset.name);
     if (!last || last.fingerprint !== fingerprintOf(asset) || last.failedSince) return false;
     if (asset.kind === "page" && options.siteDir && !existsSync(join(options.siteDir, pageFile(asset)))) return false;
-    return asset.inputs.every((input) => !refreshed.has(input) && (previous.get(input)?.builtAt ?? 0) <= last.builtAt);
+    return asset.inputs.every((input) => unchangedSince(input, last.builtAt));
+  };
+  const unchangedSince = (input: string, builtAt: number) => !refreshed.has(input) && (previous.get(input)?.builtAt ?? 0) <= builtAt;
+  /** What an incremental model may keep: the inputs unchanged since its last good build by the same code. */
+  const unchangedInputsOf = (asset: Asset) => {
+    const last = previous.get(asset.name);
+    if (options.fullRefresh || db.rawTablesFrom || !last || last.fingerprint !== fingerprintOf(asset)) return undefined;
+    return new Set(asset.inputs.filter((input) => unchangedSince(input, last.builtAt)));
   };
   const runId = randomUUID();
   await startRun(db, {
@@ -109,7 +116,15 @@ export async function runAssets(db: Warehouse, config: Config, options: RunOptio
     try {
       const made = await step(
         asset.name,
-        () => (asset.materialize as NonNullable<Asset["materialize"]>)({ db, config, sources: options.sources, staged, runId }),
+        () =>
+          (asset.materialize as NonNullable<Asset["materialize"]>)({
+            db,
+            config,
+            sources: options.sources,
+            staged,
+            runId,
+            unchangedInputs: unchangedInputsOf(asset),
+          }),
         (m) => `${m.rows.toLocaleString("en-US")} rows`,
       );
       return { asset, made, seconds: elapsed(started) };
@@ -183,7 +198,11 @@ export async function runAssets(db: Warehouse, config: Config, options: RunOptio
       await skip(done.asset, `not published: ${failedModel} failed, and a run's models swap in together`, `${failedModel} failed`);
     }
   } else {
-    await publishModels(db, stagedModels);
+    await publishModels(
+      db,
+      stagedModels,
+      stagedDone.flatMap((d) => (d.made.onPublish ? [d.made.onPublish] : [])),
+    );
     for (const done of stagedDone) await built(done);
   }
 

@@ -10,28 +10,10 @@ WITH paying AS (
   FROM marts.account_months
   WHERE arr > 0
 ),
-daily AS (
-  SELECT account_id, occurred_on, {{ month_index(occurred_on) }} AS month_index, count(*) AS events
-  FROM staging.usage_events
-  GROUP BY account_id, occurred_on
-),
 first_usage AS (
   SELECT account_id, min(occurred_on) AS first_used_on
-  FROM daily
+  FROM staging.usage_events
   GROUP BY account_id
-),
--- Events in the last 60 days of each month: they fall in that month or one of the two before it.
-events_60d AS (
-  SELECT
-    d.account_id,
-    m.month_index,
-    sum(CASE WHEN d.occurred_on > {{ add_days(m.month_end, -30) }} THEN d.events END) AS events_30d,
-    sum(CASE WHEN d.occurred_on <= {{ add_days(m.month_end, -30) }} THEN d.events END) AS events_prior_30d
-  FROM daily AS d
-  JOIN marts.months AS m
-    ON m.month_index IN (d.month_index, d.month_index + 1, d.month_index + 2)
-   AND d.occurred_on > {{ add_days(m.month_end, -60) }} AND d.occurred_on <= m.month_end
-  GROUP BY d.account_id, m.month_index
 ),
 -- The latest NPS or CSAT answer in the 180 days up to the month's end, on NPS's 0–10 scale (CSAT 1–5 → 0–10);
 -- of answers on the same day, the one with the highest response_id.
@@ -90,7 +72,7 @@ SELECT
   p.seats,
   {{ float(CASE WHEN fu.first_used_on <= p.month_end THEN {{ divide(coalesce(u.active_users_30d, 0), nullif(p.seats, 0)) }} END) }}
     AS active_users_per_seat,
-  {{ float(CASE WHEN coalesce(e.events_prior_30d, 0) > 0 THEN {{ divide(coalesce(e.events_30d, 0), e.events_prior_30d) }} - 1 END) }}
+  {{ float(CASE WHEN coalesce(u.events_prior_30d, 0) > 0 THEN {{ divide(coalesce(u.events_30d, 0), u.events_prior_30d) }} - 1 END) }}
     AS usage_trend,
   {{ float(s.sentiment) }} AS sentiment,
   -- No ticket export, or a month before its first ticket (the help desk came later than the CRM), is
@@ -105,7 +87,6 @@ FROM paying AS p
 CROSS JOIN (SELECT min(month_index) AS first_month FROM marts.tickets) AS helpdesk
 LEFT JOIN first_usage AS fu ON fu.account_id = p.account_id
 LEFT JOIN marts.account_usage_months AS u ON u.account_id = p.account_id AND u.month_index = p.month_index
-LEFT JOIN events_60d AS e ON e.account_id = p.account_id AND e.month_index = p.month_index
 LEFT JOIN sentiment AS s ON s.account_id = p.account_id AND s.month_index = p.month_index
 LEFT JOIN recent_tickets AS r ON r.account_id = p.account_id AND r.month_index = p.month_index
 LEFT JOIN open_urgent AS o ON o.account_id = p.account_id AND o.month_index = p.month_index

@@ -7,6 +7,12 @@ WITH events AS (
     (EXTRACT(YEAR FROM occurred_on) * 12 + EXTRACT(MONTH FROM occurred_on) - 1) AS month_index,
     NOT EXISTS (SELECT 1 FROM config.key_events) OR event_name IN (SELECT event_name FROM config.key_events) AS is_key_event
   FROM staging.usage_events
+  WHERE true
+     OR true
+     OR true
+),
+months AS (
+  SELECT DISTINCT month_index, month_end FROM marts.account_months WHERE true
 ),
 last_30_days AS (
   SELECT
@@ -15,10 +21,15 @@ last_30_days AS (
     count(DISTINCT e.user_id) AS active_users_30d,
     count(DISTINCT CASE WHEN e.is_key_event THEN e.event_name END) AS key_features_30d
   FROM events AS e
-  JOIN marts.months AS m
+  JOIN months AS m
     ON m.month_index IN (e.month_index, e.month_index + 1)
    AND e.occurred_on > DATE_ADD(CAST(m.month_end AS DATE), INTERVAL -30 DAY) AND e.occurred_on <= m.month_end
   GROUP BY e.account_id, m.month_index
+),
+per_day AS (
+  SELECT account_id, month_index, occurred_on, count(DISTINCT user_id) AS users, count(*) AS events
+  FROM events
+  GROUP BY account_id, month_index, occurred_on
 ),
 monthly AS (
   SELECT account_id, month_index, count(DISTINCT user_id) AS monthly_active_users
@@ -27,8 +38,20 @@ monthly AS (
 ),
 daily AS (
   SELECT account_id, month_index, sum(users) AS user_days
-  FROM (SELECT account_id, month_index, occurred_on, count(DISTINCT user_id) AS users FROM events GROUP BY account_id, month_index, occurred_on) AS per_day
+  FROM per_day
   GROUP BY account_id, month_index
+),
+events_60d AS (
+  SELECT
+    d.account_id,
+    m.month_index,
+    sum(CASE WHEN d.occurred_on > DATE_ADD(CAST(m.month_end AS DATE), INTERVAL -30 DAY) THEN d.events ELSE 0 END) AS events_30d,
+    sum(CASE WHEN d.occurred_on <= DATE_ADD(CAST(m.month_end AS DATE), INTERVAL -30 DAY) THEN d.events ELSE 0 END) AS events_prior_30d
+  FROM per_day AS d
+  JOIN months AS m
+    ON m.month_index IN (d.month_index, d.month_index + 1, d.month_index + 2)
+   AND d.occurred_on > DATE_ADD(CAST(m.month_end AS DATE), INTERVAL -60 DAY) AND d.occurred_on <= m.month_end
+  GROUP BY d.account_id, m.month_index
 )
 SELECT
   am.account_id,
@@ -38,8 +61,12 @@ SELECT
   coalesce(t.key_features_30d, 0) AS key_features_30d,
   coalesce(mo.monthly_active_users, 0) AS monthly_active_users,
   (CAST(coalesce(d.user_days, 0) AS FLOAT64) / (EXTRACT(DAY FROM am.month_end))) AS average_daily_active_users,
-  am.seats
+  am.seats,
+  coalesce(e.events_30d, 0) AS events_30d,
+  coalesce(e.events_prior_30d, 0) AS events_prior_30d
 FROM marts.account_months AS am
 LEFT JOIN last_30_days AS t USING (account_id, month_index)
 LEFT JOIN monthly AS mo USING (account_id, month_index)
 LEFT JOIN daily AS d USING (account_id, month_index)
+LEFT JOIN events_60d AS e USING (account_id, month_index)
+WHERE true

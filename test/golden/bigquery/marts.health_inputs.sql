@@ -3,27 +3,10 @@ WITH paying AS (
   FROM marts.account_months
   WHERE arr > 0
 ),
-daily AS (
-  SELECT account_id, occurred_on, (EXTRACT(YEAR FROM occurred_on) * 12 + EXTRACT(MONTH FROM occurred_on) - 1) AS month_index, count(*) AS events
-  FROM staging.usage_events
-  GROUP BY account_id, occurred_on
-),
 first_usage AS (
   SELECT account_id, min(occurred_on) AS first_used_on
-  FROM daily
+  FROM staging.usage_events
   GROUP BY account_id
-),
-events_60d AS (
-  SELECT
-    d.account_id,
-    m.month_index,
-    sum(CASE WHEN d.occurred_on > DATE_ADD(CAST(m.month_end AS DATE), INTERVAL -30 DAY) THEN d.events END) AS events_30d,
-    sum(CASE WHEN d.occurred_on <= DATE_ADD(CAST(m.month_end AS DATE), INTERVAL -30 DAY) THEN d.events END) AS events_prior_30d
-  FROM daily AS d
-  JOIN marts.months AS m
-    ON m.month_index IN (d.month_index, d.month_index + 1, d.month_index + 2)
-   AND d.occurred_on > DATE_ADD(CAST(m.month_end AS DATE), INTERVAL -60 DAY) AND d.occurred_on <= m.month_end
-  GROUP BY d.account_id, m.month_index
 ),
 sentiment AS (
   SELECT
@@ -79,7 +62,7 @@ SELECT
   p.seats,
   CAST(CASE WHEN fu.first_used_on <= p.month_end THEN (CAST(coalesce(u.active_users_30d, 0) AS FLOAT64) / (nullif(p.seats, 0))) END AS FLOAT64)
     AS active_users_per_seat,
-  CAST(CASE WHEN coalesce(e.events_prior_30d, 0) > 0 THEN (CAST(coalesce(e.events_30d, 0) AS FLOAT64) / (e.events_prior_30d)) - 1 END AS FLOAT64)
+  CAST(CASE WHEN coalesce(u.events_prior_30d, 0) > 0 THEN (CAST(coalesce(u.events_30d, 0) AS FLOAT64) / (u.events_prior_30d)) - 1 END AS FLOAT64)
     AS usage_trend,
   CAST(s.sentiment AS FLOAT64) AS sentiment,
   CAST(CASE WHEN p.month_index >= helpdesk.first_month THEN coalesce(o.open_urgent_tickets, 0) END AS FLOAT64) AS open_urgent_tickets,
@@ -92,7 +75,6 @@ FROM paying AS p
 CROSS JOIN (SELECT min(month_index) AS first_month FROM marts.tickets) AS helpdesk
 LEFT JOIN first_usage AS fu ON fu.account_id = p.account_id
 LEFT JOIN marts.account_usage_months AS u ON u.account_id = p.account_id AND u.month_index = p.month_index
-LEFT JOIN events_60d AS e ON e.account_id = p.account_id AND e.month_index = p.month_index
 LEFT JOIN sentiment AS s ON s.account_id = p.account_id AND s.month_index = p.month_index
 LEFT JOIN recent_tickets AS r ON r.account_id = p.account_id AND r.month_index = p.month_index
 LEFT JOIN open_urgent AS o ON o.account_id = p.account_id AND o.month_index = p.month_index
