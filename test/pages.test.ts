@@ -59,6 +59,19 @@ describe("account, book and indicator pages (test/fixtures/renewals, as of 2025-
     expect(churned).toContain("2025-03-01 $6,000 $0 churned");
   });
 
+  it("draws an account's ARR month by month from its first paid month", () => {
+    const page = readFileSync(join(site, accountFile("A1")), "utf8");
+    const chart = /<svg[^>]*aria-label="ARR each month"[\s\S]*?<\/svg>/.exec(page)?.[0] ?? "";
+    // A1 paid 12,000 a year from January 2024, 18,000 from January 2025, to December 2025: 24 months.
+    const titles = [...chart.matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1] as string);
+    expect(titles).toHaveLength(24);
+    expect(titles[0]).toMatch(/^2024-01-\d\d\n\$12,000$/);
+    expect(titles[11]).toMatch(/^2024-12-\d\d\n\$12,000$/);
+    expect(titles[12]).toMatch(/^2025-01-\d\d\n\$18,000$/);
+    // 0…18,000 rounds to 0…20,000 in steps of 5,000.
+    expect([...chart.matchAll(/dy="0.32em">([^<]+)</g)].map((m) => m[1])).toEqual(["$0", "$5K", "$10K", "$15K", "$20K"]);
+  });
+
   it("leaves a pool out of ARR per CSM and shows it as a pool", async () => {
     // December 2025: Ana holds A1 18,000, A3 12,000 and A5 7,000; Ben (a pool) A2 24,000.
     const [row] = (

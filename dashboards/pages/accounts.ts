@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
-import * as Plot from "@observablehq/plot";
 import type { Config } from "../../core/config.ts";
 import { formatValue } from "../../core/format.ts";
 import type { Warehouse } from "../../core/warehouse.ts";
 import { type MetricRow, query } from "../../metrics/query.ts";
 import { type Html, html } from "../html.ts";
+import { CATEGORY_COLORS, lineChart } from "../line-chart.ts";
 import { axis } from "../marks.ts";
 import { definePage, type SiteWriter } from "../page.ts";
 import { plainTable, sortableTable, type TableColumn, tile } from "./tables.ts";
@@ -99,7 +99,7 @@ export function bookFile(owner: string): string {
 export const bookLink = (owner: unknown, root = "") =>
   owner === null || owner === undefined || owner === "" ? html`—` : html`<a href="${root}${bookFile(String(owner))}">${owner}</a>`;
 
-/** Monthly series of a metric for one account, as a line (or bars), dates along x. */
+/** Monthly series of a metric for one account, as a line, dates along x. */
 function series(
   site: SiteWriter,
   rows: MetricRow[],
@@ -113,22 +113,17 @@ function series(
     .filter((r) => r[y] !== null && (since === undefined || String(r.period) >= since))
     .map((r) => ({ date: new Date(`${String(r.period)}T00:00:00Z`), value: Number(r[y]) }));
   if (points.length === 0) return html`<p class="empty">No data for this yet.</p>`;
-  return site.chart(
+  const { currency } = site.context;
+  return lineChart(
     {
-      height: 180,
       marginLeft: 70,
-      x: { type: "utc", label: null },
-      y: { grid: true, label, zero: true, ...axis(format === "ratio" ? "count" : format, site.context) },
-      marks: [
-        Plot.lineY(points, { x: "date", y: "value", stroke: "#3b6fb6" }),
-        Plot.dot(points, {
-          x: "date",
-          y: "value",
-          r: 2,
-          fill: "#3b6fb6",
-          title: (d: { date: Date; value: number }) =>
-            `${d.date.toISOString().slice(0, 10)}\n${formatValue(d.value, format, { currency: site.context.currency })}`,
-        }),
+      y: { label, integer: format === "count", ...axis(format === "ratio" ? "count" : format, site.context) },
+      series: [
+        {
+          points,
+          color: "#3b6fb6",
+          title: (d) => `${d.date.toISOString().slice(0, 10)}\n${formatValue(d.value, format, { currency })}`,
+        },
       ],
     },
     { title, description: `${label} each month` },
@@ -232,26 +227,34 @@ async function renderAccounts(db: Warehouse, config: Config, site: SiteWriter): 
     for (const account of batch) {
       const id = account.account_id;
       const rows = monthly.get(id) ?? [];
-      const score = (measures.get(id) ?? []).map((r) => ({ ...r, date: new Date(`${String(r.period)}T00:00:00Z`) }));
+      const score = (measures.get(id) ?? []).map((r) => ({
+        label: String(r.label),
+        value: Number(r.score),
+        date: new Date(`${String(r.period)}T00:00:00Z`),
+      }));
       const scoreChart =
         score.length === 0
           ? html`<p class="empty">Unscored: no measure of the scorecard has data for this account.</p>`
-          : site.chart(
+          : lineChart(
               {
                 height: 220,
-                marginLeft: 50,
-                x: { type: "utc", label: null },
-                y: { grid: true, label: "Score (0–100)", domain: [0, 100] },
-                color: { legend: true },
-                marks: [
-                  Plot.ruleY([40, 70], { strokeDasharray: "4,3", strokeOpacity: 0.4 }),
-                  Plot.lineY(score, { x: "date", y: "score", stroke: { value: "label", scale: "color" }, z: "label" }),
-                  Plot.lineY(
-                    rows
-                      .filter((r) => r.health_score_avg !== null)
+                y: { label: "Score (0–100)", domain: [0, 100] },
+                rules: [40, 70],
+                series: [
+                  // Plot's order for a colour legend: labels sorted, its colours in turn.
+                  ...[...new Set(score.map((r) => r.label))].sort().map((name, i) => ({
+                    name,
+                    color: CATEGORY_COLORS[i % CATEGORY_COLORS.length] as string,
+                    points: score.filter((r) => r.label === name),
+                  })),
+                  {
+                    color: "currentColor",
+                    width: 2.5,
+                    points: rows
+                      // The measures' twelve months: the chart says "last twelve months".
+                      .filter((r) => r.health_score_avg !== null && String(r.period) >= (measures.get(id)?.[0]?.period as string))
                       .map((r) => ({ date: new Date(`${String(r.period)}T00:00:00Z`), value: Number(r.health_score_avg) })),
-                    { x: "date", y: "value", stroke: "currentColor", strokeWidth: 2.5 },
-                  ),
+                  },
                 ],
               },
               {
