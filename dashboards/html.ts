@@ -6,14 +6,15 @@ export function withoutControls(text: string): string {
   return text.replace(CONTROL, "\uFFFD");
 }
 
+const ESCAPED: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const SPECIAL = /[&<>"'\u0000-\u0008\u000b\u000c\u000e-\u001f]/g;
+
 /** Escapes text for HTML element content and attribute values. Everything from the data goes through it. */
 export function escapeHtml(text: unknown): string {
-  return withoutControls(String(text ?? ""))
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;")
-    .replaceAll("'", "&#39;");
+  const value = String(text ?? "");
+  // One pass, and none for the common text with nothing to escape (10,000 account pages of it).
+  SPECIAL.lastIndex = 0;
+  return SPECIAL.test(value) ? value.replace(SPECIAL, (c) => ESCAPED[c] ?? "\uFFFD") : value;
 }
 
 /** A tagged template that escapes every interpolated value unless it is already `Html`. */

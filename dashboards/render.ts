@@ -66,7 +66,6 @@ export async function renderPages(
 ): Promise<PageResult[]> {
   const building = `${outDir}.building-${process.pid}`;
   rmSync(building, { recursive: true, force: true });
-  if (existsSync(outDir)) cpSync(outDir, building, { recursive: true });
   mkdirSync(join(building, "data"), { recursive: true });
   const results: PageResult[] = [];
   let scratch: Promise<Warehouse> | undefined;
@@ -103,6 +102,9 @@ export async function renderPages(
         results.push({ file: page.file, status: "failed", seconds: (performance.now() - started) / 1000, error: (error as Error).message });
       }
     }
+    // Pages not rendered now, or failed, keep their previous files: what this render did not write is
+    // copied from the site as it was (after, not before: 10,000 account pages are not copied to be overwritten).
+    if (existsSync(outDir)) cpSync(outDir, building, { recursive: true, force: false });
     // Every page exists after every build, so no link is ever broken.
     for (const page of pages) {
       if (existsSync(join(building, page.file))) continue;
