@@ -7,7 +7,7 @@ import { type Contract, keyTerms, keyTermsOf } from "./contract.ts";
 import { contracts } from "./contracts/index.ts";
 import { openMappedReader } from "./mappings/reader.ts";
 import { openReader, type Reconciled, type SourceReader } from "./readers.ts";
-import { type Source, sourceHash, sourcePath } from "./source.ts";
+import { fileStamp, type Source, sourceHash, sourcePath } from "./source.ts";
 import { ensureLandingTables } from "./schema.ts";
 import { openSourceFile, type SourceFile } from "./source-file.ts";
 
@@ -50,11 +50,13 @@ export async function landFile(db: Warehouse, contract: Contract, from: Source, 
   const file = sourcePath(from);
   const base = { table: contract.table, file, read: 0, landed: 0, quarantined: 0, reasons: {}, dropped: {} };
   await ensureLandingTables(db, contract);
-  const hash = await sourceHash(from);
-  const previous = await db.one<{ content_hash: string }>(
-    "SELECT content_hash FROM meta.loads WHERE table_name = $1 AND file = $2 AND status = 'landed' ORDER BY started_at DESC, load_id DESC LIMIT 1",
+  // Stamped before it is read: a file that changes while it lands is read again next time.
+  const stamp = fileStamp(from);
+  const previous = await db.one<{ content_hash: string; file_stamp: string | null }>(
+    "SELECT content_hash, file_stamp FROM meta.loads WHERE table_name = $1 AND file = $2 AND status = 'landed' ORDER BY started_at DESC, load_id DESC LIMIT 1",
     [contract.table, file],
   );
+  const hash = await sourceHash(from, options.force ? undefined : previous);
   if (previous?.content_hash === hash && !options.force) return { ...base, status: "skipped", message: "unchanged since its last load" };
 
   const loadId = randomUUID();
@@ -62,8 +64,8 @@ export async function landFile(db: Warehouse, contract: Contract, from: Source, 
   const record = (result: LoadResult) =>
     db.run(
       `INSERT INTO meta.loads (load_id, table_name, file, content_hash, bytes, rows_read, rows_landed, rows_quarantined, status,
-        message, started_at, seconds, rows_dropped, dropped, mapping)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::TIMESTAMP, $12, $13, $14, $15)`,
+        message, started_at, seconds, rows_dropped, dropped, mapping, file_stamp)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::TIMESTAMP, $12, $13, $14, $15, $16)`,
       [
         loadId,
         contract.table,
@@ -80,6 +82,7 @@ export async function landFile(db: Warehouse, contract: Contract, from: Source, 
         dropped(result),
         dropped(result) ? JSON.stringify(result.dropped) : null,
         typeof from === "string" ? null : from.mapping.manifest.format,
+        stamp,
       ],
     );
 

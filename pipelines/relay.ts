@@ -105,14 +105,17 @@ async function unchangedFiles(db: Warehouse, contract: Contract, files: readonly
     const orphans = await db.one<{ n: number }>(`SELECT count(*) AS n FROM quarantine.${ident(contract.table)} WHERE reason = 'orphan'`);
     if (orphans?.n) return false;
   }
-  const last = await db.all<{ file: string; content_hash: string }>(
-    `SELECT file, content_hash FROM (
-       SELECT file, content_hash, row_number() OVER (PARTITION BY file ORDER BY started_at DESC, load_id DESC) AS n
+  const last = await db.all<{ file: string; content_hash: string; file_stamp: string | null }>(
+    `SELECT file, content_hash, file_stamp FROM (
+       SELECT file, content_hash, file_stamp, row_number() OVER (PARTITION BY file ORDER BY started_at DESC, load_id DESC) AS n
        FROM meta.loads WHERE table_name = $1 AND status = 'landed') AS l
      WHERE n = 1`,
     [contract.table],
   );
-  const hashes = new Map(last.map((l) => [l.file, l.content_hash]));
-  for (const file of files) if (hashes.get(sourcePath(file)) !== (await sourceHash(file))) return false;
+  const landed = new Map(last.map((l) => [l.file, l]));
+  for (const file of files) {
+    const previous = landed.get(sourcePath(file));
+    if (!previous || previous.content_hash !== (await sourceHash(file, previous))) return false;
+  }
   return true;
 }

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Warehouse } from "../core/warehouse.ts";
@@ -111,6 +111,30 @@ describe("re-loading", () => {
     expect(await db.all("SELECT status, count(*) AS n FROM meta.loads WHERE table_name = 'crm_subscriptions' GROUP BY ALL")).toEqual([
       { status: "landed", n: 1 },
     ]);
+  });
+
+  it("takes an unchanged file's hash from its last landing by size and modification time, and reads a touched or fresh one", async () => {
+    const file = write("crm_subscriptions.csv", [SUBSCRIPTION_HEADER, "S1,A1,2024-01-15,,100,1,2,0"]);
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(file, anHourAgo, anHourAgo);
+    await landFile(db, contracts.crm_subscriptions, file);
+    // Were the file read, its hash would not be "recorded-hash" and it would land again.
+    await db.run("UPDATE meta.loads SET content_hash = 'recorded-hash' WHERE table_name = 'crm_subscriptions'");
+    expect((await landFile(db, contracts.crm_subscriptions, file)).status).toBe("skipped");
+    // Touched: read, found to differ from the record, landed (the same rows).
+    const tenMinutesAgo = new Date(Date.now() - 600_000);
+    utimesSync(file, tenMinutesAgo, tenMinutesAgo);
+    expect((await landFile(db, contracts.crm_subscriptions, file)).status).toBe("landed");
+
+    // Written just now, then again with the same size and time: no stamp was trusted, so it is read.
+    const fresh = write("crm_contacts.csv", ["contact_id,account_id,role", "C1,A1,buyer"]);
+    const now = new Date();
+    utimesSync(fresh, now, now);
+    await landFile(db, contracts.crm_contacts, fresh);
+    write("crm_contacts.csv", ["contact_id,account_id,role", "C2,A1,buyer"]);
+    utimesSync(fresh, now, now);
+    expect((await landFile(db, contracts.crm_contacts, fresh)).status).toBe("landed");
+    expect(await db.all("SELECT contact_id FROM raw.crm_contacts")).toEqual([{ contact_id: "C2" }]);
   });
 
   it("replaces the rows a changed file brought before, quarantine included", async () => {
