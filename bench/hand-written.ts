@@ -8,3 +8,10 @@ export const HAND_WRITTEN_NRR_GRR = `
   LEFT JOIN marts.account_months AS c ON c.account_id = b.account_id AND c.month_index = q.month_index
   WHERE q.is_quarter_end
   GROUP BY ALL ORDER BY 1, 2`;
+
+/** ARR and paying customers by segment, month by month, written by hand: a plain grouped aggregate. */
+export const HAND_WRITTEN_ARR_BY_SEGMENT = `
+  SELECT m.month_end AS period, am.segment, sum(am.arr) AS arr, count(*) FILTER (WHERE am.arr > 0) AS customers
+  FROM marts.months AS m
+  JOIN marts.account_months AS am ON am.month_index = m.month_index
+  GROUP BY ALL ORDER BY 1, 2`;

@@ -205,6 +205,21 @@ describe("grouping and filtering", () => {
     expect(compiled.parameters).toContain("SMB' OR 1=1 --");
   });
 
+  it("reads an account-month mart once for snapshot metrics with different filters, counting rows for accounts", async () => {
+    const compiled = compileMetricQuery(
+      { metrics: ["arr", "customers", "arpa"], by: ["segment"] },
+      { catalog: catalog(), defaultWindow: 12 },
+    );
+    // ARR (no filter) and customers (ARR > 0) in one CTE; an account's row is unique in a month, so no DISTINCT.
+    expect(compiled.sql).toMatch(/"m0" as \(select/);
+    expect(compiled.sql).not.toMatch(/"m1" as/);
+    expect(compiled.sql).not.toContain("DISTINCT am.account_id");
+    // By hand from the movements fixture, September 2024: SMB M1 1,200 + M3 1,800 + M6 1,320 over three
+    // paying accounts; the other segments as they stand.
+    const rows = await run({ metrics: ["arr", "customers", "arpa"], by: ["segment"], from: "2024-09-30", to: "2024-09-30" });
+    expect(rows.find((r) => r.segment === "SMB")).toEqual({ period: "2024-09-30", segment: "SMB", arr: 4_320, customers: 3, arpa: 1_440 });
+  });
+
   it("filters by a dimension that exists", async () => {
     const rows = await run({ metrics: ["arr", "customers"], where: { segment: "SMB" }, grain: "quarter", from: "2024-12-01" });
     expect(rows).toEqual([{ period: "2024-12-31", arr: 1_200 + 1_800 + 1_320, customers: 3 }]);

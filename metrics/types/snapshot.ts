@@ -5,15 +5,19 @@ import { withDimensions } from "./dimensions.ts";
 
 type Snapshot = Extract<MetricDefinition, { type: "snapshot" }>;
 
-const aggregates: Record<Snapshot["agg"], (measure: string) => string> = {
-  sum: (m) => `sum(${m})`,
-  count_distinct: (m) => `count(DISTINCT ${m})`,
-  avg: (m) => `avg(${m})`,
+/** The measure where the metric's filter holds (null elsewhere): metrics with other filters share one pass. */
+const where = (filter: string | undefined, value: string) => (filter ? `CASE WHEN ${filter} THEN ${value} END` : value);
+
+const aggregates: Record<Snapshot["agg"], (measure: string, filter: string | undefined) => string> = {
+  sum: (m, f) => `sum(${where(f, m)})`,
+  // The table has one row per account and month (its keys), and one month is read: distinct accounts are rows.
+  count_distinct: (m, f) => (m.trim() === "am.account_id" ? `count(${where(f, m)})` : `count(DISTINCT ${where(f, m)})`),
+  avg: (m, f) => `avg(${where(f, m)})`,
 };
 
 /** An aggregate over each account's row of an account-month mart for the period's last month, grouped as of that month. */
 export const snapshot: MetricType<Snapshot> = {
-  shareKey: (metric) => `snapshot:${metric.table}:${metric.at}:${metric.filter ?? ""}`,
+  shareKey: (metric) => `snapshot:${metric.table}:${metric.at}`,
   dimensions: () => ({ accounts: true, carries: [] }),
   build(metrics: readonly Snapshot[], context: MetricContext): MetricRows {
     const [first] = metrics;
@@ -25,11 +29,9 @@ export const snapshot: MetricType<Snapshot> = {
       .innerJoin(`marts.${first.table} as am`, (join) => join.on("am.month_index", "=", month))
       .select("p.period")
       // Definitions are reviewed code, never user input. They name the table's columns qualified (am.arr).
-      .select(metrics.map((metric, k) => sql.raw(aggregates[metric.agg](metric.measure)).as(`value_${k}`)));
+      .select(metrics.map((metric, k) => sql.raw(aggregates[metric.agg](metric.measure, metric.filter)).as(`value_${k}`)));
     let { query, groupBy } = withDimensions(rows, { alias: "am", table: first.table, accounts: true }, context);
-    query = query.groupBy(["p.period", ...groupBy]);
-    if (first.filter) query = query.where(sql.raw<boolean>(first.filter));
-    return query;
+    return query.groupBy(["p.period", ...groupBy]);
   },
   empty: (metric) => (metric.agg === "avg" ? null : 0),
 };
