@@ -10,21 +10,22 @@ import { progress } from "../core/log.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const DATA = join(ROOT, "bench", "data");
-const SAMPLE = join(DATA, "large");
-const TARGET = { ratio: 1.5, peakRssMiB: 4096, siteSeconds: 150 };
+// Issue 20's targets: landing ≤ 1.3× DuckDB at ≤ 1.5 GiB, warm queries ≤ 1.1× hand-written SQL, the site ≤ 1.2× its queries.
+const TARGET = { ratio: 1.3, peakRssMiB: 1536, queryRatio: 1.1, siteRatio: 1.2 };
 
-/** The large sample is generated once and reused until the generator's code changes. */
-async function largeSample(): Promise<string> {
+/** A sample of `accounts` accounts over 60 months, generated once and reused until the generator's code changes. */
+async function sampleOf(accounts: number): Promise<string> {
+  const dir = accounts === SAMPLE_SCALES.large.accounts ? join(DATA, "large") : join(DATA, `accounts-${accounts}`);
   const generator = join(ROOT, "pipelines", "sample");
   const hash = createHash("sha256");
   for (const file of readdirSync(generator).sort()) hash.update(readFileSync(join(generator, file)));
-  const key = `${hash.digest("hex")} large seed=1`;
-  const keyFile = join(SAMPLE, ".sample-key");
-  if (existsSync(keyFile) && readFileSync(keyFile, "utf8") === key) return SAMPLE;
-  process.stderr.write(`Generating the large sample (10,000 accounts, 60 months) in ${SAMPLE} — once\n`);
-  await generateSample({ out: SAMPLE, ...SAMPLE_SCALES.large, seed: "1", onProgress: progress("accounts") });
+  const key = `${hash.digest("hex")} accounts=${accounts} months=${SAMPLE_SCALES.large.months} seed=1`;
+  const keyFile = join(dir, ".sample-key");
+  if (existsSync(keyFile) && readFileSync(keyFile, "utf8") === key) return dir;
+  process.stderr.write(`Generating a sample of ${accounts.toLocaleString("en-US")} accounts over 60 months in ${dir} — once\n`);
+  await generateSample({ out: dir, accounts, months: SAMPLE_SCALES.large.months, seed: "1", onProgress: progress("accounts") });
   writeFileSync(keyFile, key);
-  return SAMPLE;
+  return dir;
 }
 
 interface Measurement {
@@ -44,7 +45,7 @@ function measure(mode: "raw" | "ours", file: string): Measurement {
       mode,
       file,
       join(DATA, `bench-${mode}.duckdb`),
-      join(SAMPLE, "crm_accounts.csv"),
+      join(sample, "crm_accounts.csv"),
     ],
     { encoding: "utf8", cwd: ROOT },
   );
@@ -53,7 +54,7 @@ function measure(mode: "raw" | "ours", file: string): Measurement {
 }
 
 mkdirSync(DATA, { recursive: true });
-const sample = await largeSample();
+const sample = await sampleOf(SAMPLE_SCALES.large.accounts);
 const files = { csv: join(sample, "usage_events.csv"), parquet: join(sample, "parquet", "usage_events.parquet") };
 const results = [];
 for (const [format, file] of Object.entries(files)) {
@@ -83,16 +84,29 @@ const q = JSON.parse(queryRun.stdout.trim().split("\n").at(-1) ?? "{}") as {
   compileMs: number;
   oursWarmMs: number;
   handWrittenWarmMs: number;
+  groupedOursWarmMs: number;
+  groupedHandWrittenWarmMs: number;
   siteSeconds: number;
+  siteQuerySeconds: number;
   accountPages: number;
 };
+const warm = (query: string, ours: number, hand: number) => ({
+  query,
+  oursWarmMs: Number(ours.toFixed(1)),
+  handWrittenWarmMs: Number(hand.toFixed(1)),
+  ratio: Number((ours / hand).toFixed(2)),
+});
 const queryResult = {
-  query: "nrr,grr --by segment --grain quarter (large sample)",
+  ...warm("nrr,grr --by segment --grain quarter (large sample)", q.oursWarmMs, q.handWrittenWarmMs),
   warehouseBuildSeconds: Number(q.buildSeconds.toFixed(1)),
   compileMsPerQuery: Number(q.compileMs.toFixed(3)),
-  oursWarmMs: Number(q.oursWarmMs.toFixed(1)),
-  handWrittenWarmMs: Number(q.handWrittenWarmMs.toFixed(1)),
-  ratio: Number((q.oursWarmMs / q.handWrittenWarmMs).toFixed(2)),
+  grouped: warm("arr,customers --by segment --grain month (large sample)", q.groupedOursWarmMs, q.groupedHandWrittenWarmMs),
+};
+const siteResult = {
+  accountPages: q.accountPages,
+  renderSeconds: Number(q.siteSeconds.toFixed(1)),
+  querySeconds: Number(q.siteQuerySeconds.toFixed(1)),
+  ratio: Number((q.siteSeconds / q.siteQuerySeconds).toFixed(2)),
 };
 
 process.stdout.write(
@@ -121,28 +135,27 @@ process.stdout.write(
 );
 process.stdout.write(
   `\n${renderTable(
-    ["query", "compile ms", "ours warm ms", "hand-written ms", "ratio", "target ≤ 1.1 and < 100 ms"],
-    [
-      [
-        queryResult.query,
-        queryResult.compileMsPerQuery.toFixed(3),
-        queryResult.oursWarmMs.toFixed(1),
-        queryResult.handWrittenWarmMs.toFixed(1),
-        queryResult.ratio.toFixed(2),
-        queryResult.ratio <= 1.1 && queryResult.oursWarmMs < 100 ? "met" : "missed",
-      ],
-    ],
+    ["warm query", "ours ms", "hand-written ms", "ratio", `target ≤ ${TARGET.queryRatio}`],
+    [queryResult, queryResult.grouped].map((r) => [
+      r.query,
+      r.oursWarmMs.toFixed(1),
+      r.handWrittenWarmMs.toFixed(1),
+      r.ratio.toFixed(2),
+      r.ratio <= TARGET.queryRatio ? "met" : "missed",
+    ]),
   )}\n`,
 );
 process.stdout.write(
   `\n${renderTable(
-    ["site (large sample)", "account pages", "render s", `target ≤ ${TARGET.siteSeconds} s`],
+    ["site (large sample)", "account pages", "render s", "its queries s", "ratio", `target ≤ ${TARGET.siteRatio}`],
     [
       [
         "every page, one per account and per book",
-        q.accountPages.toLocaleString("en-US"),
-        q.siteSeconds.toFixed(1),
-        q.siteSeconds <= TARGET.siteSeconds ? "met" : "missed",
+        siteResult.accountPages.toLocaleString("en-US"),
+        siteResult.renderSeconds.toFixed(1),
+        siteResult.querySeconds.toFixed(1),
+        siteResult.ratio.toFixed(2),
+        siteResult.ratio <= TARGET.siteRatio ? "met" : "missed",
       ],
     ],
   )}\n`,
@@ -170,17 +183,24 @@ process.stdout.write(
     ]),
   )}\n`,
 );
-process.stderr.write("Refreshing the large sample from the command line: full run, no-op run, one more file, query\n");
-const refreshRun = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "bench", "refresh.ts"), sample, join(DATA, "refresh")], {
-  encoding: "utf8",
-  cwd: ROOT,
-});
-if (refreshRun.status !== 0) throw new Error(`refresh bench failed:\n${refreshRun.stderr}`);
 type ProcessTiming = { seconds: number; peakRssMiB: number };
-const refresh = JSON.parse(refreshRun.stdout.trim().split("\n").at(-1) ?? "{}") as Record<
-  "fullRun" | "noOpRun" | "oneMoreFileRun" | "cliQuery" | "nodeHandWrittenQuery",
-  ProcessTiming
->;
+type Refresh = Record<"fullRun" | "noOpRun" | "oneMoreFileRun" | "cliQuery" | "nodeHandWrittenQuery", ProcessTiming>;
+/** Full run, no-op run, one more file of events and the CLI's query, as whole processes on a sample. */
+function refreshOf(accounts: number, dir: string): Refresh {
+  process.stderr.write(
+    `Refreshing ${accounts.toLocaleString("en-US")} accounts from the command line: full run, no-op run, one more file, query\n`,
+  );
+  const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "bench", "refresh.ts"), dir, join(DATA, `refresh-${accounts}`)], {
+    encoding: "utf8",
+    cwd: ROOT,
+  });
+  if (run.status !== 0) throw new Error(`refresh bench failed:\n${run.stderr}`);
+  return JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "{}") as Refresh;
+}
+const growth: { accounts: number; refresh: Refresh }[] = [];
+for (const accounts of [1_000, 3_000]) growth.push({ accounts, refresh: refreshOf(accounts, await sampleOf(accounts)) });
+const refresh = refreshOf(SAMPLE_SCALES.large.accounts, sample);
+growth.push({ accounts: SAMPLE_SCALES.large.accounts, refresh });
 /** A row of the refresh table: a process's seconds and peak memory, as a ratio of another's. */
 const refreshRow = (label: string, t: ProcessTiming, base: ProcessTiming, digits: number, target: string) => [
   label,
@@ -191,7 +211,7 @@ const refreshRow = (label: string, t: ProcessTiming, base: ProcessTiming, digits
 ];
 process.stdout.write(
   `\n${renderTable(
-    ["refresh (whole processes)", "s", "peak RSS MiB", "ratio", "target"],
+    ["refresh (whole processes, large sample)", "s", "peak RSS MiB", "ratio", "target"],
     [
       refreshRow("full run into an empty warehouse", refresh.fullRun, refresh.fullRun, 1, "≤ 45 s"),
       refreshRow("run with nothing new", refresh.noOpRun, refresh.fullRun, 2, "≤ 3 s"),
@@ -201,9 +221,22 @@ process.stdout.write(
     ],
   )}\n`,
 );
+process.stdout.write(
+  `\n${renderTable(
+    ["accounts (60 months)", "full run s", "peak RSS MiB", "no-op run s", "one more file s", "of full"],
+    growth.map(({ accounts, refresh: r }) => [
+      accounts.toLocaleString("en-US"),
+      r.fullRun.seconds.toFixed(1),
+      String(r.fullRun.peakRssMiB),
+      r.noOpRun.seconds.toFixed(2),
+      r.oneMoreFileRun.seconds.toFixed(1),
+      (r.oneMoreFileRun.seconds / r.fullRun.seconds).toFixed(2),
+    ]),
+  )}\n`,
+);
 const out = join(ROOT, "bench", "results.json");
 writeFileSync(
   out,
-  `${JSON.stringify({ measuredAt: new Date().toISOString(), machine: { cpus: (await import("node:os")).cpus().length }, target: TARGET, landing: results, query: queryResult, engines, refresh }, null, 2)}\n`,
+  `${JSON.stringify({ measuredAt: new Date().toISOString(), machine: { cpus: (await import("node:os")).cpus().length }, target: TARGET, landing: results, query: queryResult, site: siteResult, engines, refresh, growth }, null, 2)}\n`,
 );
 process.stderr.write(`Wrote ${out}\n`);

@@ -149,7 +149,8 @@ export async function landFile(db: Warehouse, contract: Contract, from: Source, 
     await db.run(
       `INSERT INTO ${quarantine}
        SELECT $1, ${reconciled.lineSql}, $2, k.reason, k.column_name, k.message, NULL, ${texts}
-       FROM ${rows} JOIN (VALUES ${reasons}) AS k(idx, reason, column_name, message) ON c.__check = k.idx
+       FROM (SELECT *, rowid AS __r FROM __checked WHERE __check IS NOT NULL) AS c ${reconciled.lineJoin}
+       JOIN (VALUES ${reasons}) AS k(idx, reason, column_name, message) ON c.__check = k.idx
        ORDER BY c.__r`,
       [file, loadId],
     );

@@ -69,7 +69,7 @@ export async function openReader(db: Warehouse, source: SourceFile, keys: readon
           );
         }
         await writeShifts(db, scanned.lineShifts);
-        return { read: scanned.records, malformed: scanned.malformed, malformedRows: [], ...shiftedLines() };
+        return { read: scanned.records, malformed: scanned.malformed, malformedRows: [], ...shiftedLines(scanned.lineShifts) };
       },
     };
   }
@@ -105,7 +105,7 @@ export async function openReader(db: Warehouse, source: SourceFile, keys: readon
           }
         }
         await writeShifts(db, scanned.lineShifts);
-        return { read: scanned.records, malformed, malformedRows, ...shiftedLines() };
+        return { read: scanned.records, malformed, malformedRows, ...shiftedLines(scanned.lineShifts) };
       },
     };
   }
@@ -154,8 +154,13 @@ async function writeShifts(db: Warehouse, shifts: readonly [number, number][]): 
   }
 }
 
-/** Line of row c: its position plus the offset in force from the last shift at or before it. */
-function shiftedLines(): Pick<Reconciled, "lineJoin" | "lineSql"> {
+/**
+ * Line of row c: its position plus the offset in force from the last shift at or before it. A file of
+ * one record per line has one offset throughout: no join (an ASOF join over 40 million rows is 30 s).
+ */
+function shiftedLines(shifts: readonly [number, number][]): Pick<Reconciled, "lineJoin" | "lineSql"> {
+  const [only] = shifts;
+  if (shifts.length === 1 && only && only[0] === 0) return { lineJoin: "", lineSql: `(c.__r + ${Number(only[1])})` };
   return { lineJoin: `ASOF JOIN ${SHIFTS} AS s ON c.__r >= s.k`, lineSql: "c.__r + s.delta" };
 }
 

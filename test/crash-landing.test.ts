@@ -41,7 +41,7 @@ describe("a load interrupted while it commits", () => {
       const { readFileSync } = await import("node:fs");
       const hash = createHash("sha256").update(readFileSync(file)).digest("hex");
       await db.run(
-        "INSERT INTO meta.loads VALUES ('lost', 'usage_events', $1, $2, 0, 6, 6, 0, 'landed', NULL, now()::TIMESTAMP + INTERVAL 1 SECOND, 0, 0, NULL, NULL)",
+        "INSERT INTO meta.loads VALUES ('lost', 'usage_events', $1, $2, 0, 6, 6, 0, 'landed', NULL, now()::TIMESTAMP + INTERVAL 1 SECOND, 0, 0, NULL, NULL, NULL)",
         [file, hash],
       );
       const again = await ingest(db, new Map([["usage_events", [file]]]));
