@@ -15,16 +15,18 @@ months AS (
   SELECT DISTINCT month_index, month_end FROM marts.account_months WHERE true
 ),
 last_30_days AS (
-  SELECT
-    e.account_id,
-    m.month_index,
-    count(DISTINCT e.user_id) AS active_users_30d,
-    count(DISTINCT CASE WHEN e.is_key_event THEN e.event_name END) AS key_features_30d
-  FROM events AS e
-  JOIN months AS m
-    ON m.month_index IN (e.month_index, e.month_index + 1)
-   AND e.occurred_on > DATE_ADD(CAST(m.month_end AS DATE), INTERVAL -30 DAY) AND e.occurred_on <= m.month_end
-  GROUP BY e.account_id, m.month_index
+  SELECT account_id, month_index, count(DISTINCT user_id) AS active_users_30d,
+    count(DISTINCT CASE WHEN is_key_event THEN event_name END) AS key_features_30d
+  FROM (
+    SELECT account_id, user_id, event_name, is_key_event, month_index
+    FROM events
+    WHERE occurred_on > DATE_ADD(CAST(LAST_DAY(CAST(occurred_on AS DATE), MONTH) AS DATE), INTERVAL -30 DAY)
+    UNION ALL
+    SELECT account_id, user_id, event_name, is_key_event, month_index + 1
+    FROM events
+    WHERE occurred_on > DATE_ADD(CAST(LAST_DAY(CAST(DATE_ADD(CAST(occurred_on AS DATE), INTERVAL CAST(1 AS INT64) MONTH) AS DATE), MONTH) AS DATE), INTERVAL -30 DAY)
+  ) AS counted
+  GROUP BY account_id, month_index
 ),
 per_day AS (
   SELECT account_id, month_index, occurred_on, count(DISTINCT user_id) AS users, count(*) AS events

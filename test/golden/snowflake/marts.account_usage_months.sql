@@ -15,16 +15,18 @@ months AS (
   SELECT DISTINCT month_index, month_end FROM marts.account_months WHERE true
 ),
 last_30_days AS (
-  SELECT
-    e.account_id,
-    m.month_index,
-    count(DISTINCT e.user_id) AS active_users_30d,
-    count(DISTINCT CASE WHEN e.is_key_event THEN e.event_name END) AS key_features_30d
-  FROM events AS e
-  JOIN months AS m
-    ON m.month_index IN (e.month_index, e.month_index + 1)
-   AND e.occurred_on > DATEADD(DAY, -30, CAST(m.month_end AS DATE)) AND e.occurred_on <= m.month_end
-  GROUP BY e.account_id, m.month_index
+  SELECT account_id, month_index, count(DISTINCT user_id) AS active_users_30d,
+    count(DISTINCT CASE WHEN is_key_event THEN event_name END) AS key_features_30d
+  FROM (
+    SELECT account_id, user_id, event_name, is_key_event, month_index
+    FROM events
+    WHERE occurred_on > DATEADD(DAY, -30, CAST(LAST_DAY(occurred_on) AS DATE))
+    UNION ALL
+    SELECT account_id, user_id, event_name, is_key_event, month_index + 1
+    FROM events
+    WHERE occurred_on > DATEADD(DAY, -30, CAST(LAST_DAY(CAST(DATEADD(MONTH, 1, occurred_on) AS DATE)) AS DATE))
+  ) AS counted
+  GROUP BY account_id, month_index
 ),
 per_day AS (
   SELECT account_id, month_index, occurred_on, count(DISTINCT user_id) AS users, count(*) AS events
