@@ -5,10 +5,10 @@ import { join } from "node:path";
 import { renderSite } from "../dashboards/render.ts";
 import { parseConfig } from "../core/config.ts";
 import { setQuiet } from "../core/log.ts";
-import { Warehouse } from "../core/warehouse.ts";
+import { type Row, Warehouse } from "../core/warehouse.ts";
 import { catalog } from "../metrics/catalog.ts";
 import { compileMetricQuery, type MetricQuery } from "../metrics/compile.ts";
-import { query } from "../metrics/query.ts";
+import { type MetricRow, query } from "../metrics/query.ts";
 import { modelAssets } from "../orchestration/assets.ts";
 import { runAssets } from "../orchestration/run.ts";
 import { ingest } from "../pipelines/ingest.ts";
@@ -37,50 +37,47 @@ const compileStart = performance.now();
 for (let i = 0; i < compileRuns; i++) for (const q of queries) compileMetricQuery(q, { catalog: catalog(), defaultWindow: 12 });
 const compileMs = (performance.now() - compileStart) / (compileRuns * queries.length);
 
-const request: MetricQuery = { metrics: ["nrr", "grr"], by: ["segment"], grain: "quarter" };
-const ours: number[] = [];
-const hand: number[] = [];
-for (let i = 0; i < 15; i++) {
-  let t = performance.now();
-  const result = await query(db, config, request);
-  ours.push(performance.now() - t);
-  t = performance.now();
-  const reference = await db.all(HAND_WRITTEN_NRR_GRR);
-  hand.push(performance.now() - t);
-  if (i === 0) {
-    // Same numbers, or the comparison means nothing.
-    const defined = result.rows.filter((r) => r.nrr !== null);
-    if (defined.length !== reference.length) throw new Error(`ours has ${defined.length} rows, hand-written ${reference.length}`);
-    defined.forEach((r, k) => {
-      if (Math.abs((r.nrr as number) - (reference[k]?.nrr as number)) > 1e-9) throw new Error(`NRR differs at ${r.period} ${r.segment}`);
-    });
+/**
+ * Median warm milliseconds of our query and of the hand-written SQL, run in turns 15 times (the first 5
+ * warm up); the first answers are compared, or the comparison means nothing.
+ */
+async function warmPair(request: MetricQuery, handSql: string, same: (ours: MetricRow[], hand: Row[]) => void) {
+  const ours: number[] = [];
+  const hand: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    let t = performance.now();
+    const result = await query(db, config, request);
+    ours.push(performance.now() - t);
+    t = performance.now();
+    const reference = await db.all(handSql);
+    hand.push(performance.now() - t);
+    if (i === 0) same(result.rows, reference);
   }
+  const median = (xs: number[]) => xs.slice(5).sort((a, b) => a - b)[5] ?? 0;
+  return { ours: median(ours), hand: median(hand) };
 }
+
+const nrr = await warmPair({ metrics: ["nrr", "grr"], by: ["segment"], grain: "quarter" }, HAND_WRITTEN_NRR_GRR, (ours, hand) => {
+  const defined = ours.filter((r) => r.nrr !== null);
+  if (defined.length !== hand.length) throw new Error(`ours has ${defined.length} rows, hand-written ${hand.length}`);
+  defined.forEach((r, k) => {
+    if (Math.abs((r.nrr as number) - (hand[k]?.nrr as number)) > 1e-9) throw new Error(`NRR differs at ${r.period} ${r.segment}`);
+  });
+});
 // A plain grouped aggregate: ARR and paying customers by segment, month by month.
-const grouped: MetricQuery = { metrics: ["arr", "customers"], by: ["segment"], grain: "month" };
-const oursGrouped: number[] = [];
-const handGrouped: number[] = [];
-for (let i = 0; i < 15; i++) {
-  let t = performance.now();
-  const result = await query(db, config, grouped);
-  oursGrouped.push(performance.now() - t);
-  t = performance.now();
-  const reference = await db.all<{ period: string; segment: string; arr: number; customers: number }>(HAND_WRITTEN_ARR_BY_SEGMENT);
-  handGrouped.push(performance.now() - t);
-  if (i === 0) {
-    // Ours has a row for every segment in every month (zeros where it had no accounts yet); the hand-written SQL only where it had rows.
-    const ourRow = new Map(result.rows.map((r) => [`${r.period}|${r.segment}`, r]));
-    for (const r of reference) {
-      const mine = ourRow.get(`${r.period}|${r.segment}`);
-      if (!mine || mine.customers !== Number(r.customers) || Math.abs((mine.arr as number) - Number(r.arr)) > 0.005)
+const grouped = await warmPair(
+  { metrics: ["arr", "customers"], by: ["segment"], grain: "month" },
+  HAND_WRITTEN_ARR_BY_SEGMENT,
+  (ours, hand) => {
+    // Ours has a row for every segment in every month (zeros before it had accounts); the hand-written SQL only where it had rows.
+    const mine = new Map(ours.map((r) => [`${r.period}|${r.segment}`, r]));
+    for (const r of hand) {
+      const row = mine.get(`${r.period}|${r.segment}`);
+      if (!row || row.customers !== Number(r.customers) || Math.abs((row.arr as number) - Number(r.arr)) > 0.005)
         throw new Error(`ARR by segment differs at ${r.period} ${r.segment}`);
     }
-  }
-}
-const median = (xs: number[]) => {
-  const s = xs.slice(5).sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
-};
+  },
+);
 // Every page of the site: the reports, and a page per account and per CSM book.
 const site = `${warehouse}.site`;
 rmSync(site, { recursive: true, force: true });
@@ -107,10 +104,10 @@ process.stdout.write(
   `${JSON.stringify({
     buildSeconds,
     compileMs,
-    oursWarmMs: median(ours),
-    handWrittenWarmMs: median(hand),
-    groupedOursWarmMs: median(oursGrouped),
-    groupedHandWrittenWarmMs: median(handGrouped),
+    oursWarmMs: nrr.ours,
+    handWrittenWarmMs: nrr.hand,
+    groupedOursWarmMs: grouped.ours,
+    groupedHandWrittenWarmMs: grouped.hand,
     siteSeconds,
     siteQuerySeconds: querySeconds,
     accountPages,

@@ -24,7 +24,7 @@ export const fileStamp = (source: Source): string | null => {
 /**
  * What decides whether a source changed since its last load: the hash of its bytes. A plain file whose
  * size and modification time are those its last landing recorded has that landing's hash, unread: a
- * 2.6 GB export is not read again to find it unchanged (as make and rsync do; --force lands it anyway).
+ * 2.6 GB export is not read again to find it unchanged (as make and rsync decide; touch it to have it read).
  */
 export async function sourceHash(source: Source, last?: { content_hash: string | null; file_stamp: string | null }): Promise<string> {
   if (typeof source !== "string") return mappedHash(source);
