@@ -7,7 +7,6 @@ import { compileMetricQuery, type MetricQuery } from "../metrics/compile.ts";
 import { query } from "../metrics/query.ts";
 import { stageModel } from "../models/build.ts";
 import { planIncrementalBuild, recordFingerprints } from "../models/incremental.ts";
-
 import type { Model } from "../models/model.ts";
 import { allModels } from "../core/project.ts";
 import { type Contract } from "../pipelines/contract.ts";
