@@ -29,20 +29,6 @@ export interface LineChartOptions {
 
 const MARGIN = { top: 20, right: 20, bottom: 30 };
 
-/** Plot's default categorical colours (observable10), in its order. */
-export const CATEGORY_COLORS = [
-  "#4269d0",
-  "#efb118",
-  "#ff725c",
-  "#6cc5b0",
-  "#3ca951",
-  "#ff8ab7",
-  "#a463f2",
-  "#97bbf5",
-  "#9c6b4e",
-  "#9498a0",
-];
-
 export function lineChart(options: LineChartOptions, label: { title: string; description: string }): Html {
   const { width = 1000, height = 180, marginLeft = 50, series, rules = [] } = options;
   const all = series.flatMap((s) => s.points);

@@ -2,7 +2,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { InputError } from "../core/errors.ts";
-import { activeProject, builtInFile, type Declared, joinByName, type Project, projectFile } from "../core/project.ts";
+import type { DataTest } from "../models/model.ts";
+import { activeProject, allModels, builtInFile, type Declared, joinByName, type Project, projectFile } from "../core/project.ts";
 import { type DimensionDefinition, dimensionDefinition, type MetricDefinition, type MetricInput, metricDefinition } from "./definition.ts";
 import { dependencyOrder } from "../core/graph.ts";
 import { identifiersOf } from "./compile.ts";
@@ -24,10 +25,16 @@ import { dimensions } from "./dimensions.ts";
 export interface Catalog {
   metrics: ReadonlyMap<string, MetricDefinition>;
   dimensions: ReadonlyMap<string, DimensionDefinition>;
+  /** Marts whose model tests unique(account_id, month_index): a snapshot counts their rows for distinct accounts. */
+  accountMonthTables: ReadonlySet<string>;
 }
 
 /** Validates every definition once; a bad definition names itself and the key. */
-export function buildCatalog(metricInputs: readonly unknown[], dimensionInputs: readonly unknown[]): Catalog {
+export function buildCatalog(
+  metricInputs: readonly unknown[],
+  dimensionInputs: readonly unknown[],
+  accountMonthTables: ReadonlySet<string> = new Set(),
+): Catalog {
   const metrics = new Map<string, MetricDefinition>();
   for (const input of metricInputs) {
     const parsed = metricDefinition.safeParse(input);
@@ -56,7 +63,17 @@ export function buildCatalog(metricInputs: readonly unknown[], dimensionInputs: 
     const parsed = dimensionDefinition.parse(input);
     dims.set(parsed.name, parsed);
   }
-  return { metrics, dimensions: dims };
+  return { metrics, dimensions: dims, accountMonthTables };
+}
+
+/** The marts a data test keeps to one row per account and month. */
+function accountMonthMarts(): Set<string> {
+  const keyed = (test: DataTest) => test.kind === "unique" && test.args.replace(/\s+/g, "") === "account_id,month_index";
+  return new Set(
+    allModels()
+      .filter((m) => m.schema === "marts" && m.tests.some(keyed))
+      .map((m) => m.name),
+  );
 }
 
 const FAMILIES = {
@@ -103,6 +120,7 @@ export function catalog(): Catalog {
       return buildCatalog(
         metricInputs.map((m) => m.value),
         dimensionInputs.map((d) => d.value),
+        accountMonthMarts(),
       );
     } catch (error) {
       // A whole-catalog rule (a label taken, an expression naming no metric) broken by a project file.

@@ -149,6 +149,7 @@ export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow,
       by: by.filter(reach),
       where: where.filter((w) => reach(w.dimension)),
       window: windowOf(first),
+      accountMonthTables: catalog.accountMonthTables,
     };
     return { members, context };
   });

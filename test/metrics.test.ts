@@ -214,6 +214,17 @@ describe("grouping and filtering", () => {
     expect(compiled.sql).toMatch(/"m0" as \(select/);
     expect(compiled.sql).not.toMatch(/"m1" as/);
     expect(compiled.sql).not.toContain("DISTINCT am.account_id");
+    // Only because a data test keeps account_months to a row per account and month; a mart without one
+    // (a project's model that declares no such test) is counted distinct.
+    const keyed = catalog().accountMonthTables;
+    for (const table of ["account_months", "account_risk", "account_usage_months", "health_scores"])
+      expect(keyed.has(table), table).toBe(true);
+    for (const table of ["subscription_lines", "tickets", "renewals"]) expect(keyed.has(table), table).toBe(false);
+    const undeclared = compileMetricQuery(
+      { metrics: ["arr", "customers"], by: ["segment"] },
+      { catalog: { ...catalog(), accountMonthTables: new Set() }, defaultWindow: 12 },
+    );
+    expect(undeclared.sql).toContain("count(DISTINCT CASE WHEN am.arr > 0 THEN am.account_id END)");
     // By hand from the movements fixture, September 2024: SMB M1 1,200 + M3 1,800 + M6 1,320 over three
     // paying accounts; the other segments as they stand.
     const rows = await run({ metrics: ["arr", "customers", "arpa"], by: ["segment"], from: "2024-09-30", to: "2024-09-30" });

@@ -4,7 +4,8 @@ import { formatValue } from "../../core/format.ts";
 import type { Warehouse } from "../../core/warehouse.ts";
 import { type MetricRow, query } from "../../metrics/query.ts";
 import { type Html, html } from "../html.ts";
-import { CATEGORY_COLORS, lineChart } from "../line-chart.ts";
+import * as Plot from "@observablehq/plot";
+import { lineChart } from "../line-chart.ts";
 import { axis } from "../marks.ts";
 import { definePage, type SiteWriter } from "../page.ts";
 import { plainTable, sortableTable, type TableColumn, tile } from "./tables.ts";
@@ -130,6 +131,12 @@ function series(
   );
 }
 
+/** Each measure's colour in Plot's categorical scheme, as the other pages' Plot legends give it. */
+function measureColors(names: readonly string[]): { name: string; color: string }[] {
+  const scale = Plot.scale({ color: { type: "categorical", domain: names } });
+  return names.map((name) => ({ name, color: String(scale.apply(name)) }));
+}
+
 /** Everything the account pages show, for one batch of accounts: read a batch at a time, so a book of
  * 10,000 accounts never holds every ticket and measure in memory at once. */
 async function detailsFor(db: Warehouse, config: Config, ids: readonly string[]) {
@@ -241,10 +248,10 @@ async function renderAccounts(db: Warehouse, config: Config, site: SiteWriter): 
                 y: { label: "Score (0–100)", domain: [0, 100] },
                 rules: [40, 70],
                 series: [
-                  // Plot's order for a colour legend: labels sorted, its colours in turn.
-                  ...[...new Set(score.map((r) => r.label))].sort().map((name, i) => ({
+                  // Plot's own colour scale, over the labels sorted as a Plot legend would sort them.
+                  ...measureColors([...new Set(score.map((r) => r.label))].sort()).map(({ name, color }) => ({
                     name,
-                    color: CATEGORY_COLORS[i % CATEGORY_COLORS.length] as string,
+                    color,
                     points: score.filter((r) => r.label === name),
                   })),
                   {

@@ -10,6 +10,8 @@ export interface MetricContext {
   where: readonly { dimension: DimensionDefinition; values: readonly string[] }[];
   /** Window length in months for retention metrics. */
   window: number;
+  /** Marts kept to one row per account and month by a data test (Catalog.accountMonthTables). */
+  accountMonthTables?: ReadonlySet<string>;
 }
 
 /**

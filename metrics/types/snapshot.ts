@@ -8,10 +8,11 @@ type Snapshot = Extract<MetricDefinition, { type: "snapshot" }>;
 /** The measure where the metric's filter holds (null elsewhere): metrics with other filters share one pass. */
 const where = (filter: string | undefined, value: string) => (filter ? `CASE WHEN ${filter} THEN ${value} END` : value);
 
-const aggregates: Record<Snapshot["agg"], (measure: string, filter: string | undefined) => string> = {
+const aggregates: Record<Snapshot["agg"], (measure: string, filter: string | undefined, rowPerAccount: boolean) => string> = {
   sum: (m, f) => `sum(${where(f, m)})`,
-  // The table has one row per account and month (its keys), and one month is read: distinct accounts are rows.
-  count_distinct: (m, f) => (m.trim() === "am.account_id" ? `count(${where(f, m)})` : `count(DISTINCT ${where(f, m)})`),
+  // One month of a mart a data test keeps to one row per account and month: distinct accounts are rows.
+  count_distinct: (m, f, rowPerAccount) =>
+    rowPerAccount && m.trim() === "am.account_id" ? `count(${where(f, m)})` : `count(DISTINCT ${where(f, m)})`,
   avg: (m, f) => `avg(${where(f, m)})`,
 };
 
@@ -29,7 +30,13 @@ export const snapshot: MetricType<Snapshot> = {
       .innerJoin(`marts.${first.table} as am`, (join) => join.on("am.month_index", "=", month))
       .select("p.period")
       // Definitions are reviewed code, never user input. They name the table's columns qualified (am.arr).
-      .select(metrics.map((metric, k) => sql.raw(aggregates[metric.agg](metric.measure, metric.filter)).as(`value_${k}`)));
+      .select(
+        metrics.map((metric, k) =>
+          sql
+            .raw(aggregates[metric.agg](metric.measure, metric.filter, context.accountMonthTables?.has(first.table) ?? false))
+            .as(`value_${k}`),
+        ),
+      );
     let { query, groupBy } = withDimensions(rows, { alias: "am", table: first.table, accounts: true }, context);
     return query.groupBy(["p.period", ...groupBy]);
   },
