@@ -58,3 +58,9 @@ export function npsText(value: number, digits: number): string {
   const shown = Number((value * 100).toFixed(digits));
   return `${shown > 0 ? "+" : shown < 0 ? "−" : ""}${Math.abs(shown).toFixed(digits)}`;
 }
+
+/** How a group with no value of its dimension is shown (DESIGN "Dimensions of a fact"). */
+export const NO_GROUP = "(none)";
+
+/** A dimension's value as shown: "(none)" for the group of accounts without one. */
+export const groupLabel = (value: unknown): string => (value === null || value === undefined ? NO_GROUP : String(value));

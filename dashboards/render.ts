@@ -6,7 +6,7 @@ import { parseHTML } from "linkedom";
 import type { Config } from "../core/config.ts";
 import { spreadsheetLine } from "../core/csv.ts";
 import { fiscalMonthOffset, fiscalQuarterLabel, monthIndexOf } from "../core/dates.ts";
-import { formatValue } from "../core/format.ts";
+import { formatValue, groupLabel } from "../core/format.ts";
 import { Warehouse } from "../core/warehouse.ts";
 import { catalog } from "../metrics/catalog.ts";
 import type { Grain } from "../metrics/compile.ts";
@@ -272,7 +272,7 @@ async function renderBlock(block: Block, pageContext: RenderContext): Promise<Ht
           ? formatValue(row[c.name] as number | null, c.format ?? "ratio", { currency: context.currency })
           : c.role === "period"
             ? periodName(String(row[c.name]), block.query.grain ?? "month", context)
-            : String(row[c.name] ?? "—"),
+            : groupLabel(row[c.name]),
       ),
     );
     return figure(

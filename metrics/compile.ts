@@ -127,18 +127,35 @@ export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow,
       : qc.selectFrom("marts.months").select(["month_end as period", "month_index"]);
     periods = periods.select(sql.raw<number>(SPAN_MONTHS[grain]).as("span_months"));
     // A quarter or year not over yet ends at the last month of data, to date: no row is made up
-    // past the data. Queries that reach the future have the whole period's row instead.
+    // past the data. Queries that reach the future have the whole period's row instead, and the
+    // period the calendar's horizon cuts ends at its last month.
     const end = grain === "quarter" ? "is_quarter_end" : "is_year_end";
-    if (grain !== "month") periods = periods.where(sql.raw<boolean>(future ? end : `(${end} OR is_as_of_month)`));
+    const last = future ? "month_index = (SELECT max(month_index) FROM marts.calendar)" : "is_as_of_month";
+    if (grain !== "month") periods = periods.where(sql.raw<boolean>(`(${end} OR ${last})`));
     if (query.from) periods = periods.where("month_end", ">=", sql<string>`CAST(${query.from} AS DATE)`);
     if (query.to) periods = periods.where("month_end", "<=", sql<string>`CAST(${query.to} AS DATE)`);
     return periods;
   });
+  // Metrics of data in a query that reaches the future read each period as it stands at the as-of: a
+  // period the as-of cuts is its months so far (like a quarter to date), one after it has no row.
+  const lastMonthOfData = "(SELECT max(month_index) FROM marts.months)";
+  if (future) {
+    ctes = ctes.with("periods_to_date", (qc) =>
+      qc
+        .selectFrom("periods")
+        .select([
+          "period",
+          sql.raw<number>(`least(month_index, ${lastMonthOfData})`).as("month_index"),
+          sql.raw<number>(`span_months - greatest(month_index - ${lastMonthOfData}, 0)`).as("span_months"),
+        ])
+        .where(sql.raw<boolean>(`month_index - span_months + 1 <= ${lastMonthOfData}`)),
+    );
+  }
   const windowOf = (metric: BaseMetric) =>
     query.window ?? (metric.type === "window_retention" ? metric.window : undefined) ?? defaultWindow;
   const groups = new Map<string, BaseMetric[]>();
   for (const metric of base) {
-    const key = `${metric.type}|${metricType(metric).shareKey(metric, { db: builder, by, where, window: windowOf(metric) })}`;
+    const key = `${metric.type}|${future && !reachesFuture(metric)}|${metricType(metric).shareKey(metric, { db: builder, by, where, window: windowOf(metric) })}`;
     groups.set(key, [...(groups.get(key) ?? []), metric]);
   }
   const shared = [...groups.values()].map((members) => {
@@ -149,6 +166,7 @@ export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow,
       by: by.filter(reach),
       where: where.filter((w) => reach(w.dimension)),
       window: windowOf(first),
+      periods: future && !reachesFuture(first) ? "periods_to_date" : "periods",
       accountMonthTables: catalog.accountMonthTables,
     };
     return { members, context };
@@ -175,14 +193,16 @@ export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow,
     members.forEach((metric, k) => {
       const empty = metricType(metric).empty(metric);
       // In floating point before any derived arithmetic: a ratio of two counts is not integer division on any engine.
-      let value = `{{ float(${empty === null ? `m${i}.value_${k}` : `coalesce(m${i}.value_${k}, ${empty})`}) }}`;
+      // A group with no rows is empty (0 for a sum); one whose rows hold no value is no data (null, "—").
+      let value = `{{ float(${empty === null ? `m${i}.value_${k}` : `CASE WHEN m${i}.period IS NULL THEN ${empty} ELSE m${i}.value_${k} END`}) }}`;
       // A trailing window reaching back before the first month of data is unknown, not the sum of the
       // months it has (a 12-month cost to retain from 3 months of costs).
       if ("over" in metric && metric.over === "window") {
         value = `CASE WHEN p.month_index - ${context.window} + 1 < (SELECT min(month_index) FROM marts.months) THEN NULL ELSE ${value} END`;
       }
-      // ARR or NRR of a month not reached yet is unknown, not 0.
-      valueOf.set(metric.name, future && !reachesFuture(metric) ? `CASE WHEN p.is_future THEN NULL ELSE ${value} END` : value);
+      // ARR or NRR of a period not begun by the as-of is unknown, not 0; one the as-of cuts is to date.
+      const beyondData = `p.month_index - p.span_months + 1 > ${lastMonthOfData}`;
+      valueOf.set(metric.name, future && !reachesFuture(metric) ? `CASE WHEN ${beyondData} THEN NULL ELSE ${value} END` : value);
     });
   });
   const valueOfMetric = (metric: MetricDefinition): string => {
@@ -259,22 +279,26 @@ function groupsQuery(
 ): MetricRows {
   const asked = [...by, ...where.map((w) => w.dimension)];
   const pick = (rows: MetricRows) => (by.length > 0 ? rows : rows.select(sql<boolean>`true`.as("matched"))).distinct();
-  if (asked.every((d) => d.table !== null)) {
-    const table = asked.find((d) => d.table !== "account_months")?.table ?? "account_months";
-    const rows = db.selectFrom(`marts.${table} as am`);
-    return pick(withDimensions(rows, { alias: "am", table, accounts: true }, { db, by, where, window: 0 }).query);
-  }
   const complete = shared
     .map((s, i) => ({ ...s, i }))
     .filter(({ context }) => context.by.length === by.length && context.where.length === where.length);
-  const first = complete[0];
-  if (!first) {
-    const facts = asked.filter((d) => d.table === null).map((d) => d.name);
-    throw new UsageError(`none of the metrics asked for can be grouped by ${facts.join(", ")}`);
-  }
   const fromCte = (i: number) => pick(db.selectFrom(`m${i}`).select(by.map((d) => `m${i}.${d.name}`)));
-  let union = fromCte(first.i);
-  for (const other of complete.slice(1)) union = union.union(fromCte(other.i));
+  let union: MetricRows;
+  if (asked.every((d) => d.table !== null)) {
+    const table = asked.find((d) => d.table !== "account_months")?.table ?? "account_months";
+    const rows = db.selectFrom(`marts.${table} as am`);
+    union = pick(withDimensions(rows, { alias: "am", table, accounts: true }, { db, by, where, window: 0 }).query);
+  } else {
+    const first = complete.shift();
+    if (!first) {
+      const facts = asked.filter((d) => d.table === null).map((d) => d.name);
+      throw new UsageError(`none of the metrics asked for can be grouped by ${facts.join(", ")}`);
+    }
+    union = fromCte(first.i);
+  }
+  // A fact whose account has no value of a dimension (no snapshot at all) is its own group, "(none)":
+  // the groups the metrics found join the marts' values, so no row falls out of the answer.
+  for (const other of complete) union = union.union(fromCte(other.i));
   return union;
 }
 

@@ -49,12 +49,16 @@ describe("the shipped model graph", () => {
       "marts.lines_without_fx",
       "marts.loss_rates",
       "marts.months",
+      // Opportunities, answers and tickets are cut at the as-of date, which the lines reach.
+      "marts.opportunities",
       // Renewals are due when lines' terms end; the forecast sees the lines started by each quarter end.
       "marts.renewal_forecasts",
       "marts.renewal_terms",
       "marts.renewals",
       "marts.segment_arr_bridge",
       "marts.subscription_lines",
+      "marts.survey_answers",
+      "marts.tickets",
     ]);
     expect([...selectAssets(models, "staging.crm_subscriptions")]).toEqual(["staging.crm_subscriptions"]);
     expect(() => selectAssets(models, "acount_months")).toThrow('no asset named "acount_months" — did you mean "account_months"?');

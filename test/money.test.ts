@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { query } from "../metrics/query.ts";
 import { buildFixture, tempDir } from "./helpers.ts";
 
 // Issue 12, item 11: money is DECIMAL, rounded to the cent once per account and month, so no float
@@ -34,17 +35,26 @@ describe("exact money", () => {
   it("rounds each account's ARR once, to the cent, half away from zero", async () => {
     expect(
       await fixture.db.all(
-        "SELECT account_id, month::VARCHAR AS month, arr::VARCHAR AS arr, mrr::VARCHAR AS mrr FROM marts.account_months ORDER BY 1, 2",
+        "SELECT account_id, month::VARCHAR AS month, arr::VARCHAR AS arr FROM marts.account_months ORDER BY 1, 2",
       ),
     ).toEqual([
-      { account_id: "A1", month: "2024-01-01", arr: "3.60", mrr: "0.30" },
-      { account_id: "A1", month: "2024-02-01", arr: "3.60", mrr: "0.30" },
-      { account_id: "A1", month: "2024-03-01", arr: "3.60", mrr: "0.30" },
+      { account_id: "A1", month: "2024-01-01", arr: "3.60" },
+      { account_id: "A1", month: "2024-02-01", arr: "3.60" },
+      { account_id: "A1", month: "2024-03-01", arr: "3.60" },
       // 399.9996 → 400.00; + 33.3333333336 = 433.3329333336 → 433.33; + 12.005 = 445.3379333336 → 445.34.
-      // MRR: 33.3333 → 33.33; + 2.7777777778 = 36.1110777778 → 36.11; + 1.0004166667 = 37.1114944445 → 37.11.
-      { account_id: "A2", month: "2024-01-01", arr: "400.00", mrr: "33.33" },
-      { account_id: "A2", month: "2024-02-01", arr: "433.33", mrr: "36.11" },
-      { account_id: "A2", month: "2024-03-01", arr: "445.34", mrr: "37.11" },
+      { account_id: "A2", month: "2024-01-01", arr: "400.00" },
+      { account_id: "A2", month: "2024-02-01", arr: "433.33" },
+      { account_id: "A2", month: "2024-03-01", arr: "445.34" },
+    ]);
+  });
+
+  it("derives MRR from the one rounded ARR (DESIGN: 12 × mrr = arr), shown to the cent", async () => {
+    const rows = (await query(fixture.db, fixture.config, { metrics: ["arr", "mrr"] })).rows;
+    // 403.60 / 12 = 33.6333… → 33.63; 436.93 / 12 = 36.4108… → 36.41; 448.94 / 12 = 37.4116… → 37.41.
+    expect(rows).toEqual([
+      { period: "2024-01-31", arr: 403.6, mrr: 33.63 },
+      { period: "2024-02-29", arr: 436.93, mrr: 36.41 },
+      { period: "2024-03-31", arr: 448.94, mrr: 37.41 },
     ]);
   });
 

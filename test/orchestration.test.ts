@@ -188,13 +188,14 @@ describe("a run with nothing new", () => {
       expect(status.filter((s) => s.state !== "fresh" && s.kind !== "raw").map((s) => [s.asset, s.reasons])).toEqual([]);
 
       // One more ticket: its landing table and what reads it are built (marts.as_of reads every activity,
-      // so the marts after it too), and the load history page; the models that never read tickets are not.
+      // so the marts after it too: survey answers are cut at the as-of), and the load history page; the
+      // models that never read tickets or the as-of are not.
       appendFileSync(join(copy.dir, "support_tickets.csv"), "T99,H1,2025-03-20T09:00:00Z,,,low\n");
       const tickets = await runAssets(fixture.db, fixture.config, { siteDir: site, sources: sources() });
       const statusOf = (name: string) => tickets.materializations.find((m) => m.asset === name)?.status;
       for (const name of ["raw.support_tickets", "staging.support_tickets", "marts.tickets", "marts.as_of", "site.quality"])
         expect(statusOf(name), name).toBe("built");
-      for (const name of ["raw.crm_accounts", "staging.crm_accounts", "marts.subscription_lines", "marts.survey_answers", "site.glossary"])
+      for (const name of ["raw.crm_accounts", "staging.crm_accounts", "marts.subscription_lines", "staging.survey_responses", "site.glossary"])
         expect(statusOf(name), name).toBe("unchanged");
       expect(await fixture.db.one("SELECT count(*)::INTEGER AS n FROM marts.tickets WHERE ticket_id = 'T99'")).toEqual({ n: 1 });
 

@@ -69,11 +69,13 @@ describe("the rendered site", () => {
 
   it("draws each chart as inline SVG with a label, a description and native tooltips", () => {
     const page = readFileSync(join(site, "board.html"), "utf8");
-    // Four charts; the at-risk one is $0 in every period (no account of this book is red), so it says so in
-    // words. The board is printed: each chart comes twice, for the screen and drawn at print size.
+    // Four charts; the risk-weighted one has no data (this book has no health inputs, so no loss rate is
+    // known: unknown, not $0), so it says so in words. The board is printed: each chart comes twice, for
+    // the screen and drawn at print size.
     expect(page.match(/<svg[^>]*class="plot-/g)?.length).toBe(3 * 2);
     expect(page.match(/<div class="print-only">/g)?.length).toBe(3);
-    expect(page).toContain("Zero in every period shown.");
+    expect(page).toContain("No data for this yet.");
+    expect(page).not.toContain("Zero in every period shown.");
     expect(page).toContain('aria-label="ARR bridge, last four quarters"');
     expect(page).toContain('aria-label="NRR and GRR, trailing 12 months, last eight quarters"');
     // The waterfall's last bar: closing ARR at 2024-12-31 (test/retention.test.ts).

@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { InputError, UsageError } from "../../core/errors.ts";
-import { formatValue } from "../../core/format.ts";
+import { formatValue, groupLabel } from "../../core/format.ts";
 import { openWarehouseForReading } from "../../core/open-warehouse.ts";
 import { isPostgresUrl } from "../../core/postgres-warehouse.ts";
 import { type Warehouse } from "../../core/warehouse.ts";
@@ -24,7 +24,11 @@ export const queryCommand: Command = {
 Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog().dimensions.keys()].join(", ")}.`,
   positionals: "one-or-more",
   options: {
-    ...asOfOption,
+    "as-of": {
+      ...asOfOption["as-of"],
+      description:
+        "the day the figures are as of (YYYY-MM-DD): must be the warehouse's own as-of date, since every window ends on it; another day is refused with the build command that makes a warehouse as of it",
+    },
     by: { type: "string", multiple: true, placeholder: "DIM[,DIM]", description: "group by these dimensions" },
     grain: { type: "string", placeholder: "GRAIN", description: "month, quarter or year (default month)" },
     from: { type: "string", placeholder: "DATE", description: "first period end to include (YYYY-MM-DD)" },
@@ -79,8 +83,8 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
       by: [...new Set(list(values.by))],
       grain: grain as Grain,
       from: values.from as string | undefined,
-      // Reading a built warehouse, --as-of keeps the periods that end by then (checked against the build's own as-of).
-      to: (values.to as string | undefined) ?? asOf,
+      // --as-of names the day the warehouse was built as of (checked against it): its months run to that day.
+      to: values.to as string | undefined,
       where,
       window: values.window === undefined ? undefined : wholeNumber("window", values.window, 1, 600),
     };
@@ -132,6 +136,16 @@ async function checkAgainstData(db: Warehouse, request: MetricQuery, asOf?: stri
     if (built && asOf > built) {
       throw new InputError(`--as-of ${asOf} is after this warehouse's as-of date, ${built}: build with --as-of ${asOf} to report that far`);
     }
+    // Figures as of an earlier day are not this warehouse's periods cut short: the month to date, the
+    // 30-day windows, the renewal outcomes known and the backtests all end on the as-of day. Say so.
+    if (built && asOf < built) {
+      throw new InputError(
+        `--as-of ${asOf} is before this warehouse's as-of date, ${built}: its figures are as of ${built}. ` +
+          `For figures as of ${asOf}, build a warehouse as of that day beside this one:\n` +
+          `  bellwether build --sources DIR --as-of ${asOf} --warehouse ./as-of-${asOf}.duckdb --site ./site-as-of-${asOf}\n` +
+          `  bellwether query ${request.metrics.join(",")} --warehouse ./as-of-${asOf}.duckdb`,
+      );
+    }
   }
   const span = await db.one<{ first: string | null; last: string | null }>(
     "SELECT {{ format_time(min(month_end), '%Y-%m-%d') }} AS first, {{ format_time(max(month_end), '%Y-%m-%d') }} AS last FROM marts.months",
@@ -162,7 +176,11 @@ function render(result: QueryResult, format: "table" | "csv" | "json", currency:
   const headers = result.columns.map((c) => c.name);
   const rows = result.rows.map((row) =>
     result.columns.map((c) =>
-      c.role === "metric" ? formatValue(row[c.name] as number | null, c.format ?? "ratio", { currency }) : String(row[c.name] ?? "—"),
+      c.role === "metric"
+        ? formatValue(row[c.name] as number | null, c.format ?? "ratio", { currency })
+        : c.role === "dimension"
+          ? groupLabel(row[c.name])
+          : String(row[c.name]),
     ),
   );
   return `${renderTable(headers, rows)}\n`;

@@ -1,5 +1,6 @@
 import { closest, InputError, UsageError } from "../../core/errors.ts";
 import { openWarehouseForReading } from "../../core/open-warehouse.ts";
+import { groupLabel } from "../../core/format.ts";
 import { catalog } from "../../metrics/catalog.ts";
 import { dimensionValues } from "../../metrics/values.ts";
 import type { Command } from "../command.ts";
@@ -40,7 +41,7 @@ Dimensions: ${[...catalog().dimensions.keys()].join(", ")}.`,
       const rows = await dimensionValues(db, catalog(), dimension);
       if (format === "json") process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       else {
-        const shown = rows.map((r) => [r.value ?? "(none)", r.accounts === null ? "" : r.accounts.toLocaleString("en-US")]);
+        const shown = rows.map((r) => [groupLabel(r.value), r.accounts === null ? "" : r.accounts.toLocaleString("en-US")]);
         process.stdout.write(`${renderTable([name, "accounts"], shown)}\n`);
       }
       return 0;

@@ -15,12 +15,12 @@ export const arr = defineMetric({
 export const mrr = defineMetric({
   name: "mrr",
   label: "MRR",
-  description: "Monthly recurring revenue at the period's last day (ARR / 12).",
+  // Derived from ARR, the one figure rounded to the cent (DESIGN: 12 × mrr = arr, always).
+  description: "Monthly recurring revenue at the period's last day: ARR / 12.",
   formula: "ARR / 12",
   format: "currency",
-  type: "snapshot",
-  agg: "sum",
-  measure: "am.mrr",
+  type: "derived",
+  expression: "arr / 12",
 });
 
 export const customers = defineMetric({

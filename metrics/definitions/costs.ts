@@ -75,7 +75,7 @@ export const revenueWindow = defineMetric({
   table: "account_months",
   over: "window",
   agg: "sum",
-  measure: "f.mrr",
+  measure: "{{ divide(f.arr, 12) }}",
 });
 
 export const costToRetain = defineMetric({

@@ -114,3 +114,14 @@ export const churnedArrByReason = defineMetric({
   agg: "sum",
   measure: "f.amount",
 });
+
+export const renewalKnownShare = defineMetric({
+  name: "renewal_known_share",
+  label: "Share of ARR due with a known outcome",
+  description:
+    "Of the ARR due in the period, the share whose outcome is known by the as-of date: below 100% the renewal rates are partial, resting on that share (a period the as-of cuts, or renewals in their grace days).",
+  formula: "Σ due over renewals with a known outcome / Σ due",
+  format: "percent",
+  type: "derived",
+  expression: "renewal_arr_due_known / nullif(renewal_arr_due, 0)",
+});

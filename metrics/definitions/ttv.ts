@@ -40,7 +40,8 @@ const reachedWithin = (days: 30 | 60 | 90) =>
     type: "period_aggregate",
     table: "account_ttv",
     agg: "avg",
-    measure: `CASE WHEN f.ttv_days <= ${days} THEN 1.0 ELSE 0.0 END`,
+    // No milestone (or usage) export at all: unknown, not 0%.
+    measure: `CASE WHEN f.ttv_days <= ${days} THEN 1.0 WHEN f.has_value_data THEN 0.0 END`,
     filter: `f.age_days >= ${days}`,
   });
 
@@ -59,6 +60,7 @@ export const ttvKmMedianDays = defineMetric({
   table: "account_ttv",
   duration: "f.duration_days",
   event: "f.reached",
+  filter: "f.has_value_data",
 });
 
 export const ttvMedianDaysToDate = defineMetric({

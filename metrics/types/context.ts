@@ -10,6 +10,11 @@ export interface MetricContext {
   where: readonly { dimension: DimensionDefinition; values: readonly string[] }[];
   /** Window length in months for retention metrics. */
   window: number;
+  /**
+   * The periods CTE the metric reads (default `periods`): in a query that reaches past the as-of, metrics
+   * of data read `periods_to_date`, each period cut at the as-of month (its months so far).
+   */
+  periods?: string;
   /** Marts kept to one row per account and month by a data test (Catalog.accountMonthTables). */
   accountMonthTables?: ReadonlySet<string>;
 }

@@ -33,11 +33,22 @@ export function withDimensions(
     if (dimension.table === null || !source.accounts) throw new Error(`dimension ${dimension.name} is not on these rows`);
     const other = `dim_${dimension.table}`;
     if (!joined.has(other)) {
+      // DESIGN "Dimensions of a fact": the account as it stood in the fact's month, or — with no snapshot
+      // that month (a line that starts and ends inside it, a renewal after the last month of data) — its
+      // nearest one: the first month it has, or the last month of data.
+      if (joined.size === 0) {
+        query = query.leftJoin("marts.accounts as dim_span", (join) => join.onRef("dim_span.account_id", "=", `${alias}.account_id`));
+      }
       joined.add(other);
+      const month = `${alias}.${source.monthColumn ?? "month_index"}`;
       query = query.leftJoin(`marts.${dimension.table} as ${other}`, (join) =>
         join
           .onRef(`${other}.account_id`, "=", `${alias}.account_id`)
-          .onRef(`${other}.month_index`, "=", `${alias}.${source.monthColumn ?? "month_index"}`),
+          .on(
+            sql.ref(`${other}.month_index`),
+            "=",
+            sql`least(greatest(${sql.ref(month)}, dim_span.first_month_index), (SELECT max(month_index) FROM marts.months))`,
+          ),
       );
     }
     return `${other}.${dimension.column}`;

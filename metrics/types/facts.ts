@@ -12,7 +12,7 @@ type FactMetric = Extract<MetricDefinition, { type: "period_aggregate" | "auc" |
  */
 export function periodFacts(metric: FactMetric, context: MetricContext, expressions: Record<string, string>): MetricRows {
   const { db, window } = context;
-  let rows: MetricRows = db.selectFrom("periods as p").innerJoin(`marts.${metric.table} as f`, (join) => {
+  let rows: MetricRows = db.selectFrom(`${context.periods ?? "periods"} as p`).innerJoin(`marts.${metric.table} as f`, (join) => {
     const on = join.onRef("f.month_index", "<=", "p.month_index");
     if (metric.over === "to_date") return on;
     const months = metric.over === "window" ? sql<number>`${window}` : sql.ref<number>("p.span_months");

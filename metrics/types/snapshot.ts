@@ -9,7 +9,8 @@ type Snapshot = Extract<MetricDefinition, { type: "snapshot" }>;
 const where = (filter: string | undefined, value: string) => (filter ? `CASE WHEN ${filter} THEN ${value} END` : value);
 
 const aggregates: Record<Snapshot["agg"], (measure: string, filter: string | undefined, rowPerAccount: boolean) => string> = {
-  sum: (m, f) => `sum(${where(f, m)})`,
+  // A filter that no row of the group passes sums to 0; rows that pass with no value sum to null (no data).
+  sum: (m, f) => (f ? `CASE WHEN count(CASE WHEN ${f} THEN 1 END) = 0 THEN 0 ELSE sum(${where(f, m)}) END` : `sum(${m})`),
   // One month of a mart a data test keeps to one row per account and month: distinct accounts are rows.
   count_distinct: (m, f, rowPerAccount) =>
     rowPerAccount && m.trim() === "am.account_id" ? `count(${where(f, m)})` : `count(DISTINCT ${where(f, m)})`,
@@ -26,7 +27,7 @@ export const snapshot: MetricType<Snapshot> = {
     // At the period's start: the month before its first, however many months the period covers so far.
     const month = first.at === "period_start" ? sql<number>`p.month_index - p.span_months` : sql.ref<number>("p.month_index");
     const rows = context.db
-      .selectFrom("periods as p")
+      .selectFrom(`${context.periods ?? "periods"} as p`)
       .innerJoin(`marts.${first.table} as am`, (join) => join.on("am.month_index", "=", month))
       .select("p.period")
       // Definitions are reviewed code, never user input. They name the table's columns qualified (am.arr).

@@ -24,7 +24,7 @@ export const windowRetention: MetricType<WindowRetention> = {
   dimensions: () => ({ accounts: true, carries: [] }),
   build(metrics: readonly WindowRetention[], context: MetricContext): MetricRows {
     const rows = context.db
-      .selectFrom("periods as p")
+      .selectFrom(`${context.periods ?? "periods"} as p`)
       .innerJoin("marts.account_months as b", (join) =>
         join.on("b.month_index", "=", sql<number>`p.month_index - ${context.window}`).on("b.arr", ">", 0),
       )

@@ -12,7 +12,6 @@ WITH active AS (
     m.month_index,
     -- Rounded to the cent once per account and month (half away from zero), and exact from here on.
     CAST(round(sum(l.arr), 2) AS {{ decimal(18, 2) }}) AS arr,
-    CAST(round(sum(l.mrr), 2) AS {{ decimal(18, 2) }}) AS mrr,
     -- Lines billed more often than quarterly are never "due" for renewal (marts.renewals).
     CAST(round(sum(CASE WHEN l.interval_months < 3 THEN l.arr ELSE 0 END), 2) AS {{ decimal(18, 2) }}) AS month_to_month_arr,
     sum(l.quantity) AS seats,
@@ -35,9 +34,10 @@ SELECT
   f.account_id,
   m.month,
   m.month_end,
+  -- The day the month's snapshot is taken: its last day, or the as-of date in the month to date.
+  m.snapshot_date,
   m.month_index,
   CAST(coalesce(a.arr, 0) AS {{ decimal(18, 2) }}) AS arr,
-  CAST(coalesce(a.mrr, 0) AS {{ decimal(18, 2) }}) AS mrr,
   CAST(coalesce(a.month_to_month_arr, 0) AS {{ decimal(18, 2) }}) AS month_to_month_arr,
   coalesce(a.seats, 0) AS seats,
   coalesce(attr.segment, 'Unknown') AS segment,

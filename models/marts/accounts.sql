@@ -8,6 +8,7 @@ WITH paid AS (
   SELECT
     account_id,
     min(CASE WHEN arr > 0 THEN month END) AS first_paid_month,
+    min(month_index) AS first_month_index,
     max(CASE WHEN arr > 0 THEN month END) AS last_paid_month,
     {{ first_by(arr, month_index DESC) }} AS current_arr,
     {{ first_by(touch_tier, month_index DESC) }} AS touch_tier
@@ -18,6 +19,8 @@ SELECT
   a.*,
   p.first_paid_month,
   p.last_paid_month,
+  -- The first month the account has in marts.account_months: the snapshot a fact before it takes its dimensions from.
+  p.first_month_index,
   p.first_paid_month AS cohort_month,
   m.fiscal_quarter_label AS cohort_quarter,
   coalesce(p.current_arr, 0) AS current_arr,

@@ -40,11 +40,15 @@ renewals AS (
     am.month_index,
     min(coalesce(
       l.end_date,
-      {{ add_months(l.start_date, l.interval_months * ({{ int_divide({{ month_index(am.month_end) }} - {{ month_index(l.start_date) }}, l.interval_months) }} + 1)) }}
+      -- The anniversary in the snapshot's month may still be ahead of a snapshot taken mid-month.
+      CASE WHEN {{ add_months(l.start_date, l.interval_months * {{ int_divide({{ month_index(am.snapshot_date) }} - {{ month_index(l.start_date) }}, l.interval_months) }}) }} > am.snapshot_date
+        THEN {{ add_months(l.start_date, l.interval_months * {{ int_divide({{ month_index(am.snapshot_date) }} - {{ month_index(l.start_date) }}, l.interval_months) }}) }}
+        ELSE {{ add_months(l.start_date, l.interval_months * ({{ int_divide({{ month_index(am.snapshot_date) }} - {{ month_index(l.start_date) }}, l.interval_months) }} + 1)) }}
+      END
     )) AS next_renewal_date
   FROM marts.account_months AS am
   JOIN marts.subscription_lines AS l
-    ON l.account_id = am.account_id AND l.start_date <= am.month_end AND (l.end_date IS NULL OR am.month_end < l.end_date)
+    ON l.account_id = am.account_id AND l.start_date <= am.snapshot_date AND (l.end_date IS NULL OR am.snapshot_date < l.end_date)
   WHERE am.arr > 0
   GROUP BY am.account_id, am.month_index
 )
@@ -63,7 +67,7 @@ SELECT
   s.missing_measures,
   s.measures_missing,
   CAST(r.next_renewal_date AS DATE) AS next_renewal_date,
-  {{ days_between(am.month_end, CAST(r.next_renewal_date AS DATE)) }} AS days_to_renewal
+  {{ days_between(am.snapshot_date, CAST(r.next_renewal_date AS DATE)) }} AS days_to_renewal
 FROM scores AS s
 JOIN marts.account_months AS am ON am.account_id = s.account_id AND am.month_index = s.month_index
 -- Rounded for the band only, so that a score of 40 made of fractions is not 39.999… and red.

@@ -10,7 +10,9 @@ SELECT
   o.amount,
   o.close_date,
   {{ month_index(o.close_date) }} AS month_index,
-  o.is_won IS NOT NULL AS is_closed,
-  coalesce(o.is_won, false) AS is_won,
-  lower(o.loss_reason) AS loss_reason
+  -- Closed after the as-of date: still open as of it.
+  o.is_won IS NOT NULL AND coalesce(o.close_date <= a.as_of, false) AS is_closed,
+  coalesce(o.is_won AND o.close_date <= a.as_of, false) AS is_won,
+  CASE WHEN o.close_date <= a.as_of THEN lower(o.loss_reason) END AS loss_reason
 FROM staging.crm_opportunities AS o
+CROSS JOIN marts.as_of AS a

@@ -16,3 +16,5 @@ SELECT
   r.survey = 'nps' AND r.score >= 9 AS is_promoter,
   r.survey = 'nps' AND r.score <= 6 AS is_detractor
 FROM staging.survey_responses AS r
+-- Answers after the as-of date are not read.
+WHERE r.responded_at <= (SELECT as_of FROM marts.as_of)

@@ -1,4 +1,5 @@
--- One row per support ticket, with the month it was opened (for metrics by period) and its response time.
+-- One row per support ticket opened by the as-of date, with the month it was opened (for metrics by period)
+-- and its response time. A response or solve after the as-of date has not happened yet: it is empty.
 -- @test unique(ticket_id)
 -- @test expression(first_response_hours IS NULL OR first_response_hours >= 0)
 SELECT
@@ -9,8 +10,10 @@ SELECT
   t.priority,
   t.status,
   t.category,
-  t.first_response_hours,
-  t.solved_at,
+  CASE WHEN CAST(t.first_response_at AS DATE) <= a.as_of THEN t.first_response_hours END AS first_response_hours,
+  CASE WHEN CAST(t.solved_at AS DATE) <= a.as_of THEN t.solved_at END AS solved_at,
   t.csat,
   t.ces
 FROM staging.support_tickets AS t
+CROSS JOIN marts.as_of AS a
+WHERE CAST(t.created_at AS DATE) <= a.as_of

@@ -1,5 +1,5 @@
 WITH as_of AS (
-  SELECT max(month_end) AS as_of FROM marts.months
+  SELECT as_of FROM marts.as_of
 ),
 starts AS (
   SELECT l.account_id, min(l.start_date) AS start_date
@@ -18,7 +18,7 @@ user_days AS (
   SELECT DISTINCT e.account_id, e.user_id, e.occurred_on
   FROM staging.usage_events AS e
   CROSS JOIN config.settings AS settings
-  WHERE settings.ttv_rule = 'usage'
+  WHERE settings.ttv_rule = 'usage' AND e.occurred_on <= (SELECT as_of FROM marts.as_of)
 ),
 window_users AS (
   SELECT account_id, DATE_ADD(CAST(occurred_on AS DATE), INTERVAL k DAY) AS day, count(DISTINCT user_id) AS users
@@ -32,14 +32,23 @@ usage_values AS (
   WHERE w.users >= settings.ttv_active_users
   GROUP BY w.account_id
 ),
+value_source AS (
+  SELECT CASE settings.ttv_rule
+    WHEN 'milestone' THEN EXISTS (SELECT 1 FROM staging.crm_milestones WHERE achieved_at <= (SELECT as_of FROM marts.as_of))
+    ELSE EXISTS (SELECT 1 FROM staging.usage_events WHERE occurred_on <= (SELECT as_of FROM marts.as_of))
+  END AS has_value_data
+  FROM config.settings AS settings
+),
 valued AS (
   SELECT
     s.account_id,
     s.start_date,
     CASE WHEN coalesce(mv.value_date, uv.value_date) <= as_of.as_of THEN coalesce(mv.value_date, uv.value_date) END AS value_date,
-    as_of.as_of
+    as_of.as_of,
+    vs.has_value_data
   FROM starts AS s
   CROSS JOIN as_of
+  CROSS JOIN value_source AS vs
   LEFT JOIN milestone_values AS mv ON mv.account_id = s.account_id
   LEFT JOIN usage_values AS uv ON uv.account_id = s.account_id
 ),
@@ -58,6 +67,7 @@ SELECT
   value_date IS NOT NULL AS reached,
   ttv_days,
   age_days,
-  coalesce(ttv_days, age_days) AS duration_days
+  coalesce(ttv_days, age_days) AS duration_days,
+  has_value_data
 FROM measured
 ORDER BY account_id

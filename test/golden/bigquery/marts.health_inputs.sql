@@ -1,11 +1,12 @@
 WITH paying AS (
-  SELECT account_id, month_index, month_end, arr, seats
+  SELECT account_id, month_index, month_end, snapshot_date, arr, seats
   FROM marts.account_months
   WHERE arr > 0
 ),
 first_usage AS (
   SELECT account_id, min(occurred_on) AS first_used_on
   FROM staging.usage_events
+  WHERE occurred_on <= (SELECT as_of FROM marts.as_of)
   GROUP BY account_id
 ),
 sentiment AS (
@@ -16,7 +17,7 @@ sentiment AS (
   FROM marts.survey_answers AS s
   JOIN marts.months AS m
     ON s.month_index BETWEEN m.month_index - 6 AND m.month_index
-   AND s.responded_at > DATE_ADD(CAST(m.month_end AS DATE), INTERVAL -180 DAY) AND s.responded_at <= m.month_end
+   AND s.responded_at > DATE_ADD(CAST(m.snapshot_date AS DATE), INTERVAL -180 DAY) AND s.responded_at <= m.snapshot_date
   WHERE s.survey IN ('nps', 'csat')
   GROUP BY s.account_id, m.month_index
 ),
@@ -29,7 +30,7 @@ recent_tickets AS (
   FROM tickets AS t
   JOIN marts.months AS m
     ON m.month_index BETWEEN t.month_index AND t.month_index + 3
-   AND t.created_on > DATE_ADD(CAST(m.month_end AS DATE), INTERVAL -90 DAY) AND t.created_on <= m.month_end
+   AND t.created_on > DATE_ADD(CAST(m.snapshot_date AS DATE), INTERVAL -90 DAY) AND t.created_on <= m.snapshot_date
   GROUP BY t.account_id, m.month_index
 ),
 open_urgent AS (
@@ -37,7 +38,7 @@ open_urgent AS (
   FROM tickets AS t
   JOIN marts.months AS m
     ON m.month_index >= t.month_index
-   AND (t.solved_on IS NULL OR t.solved_on > m.month_end)
+   AND (t.solved_on IS NULL OR t.solved_on > m.snapshot_date)
   WHERE t.priority IN ('high', 'urgent')
   GROUP BY t.account_id, m.month_index
 ),
@@ -47,8 +48,8 @@ contacts AS (
     p.month_index,
     count(CASE
       WHEN c.role IN ('champion', 'buyer')
-        AND (c.started_at IS NULL OR c.started_at <= p.month_end)
-        AND (c.left_at IS NULL OR c.left_at > p.month_end)
+        AND (c.started_at IS NULL OR c.started_at <= p.snapshot_date)
+        AND (c.left_at IS NULL OR c.left_at > p.snapshot_date)
       THEN 1 END) AS champions_and_buyers
   FROM paying AS p
   JOIN staging.crm_contacts AS c ON c.account_id = p.account_id
@@ -60,9 +61,10 @@ SELECT
   p.month_end,
   p.arr,
   p.seats,
-  CAST(CASE WHEN fu.first_used_on <= p.month_end THEN (CAST(coalesce(u.active_users_30d, 0) AS FLOAT64) / (nullif(p.seats, 0))) END AS FLOAT64)
+  CAST(CASE WHEN p.month_index >= analytics.first_month THEN (CAST(coalesce(u.active_users_30d, 0) AS FLOAT64) / (nullif(p.seats, 0))) END AS FLOAT64)
     AS active_users_per_seat,
-  CAST(CASE WHEN coalesce(u.events_prior_30d, 0) > 0 THEN (CAST(coalesce(u.events_30d, 0) AS FLOAT64) / (u.events_prior_30d)) - 1 END AS FLOAT64)
+  CAST(CASE WHEN fu.first_used_on <= DATE_ADD(CAST(p.snapshot_date AS DATE), INTERVAL -59 DAY) AND coalesce(u.events_prior_30d, 0) > 0
+    THEN (CAST(coalesce(u.events_30d, 0) AS FLOAT64) / (u.events_prior_30d)) - 1 END AS FLOAT64)
     AS usage_trend,
   CAST(s.sentiment AS FLOAT64) AS sentiment,
   CAST(CASE WHEN p.month_index >= helpdesk.first_month THEN coalesce(o.open_urgent_tickets, 0) END AS FLOAT64) AS open_urgent_tickets,
@@ -70,9 +72,10 @@ SELECT
     AS tickets_per_seat_90d,
   CAST(r.first_response_hours_90d AS FLOAT64) AS first_response_hours_90d,
   CAST(c.champions_and_buyers AS FLOAT64) AS relationship,
-  CAST(CASE WHEN fu.first_used_on <= p.month_end THEN coalesce(u.key_features_30d, 0) END AS FLOAT64) AS adoption_breadth
+  CAST(CASE WHEN p.month_index >= analytics.first_month THEN coalesce(u.key_features_30d, 0) END AS FLOAT64) AS adoption_breadth
 FROM paying AS p
 CROSS JOIN (SELECT min(month_index) AS first_month FROM marts.tickets) AS helpdesk
+CROSS JOIN (SELECT (EXTRACT(YEAR FROM min(first_used_on)) * 12 + EXTRACT(MONTH FROM min(first_used_on)) - 1) AS first_month FROM first_usage) AS analytics
 LEFT JOIN first_usage AS fu ON fu.account_id = p.account_id
 LEFT JOIN marts.account_usage_months AS u ON u.account_id = p.account_id AND u.month_index = p.month_index
 LEFT JOIN sentiment AS s ON s.account_id = p.account_id AND s.month_index = p.month_index

@@ -28,11 +28,14 @@ renewals AS (
     am.month_index,
     min(coalesce(
       l.end_date,
-      DATE_ADD(CAST(l.start_date AS DATE), INTERVAL CAST(l.interval_months * (CAST(FLOOR(((EXTRACT(YEAR FROM am.month_end) * 12 + EXTRACT(MONTH FROM am.month_end) - 1) - (EXTRACT(YEAR FROM l.start_date) * 12 + EXTRACT(MONTH FROM l.start_date) - 1)) / (l.interval_months)) AS INT64) + 1) AS INT64) MONTH)
+      CASE WHEN DATE_ADD(CAST(l.start_date AS DATE), INTERVAL CAST(l.interval_months * CAST(FLOOR(((EXTRACT(YEAR FROM am.snapshot_date) * 12 + EXTRACT(MONTH FROM am.snapshot_date) - 1) - (EXTRACT(YEAR FROM l.start_date) * 12 + EXTRACT(MONTH FROM l.start_date) - 1)) / (l.interval_months)) AS INT64) AS INT64) MONTH) > am.snapshot_date
+        THEN DATE_ADD(CAST(l.start_date AS DATE), INTERVAL CAST(l.interval_months * CAST(FLOOR(((EXTRACT(YEAR FROM am.snapshot_date) * 12 + EXTRACT(MONTH FROM am.snapshot_date) - 1) - (EXTRACT(YEAR FROM l.start_date) * 12 + EXTRACT(MONTH FROM l.start_date) - 1)) / (l.interval_months)) AS INT64) AS INT64) MONTH)
+        ELSE DATE_ADD(CAST(l.start_date AS DATE), INTERVAL CAST(l.interval_months * (CAST(FLOOR(((EXTRACT(YEAR FROM am.snapshot_date) * 12 + EXTRACT(MONTH FROM am.snapshot_date) - 1) - (EXTRACT(YEAR FROM l.start_date) * 12 + EXTRACT(MONTH FROM l.start_date) - 1)) / (l.interval_months)) AS INT64) + 1) AS INT64) MONTH)
+      END
     )) AS next_renewal_date
   FROM marts.account_months AS am
   JOIN marts.subscription_lines AS l
-    ON l.account_id = am.account_id AND l.start_date <= am.month_end AND (l.end_date IS NULL OR am.month_end < l.end_date)
+    ON l.account_id = am.account_id AND l.start_date <= am.snapshot_date AND (l.end_date IS NULL OR am.snapshot_date < l.end_date)
   WHERE am.arr > 0
   GROUP BY am.account_id, am.month_index
 )
@@ -50,7 +53,7 @@ SELECT
   s.missing_measures,
   s.measures_missing,
   CAST(r.next_renewal_date AS DATE) AS next_renewal_date,
-  DATE_DIFF(CAST(CAST(r.next_renewal_date AS DATE) AS DATE), CAST(am.month_end AS DATE), DAY) AS days_to_renewal
+  DATE_DIFF(CAST(CAST(r.next_renewal_date AS DATE) AS DATE), CAST(am.snapshot_date AS DATE), DAY) AS days_to_renewal
 FROM scores AS s
 JOIN marts.account_months AS am ON am.account_id = s.account_id AND am.month_index = s.month_index
 LEFT JOIN renewals AS r ON r.account_id = s.account_id AND r.month_index = s.month_index

@@ -6,8 +6,10 @@ SELECT
   t.priority,
   t.status,
   t.category,
-  t.first_response_hours,
-  t.solved_at,
+  CASE WHEN CAST(t.first_response_at AS DATE) <= a.as_of THEN t.first_response_hours END AS first_response_hours,
+  CASE WHEN CAST(t.solved_at AS DATE) <= a.as_of THEN t.solved_at END AS solved_at,
   t.csat,
   t.ces
 FROM staging.support_tickets AS t
+CROSS JOIN marts.as_of AS a
+WHERE CAST(t.created_at AS DATE) <= a.as_of

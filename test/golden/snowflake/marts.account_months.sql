@@ -3,7 +3,6 @@ WITH active AS (
     l.account_id,
     m.month_index,
     CAST(round(sum(l.arr), 2) AS NUMBER(18, 2)) AS arr,
-    CAST(round(sum(l.mrr), 2) AS NUMBER(18, 2)) AS mrr,
     CAST(round(sum(CASE WHEN l.interval_months < 3 THEN l.arr ELSE 0 END), 2) AS NUMBER(18, 2)) AS month_to_month_arr,
     sum(l.quantity) AS seats,
     ARRAY_AGG(OBJECT_CONSTRUCT_KEEP_NULL('v', l.plan)) WITHIN GROUP (ORDER BY l.arr DESC, l.subscription_id)[0]:v AS plan
@@ -23,9 +22,9 @@ SELECT
   f.account_id,
   m.month,
   m.month_end,
+  m.snapshot_date,
   m.month_index,
   CAST(coalesce(a.arr, 0) AS NUMBER(18, 2)) AS arr,
-  CAST(coalesce(a.mrr, 0) AS NUMBER(18, 2)) AS mrr,
   CAST(coalesce(a.month_to_month_arr, 0) AS NUMBER(18, 2)) AS month_to_month_arr,
   coalesce(a.seats, 0) AS seats,
   coalesce(attr.segment, 'Unknown') AS segment,

@@ -28,11 +28,14 @@ renewals AS (
     am.month_index,
     min(coalesce(
       l.end_date,
-      CAST(DATEADD(MONTH, l.interval_months * (CAST(FLOOR(((YEAR(am.month_end) * 12 + MONTH(am.month_end) - 1) - (YEAR(l.start_date) * 12 + MONTH(l.start_date) - 1)) / (l.interval_months)) AS INTEGER) + 1), l.start_date) AS DATE)
+      CASE WHEN CAST(DATEADD(MONTH, l.interval_months * CAST(FLOOR(((YEAR(am.snapshot_date) * 12 + MONTH(am.snapshot_date) - 1) - (YEAR(l.start_date) * 12 + MONTH(l.start_date) - 1)) / (l.interval_months)) AS INTEGER), l.start_date) AS DATE) > am.snapshot_date
+        THEN CAST(DATEADD(MONTH, l.interval_months * CAST(FLOOR(((YEAR(am.snapshot_date) * 12 + MONTH(am.snapshot_date) - 1) - (YEAR(l.start_date) * 12 + MONTH(l.start_date) - 1)) / (l.interval_months)) AS INTEGER), l.start_date) AS DATE)
+        ELSE CAST(DATEADD(MONTH, l.interval_months * (CAST(FLOOR(((YEAR(am.snapshot_date) * 12 + MONTH(am.snapshot_date) - 1) - (YEAR(l.start_date) * 12 + MONTH(l.start_date) - 1)) / (l.interval_months)) AS INTEGER) + 1), l.start_date) AS DATE)
+      END
     )) AS next_renewal_date
   FROM marts.account_months AS am
   JOIN marts.subscription_lines AS l
-    ON l.account_id = am.account_id AND l.start_date <= am.month_end AND (l.end_date IS NULL OR am.month_end < l.end_date)
+    ON l.account_id = am.account_id AND l.start_date <= am.snapshot_date AND (l.end_date IS NULL OR am.snapshot_date < l.end_date)
   WHERE am.arr > 0
   GROUP BY am.account_id, am.month_index
 )
@@ -50,7 +53,7 @@ SELECT
   s.missing_measures,
   s.measures_missing,
   CAST(r.next_renewal_date AS DATE) AS next_renewal_date,
-  DATEDIFF(DAY, am.month_end, CAST(r.next_renewal_date AS DATE)) AS days_to_renewal
+  DATEDIFF(DAY, am.snapshot_date, CAST(r.next_renewal_date AS DATE)) AS days_to_renewal
 FROM scores AS s
 JOIN marts.account_months AS am ON am.account_id = s.account_id AND am.month_index = s.month_index
 LEFT JOIN renewals AS r ON r.account_id = s.account_id AND r.month_index = s.month_index

@@ -11,3 +11,4 @@ SELECT
   r.survey = 'nps' AND r.score >= 9 AS is_promoter,
   r.survey = 'nps' AND r.score <= 6 AS is_detractor
 FROM staging.survey_responses AS r
+WHERE r.responded_at <= (SELECT as_of FROM marts.as_of)

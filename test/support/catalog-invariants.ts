@@ -1,0 +1,124 @@
+import type { Config } from "../../core/config.ts";
+import type { Warehouse } from "../../core/warehouse.ts";
+import type { Catalog } from "../../metrics/catalog.ts";
+import type { Grain } from "../../metrics/compile.ts";
+import type { DimensionDefinition, MetricDefinition } from "../../metrics/definition.ts";
+import { type MetricRow, query } from "../../metrics/query.ts";
+import { type BaseMetric, metricType } from "../../metrics/types/index.ts";
+
+/*
+ * DESIGN "Invariants", run from the catalog so a new metric or dimension is covered without a new test.
+ * Each failure names the metric, the dimension, the period and the values.
+ */
+
+/**
+ * Money is printed to the cent: a sum of `parts` values, each rounded once, may differ from the total
+ * rounded once by half a cent a part (a cost allocated pro rata, MRR as ARR / 12). Beyond that, no slack.
+ */
+const agree = (a: number, b: number, parts = 1) =>
+  Math.abs(a - b) <= 0.005 * parts + 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+
+/** A metric whose value for a set of accounts is the sum of its values over a partition of them. */
+function isAdditive(metric: MetricDefinition): metric is BaseMetric {
+  if (metric.type === "snapshot") return metric.agg === "sum" || (metric.agg === "count_distinct" && metric.measure.trim() === "am.account_id");
+  if (metric.type === "period_aggregate") return metric.agg === "sum" || metric.agg === "count";
+  if (metric.type === "window_retention") return metric.denominator === undefined;
+  return false;
+}
+
+/** Additive over time as well: a flow over the period's own months (a movement, a cost, a ticket), not a
+ * count taken in its last month (seats, active users). */
+const isFlow = (metric: BaseMetric) =>
+  metric.type === "period_aggregate" && metric.over === "period" && !metric.filter?.includes("p.month_index");
+
+/** The dimensions a metric's rows can be grouped by (DESIGN "Dimensions of a fact"). */
+function dimensionsOf(metric: BaseMetric, catalog: Catalog): DimensionDefinition[] {
+  const { accounts, carries } = metricType(metric).dimensions(metric);
+  return [...catalog.dimensions.values()].filter((d) => carries.includes(d.name) || (accounts && d.table !== null));
+}
+
+const num = (value: unknown) => (typeof value === "number" ? value : 0);
+
+/**
+ * For every additive metric and every dimension it takes, in every month: the groups sum to the total
+ * (so every account counted in the total is in exactly one group: none falls into an unshown group).
+ * One query per dimension for all the metrics that take it.
+ */
+export async function groupsSumToTotals(db: Warehouse, config: Config, catalog: Catalog): Promise<string[]> {
+  const additive = [...catalog.metrics.values()].filter(isAdditive);
+  const failures: string[] = [];
+  const totals = new Map<string, MetricRow>();
+  for (const row of (await query(db, config, { metrics: additive.map((m) => m.name) }, catalog)).rows) totals.set(String(row.period), row);
+  for (const dimension of catalog.dimensions.values()) {
+    const metrics = additive.filter((m) => dimensionsOf(m, catalog).includes(dimension));
+    if (metrics.length === 0) continue;
+    const grouped = (await query(db, config, { metrics: metrics.map((m) => m.name), by: [dimension.name] }, catalog)).rows;
+    for (const metric of metrics) {
+      const sums = new Map<string, number>();
+      const counts = new Map<string, number>();
+      for (const row of grouped) {
+        const period = String(row.period);
+        sums.set(period, (sums.get(period) ?? 0) + num(row[metric.name]));
+        counts.set(period, (counts.get(period) ?? 0) + 1);
+      }
+      for (const [period, total] of totals) {
+        const sum = sums.get(period) ?? 0;
+        if (!agree(sum, num(total[metric.name]), (counts.get(period) ?? 0) + 1)) {
+          failures.push(`${metric.name} by ${dimension.name}, ${period}: groups sum to ${sum}, total ${total[metric.name]}`);
+        }
+      }
+    }
+  }
+  return failures;
+}
+
+/**
+ * For every flow (a sum or count over the period's months): a year's value is the sum of its quarters,
+ * and a quarter's the sum of its months, the period the as-of cuts included (each to date).
+ */
+export async function periodsSumToLongerOnes(db: Warehouse, config: Config, catalog: Catalog): Promise<string[]> {
+  const flows = [...catalog.metrics.values()].filter(isAdditive).filter(isFlow);
+  const at = async (grain: Grain) => (await query(db, config, { metrics: flows.map((m) => m.name), grain }, catalog)).rows;
+  const [months, quarters, years] = [await at("month"), await at("quarter"), await at("year")];
+  const failures: string[] = [];
+  const check = (longer: MetricRow[], shorter: MetricRow[], label: string) => {
+    let previous = "";
+    for (const row of longer) {
+      const period = String(row.period);
+      const parts = shorter.filter((r) => String(r.period) > previous && String(r.period) <= period);
+      for (const metric of flows) {
+        const sum = parts.reduce((s, r) => s + num(r[metric.name]), 0);
+        if (!agree(sum, num(row[metric.name]), parts.length + 1)) {
+          failures.push(`${metric.name}: ${label} ending ${period} is ${row[metric.name]}, its parts sum to ${sum}`);
+        }
+      }
+      previous = period;
+    }
+  };
+  check(years, quarters, "year");
+  check(quarters, months, "quarter");
+  return failures;
+}
+
+/**
+ * Nothing after the as-of moves any figure: every metric of the catalog, month by month up to the
+ * as-of, the same in two warehouses (a build with --as-of D over complete exports, and one over the
+ * exports cut at D).
+ */
+export async function sameFiguresUpToAsOf(full: Warehouse, cut: Warehouse, config: Config, catalog: Catalog): Promise<string[]> {
+  const asOf = await full.one<{ d: string }>("SELECT {{ format_time(as_of, '%Y-%m-%d') }} AS d FROM marts.as_of");
+  const failures: string[] = [];
+  for (const metric of catalog.metrics.values()) {
+    const request = { metrics: [metric.name] };
+    const [a, b] = [(await query(full, config, request, catalog)).rows, (await query(cut, config, request, catalog)).rows];
+    const upTo = (rows: MetricRow[]) => rows.filter((r) => String(r.period).slice(0, 7) <= String(asOf?.d).slice(0, 7));
+    const [x, y] = [upTo(a), upTo(b)];
+    if (x.length !== y.length) failures.push(`${metric.name}: ${x.length} months up to the as-of ≠ ${y.length}`);
+    x.forEach((row, i) => {
+      const [p, q] = [row[metric.name], y[i]?.[metric.name]];
+      const same = p === q || (typeof p === "number" && typeof q === "number" && Math.abs(p - q) <= 1e-9 * Math.max(1, Math.abs(p)));
+      if (!same || row.period !== y[i]?.period) failures.push(`${metric.name}, ${row.period}: ${p} with later data, ${q} without`);
+    });
+  }
+  return failures;
+}
