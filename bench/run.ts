@@ -234,9 +234,19 @@ process.stdout.write(
     ]),
   )}\n`,
 );
+// DESIGN "Invariants" over the whole catalog on the default sample and two variants (bench/invariants.ts).
+process.stderr.write("Invariants on the sample, cut mid-month, and with open-ended lines\n");
+const invariantsFile = join(DATA, "invariants.json");
+const invariantsRun = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "bench", "invariants.ts"), invariantsFile], {
+  encoding: "utf8",
+  cwd: ROOT,
+});
+process.stderr.write(invariantsRun.stderr);
+const invariants = JSON.parse(readFileSync(invariantsFile, "utf8")) as Record<string, { seconds: number; failures: string[] }>;
 const out = join(ROOT, "bench", "results.json");
 writeFileSync(
   out,
-  `${JSON.stringify({ measuredAt: new Date().toISOString(), machine: { cpus: (await import("node:os")).cpus().length }, target: TARGET, landing: results, query: queryResult, site: siteResult, engines, refresh, growth }, null, 2)}\n`,
+  `${JSON.stringify({ measuredAt: new Date().toISOString(), machine: { cpus: (await import("node:os")).cpus().length }, target: TARGET, landing: results, query: queryResult, site: siteResult, engines, refresh, growth, invariants }, null, 2)}\n`,
 );
 process.stderr.write(`Wrote ${out}\n`);
+if (invariantsRun.status !== 0) process.exitCode = 1;

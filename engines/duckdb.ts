@@ -20,7 +20,8 @@ export const duckdb: Dialect = {
     // DuckDB divides DECIMALs in DOUBLE: scale to a whole number and divide that, adding half the divisor first (half up).
     div_round: (n, d, s) =>
       `CAST(CAST((2 * CAST((${n}) * ${10 ** Number(s)} AS HUGEINT) + (${d})) // (2 * (${d})) AS DECIMAL(38, 0)) * ${(10 ** -Number(s)).toFixed(Number(s))} AS DECIMAL(38, ${Number(s)}))`,
-    round_float: (v, digits) => `round(${v}, ${digits})`,
+    // Through DECIMAL, as PostgreSQL rounds: a half cent stored as 0.154999… in binary rounds up on both.
+    round_float: (v, digits) => `CAST(round(CAST(${v} AS DECIMAL(38, 9)), ${digits}) AS DOUBLE)`,
     decimal: (p, s) => `DECIMAL(${p}, ${s})`,
     float: (v) => `CAST(${v} AS DOUBLE)`,
     integer: (v) => `CAST(${v} AS INTEGER)`,
