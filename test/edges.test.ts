@@ -187,7 +187,13 @@ describe("zero versus no data: an export never landed is null, never 0", () => {
         await query(built.db, built.config, { metrics: ["license_utilization", "dau_mau", "adoption_breadth", "active_users_30d"] })
       ).rows;
       expect(rows.every((r) => r.license_utilization === null && r.dau_mau === null && r.adoption_breadth === null)).toBe(true);
-      expect(latest(rows)).toEqual({ period: "2025-03-31", license_utilization: null, dau_mau: null, adoption_breadth: null, active_users_30d: null });
+      expect(latest(rows)).toEqual({
+        period: "2025-03-31",
+        license_utilization: null,
+        dau_mau: null,
+        adoption_breadth: null,
+        active_users_30d: null,
+      });
       const inputs = await built.db.all(
         `SELECT count(active_users_per_seat) AS utilisation, count(adoption_breadth) AS breadth FROM marts.health_inputs`,
       );

@@ -34,9 +34,7 @@ describe("exact money", () => {
 
   it("rounds each account's ARR once, to the cent, half away from zero", async () => {
     expect(
-      await fixture.db.all(
-        "SELECT account_id, month::VARCHAR AS month, arr::VARCHAR AS arr FROM marts.account_months ORDER BY 1, 2",
-      ),
+      await fixture.db.all("SELECT account_id, month::VARCHAR AS month, arr::VARCHAR AS arr FROM marts.account_months ORDER BY 1, 2"),
     ).toEqual([
       { account_id: "A1", month: "2024-01-01", arr: "3.60" },
       { account_id: "A1", month: "2024-02-01", arr: "3.60" },

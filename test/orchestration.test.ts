@@ -195,7 +195,13 @@ describe("a run with nothing new", () => {
       const statusOf = (name: string) => tickets.materializations.find((m) => m.asset === name)?.status;
       for (const name of ["raw.support_tickets", "staging.support_tickets", "marts.tickets", "marts.as_of", "site.quality"])
         expect(statusOf(name), name).toBe("built");
-      for (const name of ["raw.crm_accounts", "staging.crm_accounts", "marts.subscription_lines", "staging.survey_responses", "site.glossary"])
+      for (const name of [
+        "raw.crm_accounts",
+        "staging.crm_accounts",
+        "marts.subscription_lines",
+        "staging.survey_responses",
+        "site.glossary",
+      ])
         expect(statusOf(name), name).toBe("unchanged");
       expect(await fixture.db.one("SELECT count(*)::INTEGER AS n FROM marts.tickets WHERE ticket_id = 'T99'")).toEqual({ n: 1 });
 

@@ -63,11 +63,13 @@ describe("the site of a CRM-only book", () => {
       expect(notices.some((n) => n.startsWith("No usage_events export has been landed"))).toBe(true);
       expect(notices.some((n) => n.startsWith("No support_tickets export has been landed"))).toBe(true);
       expect(await page.locator("text=100.000000").count()).toBe(0);
-      // Nobody is red, so at-risk ARR is $0 everywhere: said in words, not drawn as a bar around $0.
+      // Nobody is scored, so no loss rate is known and risk-weighted ARR is unknown: said in words, never
+      // drawn or shown as $0.
       await page.goto(pathToFileURL(join(site, "board.html")).href);
       const atRisk = page.locator("#board-at-risk-arr");
       expect(await atRisk.locator("svg").count()).toBe(0);
-      expect(await atRisk.textContent()).toContain("Zero in every period shown.");
+      expect(await atRisk.textContent()).toContain("No data for this yet.");
+      expect(await atRisk.textContent()).not.toContain("$0");
     } finally {
       await page.close();
     }

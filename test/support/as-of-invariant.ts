@@ -26,7 +26,11 @@ export async function asOfDifferences(full: Warehouse, cut: Warehouse): Promise<
     ).map((r) => r.c);
     // Rows dated after D (renewals to come, the forecast, lines booked to start later) are not compared.
     const dated = DATED_BY.find((c) => columns.includes(c));
-    const upTo = !dated ? "" : dated === "month_index" ? ` WHERE month_index <= ${asOf.m}` : ` WHERE coalesce(CAST(${dated} AS DATE) <= DATE '${day?.d}', true)`;
+    const upTo = !dated
+      ? ""
+      : dated === "month_index"
+        ? ` WHERE month_index <= ${asOf.m}`
+        : ` WHERE coalesce(CAST(${dated} AS DATE) <= DATE '${day?.d}', true)`;
     const sql = `SELECT * FROM marts.${name}${upTo}`;
     out.push(...rowDifferences(await full.all(sql), await cut.all(sql), `marts.${name}`));
   }

@@ -15,12 +15,12 @@ import { type BaseMetric, metricType } from "../../metrics/types/index.ts";
  * Money is printed to the cent: a sum of `parts` values, each rounded once, may differ from the total
  * rounded once by half a cent a part (a cost allocated pro rata, MRR as ARR / 12). Beyond that, no slack.
  */
-const agree = (a: number, b: number, parts = 1) =>
-  Math.abs(a - b) <= 0.005 * parts + 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+const agree = (a: number, b: number, parts = 1) => Math.abs(a - b) <= 0.005 * parts + 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 
 /** A metric whose value for a set of accounts is the sum of its values over a partition of them. */
 function isAdditive(metric: MetricDefinition): metric is BaseMetric {
-  if (metric.type === "snapshot") return metric.agg === "sum" || (metric.agg === "count_distinct" && metric.measure.trim() === "am.account_id");
+  if (metric.type === "snapshot")
+    return metric.agg === "sum" || (metric.agg === "count_distinct" && metric.measure.trim() === "am.account_id");
   if (metric.type === "period_aggregate") return metric.agg === "sum" || metric.agg === "count";
   if (metric.type === "window_retention") return metric.denominator === undefined;
   return false;

@@ -34,15 +34,15 @@ export async function cutExports(from: string, to: string, day: string): Promise
   const db = await Warehouse.open(":memory:");
   const written: string[] = [];
   try {
-    for (const file of readdirSync(from).filter((f) => f.endsWith(".csv")).sort()) {
+    for (const file of readdirSync(from)
+      .filter((f) => f.endsWith(".csv"))
+      .sort()) {
       const table = file.replace(/\.csv$/, "");
       const cut = CUTS[table];
       if (!cut) throw new Error(`cutExports: no cut rule for ${file}`);
       const source = join(from, file);
       const header = (
-        await db.all<{ column_name: string }>(
-          `DESCRIBE SELECT * FROM read_csv(${literal(source)}, all_varchar = true, header = true)`,
-        )
+        await db.all<{ column_name: string }>(`DESCRIBE SELECT * FROM read_csv(${literal(source)}, all_varchar = true, header = true)`)
       ).map((c) => c.column_name);
       // A rule over a column the file does not have (an optional one) has nothing to cut.
       const columns = header.map((c) => {
