@@ -1,11 +1,13 @@
 import { join } from "node:path";
 import type { Config } from "../core/config.ts";
-import { info, warn } from "../core/log.ts";
+import { info, printable, warn } from "../core/log.ts";
+import { redactUrls } from "../core/secrets.ts";
 import { openWarehouse } from "../core/open-warehouse.ts";
 import { type Warehouse } from "../core/warehouse.ts";
 import { readNotices } from "../dashboards/notices.ts";
 import { printPdf } from "../dashboards/pdf.ts";
-import { runAssets } from "../orchestration/run.ts";
+import type { Outbox } from "../alerts/outlets.ts";
+import { runAssets, sendOutboxes } from "../orchestration/run.ts";
 import { claimOrigin, originOf } from "../pipelines/origin.ts";
 import { findSources } from "../pipelines/sources.ts";
 
@@ -31,6 +33,27 @@ export interface JobOptions {
  * A failing asset stops what reads it, and leaves what it could not finish as it was. Returns the exit status.
  */
 export async function runJob(config: Config, options: JobOptions): Promise<number> {
+  const outboxes: Outbox[] = [];
+  const status = await runHoldingWarehouse(config, options, outboxes);
+  // The webhook last, with the warehouse released and the site published: a slow or silent receiver
+  // holds up no reader. How it went is recorded in the warehouse, reopened for a moment.
+  try {
+    await sendOutboxes(outboxes, async () => {
+      const db = await openWarehouse(config);
+      const release = await db.holdForWriting("alerts");
+      const done = async () => {
+        await release();
+        await db.close();
+      };
+      return { db, done };
+    });
+  } catch (error) {
+    warn(`the alerts' webhook was tried, but its delivery could not be recorded: ${(error as Error).message}`);
+  }
+  return status;
+}
+
+async function runHoldingWarehouse(config: Config, options: JobOptions, outboxes: Outbox[]): Promise<number> {
   const db = await openWarehouse(config);
   try {
     if (options.sourcesDir) await claimOrigin(db, originOf(options.sourcesDir, db.path), options.sourcesDir);
@@ -50,14 +73,16 @@ export async function runJob(config: Config, options: JobOptions): Promise<numbe
       scheduledFor: options.scheduledFor,
       sourcesSignature: options.sourcesSignature,
       fullRefresh: options.fullRefresh,
+      deferOutlets: true,
     });
+    outboxes.push(...run.outboxes);
     const unchanged = run.materializations.filter((m) => m.status === "unchanged" && m.kind !== "raw");
     if (unchanged.length && run.materializations.every((m) => m.status === "unchanged"))
       info(`Nothing changed: all ${unchanged.length} models, pages and snapshots are up to date (--full-refresh rebuilds them)`);
     else if (unchanged.length) info(`${unchanged.length} assets up to date, left as they were`);
     const failed = run.materializations.filter((m) => m.status === "failed");
     const skipped = run.materializations.filter((m) => m.status === "skipped");
-    for (const m of failed) process.stderr.write(`error: ${m.asset}: ${m.error}\n`);
+    for (const m of failed) process.stderr.write(`error: ${m.asset}: ${printable(redactUrls(m.error ?? ""))}\n`);
     if (skipped.length) process.stderr.write(`skipped (an input failed): ${skipped.map((m) => m.asset).join(", ")}\n`);
     if (failed.length) {
       process.stderr.write("error: the failed assets, and what reads them, are as they were; everything else was refreshed\n");

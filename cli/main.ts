@@ -1,5 +1,6 @@
 import { closest, InputError, UsageError } from "../core/errors.ts";
-import { setQuiet } from "../core/log.ts";
+import { printable, setQuiet } from "../core/log.ts";
+import { redactUrls } from "../core/secrets.ts";
 import { type Command, helpText, parseCommandArgs } from "./command.ts";
 
 /**
@@ -73,14 +74,17 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(context);
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`bellwether: ${error.message}\n`);
+      process.stderr.write(`bellwether: ${say(error.message)}\n`);
       return 2;
     }
     if (error instanceof InputError) {
-      process.stderr.write(`bellwether: ${error.message}\n`);
+      process.stderr.write(`bellwether: ${say(error.message)}\n`);
       return 1;
     }
-    process.stderr.write(`bellwether: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
+    process.stderr.write(`bellwether: unexpected error: ${say((error as Error).stack ?? String(error))}\n`);
     return 1;
   }
 }
+
+/** The last word on the terminal: no secret of a URL in it, no control character obeyed. */
+const say = (message: string) => printable(redactUrls(message));

@@ -1,7 +1,10 @@
+import { printable } from "../core/log.ts";
 import type { Writable } from "node:stream";
 
 /** A plain aligned text table; numbers (and dashes) align right. */
-export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+export function renderTable(headers: readonly string[], rawRows: readonly (readonly string[])[]): string {
+  // Cells hold names from the data: a control character in one is shown, never sent to the terminal.
+  const rows = rawRows.map((r) => r.map(printable));
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const numeric = headers.map(
     (_, i) => rows.length > 0 && rows.every((r) => /^[-−(]?[$€£¥]?[\d,.]+[%KMBT]?\)?$|^[-—]$|^\d[\d,]* days?$/.test(r[i] ?? "")),

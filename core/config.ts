@@ -1,3 +1,4 @@
+import { redactUrls } from "./secrets.ts";
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -229,6 +230,15 @@ export function defineConfig(config: ConfigInput): ConfigInput {
 
 export const DEFAULT_CONFIG_FILE = "bellwether.config.ts";
 
+/**
+ * A value found in the config, for an error message: a webhook's URL is its secret, never echoed; a
+ * database URL without its password.
+ */
+function shownValue(path: readonly PropertyKey[], found: unknown): string {
+  if (path.some((p) => /webhook|password|token|secret/i.test(String(p)))) return "a value not shown: it may hold a secret";
+  return redactUrls(JSON.stringify(found) ?? String(found));
+}
+
 /** Validates a config object; errors name the key, what was expected and what was found. */
 export function parseConfig(input: unknown, root: string, source = "config"): Config {
   const parsed = configSchema.safeParse(input ?? {});
@@ -241,7 +251,7 @@ export function parseConfig(input: unknown, root: string, source = "config"): Co
             .replace(/\.(\d+)/g, "[$1]")
         : "(top level)";
       const found = valueAt(input, issue.path);
-      return `  ${key}: ${describeIssue(issue)}${found === undefined || issue.code === "unrecognized_keys" ? "" : ` (got ${JSON.stringify(found)})`}`;
+      return `  ${key}: ${describeIssue(issue)}${found === undefined || issue.code === "unrecognized_keys" ? "" : ` (got ${shownValue(issue.path, found)})`}`;
     });
     throw new InputError(`${source}: invalid configuration\n${lines.join("\n")}`);
   }

@@ -4,16 +4,27 @@
  */
 let quiet = false;
 
+/**
+ * Text for a terminal: control characters (an escape sequence that sets the title, clears the screen or
+ * hides text; a carriage return that overwrites a line) shown as visible escapes, never obeyed. Line
+ * breaks and tabs stay. A name from the data passes through here on every way to the terminal.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) =>
+    c === "\u001b" ? "\\e" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
 export function setQuiet(value: boolean): void {
   quiet = value;
 }
 
 export function info(message: string): void {
-  if (!quiet) process.stderr.write(`${message}\n`);
+  if (!quiet) process.stderr.write(`${printable(message)}\n`);
 }
 
 export function warn(message: string): void {
-  process.stderr.write(`warning: ${message}\n`);
+  process.stderr.write(`warning: ${printable(message)}\n`);
 }
 
 /** Times a step and reports it as one line: "  name ........ 1,234 rows  0.12 s". */

@@ -3,6 +3,7 @@ import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { postgres } from "../engines/postgres.ts";
+import { redactDatabaseUrl, redactUrls } from "./secrets.ts";
 import { InputError } from "./errors.ts";
 import { type Params, plainValue, type Row, SCHEMAS, Warehouse } from "./warehouse.ts";
 
@@ -43,16 +44,13 @@ export function parsePostgresUrl(text: string): PostgresTarget {
   const rawSchema = take("raw");
   const connectionString = url.toString();
   const shown = new URL(connectionString);
-  shown.password = "";
   if (prefix) shown.searchParams.set("schema", prefix);
   if (rawSchema) shown.searchParams.set("raw", rawSchema);
-  return { connectionString, display: decodeURIComponent(shown.toString()), prefix, rawSchema };
+  return { connectionString, display: redactDatabaseUrl(shown.toString()), prefix, rawSchema };
 }
 
-/** Any password in a connection string or message, replaced. */
-function redact(text: string): string {
-  return text.replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)[^@\s]*@/gi, "$1***@");
-}
+/** Any password in a connection string or message, replaced (core/secrets.ts). */
+const redact = redactUrls;
 
 // The client's types as DuckDB's rows come out: counts and DECIMALs as numbers, DATE as "YYYY-MM-DD",
 // TIMESTAMP as an ISO instant (UTC: the warehouse keeps UTC wall-clock time).

@@ -1,3 +1,4 @@
+import type { Outbox } from "../alerts/outlets.ts";
 import type { Source } from "../pipelines/source.ts";
 import type { Config } from "../core/config.ts";
 import type { Warehouse } from "../core/warehouse.ts";
@@ -27,6 +28,8 @@ export interface Materialized {
   changed?: boolean;
   /** For a staged model: what to record in the transaction that publishes it. */
   onPublish?: () => Promise<void>;
+  /** Alerts to send once the run is over: after the site is published (and, from a job, the warehouse released). */
+  outbox?: Outbox;
 }
 
 /**

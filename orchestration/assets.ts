@@ -13,7 +13,7 @@ import { type Contract } from "../pipelines/contract.ts";
 import { contracts, type TableName } from "../pipelines/contracts/index.ts";
 import { landTable } from "../pipelines/ingest.ts";
 import { evaluateAlerts } from "../alerts/evaluate.ts";
-import { deliverAlerts } from "../alerts/outlets.ts";
+import { deliverAlerts, deliveryCheck } from "../alerts/outlets.ts";
 import { alertRuleSchema, DEFAULT_ALERT_RULES, ruleQuery } from "../alerts/rules.ts";
 import type { Asset } from "./asset.ts";
 
@@ -157,11 +157,11 @@ export function alertsAsset(): Asset {
     description: "alert rules evaluated on the newest month, to meta.alerts and the outlets",
     async materialize({ db, config, runId }) {
       const evaluation = await evaluateAlerts(db, config.alerts.rules, runId, config.reportingCurrency);
-      const deliveries = await deliverAlerts(db, config, runId, evaluation);
-      const outlets = deliveries.map((d) => (d.status === "delivered" ? `${d.outlet} delivered` : `${d.outlet} FAILED: ${d.error}`));
+      const { deliveries, outbox } = await deliverAlerts(db, config, runId, evaluation);
       return {
         rows: evaluation.opened.length,
-        checks: [`${evaluation.opened.length} opened, ${evaluation.closed.length} closed`, ...outlets].join("; "),
+        checks: [`${evaluation.opened.length} opened, ${evaluation.closed.length} closed`, ...deliveries.map(deliveryCheck)].join("; "),
+        outbox: outbox ?? undefined,
       };
     },
   };

@@ -68,6 +68,14 @@ export interface LastBuild {
   failedSince: boolean;
 }
 
+/** Adds to what a run's asset checked, once the run is over (the alerts' webhook, sent after it). */
+export async function appendChecks(db: Warehouse, runId: string, asset: string, checks: string): Promise<void> {
+  await db.run(
+    "UPDATE meta.materializations SET checks = CASE WHEN checks IS NULL OR checks = '' THEN $3 ELSE checks || '; ' || $3 END WHERE run_id = $1 AND asset = $2",
+    [runId, asset, checks],
+  );
+}
+
 /**
  * The last good build of every asset, from the run history and, for landing tables, the files
  * `bellwether ingest` landed outside a run (a landing after a model was built makes the model out of date).

@@ -1,3 +1,4 @@
+import { deliveryCheck, type Outbox, recordDeliveries } from "../alerts/outlets.ts";
 import type { Source } from "../pipelines/source.ts";
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -14,6 +15,7 @@ import type { Model } from "../models/model.ts";
 import type { Asset, Materialized } from "./asset.ts";
 import { assetGraph, pageFile } from "./assets.ts";
 import {
+  appendChecks,
   ensureHistoryTables,
   finishRun,
   lastBuilds,
@@ -39,12 +41,37 @@ export interface RunOptions {
   assets?: Asset[];
   /** Rebuild every asset, whether or not its inputs changed. */
   fullRefresh?: boolean;
+  /**
+   * Leave the webhook's alerts in `outboxes` for the caller to send once it has released the warehouse
+   * (sendOutboxes); by default they are sent at the end of the run, after the site is published.
+   */
+  deferOutlets?: boolean;
 }
 
 export interface RunResult {
   runId: string;
   status: "succeeded" | "failed";
   materializations: MaterializationRecord[];
+  /** Alerts still to send (deferOutlets). */
+  outboxes: Outbox[];
+}
+
+/**
+ * Sends what a run left to send and records how each delivery went, in meta.alert_deliveries and the
+ * alerts asset's checks; `open` gives the warehouse to record in (reopened by a job that released it).
+ */
+export async function sendOutboxes(outboxes: readonly Outbox[], open: () => Promise<{ db: Warehouse; done(): Promise<void> }>) {
+  if (outboxes.length === 0) return;
+  const sent = await Promise.all(outboxes.map(async (outbox) => ({ outbox, deliveries: await outbox.send() })));
+  const { db, done } = await open();
+  try {
+    for (const { outbox, deliveries } of sent) {
+      await recordDeliveries(db, outbox.runId, outbox.opened, deliveries);
+      await appendChecks(db, outbox.runId, "alerts", deliveries.map(deliveryCheck).join("; "));
+    }
+  } finally {
+    await done();
+  }
 }
 
 /**
@@ -208,6 +235,7 @@ export async function runAssets(db: Warehouse, config: Config, options: RunOptio
 
   const pages: Asset[] = [];
   const unbuilt = new Map<string, string>();
+  const outboxes: Outbox[] = [];
   for (const asset of afterModels) {
     const blocker = blockerOf(asset);
     if (blocker) {
@@ -224,6 +252,7 @@ export async function runAssets(db: Warehouse, config: Config, options: RunOptio
       continue;
     }
     const done = await materialize(asset);
+    if (done?.made.outbox) outboxes.push(done.made.outbox);
     if (done) await built(done);
   }
   if (pages.length || (unbuilt.size && options.siteDir)) {
@@ -248,7 +277,9 @@ export async function runAssets(db: Warehouse, config: Config, options: RunOptio
   const failed = records.filter((r) => r.status === "failed");
   const status = failed.length ? "failed" : "succeeded";
   await finishRun(db, runId, status, failed.length ? failed.map((f) => `${f.asset}: ${f.error}`).join("\n") : null);
-  return { runId, status, materializations: records };
+  if (options.deferOutlets) return { runId, status, materializations: records, outboxes };
+  await sendOutboxes(outboxes, async () => ({ db, done: async () => {} }));
+  return { runId, status, materializations: records, outboxes: [] };
 }
 
 const elapsed = (started: number) => (performance.now() - started) / 1000;

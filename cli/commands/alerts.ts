@@ -1,3 +1,4 @@
+import { printable } from "../../core/log.ts";
 import { isIsoDate } from "../../core/dates.ts";
 import { UsageError } from "../../core/errors.ts";
 import { openWarehouseForReading } from "../../core/open-warehouse.ts";
@@ -50,7 +51,7 @@ export const alertsCommand: Command = {
             [since ?? null, values.open === true],
           )
         : [];
-      if (format === "json") process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      if (format === "json") process.stdout.write(`${printable(JSON.stringify(rows, null, 2))}\n`);
       else if (rows.length === 0) process.stdout.write("No alerts.\n");
       else {
         const shown = rows.map((r) => [r.opened_month, r.closed_month ?? "open", r.severity, r.rule, r.account_id ?? "—", r.message]);

@@ -1,3 +1,4 @@
+import { printable } from "../../core/log.ts";
 import { writeFileSync } from "node:fs";
 import { spreadsheetLine } from "../../core/csv.ts";
 import { isIsoDate } from "../../core/dates.ts";
@@ -51,7 +52,7 @@ export const icpCommand: Command = {
             : renderIcp(table, config.reportingCurrency);
       const out = outFile(values.out);
       if (out) writeFileSync(out, text);
-      else process.stdout.write(text);
+      else process.stdout.write(printable(text));
       return 0;
     } finally {
       await db.close();

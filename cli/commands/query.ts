@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { InputError, UsageError } from "../../core/errors.ts";
 import { formatValue, groupLabel } from "../../core/format.ts";
+import { printable } from "../../core/log.ts";
 import { openWarehouseForReading } from "../../core/open-warehouse.ts";
 import { isPostgresUrl } from "../../core/postgres-warehouse.ts";
 import { type Warehouse } from "../../core/warehouse.ts";
@@ -117,8 +118,9 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
       await checkAgainstData(db, request, asOf);
       const result = await query(db, config, request);
       const text = render(result, format as "table" | "csv" | "json", config.reportingCurrency);
+      // A file holds the data as it is; the terminal shows a control character in a name, never obeys it.
       if (out) writeFileSync(out, text);
-      else process.stdout.write(text);
+      else process.stdout.write(printable(text));
       return 0;
     } finally {
       await db.close();

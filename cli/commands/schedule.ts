@@ -1,6 +1,6 @@
 import { configPath } from "../../core/config.ts";
 import { InputError, UsageError } from "../../core/errors.ts";
-import { setQuiet } from "../../core/log.ts";
+import { printable, setQuiet } from "../../core/log.ts";
 import { openWarehouse } from "../../core/open-warehouse.ts";
 import { type ScheduledJob, Scheduler } from "../../orchestration/schedule.ts";
 import { lastLandedSignature, lastScheduledTick, sourcesSignature } from "../../orchestration/sensor.ts";
@@ -39,7 +39,7 @@ ${EXAMPLE}`,
       if (job.when === "changed" && !sourcesOf(job))
         throw new InputError(`schedule ${job.job}: when "changed" needs a sources folder (the job's \`sources\` or the config's)`);
     }
-    const log = (line: string) => process.stdout.write(`${line}\n`);
+    const log = (line: string) => process.stdout.write(`${printable(line)}\n`);
     const withWarehouse = async <T>(work: (db: Awaited<ReturnType<typeof openWarehouse>>) => Promise<T>): Promise<T> => {
       const db = await openWarehouse(config);
       try {

@@ -1,3 +1,4 @@
+import { printable } from "../../core/log.ts";
 import { configPath } from "../../core/config.ts";
 import { UsageError } from "../../core/errors.ts";
 import { openWarehouseForReading } from "../../core/open-warehouse.ts";
@@ -29,7 +30,7 @@ export const statusCommand: Command = {
       let rows = await assetStatus(db, config, assetGraph(), { sources });
       if (values.stale) rows = rows.filter((r) => r.state === "stale");
       if (format === "json") {
-        process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        process.stdout.write(`${printable(JSON.stringify(rows, null, 2))}\n`);
         return 0;
       }
       const stale = rows.filter((r) => r.state === "stale").length;

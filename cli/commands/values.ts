@@ -1,3 +1,4 @@
+import { printable } from "../../core/log.ts";
 import { closest, InputError, UsageError } from "../../core/errors.ts";
 import { openWarehouseForReading } from "../../core/open-warehouse.ts";
 import { groupLabel } from "../../core/format.ts";
@@ -39,7 +40,7 @@ Dimensions: ${[...catalog().dimensions.keys()].join(", ")}.`,
         throw new InputError(`${db.path}: no marts in this warehouse yet; run \`bellwether build\` first`);
       }
       const rows = await dimensionValues(db, catalog(), dimension);
-      if (format === "json") process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      if (format === "json") process.stdout.write(`${printable(JSON.stringify(rows, null, 2))}\n`);
       else {
         const shown = rows.map((r) => [groupLabel(r.value), r.accounts === null ? "" : r.accounts.toLocaleString("en-US")]);
         process.stdout.write(`${renderTable([name, "accounts"], shown)}\n`);
