@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { tsImport } from "tsx/esm/api";
 import type { PageSpec } from "../dashboards/page.ts";
 import type { DimensionInput, MetricInput } from "../metrics/definition.ts";
-import { bodyOf, type Model, readModel, readModels } from "../models/model.ts";
+import { assertOneSelect, bodyOf, type Model, readModel, readModels } from "../models/model.ts";
 import { ENGINES } from "../engines/index.ts";
 import { InputError } from "./errors.ts";
 
@@ -135,6 +135,9 @@ export async function loadProject(root: string): Promise<Project> {
     for (const value of (await exportsOf(file)) as Record<string, unknown>[]) {
       if (typeof value.file !== "string" || !Array.isArray(value.sections))
         throw new InputError(`${file}: exports a value that is not a page (definePage({ file, nav, title, intro, sections }))`);
+      // A page writes only inside the site, beside the others: a plain file name, no folder, no "..".
+      if (!/^[A-Za-z0-9][A-Za-z0-9_-]*\.html$/.test(value.file))
+        throw new InputError(`${file}: file "${value.file}": a page is a file name in the site folder, such as tenure.html (no folder, no "..")`);
       pages.push(declared(file, value));
     }
   }
@@ -167,6 +170,7 @@ export async function loadProject(root: string): Promise<Project> {
     const severity = headerValue(text, "severity") ?? "medium";
     if (!(SEVERITIES as readonly string[]).includes(severity))
       throw new InputError(`${file}: @severity: expected one of ${SEVERITIES.join(", ")} (got "${severity}")`);
+    assertOneSelect(text, file);
     const sql = bodyOf(text);
     if (!/\$1\b/.test(sql)) throw new InputError(`${file}: the rule's SQL must read the month evaluated as $1 (a month_index)`);
     return {

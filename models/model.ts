@@ -1,3 +1,4 @@
+import { InputError } from "../core/errors.ts";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -56,7 +57,10 @@ export function readModel(file: string, schema = basename(dirname(file)) as Mode
   const overrides: Model["overrides"] = {};
   for (const engine of ENGINES) {
     const other = file.replace(/\.sql$/, `.${engine}.sql`);
-    if (existsSync(other)) overrides[engine] = { file: other, sql: bodyOf(readFileSync(other, "utf8")) };
+    if (!existsSync(other)) continue;
+    const text = readFileSync(other, "utf8");
+    assertOneSelect(text, other);
+    overrides[engine] = { file: other, sql: bodyOf(text) };
   }
   const name = basename(file, ".sql");
   const header = sql
@@ -91,6 +95,7 @@ export function readModel(file: string, schema = basename(dirname(file)) as Mode
   const incremental = incrementalOf(file, header);
   const materialized = header.some((line) => line.trim() === "@materialized view") ? "view" : "table";
   if (incremental && materialized === "view") throw new Error(`${file}: a view is read afresh each time: it cannot be @incremental`);
+  assertOneSelect(sql, file);
   const body = bodyOf(sql);
   const id = `${schema}.${name}`;
   const inputs = [...new Set([...body.matchAll(READ_PATTERN)].map((m) => `${m[1]}.${m[2]}`))].filter((x) => x !== id).sort();
@@ -138,6 +143,38 @@ function incrementalOf(file: string, header: string[]): Incremental | undefined 
 }
 
 /** SQL without its comment lines or a trailing semicolon. */
+/**
+ * Refuses SQL that is not exactly one SELECT (or WITH … SELECT): a model or rule may only read, so a
+ * second statement — `; DROP TABLE raw.x`, `; COPY (…) TO '…'` — is an error naming the file, found
+ * outside strings, quoted names and comments.
+ */
+export function assertOneSelect(sql: string, file: string): void {
+  const first = /^\s*(\w+)/.exec(bodyOf(sql))?.[1]?.toUpperCase();
+  if (first !== "SELECT" && first !== "WITH") {
+    throw new InputError(`${file}: a model or rule is one SELECT (or WITH … SELECT); this begins with ${first ?? "nothing"}`);
+  }
+  let i = 0;
+  while (i < sql.length) {
+    const c = sql[i];
+    const next = sql[i + 1];
+    if (c === "'" || c === '"') {
+      const close = sql.indexOf(c, i + 1);
+      i = close < 0 ? sql.length : close + 1; // '' inside a string is two quotes: the scan resumes between them
+    } else if (c === "-" && next === "-") {
+      const end = sql.indexOf("\n", i);
+      i = end < 0 ? sql.length : end;
+    } else if (c === "/" && next === "*") {
+      const end = sql.indexOf("*/", i + 2);
+      i = end < 0 ? sql.length : end + 2;
+    } else if (c === ";" && /\S/.test(bodyOf(sql.slice(i + 1)))) {
+      const line = sql.slice(0, i).split("\n").length;
+      throw new InputError(
+        `${file}: line ${line} of its SQL: a second statement after ";" — a model or rule is exactly one SELECT, and may not write`,
+      );
+    } else i++;
+  }
+}
+
 export function bodyOf(sql: string): string {
   return sql
     .split("\n")

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type ConfigInput, parseConfig } from "../core/config.ts";
 import { printable } from "../core/log.ts";
+import { loadProject } from "../core/project.ts";
 import { parsePostgresUrl } from "../core/postgres-warehouse.ts";
 import { redactUrls } from "../core/secrets.ts";
 import { Warehouse } from "../core/warehouse.ts";
@@ -258,4 +259,45 @@ describe("terminal output", () => {
       work.cleanup();
     }
   }, 120_000);
+});
+
+describe("project files stay in their room", () => {
+  /** A project folder holding one file, loaded as every command loads it. */
+  async function loadWith(path: string, text: string): Promise<string> {
+    const project = tempDir("bellwether-room-");
+    try {
+      mkdirSync(join(project.dir, path, ".."), { recursive: true });
+      writeFileSync(join(project.dir, path), text);
+      await loadProject(project.dir);
+      return "loaded";
+    } catch (error) {
+      return (error as Error).message.replace(project.dir, "PROJECT");
+    } finally {
+      project.cleanup();
+    }
+  }
+
+  it("refuses a model or rule of more than one statement, naming the file and line, before anything runs", async () => {
+    expect(await loadWith("models/evil.sql", "-- One row.\nSELECT 1 AS x;\nDROP TABLE raw.crm_contacts;\n")).toBe(
+      'PROJECT/models/evil.sql: line 2 of its SQL: a second statement after ";" — a model or rule is exactly one SELECT, and may not write',
+    );
+    expect(await loadWith("models/copy.sql", "COPY (SELECT 1) TO '/tmp/x.csv'")).toBe(
+      "PROJECT/models/copy.sql: a model or rule is one SELECT (or WITH … SELECT); this begins with COPY",
+    );
+    expect(await loadWith("alerts/evil.sql", "SELECT 'a;b' AS subject, NULL AS account_id WHERE $1 > 0; DELETE FROM meta.alerts")).toMatch(
+      /^PROJECT\/alerts\/evil\.sql: line 1 of its SQL: a second statement/,
+    );
+    // A semicolon inside a string, a quoted name or a comment is not a second statement.
+    expect(await loadWith("models/fine.sql", "-- One row.\nSELECT ';' AS \"a;b\" /* ; */ -- ;\n;\n")).toBe("loaded");
+  });
+
+  it("refuses a page that would write outside the site or into a folder of it, naming the file", async () => {
+    const page = (file: string) => `export default { file: ${JSON.stringify(file)}, nav: "X", title: "X", intro: "x", sections: [] };\n`;
+    expect(await loadWith("pages/out.ts", page("../outside.html"))).toBe(
+      'PROJECT/pages/out.ts: file "../outside.html": a page is a file name in the site folder, such as tenure.html (no folder, no "..")',
+    );
+    expect(await loadWith("pages/sub.ts", page("reports/x.html"))).toMatch(/file "reports\/x\.html": a page is a file name/);
+    expect(await loadWith("pages/abs.ts", page("/etc/x.html"))).toMatch(/file "\/etc\/x\.html": a page is a file name/);
+    expect(await loadWith("pages/ok.ts", page("tenure.html"))).toBe("loaded");
+  });
 });
