@@ -137,7 +137,9 @@ export async function loadProject(root: string): Promise<Project> {
         throw new InputError(`${file}: exports a value that is not a page (definePage({ file, nav, title, intro, sections }))`);
       // A page writes only inside the site, beside the others: a plain file name, no folder, no "..".
       if (!/^[A-Za-z0-9][A-Za-z0-9_-]*\.html$/.test(value.file))
-        throw new InputError(`${file}: file "${value.file}": a page is a file name in the site folder, such as tenure.html (no folder, no "..")`);
+        throw new InputError(
+          `${file}: file "${value.file}": a page is a file name in the site folder, such as tenure.html (no folder, no "..")`,
+        );
       pages.push(declared(file, value));
     }
   }
