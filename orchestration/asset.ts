@@ -18,6 +18,8 @@ export interface AssetContext {
    * the same code, project and config; absent when there was none (or on --full-refresh).
    */
   unchangedInputs?: ReadonlySet<string>;
+  /** --full-refresh: every file is read again, whatever its stamp says. */
+  fullRefresh?: boolean;
 }
 
 export interface Materialized {

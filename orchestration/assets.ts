@@ -26,9 +26,9 @@ export function rawAssets(): Asset[] {
       kind: "raw",
       inputs: Object.values(contract.references ?? {}).map((t) => `raw.${t}`),
       description: `landed rows of ${table} files`,
-      async materialize({ db, config, sources }) {
+      async materialize({ db, config, sources, fullRefresh }) {
         // Without a sources folder the table is kept as it is; a run that lands nothing still checks it exists.
-        const loads = await landTable(db, table, sources?.get(table) ?? [], { timeZone: config.timeZone });
+        const loads = await landTable(db, table, sources?.get(table) ?? [], { timeZone: config.timeZone, reread: fullRefresh });
         const refused = loads.find((l) => l.status === "refused");
         if (refused) throw new Error(refused.message ?? `${refused.file} was refused`);
         const rows = (await db.one<{ n: number }>(`SELECT count(*) AS n FROM raw.${table}`))?.n ?? 0;

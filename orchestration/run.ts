@@ -151,6 +151,7 @@ export async function runAssets(db: Warehouse, config: Config, options: RunOptio
             staged,
             runId,
             unchangedInputs: unchangedInputsOf(asset),
+            fullRefresh: options.fullRefresh,
           }),
         (m) => `${m.rows.toLocaleString("en-US")} rows`,
       );

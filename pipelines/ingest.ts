@@ -20,7 +20,7 @@ export function landingOrder(): TableName[] {
   return dependencyOrder(tables, (t) => t, references, "contract references");
 }
 
-export type IngestOptions = Pick<LandOptions, "timeZone">;
+export type IngestOptions = Pick<LandOptions, "timeZone" | "reread">;
 
 /**
  * Lands every file of every table. Tables with no file are created empty with a warning, so

@@ -32,6 +32,8 @@ export interface LandOptions {
   timeZone?: string;
   /** Land even when the file is unchanged (its orphans may have found their parents). */
   force?: boolean;
+  /** Read the file to hash it even when its stamp says it is the one last landed (--full-refresh). */
+  reread?: boolean;
 }
 
 /** A record that could not be split into the header's columns (wrong field count, a stray quote, not UTF-8, not JSON). */
@@ -56,7 +58,7 @@ export async function landFile(db: Warehouse, contract: Contract, from: Source, 
     "SELECT content_hash, file_stamp FROM meta.loads WHERE table_name = $1 AND file = $2 AND status = 'landed' ORDER BY started_at DESC, load_id DESC LIMIT 1",
     [contract.table, file],
   );
-  const hash = await sourceHash(from, options.force ? undefined : previous);
+  const hash = await sourceHash(from, options.force || options.reread ? undefined : previous);
   if (previous?.content_hash === hash && !options.force) return { ...base, status: "skipped", message: "unchanged since its last load" };
 
   const loadId = randomUUID();

@@ -14,7 +14,7 @@ type LandTable = (
   db: Warehouse,
   table: TableName,
   files: readonly Source[],
-  options: Pick<LandOptions, "timeZone">,
+  options: Pick<LandOptions, "timeZone" | "reread">,
 ) => Promise<LoadResult[]>;
 
 const LANDING_SCHEMAS = ["raw", "shadow", "quarantine"] as const;
@@ -30,7 +30,7 @@ export async function relayTable(
   db: Warehouse,
   table: TableName,
   files: readonly Source[],
-  options: Pick<LandOptions, "timeZone">,
+  options: Pick<LandOptions, "timeZone" | "reread">,
   landTable: LandTable,
 ): Promise<LoadResult[]> {
   const contract = contracts[table] as Contract;
@@ -48,7 +48,7 @@ export async function relayTable(
     return [];
   }
   await ensureLandingTables(db, contract);
-  const unchanged = await unchangedFiles(db, contract, files);
+  const unchanged = await unchangedFiles(db, contract, files, options.reread === true);
   if (unchanged) {
     for (const file of files) info(`  ${table.padEnd(18)} skipped  ${sourcePath(file)}`);
     return files.map((file) => ({
@@ -100,7 +100,7 @@ export async function relayTable(
  * True when every file is byte for byte what its last load landed and no quarantined orphan could
  * have found its parent since: nothing would change, so nothing needs copying.
  */
-async function unchangedFiles(db: Warehouse, contract: Contract, files: readonly Source[]): Promise<boolean> {
+async function unchangedFiles(db: Warehouse, contract: Contract, files: readonly Source[], reread: boolean): Promise<boolean> {
   if (contract.references && Object.keys(contract.references).length) {
     const orphans = await db.one<{ n: number }>(`SELECT count(*) AS n FROM quarantine.${ident(contract.table)} WHERE reason = 'orphan'`);
     if (orphans?.n) return false;
@@ -115,7 +115,7 @@ async function unchangedFiles(db: Warehouse, contract: Contract, files: readonly
   const landed = new Map(last.map((l) => [l.file, l]));
   for (const file of files) {
     const previous = landed.get(sourcePath(file));
-    if (!previous || previous.content_hash !== (await sourceHash(file, previous))) return false;
+    if (!previous || previous.content_hash !== (await sourceHash(file, reread ? undefined : previous))) return false;
   }
   return true;
 }

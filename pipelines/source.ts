@@ -18,7 +18,9 @@ export const fileStamp = (source: Source): string | null => {
   if (typeof source !== "string") return null;
   const stat = statSync(source, { bigint: true });
   if (Date.now() - Number(stat.mtimeMs) < 2000) return null;
-  return `${stat.size}:${stat.mtimeNs}`;
+  // The change time and inode too: a rewrite can restore a file's size and modification time, never
+  // its change time, and a copy put in its place is another inode.
+  return `${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}:${stat.ino}`;
 };
 
 /**

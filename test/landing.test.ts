@@ -137,6 +137,22 @@ describe("re-loading", () => {
     expect(await db.all("SELECT contact_id FROM raw.crm_contacts")).toEqual([{ contact_id: "C2" }]);
   });
 
+  it("reads a file rewritten to the same size with its modification time put back, and every file when asked to reread", async () => {
+    const file = write("crm_subscriptions.csv", [SUBSCRIPTION_HEADER, "S1,A1,2024-01-15,,100,1,2,0"]);
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(file, anHourAgo, anHourAgo);
+    await landFile(db, contracts.crm_subscriptions, file);
+    // Same size, same modification time, other bytes: its change time moved, so it is read and lands.
+    write("crm_subscriptions.csv", [SUBSCRIPTION_HEADER, "S1,A1,2024-01-15,,200,1,2,0"]);
+    utimesSync(file, anHourAgo, anHourAgo);
+    expect((await landFile(db, contracts.crm_subscriptions, file)).status).toBe("landed");
+    expect(await db.all("SELECT amount::INTEGER AS amount FROM raw.crm_subscriptions")).toEqual([{ amount: 200 }]);
+    // A stamp that matches is trusted, unless --full-refresh asks for every file to be read again.
+    await db.run("UPDATE meta.loads SET content_hash = 'recorded-hash' WHERE table_name = 'crm_subscriptions'");
+    expect((await landFile(db, contracts.crm_subscriptions, file)).status).toBe("skipped");
+    expect((await landFile(db, contracts.crm_subscriptions, file, { reread: true })).status).toBe("landed");
+  });
+
   it("replaces the rows a changed file brought before, quarantine included", async () => {
     const file = write("crm_subscriptions.csv", [SUBSCRIPTION_HEADER, "S1,A1,2024-01-15,,100,1,2,0", "S2,A9,2024-01-15,,100,1,2,0"]);
     await landFile(db, contracts.crm_subscriptions, file);
