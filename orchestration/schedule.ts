@@ -19,13 +19,16 @@ export interface SchedulerDeps {
 const CATCH_UP_DAYS = 35;
 
 /**
- * Runs jobs on their cron ticks (node-cron): never two runs of one job at once, a failed run retried
- * after `backoff` seconds, doubling each time, a tick missed while stopped caught up once at start,
- * and a stop that waits for the runs in flight.
+ * Runs jobs on their cron ticks (node-cron): never two runs of one job at once, and the jobs take turns
+ * (two jobs whose ticks meet run one after the other: one warehouse, one site, one writer at a time), a
+ * failed run retried after `backoff` seconds, doubling each time, a tick missed while stopped caught up
+ * once at start, and a stop that waits for the runs in flight.
  */
 export class Scheduler {
   private readonly busy = new Set<string>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** The run whose turn it is: the next job's run starts when it settles. */
+  private turn: Promise<unknown> = Promise.resolve();
   private tasks: ScheduledTask[] = [];
   private stopping = false;
 
@@ -42,7 +45,8 @@ export class Scheduler {
       return "overlap";
     }
     this.busy.add(job.job);
-    const work = this.attempt(job, tick);
+    const work = this.turn.then(() => this.attempt(job, tick));
+    this.turn = work.catch(() => undefined);
     this.inFlight.add(work);
     try {
       return await work;

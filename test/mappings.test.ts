@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { query } from "../metrics/query.ts";
@@ -303,4 +303,98 @@ export default defineConfig({ asOf: "2024-06-30", mappings: {
       cleanup();
     }
   }, 240_000);
+});
+
+describe("Salesforce files with API column names (IsDeleted, NumberOfEmployees, OwnerId)", () => {
+  it("match the mapping's columns without case or underscores: the same accounts land, the deleted one dropped", async () => {
+    const copy = tempDir("bellwether-sf-api-");
+    try {
+      cpSync(VENDORS, copy.dir, { recursive: true });
+      const file = join(copy.dir, "salesforce", "account.csv");
+      const [header = "", ...lines] = readFileSync(file, "utf8").split("\n");
+      const api = header
+        .split(",")
+        .map((c) =>
+          c.startsWith("_fivetran") || c.endsWith("_c") ? c : c.replace(/(^|_)([a-z])/g, (_, __, l: string) => l.toUpperCase()),
+        );
+      expect(api.slice(0, 9)).toEqual([
+        "Id",
+        "Name",
+        "Industry",
+        "NumberOfEmployees",
+        "BillingCountryCode",
+        "OwnerId",
+        "AccountSource",
+        "CreatedDate",
+        "IsDeleted",
+      ]);
+      writeFileSync(file, [api.join(","), ...lines].join("\n"));
+      const api_ = await buildFixture(copy.dir, {
+        asOf: "2024-06-30",
+        mappings: {
+          stripe: { params: { account_id: "metadata" } },
+          zendesk: { params: { account_id: "crosswalk" } },
+          segment: { params: { account_id: "crosswalk" } },
+        },
+      });
+      try {
+        const sql = "SELECT * EXCLUDE (_source_file, _source_line, _load_id) FROM raw.crm_accounts ORDER BY account_id";
+        expect(await api_.db.all(sql)).toEqual(await fixture.db.all(sql));
+        const load = (
+          await api_.db.all("SELECT rows_read, rows_landed, rows_dropped FROM meta.loads WHERE table_name = 'crm_accounts'")
+        )[0];
+        expect(load).toEqual({ rows_read: 4, rows_landed: 2, rows_dropped: 2 });
+      } finally {
+        await api_.cleanup();
+      }
+    } finally {
+      copy.cleanup();
+    }
+  }, 120_000);
+});
+
+describe("a crosswalk is checked like a vendor file", () => {
+  const MAPPINGS = {
+    stripe: { params: { account_id: "metadata" } },
+    zendesk: { params: { account_id: "crosswalk" } },
+    segment: { params: { account_id: "crosswalk" } },
+  };
+  it("quarantines the rows of a key it gives two accounts, naming the key and both accounts, instead of picking one", async () => {
+    const copy = tempDir("bellwether-crosswalk-");
+    try {
+      cpSync(VENDORS, copy.dir, { recursive: true });
+      appendFileSync(join(copy.dir, "crosswalk.csv"), `segment,grp_b,${ACME}\n`);
+      const built = await buildFixture(copy.dir, { asOf: "2024-06-30", mappings: MAPPINGS });
+      try {
+        // m2 is u2's event of 5 June, grp_b's by the groups call: Beta's before, now nobody's.
+        expect(await built.db.all("SELECT _source_line, reason, account_id, message FROM quarantine.usage_events ORDER BY 1")).toEqual([
+          {
+            _source_line: 3,
+            reason: "ambiguous_key",
+            account_id: "grp_b",
+            message: `the crosswalk ${join(copy.dir, "crosswalk.csv")} gives this key more than one account (grp_b → ${ACME}, ${BETA}): keep one row per key`,
+          },
+          { _source_line: 6, reason: "orphan", account_id: "grp_zzz", message: expect.stringContaining("resolves to no account") },
+        ]);
+        expect(await built.db.all("SELECT event_id FROM raw.usage_events ORDER BY 1")).toEqual([{ event_id: "m1" }, { event_id: "m3" }]);
+      } finally {
+        await built.cleanup();
+      }
+    } finally {
+      copy.cleanup();
+    }
+  }, 120_000);
+
+  it("names the crosswalk and its columns when its header is wrong, not the vendor file", async () => {
+    const copy = tempDir("bellwether-crosswalk-");
+    try {
+      cpSync(VENDORS, copy.dir, { recursive: true });
+      writeFileSync(join(copy.dir, "crosswalk.csv"), `source,vendor_key,account\nsegment,grp_a,${ACME}\n`);
+      await expect(buildFixture(copy.dir, { asOf: "2024-06-30", mappings: MAPPINGS })).rejects.toThrow(
+        `${join(copy.dir, "crosswalk.csv")}: a crosswalk has the columns system, key, account_id (this one has source, vendor_key, account)`,
+      );
+    } finally {
+      copy.cleanup();
+    }
+  }, 120_000);
 });

@@ -280,6 +280,32 @@ describe("the scheduler, on a fake clock", () => {
     expect(await h.scheduler.tick(job, new Date("2026-11-22T10:10:00Z"))).toBe("succeeded");
   });
 
+  it("lets two jobs whose ticks meet take turns: the second starts when the first is over", async () => {
+    const other: ScheduledJob = { ...job, job: "nightly" };
+    const events: string[] = [];
+    let finishFirst: () => void = () => undefined;
+    const scheduler = new Scheduler([job, other], {
+      now: () => new Date("2026-11-22T10:00:00Z"),
+      sleep: async () => undefined,
+      lastTick: async () => null,
+      log: () => undefined,
+      run: async (ran) => {
+        events.push(`${ran.job} starts`);
+        if (ran.job === "refresh") await new Promise<void>((resolve) => (finishFirst = resolve));
+        events.push(`${ran.job} ends`);
+        return "succeeded";
+      },
+    });
+    const tick = new Date("2026-11-22T10:00:00Z");
+    const first = scheduler.tick(job, tick);
+    const second = scheduler.tick(other, tick);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(events).toEqual(["refresh starts"]);
+    finishFirst();
+    expect(await Promise.all([first, second])).toEqual(["succeeded", "succeeded"]);
+    expect(events).toEqual(["refresh starts", "refresh ends", "nightly starts", "nightly ends"]);
+  });
+
   it("catches up the latest missed tick once, not every one", async () => {
     // Last ran for 09:00; restarted at 10:02:30: ticks 09:05 … 10:00 were missed; 10:00 runs, once.
     const h = harness([], new Date("2026-11-22T09:00:00Z"));

@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Warehouse } from "../core/warehouse.ts";
 import { buildCatalog, catalog } from "../metrics/catalog.ts";
 import { query } from "../metrics/query.ts";
+import { ensureSampleFolder } from "../pipelines/sample/folder.ts";
 import { generateSample } from "../pipelines/sample/generate.ts";
 import { buildFixture, cli, tempDir } from "./helpers.ts";
 
@@ -213,4 +214,29 @@ describe("the sample's latent health", () => {
     expect(last).toBeGreaterThanOrEqual(0.7);
     expect(last).toBeLessThan(1);
   });
+});
+
+describe("the sample folder a build reads", () => {
+  it("is written beside and renamed into place, and kept as it is when it is already the same files", async () => {
+    const { dir, cleanup } = tempDir("bellwether-sample-folder-");
+    try {
+      const out = join(dir, "sample");
+      const options = { out, accounts: 20, months: 6, seed: 4 };
+      // Two builds at once: each writes its own folder beside, and the last rename wins whole files.
+      expect((await Promise.all([ensureSampleFolder(options), ensureSampleFolder(options)])).sort()).toEqual(["written", "written"]);
+      expect(readdirSync(dir)).toEqual(["sample"]);
+      const reference = join(dir, "reference");
+      await generateSample({ ...options, out: reference });
+      for (const file of readdirSync(reference).filter((f) => f.endsWith(".csv"))) {
+        expect(readFileSync(join(out, file), "utf8"), file).toBe(readFileSync(join(reference, file), "utf8"));
+      }
+      // The same options again: nothing is rewritten under a build that may be reading.
+      const before = statSync(join(out, "crm_accounts.csv")).mtimeMs;
+      expect(await ensureSampleFolder(options)).toBe("kept");
+      expect(statSync(join(out, "crm_accounts.csv")).mtimeMs).toBe(before);
+      expect(await ensureSampleFolder({ ...options, seed: 5 })).toBe("written");
+    } finally {
+      cleanup();
+    }
+  }, 120_000);
 });

@@ -7,7 +7,8 @@ import { InputError, UsageError } from "../../core/errors.ts";
 import { findChromium, INSTALL_CHROMIUM } from "../../dashboards/pdf.ts";
 import { info, progress } from "../../core/log.ts";
 import { checkOrigin, sampleDir } from "../../pipelines/origin.ts";
-import { generateSample, SAMPLE_SCALES } from "../../pipelines/sample/generate.ts";
+import { ensureSampleFolder } from "../../pipelines/sample/folder.ts";
+import { SAMPLE_SCALES } from "../../pipelines/sample/generate.ts";
 import type { Command } from "../command.ts";
 import { asOfOption } from "./flags.ts";
 import { runJob } from "../job.ts";
@@ -49,8 +50,8 @@ Prints the paths of the warehouse and of site/index.html on success (and of boar
           await db.close();
         }
       }
-      info(`Sample data → ${sourcesDir}`);
-      await generateSample({ out: sourcesDir, ...SAMPLE_SCALES.small, seed: "1", onProgress: progress("accounts") });
+      const written = await ensureSampleFolder({ out: sourcesDir, ...SAMPLE_SCALES.small, seed: "1", onProgress: progress("accounts") });
+      info(`Sample data → ${sourcesDir}${written === "kept" ? " (as it was: the same files)" : ""}`);
     } else if (typeof values.sources === "string") sourcesDir = resolve(values.sources);
     else if (config.sources) sourcesDir = configPath(config, config.sources);
     else throw new UsageError("build needs --sample or --sources DIR (or `sources` in the config)\nSee: bellwether build --help");

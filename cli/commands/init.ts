@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { InputError, UsageError } from "../../core/errors.ts";
 import { PACKAGE_ROOT } from "../../core/project.ts";
@@ -173,6 +173,8 @@ export const initCommand: Command = {
     const [target, ...rest] = positionals;
     if (!target || rest.length) throw new UsageError("init takes one folder\nSee: bellwether init --help");
     const dir = resolve(target);
+    if (existsSync(dir) && !statSync(dir).isDirectory())
+      throw new InputError(`${target}: is a file; init writes a project into a new or empty folder`);
     if (existsSync(dir) && readdirSync(dir).length > 0)
       throw new InputError(`${target}: not empty; init writes into a new or empty folder`);
     const files = projectFiles(basename(dir), relative(dir, PACKAGE_ROOT) || ".");

@@ -34,11 +34,16 @@ export interface InputStats {
   malformed: MalformedRecord[];
 }
 
-/** A header as one name: trimmed, lower-case, without the quotes some warehouse exports keep ("""END"""). */
+/**
+ * A header as one name: trimmed, without the quotes some warehouse exports keep ("""END"""), compared
+ * without case or underscores, so Salesforce's API names (IsDeleted, NumberOfEmployees, Contract_End__c)
+ * are the columns Fivetran spells is_deleted, number_of_employees, contract_end_c.
+ */
 const headerName = (column: string) =>
   column
     .trim()
     .replace(/^"+|"+$/g, "")
+    .replaceAll("_", "")
     .toLowerCase();
 
 /**
@@ -76,13 +81,22 @@ export async function readInput(
       [column, ...(input.aliases[column] ?? [])].map((c) => (c.startsWith("param:") ? (params[c.slice(6)] ?? "") : c)).filter(Boolean);
     const pick = (column: string): string | undefined =>
       spellings(column)
-        .map((c) => byName.get(c.toLowerCase()))
+        .map((c) => byName.get(headerName(c)))
         .find((c) => c !== undefined);
     const missing = input.required.filter((c) => pick(c) === undefined);
     if (missing.length) {
       throw new InputError(
         `${file}: missing required column${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (the file has ${reader.columns.map((c) => `"${c}"`).join(", ")}); nothing from this file was landed`,
       );
+    }
+    // Optional columns the file does not have are empty on every row: say so, with the columns it has
+    // that nothing read (a column named another way than the mapping knows is the usual reason).
+    const absent = input.optional.filter((c) => pick(c) === undefined);
+    if (absent.length) {
+      const used = new Set(columns.map(pick));
+      const unread = reader.columns.filter((c) => !used.has(c) && !c.startsWith("_fivetran"));
+      const shown = unread.length > 12 ? `${unread.slice(0, 12).join(", ")}, … (${unread.length})` : unread.join(", ");
+      warn(`${file}: no column for ${absent.join(", ")} (left empty)${unread.length ? `; columns not read: ${shown}` : ""}`);
     }
     await db.run(`CREATE OR REPLACE TEMP TABLE __vendor AS SELECT * FROM ${reader.relation}`);
     const reconciled = await reader.reconcile("__vendor");

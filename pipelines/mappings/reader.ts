@@ -108,7 +108,7 @@ export async function openMappedReader(db: Warehouse, source: MappedSource, cont
     relation: `(SELECT ${texts.join(", ")}, CAST(__line AS BIGINT) AS __ordinal${has("__unresolved") ? ", __unresolved" : ""}
       FROM __mapped ${has("__drop") ? "WHERE __drop IS NULL" : ""})`,
     extraColumns: has("__unresolved") ? ["__unresolved"] : [],
-    extraChecks: has("__unresolved") ? [unresolvedCheck(source)] : [],
+    extraChecks: has("__unresolved") ? [...(await ambiguousCheck(db, source)), unresolvedCheck(source)] : [],
     singleThreaded: false,
     dropped,
     inputs,
@@ -122,6 +122,24 @@ export async function openMappedReader(db: Warehouse, source: MappedSource, cont
       };
     },
   };
+}
+
+/** Rows whose key the crosswalk gives to more than one account: quarantined, the keys and accounts named. */
+async function ambiguousCheck(db: Warehouse, source: MappedSource): Promise<Check[]> {
+  if (source.params.account_id !== "crosswalk") return [];
+  const keys = await db.all<{ system_key: string; account_ids: string }>(
+    "SELECT system_key, account_ids FROM __crosswalk WHERE accounts > 1 ORDER BY system_key",
+  );
+  if (keys.length === 0) return [];
+  const named = keys.slice(0, 5).map((k) => `${k.system_key} → ${k.account_ids}`);
+  return [
+    {
+      reason: "ambiguous_key",
+      column: "account_id",
+      failsSql: `coalesce(__unresolved, false) AND account_id IN (SELECT system_key FROM __crosswalk WHERE accounts > 1)`,
+      message: `the crosswalk ${source.crosswalk ?? "file"} gives this key more than one account (${named.join("; ")}${keys.length > 5 ? "; …" : ""}): keep one row per key`,
+    },
+  ];
 }
 
 function unresolvedCheck(source: MappedSource): Check {
@@ -151,11 +169,26 @@ async function buildAccounts(db: Warehouse, source: MappedSource, dialect: Retur
         `mapping ${source.mapping.manifest.format}: account_id = crosswalk needs a crosswalk.csv (system,key,account_id) in ${source.dir} or the sources folder`,
       );
     }
-    await db.run(`CREATE OR REPLACE TEMP TABLE __accounts AS
-      SELECT trim(key) AS system_key, min(trim(account_id)) AS account_id
-      FROM read_csv(${literal(file)}, header = true, all_varchar = true)
-      WHERE lower(trim(system)) = ${literal(accounts.system)} AND nullif(trim(account_id), '') IS NOT NULL
-      GROUP BY trim(key)`);
+    // A key the crosswalk gives two accounts is resolved to neither: its rows are quarantined naming it.
+    let rows: string;
+    try {
+      rows = `(SELECT trim(key) AS system_key, trim(account_id) AS account_id
+        FROM read_csv(${literal(file)}, header = true, all_varchar = true)
+        WHERE lower(trim(system)) = ${literal(accounts.system)} AND nullif(trim(account_id), '') IS NOT NULL)`;
+      await db.run(`CREATE OR REPLACE TEMP TABLE __crosswalk AS
+        SELECT system_key, min(account_id) AS account_id, count(DISTINCT account_id) AS accounts,
+          string_agg(DISTINCT account_id, ', ' ORDER BY account_id) AS account_ids
+        FROM ${rows} AS c GROUP BY system_key`);
+    } catch (error) {
+      const has = await db
+        .all<{ column_name: string }>(`DESCRIBE SELECT * FROM read_csv(${literal(file)}, header = true, all_varchar = true)`)
+        .then((r) => r.map((c) => c.column_name).join(", "))
+        .catch(() => "no header");
+      throw new InputError(
+        `${file}: a crosswalk has the columns system, key, account_id (this one has ${has}): ${(error as Error).message.split("\n")[0]}`,
+      );
+    }
+    await db.run("CREATE OR REPLACE TEMP TABLE __accounts AS SELECT system_key, account_id FROM __crosswalk WHERE accounts = 1");
     await caseSafeIds(db);
     return;
   }
