@@ -77,7 +77,27 @@ export async function landTable(
     info(`  ${table.padEnd(18)} ${result.status.padEnd(8)} ${file}${via}${orphaned.includes(file) ? " (orphans found their parent)" : ""}`);
     results.push(result);
   }
+  await nameVanishedFiles(db, table);
   return results;
+}
+
+/**
+ * DESIGN "Landing contracts": a file that was landed and is no longer where it was keeps its rows
+ * (teams rotate their exports); every build names it and says so, rather than calling the table fresh.
+ */
+async function nameVanishedFiles(db: Warehouse, table: TableName): Promise<void> {
+  const landed = await db.all<{ file: string; rows: number }>(
+    `SELECT file, rows_landed AS rows FROM (
+       SELECT file, rows_landed, mapping, row_number() OVER (PARTITION BY file ORDER BY started_at DESC, load_id DESC) AS n
+       FROM meta.loads WHERE table_name = $1 AND status = 'landed') AS l
+     WHERE n = 1 AND mapping IS NULL ORDER BY file`,
+    [table],
+  );
+  for (const { file, rows } of landed.filter((l) => !existsSync(l.file))) {
+    warn(
+      `${table}: ${file} was landed and is no longer there: its ${Number(rows).toLocaleString("en-US")} row(s) stay in raw.${table}, as they do when exports are rotated`,
+    );
+  }
 }
 
 /** Files with a row quarantined as an orphan whose parent key is in raw now. */

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -183,6 +183,20 @@ describe("bellwether ingest", () => {
     write("src/crm_subscriptions.csv", csv([...SUBSCRIPTIONS, { ...SUBSCRIPTIONS[0], subscription_id: "S5", account_id: "A8" }]));
     const strict = cli(["ingest", "--dir", join(dir, "src"), "--strict"], dir);
     expect(strict.status).toBe(1);
+  });
+
+  it("names a landed file that is no longer in the folder, and says its rows stay", () => {
+    write("src/crm_accounts.csv", ACCOUNTS);
+    write("src/crm_subscriptions/2024-01.csv", csv(SUBSCRIPTIONS.slice(0, 2)));
+    write("src/crm_subscriptions/2024-02.csv", csv(SUBSCRIPTIONS.slice(2)));
+    expect(cli(["ingest", "--dir", join(dir, "src")], dir).status).toBe(0);
+    const gone = join(dir, "src", "crm_subscriptions", "2024-01.csv");
+    rmSync(gone);
+    const again = cli(["ingest", "--dir", join(dir, "src")], dir);
+    expect(again.status).toBe(0);
+    expect(again.stderr).toContain(
+      `warning: crm_subscriptions: ${gone} was landed and is no longer there: its 2 row(s) stay in raw.crm_subscriptions, as they do when exports are rotated`,
+    );
   });
 
   it("lands a glob given with --source and refuses a file missing a required column with exit 1", () => {
