@@ -55,14 +55,17 @@ export async function runJob(config: Config, options: JobOptions): Promise<numbe
 
 async function runHoldingWarehouse(config: Config, options: JobOptions, outboxes: Outbox[]): Promise<number> {
   const db = await openWarehouse(config);
+  // Claimed before anything is written (the origin too): a second writer is refused at once, never
+  // left waiting on the first one's locks.
+  let release: () => Promise<void>;
   try {
-    if (options.sourcesDir) await claimOrigin(db, originOf(options.sourcesDir, db.path), options.sourcesDir);
+    release = await db.holdForWriting(options.job ? `schedule (${options.job})` : "run");
   } catch (error) {
     await db.close();
     throw error;
   }
-  const release = await db.holdForWriting(options.job ? `schedule (${options.job})` : "run");
   try {
+    if (options.sourcesDir) await claimOrigin(db, originOf(options.sourcesDir, db.path), options.sourcesDir);
     info(options.select ? `Materialising ${options.select}` : "Landing sources, building models, rendering the site");
     const run = await runAssets(db, config, {
       select: options.select,

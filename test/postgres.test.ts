@@ -251,6 +251,33 @@ describe("a PostgreSQL warehouse, used by people", () => {
     expect(run.stderr + run.stdout).not.toContain("s3cret");
   });
 
+  it("refuses a second writer at once, naming the first, and never prints a ?password=", async () => {
+    const sources = tempDir();
+    writeFileSync(join(sources.dir, "crm_accounts.csv"), "account_id,name,employee_count\nA1,One,10\n");
+    const url = await freshWarehouse();
+    const first = await PostgresWarehouse.connect(url);
+    try {
+      // A run in flight holds the warehouse: an ingest at the same time exits 1 straight away.
+      const release = await first.holdForWriting("run");
+      const started = Date.now();
+      const second = cli(["ingest", "--dir", sources.dir, "--warehouse", `${url}&password=hunter2`], sources.dir);
+      expect(second.status).toBe(1);
+      expect(Date.now() - started).toBeLessThan(30_000);
+      expect(second.stderr).toContain(
+        "another bellwether command is writing this warehouse; try again when it finishes (ingest was refused)",
+      );
+      expect(second.stderr + second.stdout).not.toContain("hunter2");
+      expect(second.stderr).toContain("password=***");
+      await release();
+      // Free again: the ingest lands.
+      expect(cli(["ingest", "--dir", sources.dir, "--warehouse", url], sources.dir).status).toBe(0);
+      expect(await first.all("SELECT account_id FROM raw.crm_accounts")).toEqual([{ account_id: "A1" }]);
+    } finally {
+      await first.close();
+      sources.cleanup();
+    }
+  }, 120_000);
+
   it("lands a corrected file again through the embedded relay: its old rows and quarantine go, the new ones come, unchanged bytes skip", async () => {
     const sources = tempDir();
     const file = join(sources.dir, "crm_accounts.csv");

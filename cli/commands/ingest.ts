@@ -71,6 +71,14 @@ Exit status: 0 when everything was read (quarantined rows included, unless --str
     }
     if (values["dry-run"]) return dryRun(sources, overrides, config.timeZone);
     const db = await openWarehouse(config);
+    // One writer at a time (on PostgreSQL an advisory lock): a second ingest is refused at once.
+    let release: () => Promise<void>;
+    try {
+      release = await db.holdForWriting("ingest");
+    } catch (error) {
+      await db.close();
+      throw error;
+    }
     try {
       const from = dir ?? dirname(overrides[0]?.[1] ?? ".");
       await claimOrigin(db, originOf(from, db.path), from);
@@ -81,6 +89,7 @@ Exit status: 0 when everything was read (quarantined rows included, unless --str
       if (values.strict && results.some((r) => r.quarantined > 0)) return 1;
       return 0;
     } finally {
+      await release();
       await db.close();
     }
   },
