@@ -64,6 +64,18 @@ export async function openReader(db: Warehouse, source: SourceFile, keys: readon
         const rows = await count(db, table);
         // DuckDB skips every record it rejects; what it kept must be exactly the records we found well formed.
         if (rows + scanned.malformed.length !== scanned.records) {
+          // A record longer than the reader takes is a known limit, not a mystery: say which and how long.
+          const long = await db
+            .one<{ line: number; message: string }>(
+              "SELECT line, error_message AS message FROM __rejects WHERE error_type = 'LINE SIZE OVER MAXIMUM' ORDER BY line LIMIT 1",
+            )
+            .catch(() => undefined);
+          if (long) {
+            const size = /Actual Size:\s*(\d+)/.exec(long.message)?.[1];
+            throw new InputError(
+              `${file}: line ${long.line}: a record of ${size ? `${(Number(size) / 1048576).toFixed(1)} MiB` : "more than 16 MiB"}, longer than the 16 MiB a CSV record may hold (rule: record size); nothing from this file was landed`,
+            );
+          }
           throw new InputError(
             `${file}: the file holds ${scanned.records.toLocaleString("en-US")} records but only ${(rows + scanned.malformed.length).toLocaleString("en-US")} could be told apart (${rows.toLocaleString("en-US")} read, ${scanned.malformed.length.toLocaleString("en-US")} malformed); nothing from this file was landed`,
           );

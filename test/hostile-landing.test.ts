@@ -49,6 +49,18 @@ describe("records the reader could lose", () => {
     expect(await count("SELECT count(*) AS n FROM quarantine.crm_subscriptions")).toBe(0);
   });
 
+  it("refuses a file with a 20 MB field, naming its line, its size and the limit", async () => {
+    const file = write("accounts.csv", `account_id,name\nA1,One\nA2,${"x".repeat(20_000_000)}\nA3,Three\n`);
+    const result = await landFile(db, contracts.crm_accounts, file);
+    expect(result.status).toBe("refused");
+    expect(result.message).toBe(
+      `${file}: line 3: a record of 19.1 MiB, longer than the 16 MiB a CSV record may hold (rule: record size); nothing from this file was landed`,
+    );
+    // The two accounts landed before from another file are all there is.
+    expect(await db.all("SELECT account_id FROM raw.crm_accounts ORDER BY 1")).toEqual([{ account_id: "A1" }, { account_id: "A2" }]);
+    expect(await count(`SELECT count(*) AS n FROM meta.loads WHERE file = '${file}' AND status = 'landed'`)).toBe(0);
+  });
+
   it("reads two stray quotes that pair up as the one record they make, and lands the other 297 (item 1)", async () => {
     // Lines 12–14 become one record: S11, A1, "2024-01-01,11,1⏎S12,…⏎S13,A1,2024-01-01", 13, 1 — five fields
     // with a start date that is no date. 300 lines hold 298 records.
