@@ -57,17 +57,22 @@ export async function evaluateAlerts(db: Warehouse, rules: readonly AlertRule[],
     for (const rule of rules) {
       const name = ruleName(rule);
       const query = ruleQuery(rule, Number(month.month_index));
-      const found = await db.all<{
-        subject: string;
-        account_id: string | null;
-        name: string | null;
-        value_now: number | null;
-        value_before: number | null;
-        detail: string | null;
-      }>(
-        `SELECT f.*, a.name FROM (${query.sql}) AS f LEFT JOIN marts.accounts AS a ON a.account_id = f.account_id ORDER BY f.subject`,
-        query.parameters,
-      );
+      const found = await db
+        .all<{
+          subject: string;
+          account_id: string | null;
+          name: string | null;
+          value_now: number | null;
+          value_before: number | null;
+          detail: string | null;
+        }>(
+          `SELECT f.*, a.name FROM (${query.sql}) AS f LEFT JOIN marts.accounts AS a ON a.account_id = f.account_id ORDER BY f.subject`,
+          query.parameters,
+        )
+        .catch((error: Error) => {
+          // A team's own rule names its file, so the mistake can be found.
+          throw new Error(`alert rule ${name}${rule.kind === "sql" && rule.file ? ` (${rule.file})` : ""}: ${error.message}`);
+        });
       const open = await db.all<Alert>(
         `SELECT alert_id, rule, kind, severity, subject, account_id, account_name, {{ format_time(opened_month, '%Y-%m-%d') }} AS opened_month,
          NULL AS closed_month, value_now, value_before, detail, message

@@ -301,3 +301,27 @@ describe("project files stay in their room", () => {
     expect(await loadWith("pages/ok.ts", page("tenure.html"))).toBe("loaded");
   });
 });
+
+describe("a project's SQL rule that fails", () => {
+  it("names its file in the run's error", async () => {
+    const fixture = await buildFixture(join(FIXTURES, "alerts"), { ...RULES, asOf: "2025-02-28" });
+    try {
+      const rule = {
+        kind: "sql",
+        name: "bad_rule",
+        sql: "SELECT no_such_column AS subject FROM marts.months WHERE month_index = $1",
+        file: "alerts/bad_rule.sql",
+      };
+      const config = parseConfig(
+        { ...RULES, alerts: { rules: [rule] }, warehouse: fixture.config.warehouse, asOf: "2025-03-31" },
+        fixture.dir,
+      );
+      const run = await runAssets(fixture.db, config, { assets: [...modelAssets(), alertsAsset()] });
+      const failed = run.materializations.find((m) => m.asset === "alerts");
+      expect(failed?.status).toBe("failed");
+      expect(failed?.error).toMatch(/^alert rule bad_rule \(alerts\/bad_rule\.sql\): .*no_such_column/s);
+    } finally {
+      await fixture.cleanup();
+    }
+  }, 120_000);
+});
