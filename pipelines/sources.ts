@@ -1,8 +1,10 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { InputError } from "../core/errors.ts";
+import { basename, join, resolve } from "node:path";
+import { closest, InputError } from "../core/errors.ts";
+import { warn } from "../core/log.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import { type TableName, tableNames } from "./contracts/index.ts";
+import { knownFormats } from "./mappings/manifest.ts";
 import { type MappingChoice, mappedSources, vendorFolders } from "./mappings/sources.ts";
 import { type Source, sourcePath } from "./source.ts";
 
@@ -16,7 +18,13 @@ export const FILE_PATTERN = /\.(csv|ndjson|jsonl|json|parquet)(\.gz)?$/i;
  */
 export function findSources(dir: string, mappings: Readonly<Record<string, MappingChoice>> = {}): Map<TableName, Source[]> {
   const found = findTableFiles(dir);
-  for (const [folder, mapping, choice] of vendorFolders(resolve(dir), mappings)) {
+  const vendors = vendorFolders(resolve(dir), mappings);
+  nameUnreadEntries(
+    dir,
+    vendors.map(([folder]) => basename(folder)),
+    Object.keys(mappings),
+  );
+  for (const [folder, mapping, choice] of vendors) {
     for (const source of mappedSources(folder, mapping, choice.params, dir)) {
       const other = found.get(source.table)?.[0];
       if (other !== undefined) {
@@ -28,6 +36,46 @@ export function findSources(dir: string, mappings: Readonly<Record<string, Mappi
     }
   }
   return found;
+}
+
+/**
+ * DESIGN "Landing contracts": an entry of a sources folder that nothing reads is named. One whose name is
+ * close to a table's or a format's (`Crm_Accounts.csv`, `crm_subscription.csv`, `Stripe/`) is a mistake
+ * that would silently land nothing: refused, with the name meant. Any other data file or folder is named
+ * in a warning. Hidden entries (.DS_Store, .git) and other files (a README beside) are not data.
+ */
+function nameUnreadEntries(dir: string, vendorFolders: readonly string[], configuredFormats: readonly string[]): void {
+  const root = resolve(dir);
+  const formats = [...new Set([...knownFormats().keys(), ...configuredFormats])];
+  const read = (entry: string) =>
+    (FILE_PATTERN.test(entry) && (tableNames as readonly string[]).includes(entry.replace(FILE_PATTERN, ""))) ||
+    (tableNames as readonly string[]).includes(entry) ||
+    vendorFolders.includes(entry) ||
+    entry === "crosswalk.csv";
+  // Data the team may have meant to land: a data file or a folder (a README or a config beside is not).
+  const unread = readdirSync(root).filter(
+    (e) => !e.startsWith(".") && !read(e) && (FILE_PATTERN.test(e) || statSync(join(root, e)).isDirectory()),
+  );
+  const mistakes: string[] = [];
+  for (const entry of unread.sort()) {
+    const folder = statSync(join(root, entry)).isDirectory();
+    const stem = entry.replace(FILE_PATTERN, "");
+    const meant = folder
+      ? (closest(entry, [...tableNames, ...formats]) ?? null)
+      : FILE_PATTERN.test(entry)
+        ? (closest(stem, tableNames) ?? null)
+        : null;
+    if (meant)
+      mistakes.push(
+        `${entry}${folder ? "/" : ""}: no table or format has that name — did you mean ${meant}${folder ? "/" : entry.slice(stem.length)}?`,
+      );
+    else warn(`${join(dir, entry)}${folder ? "/" : ""}: not read (no table or vendor format has that name)`);
+  }
+  if (mistakes.length) {
+    throw new InputError(
+      `${dir}: ${mistakes.length === 1 ? "an entry nothing would read" : "entries nothing would read"}:\n  ${mistakes.join("\n  ")}\nNothing was landed. Tables: ${tableNames.join(", ")}; formats: ${formats.join(", ")}.`,
+    );
+  }
 }
 
 function findTableFiles(dir: string): Map<TableName, Source[]> {

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -183,6 +183,31 @@ describe("bellwether ingest", () => {
     write("src/crm_subscriptions.csv", csv([...SUBSCRIPTIONS, { ...SUBSCRIPTIONS[0], subscription_id: "S5", account_id: "A8" }]));
     const strict = cli(["ingest", "--dir", join(dir, "src"), "--strict"], dir);
     expect(strict.status).toBe(1);
+  });
+
+  it("refuses a folder whose entries nothing would read, naming each with the name it meant, and lands nothing", () => {
+    write("src/crm_accounts.csv", ACCOUNTS);
+    write("src/Crm_Subscriptions.csv", csv(SUBSCRIPTIONS));
+    write("src/crm_contact.csv", "contact_id,account_id\nC1,A1\n");
+    write("src/Stripe/subscription.csv", "id\n");
+    write("src/README.md", "what is where\n");
+    const refused = cli(["ingest", "--dir", join(dir, "src")], dir);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(`${join(dir, "src")}: entries nothing would read:
+  Crm_Subscriptions.csv: no table or format has that name — did you mean crm_subscriptions.csv?
+  Stripe/: no table or format has that name — did you mean stripe/?
+  crm_contact.csv: no table or format has that name — did you mean crm_contacts.csv?
+Nothing was landed.`);
+    expect(existsSync(join(dir, "warehouse.duckdb"))).toBe(false);
+    // Data nobody could mean as a table is named, not refused; a README is not data.
+    rmSync(join(dir, "src", "Crm_Subscriptions.csv"));
+    rmSync(join(dir, "src", "crm_contact.csv"));
+    rmSync(join(dir, "src", "Stripe"), { recursive: true });
+    write("src/archive/old.csv", "x\n");
+    const named = cli(["ingest", "--dir", join(dir, "src")], dir);
+    expect(named.status).toBe(0);
+    expect(named.stderr).toContain(`warning: ${join(dir, "src", "archive")}/: not read (no table or vendor format has that name)`);
+    expect(named.stderr).not.toContain("README");
   });
 
   it("names a landed file that is no longer in the folder, and says its rows stay", () => {

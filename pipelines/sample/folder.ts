@@ -25,7 +25,7 @@ export async function ensureSampleFolder(options: SampleOptions): Promise<"kept"
   if (existsSync(keyFile) && readFileSync(keyFile, "utf8") === key) return "kept";
   const beside = `${options.out}.writing-${process.pid}-${Date.now()}`;
   try {
-    await generateSample({ ...options, out: beside });
+    await generateSample({ ...options, out: beside, parquetCopy: false });
     writeFileSync(join(beside, KEY_FILE), key);
     const old = `${options.out}.old-${process.pid}-${Date.now()}`;
     try {

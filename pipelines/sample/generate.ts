@@ -28,6 +28,8 @@ export interface SampleOptions {
   months: number;
   seed: string | number;
   onProgress?: (done: number, total: number) => void;
+  /** Also write usage events as Parquet under parquet/ (for the bench; default true). A build reads only the CSVs. */
+  parquetCopy?: boolean;
 }
 
 export interface SampleFile {
@@ -82,17 +84,23 @@ export async function generateSample(options: SampleOptions): Promise<SampleFile
   writeCosts(world, rng.fork("costs"));
   writeFxRates(world, rng.fork("fx"));
   for (const writer of Object.values(writers)) writer.close();
+  if (options.parquetCopy === false) return filesOf(writers);
   await writeParquet(join(out, "usage_events.csv"), join(out, "parquet", "usage_events.parquet"));
 
-  const files: SampleFile[] = Object.values(writers).map((w) => ({
+  const files = filesOf(writers);
+  const parquetPath = join(out, "parquet", "usage_events.parquet");
+  files.push({ table: "usage_events", path: parquetPath, rows: writers.usage_events?.rows ?? 0, bytes: statSync(parquetPath).size });
+  return files;
+}
+
+/** The CSV files the writers wrote. */
+function filesOf(writers: World["writers"]): SampleFile[] {
+  return Object.values(writers).map((w) => ({
     table: w.path.replace(/^.*[\\/]/, "").replace(/\.csv$/, ""),
     path: w.path,
     rows: w.rows,
     bytes: statSync(w.path).size,
   }));
-  const parquetPath = join(out, "parquet", "usage_events.parquet");
-  files.push({ table: "usage_events", path: parquetPath, rows: writers.usage_events?.rows ?? 0, bytes: statSync(parquetPath).size });
-  return files;
 }
 
 /** Monthly CS costs by cost centre: named CSMs per account load, onboarding per new logo, shared support and ops. */
