@@ -28,7 +28,8 @@ export async function openSourceFile(file: string): Promise<SourceFile> {
   const gzip = /\.gz$/i.test(file);
   const head = await firstBytes(file, gzip, 4);
   const utf16 = head[0] === 0xff && head[1] === 0xfe ? "utf-16le" : head[0] === 0xfe && head[1] === 0xff ? "utf-16be" : undefined;
-  if (!utf16 && !GLOB.test(basename(file))) return { name, path: file, gzip, cleanup() {} };
+  // DuckDB expands * ? [ ] { } anywhere in a path (a folder named exports[1] would read exports1): read through a plain link.
+  if (!utf16 && !GLOB.test(file)) return { name, path: file, gzip, cleanup() {} };
 
   const dir = mkdtempSync(join(tmpdir(), "bellwether-source-"));
   const cleanup = () => rmSync(dir, { recursive: true, force: true });

@@ -210,6 +210,18 @@ Nothing was landed.`);
     expect(named.stderr).not.toContain("README");
   });
 
+  it("reads a folder named exports[1] as that folder, not as a glob that matches its sibling exports1", async () => {
+    write("exports[1]/crm_accounts.csv", "account_id,name\nA1,Literal\n");
+    write("exports1/crm_accounts.csv", "account_id,name\nB1,Sibling\nB2,Sibling\n");
+    expect(cli(["ingest", "--dir", join(dir, "exports[1]")], dir).status).toBe(0);
+    const db = await Warehouse.openReadOnly(join(dir, "warehouse.duckdb"));
+    try {
+      expect(await db.all("SELECT account_id, name FROM raw.crm_accounts")).toEqual([{ account_id: "A1", name: "Literal" }]);
+    } finally {
+      await db.close();
+    }
+  });
+
   it("names a landed file that is no longer in the folder, and says its rows stay", () => {
     write("src/crm_accounts.csv", ACCOUNTS);
     write("src/crm_subscriptions/2024-01.csv", csv(SUBSCRIPTIONS.slice(0, 2)));

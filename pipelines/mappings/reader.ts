@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
+import { openSourceFile } from "../source-file.ts";
 import { InputError } from "../../core/errors.ts";
 import { ident, literal, type Warehouse } from "../../core/warehouse.ts";
 import { renderSql } from "../../engines/dialect.ts";
@@ -170,10 +171,11 @@ async function buildAccounts(db: Warehouse, source: MappedSource, dialect: Retur
       );
     }
     // A key the crosswalk gives two accounts is resolved to neither: its rows are quarantined naming it.
+    const opened = await openSourceFile(file);
     let rows: string;
     try {
       rows = `(SELECT trim(key) AS system_key, trim(account_id) AS account_id
-        FROM read_csv(${literal(file)}, header = true, all_varchar = true)
+        FROM read_csv(${literal(opened.path)}, header = true, all_varchar = true)
         WHERE lower(trim(system)) = ${literal(accounts.system)} AND nullif(trim(account_id), '') IS NOT NULL)`;
       await db.run(`CREATE OR REPLACE TEMP TABLE __crosswalk AS
         SELECT system_key, min(account_id) AS account_id, count(DISTINCT account_id) AS accounts,
@@ -181,12 +183,14 @@ async function buildAccounts(db: Warehouse, source: MappedSource, dialect: Retur
         FROM ${rows} AS c GROUP BY system_key`);
     } catch (error) {
       const has = await db
-        .all<{ column_name: string }>(`DESCRIBE SELECT * FROM read_csv(${literal(file)}, header = true, all_varchar = true)`)
+        .all<{ column_name: string }>(`DESCRIBE SELECT * FROM read_csv(${literal(opened.path)}, header = true, all_varchar = true)`)
         .then((r) => r.map((c) => c.column_name).join(", "))
         .catch(() => "no header");
       throw new InputError(
         `${file}: a crosswalk has the columns system, key, account_id (this one has ${has}): ${(error as Error).message.split("\n")[0]}`,
       );
+    } finally {
+      opened.cleanup();
     }
     await db.run("CREATE OR REPLACE TEMP TABLE __accounts AS SELECT system_key, account_id FROM __crosswalk WHERE accounts = 1");
     await caseSafeIds(db);
