@@ -1,5 +1,5 @@
 import { type Source, sourceFiles } from "../pipelines/source.ts";
-import { statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import type { Config } from "../core/config.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import type { Asset } from "./asset.ts";
@@ -84,6 +84,19 @@ export async function assetStatus(
     );
     for (const r of rows) if (r.newest) newest.set(`raw.${r.table_name}`, r.newest);
   }
+  // Landed files no longer where they were: their rows are kept, and the table is not what the folder holds.
+  const vanished = new Map<string, string[]>();
+  if (await db.tableExists("meta", "loads")) {
+    const landed = await db.all<{ table_name: string; file: string }>(
+      `SELECT table_name, file FROM (
+         SELECT table_name, file, mapping, row_number() OVER (PARTITION BY table_name, file ORDER BY started_at DESC, load_id DESC) AS n
+         FROM meta.loads WHERE status = 'landed') AS l
+       WHERE n = 1 AND mapping IS NULL ORDER BY file`,
+    );
+    for (const { table_name, file } of landed.filter((l) => !existsSync(l.file))) {
+      vanished.set(`raw.${table_name}`, [...(vanished.get(`raw.${table_name}`) ?? []), file]);
+    }
+  }
   return graph.map((asset) => {
     const good = lastGood.get(asset.name);
     const bad = lastBad.get(asset.name);
@@ -106,6 +119,8 @@ export async function assetStatus(
       const waiting = (options.sources?.get(table) ?? []).flatMap(sourceFiles).filter((file) => statSync(file).mtimeMs > at);
       if (waiting.length) reasons.push(`newer file(s) waiting: ${waiting.join(", ")}`);
     }
+    const gone = vanished.get(asset.name);
+    if (gone) reasons.push(`landed file(s) no longer in their folder, their rows kept: ${gone.join(", ")}`);
     return {
       asset: asset.name,
       kind: asset.kind,

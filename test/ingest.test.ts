@@ -234,6 +234,13 @@ Nothing was landed.`);
     expect(again.stderr).toContain(
       `warning: crm_subscriptions: ${gone} was landed and is no longer there: its 2 row(s) stay in raw.crm_subscriptions, as they do when exports are rotated`,
     );
+    // status names it too, rather than calling the table fresh.
+    const status = cli(["status", "--format", "json"], dir);
+    const raw = (JSON.parse(status.stdout) as { asset: string; state: string; reasons: string[] }[]).find(
+      (r) => r.asset === "raw.crm_subscriptions",
+    );
+    expect(raw?.state).toBe("stale");
+    expect(raw?.reasons).toContain(`landed file(s) no longer in their folder, their rows kept: ${gone}`);
   });
 
   it("lands a glob given with --source and refuses a file missing a required column with exit 1", () => {
