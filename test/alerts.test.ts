@@ -8,6 +8,7 @@ import { type ConfigInput, parseConfig } from "../core/config.ts";
 import { alertsAsset, modelAssets } from "../orchestration/assets.ts";
 import { runAssets } from "../orchestration/run.ts";
 import { Warehouse } from "../core/warehouse.ts";
+import { ALERTS_HEALTH } from "./fixtures/alerts/config.ts";
 import { buildFixture, cli, FIXTURES, ROOT, tempDir } from "./helpers.ts";
 
 /*
@@ -16,19 +17,7 @@ import { buildFixture, cli, FIXTURES, ROOT, tempDir } from "./helpers.ts";
  * once per month from February to August 2025, as a nightly job would see each new month.
  */
 const RULES: ConfigInput = {
-  health: {
-    horizonMonths: 1,
-    measures: [
-      {
-        input: "relationship",
-        weight: 1,
-        thresholds: [
-          [0, 0],
-          [2, 100],
-        ],
-      },
-    ],
-  },
+  health: ALERTS_HEALTH,
   alerts: {
     rules: [
       { kind: "turned_red" },

@@ -12,6 +12,7 @@ import { redactUrls } from "../core/secrets.ts";
 import { Warehouse } from "../core/warehouse.ts";
 import { alertsAsset, modelAssets } from "../orchestration/assets.ts";
 import { runAssets } from "../orchestration/run.ts";
+import { ALERTS_HEALTH } from "./fixtures/alerts/config.ts";
 import { buildFixture, cli, FIXTURES, ROOT, tempDir } from "./helpers.ts";
 
 /*
@@ -53,19 +54,7 @@ async function receiver(answer: number | "hang", location?: string) {
 
 /** Health by relationship alone, and the rule that fires on the alerts fixture in March (B2 turns red). */
 const RULES: ConfigInput = {
-  health: {
-    horizonMonths: 1,
-    measures: [
-      {
-        input: "relationship",
-        weight: 1,
-        thresholds: [
-          [0, 0],
-          [2, 100],
-        ],
-      },
-    ],
-  },
+  health: ALERTS_HEALTH,
   alerts: { rules: [{ kind: "turned_red" }] },
 };
 
