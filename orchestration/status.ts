@@ -1,5 +1,6 @@
 import { type Source, sourceFiles } from "../pipelines/source.ts";
-import { existsSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
+import { latestLandedFiles, vanishedFiles } from "../pipelines/loads.ts";
 import type { Config } from "../core/config.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import type { Asset } from "./asset.ts";
@@ -87,13 +88,7 @@ export async function assetStatus(
   // Landed files no longer where they were: their rows are kept, and the table is not what the folder holds.
   const vanished = new Map<string, string[]>();
   if (await db.tableExists("meta", "loads")) {
-    const landed = await db.all<{ table_name: string; file: string }>(
-      `SELECT table_name, file FROM (
-         SELECT table_name, file, mapping, row_number() OVER (PARTITION BY table_name, file ORDER BY started_at DESC, load_id DESC) AS n
-         FROM meta.loads WHERE status = 'landed') AS l
-       WHERE n = 1 AND mapping IS NULL ORDER BY file`,
-    );
-    for (const { table_name, file } of landed.filter((l) => !existsSync(l.file))) {
+    for (const { table_name, file } of vanishedFiles(await latestLandedFiles(db))) {
       vanished.set(`raw.${table_name}`, [...(vanished.get(`raw.${table_name}`) ?? []), file]);
     }
   }

@@ -9,6 +9,7 @@ import { type LandOptions, type LoadResult, landFile } from "./land.ts";
 import { relayTable } from "./relay.ts";
 import { repairLoads } from "./repair.ts";
 import { ensureLandingTables } from "./schema.ts";
+import { latestLandedFiles, vanishedFiles } from "./loads.ts";
 import { type Source, sourcePath } from "./source.ts";
 
 const LARGE_FILE_BYTES = 32 * 1024 * 1024;
@@ -86,16 +87,9 @@ export async function landTable(
  * (teams rotate their exports); every build names it and says so, rather than calling the table fresh.
  */
 async function nameVanishedFiles(db: Warehouse, table: TableName): Promise<void> {
-  const landed = await db.all<{ file: string; rows: number }>(
-    `SELECT file, rows_landed AS rows FROM (
-       SELECT file, rows_landed, mapping, row_number() OVER (PARTITION BY file ORDER BY started_at DESC, load_id DESC) AS n
-       FROM meta.loads WHERE table_name = $1 AND status = 'landed') AS l
-     WHERE n = 1 AND mapping IS NULL ORDER BY file`,
-    [table],
-  );
-  for (const { file, rows } of landed.filter((l) => !existsSync(l.file))) {
+  for (const { file, rows_landed } of vanishedFiles(await latestLandedFiles(db, table))) {
     warn(
-      `${table}: ${file} was landed and is no longer there: its ${Number(rows).toLocaleString("en-US")} row(s) stay in raw.${table}, as they do when exports are rotated`,
+      `${table}: ${file} was landed and is no longer there: its ${Number(rows_landed).toLocaleString("en-US")} row(s) stay in raw.${table}, as they do when exports are rotated`,
     );
   }
 }

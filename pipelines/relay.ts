@@ -7,6 +7,7 @@ import { ident, Warehouse } from "../core/warehouse.ts";
 import type { Contract } from "./contract.ts";
 import { contracts, type TableName } from "./contracts/index.ts";
 import type { LandOptions, LoadResult } from "./land.ts";
+import { latestLandedFiles } from "./loads.ts";
 import { type Source, sourceHash, sourcePath } from "./source.ts";
 import { ensureLandingTables } from "./schema.ts";
 
@@ -105,14 +106,7 @@ async function unchangedFiles(db: Warehouse, contract: Contract, files: readonly
     const orphans = await db.one<{ n: number }>(`SELECT count(*) AS n FROM quarantine.${ident(contract.table)} WHERE reason = 'orphan'`);
     if (orphans?.n) return false;
   }
-  const last = await db.all<{ file: string; content_hash: string; file_stamp: string | null }>(
-    `SELECT file, content_hash, file_stamp FROM (
-       SELECT file, content_hash, file_stamp, row_number() OVER (PARTITION BY file ORDER BY started_at DESC, load_id DESC) AS n
-       FROM meta.loads WHERE table_name = $1 AND status = 'landed') AS l
-     WHERE n = 1`,
-    [contract.table],
-  );
-  const landed = new Map(last.map((l) => [l.file, l]));
+  const landed = new Map((await latestLandedFiles(db, contract.table)).map((l) => [l.file, l]));
   for (const file of files) {
     const previous = landed.get(sourcePath(file));
     if (!previous || previous.content_hash !== (await sourceHash(file, reread ? undefined : previous))) return false;

@@ -73,9 +73,9 @@ SELECT
   p.month_end,
   p.arr,
   p.seats,
-  -- Product analytics in use (from their first event on): an account with no events has zero usage.
-  {{ float(CASE WHEN p.month_index >= analytics.first_month THEN {{ divide(coalesce(u.active_users_30d, 0), nullif(p.seats, 0)) }} END) }}
-    AS active_users_per_seat,
+  -- account_usage_months is null before the product analytics' first event (no data) and 0 for an
+  -- account with no events after it (zero usage, which scores).
+  {{ float({{ divide(u.active_users_30d, nullif(p.seats, 0)) }}) }} AS active_users_per_seat,
   {{ float(CASE WHEN fu.first_used_on <= {{ add_days(p.snapshot_date, -59) }} AND coalesce(u.events_prior_30d, 0) > 0
     THEN {{ divide(coalesce(u.events_30d, 0), u.events_prior_30d) }} - 1 END) }}
     AS usage_trend,
@@ -87,10 +87,9 @@ SELECT
     AS tickets_per_seat_90d,
   {{ float(r.first_response_hours_90d) }} AS first_response_hours_90d,
   {{ float(c.champions_and_buyers) }} AS relationship,
-  {{ float(CASE WHEN p.month_index >= analytics.first_month THEN coalesce(u.key_features_30d, 0) END) }} AS adoption_breadth
+  {{ float(u.key_features_30d) }} AS adoption_breadth
 FROM paying AS p
 CROSS JOIN (SELECT min(month_index) AS first_month FROM marts.tickets) AS helpdesk
-CROSS JOIN (SELECT {{ month_index(min(first_used_on)) }} AS first_month FROM first_usage) AS analytics
 LEFT JOIN first_usage AS fu ON fu.account_id = p.account_id
 LEFT JOIN marts.account_usage_months AS u ON u.account_id = p.account_id AND u.month_index = p.month_index
 LEFT JOIN sentiment AS s ON s.account_id = p.account_id AND s.month_index = p.month_index

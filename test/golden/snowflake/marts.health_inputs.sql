@@ -61,8 +61,7 @@ SELECT
   p.month_end,
   p.arr,
   p.seats,
-  CAST(CASE WHEN p.month_index >= analytics.first_month THEN (CAST(coalesce(u.active_users_30d, 0) AS DOUBLE) / (nullif(p.seats, 0))) END AS DOUBLE)
-    AS active_users_per_seat,
+  CAST((CAST(u.active_users_30d AS DOUBLE) / (nullif(p.seats, 0))) AS DOUBLE) AS active_users_per_seat,
   CAST(CASE WHEN fu.first_used_on <= DATEADD(DAY, -59, CAST(p.snapshot_date AS DATE)) AND coalesce(u.events_prior_30d, 0) > 0
     THEN (CAST(coalesce(u.events_30d, 0) AS DOUBLE) / (u.events_prior_30d)) - 1 END AS DOUBLE)
     AS usage_trend,
@@ -72,10 +71,9 @@ SELECT
     AS tickets_per_seat_90d,
   CAST(r.first_response_hours_90d AS DOUBLE) AS first_response_hours_90d,
   CAST(c.champions_and_buyers AS DOUBLE) AS relationship,
-  CAST(CASE WHEN p.month_index >= analytics.first_month THEN coalesce(u.key_features_30d, 0) END AS DOUBLE) AS adoption_breadth
+  CAST(u.key_features_30d AS DOUBLE) AS adoption_breadth
 FROM paying AS p
 CROSS JOIN (SELECT min(month_index) AS first_month FROM marts.tickets) AS helpdesk
-CROSS JOIN (SELECT (YEAR(min(first_used_on)) * 12 + MONTH(min(first_used_on)) - 1) AS first_month FROM first_usage) AS analytics
 LEFT JOIN first_usage AS fu ON fu.account_id = p.account_id
 LEFT JOIN marts.account_usage_months AS u ON u.account_id = p.account_id AND u.month_index = p.month_index
 LEFT JOIN sentiment AS s ON s.account_id = p.account_id AND s.month_index = p.month_index
