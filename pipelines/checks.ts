@@ -3,7 +3,16 @@ import type { ColumnSpec, Contract } from "./contract.ts";
 
 /** One row-level check; `failsSql` is true for a row that breaks it. Order matters: the first failing check is the reason. */
 export interface Check {
-  reason: "missing_value" | "bad_type" | "not_accepted" | "out_of_range" | "rule" | "orphan" | "ambiguous_key" | "duplicate_key";
+  reason:
+    | "missing_value"
+    | "bad_type"
+    | "not_accepted"
+    | "out_of_range"
+    | "rule"
+    | "orphan"
+    | "ambiguous_key"
+    | "lookup_unreadable"
+    | "duplicate_key";
   column: string;
   failsSql: string;
   message: string;

@@ -22,6 +22,8 @@ export interface LoadResult {
   reasons: Record<string, number>;
   /** Rows a vendor mapping read but did not land, by its declared reason (deleted at source, test mode, …). */
   dropped: Record<string, number>;
+  /** Rows a vendor mapping made beyond the file's records (one Stripe item is two lines where a coupon ends). */
+  split?: number;
   message?: string;
 }
 
@@ -66,8 +68,8 @@ export async function landFile(db: Warehouse, contract: Contract, from: Source, 
   const record = (result: LoadResult) =>
     db.run(
       `INSERT INTO meta.loads (load_id, table_name, file, content_hash, bytes, rows_read, rows_landed, rows_quarantined, status,
-        message, started_at, seconds, rows_dropped, dropped, mapping, file_stamp)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::TIMESTAMP, $12, $13, $14, $15, $16)`,
+        message, started_at, seconds, rows_dropped, dropped, mapping, file_stamp, rows_split)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::TIMESTAMP, $12, $13, $14, $15, $16, $17)`,
       [
         loadId,
         contract.table,
@@ -85,6 +87,7 @@ export async function landFile(db: Warehouse, contract: Contract, from: Source, 
         dropped(result) ? JSON.stringify(result.dropped) : null,
         typeof from === "string" ? null : from.mapping.manifest.format,
         stamp,
+        result.split ?? 0,
       ],
     );
 
@@ -168,9 +171,10 @@ export async function landFile(db: Warehouse, contract: Contract, from: Source, 
     const landed = (await db.one<{ n: number }>("SELECT count(*) AS n FROM __checked WHERE __check IS NULL"))?.n ?? 0;
     const quarantined = counts.reduce((sum, c) => sum + c.n, 0);
     const droppedCount = Object.values(droppedRows).reduce((a, b) => a + b, 0);
-    if (landed + quarantined + droppedCount !== reconciled.read) {
+    const split = reconciled.split ?? 0;
+    if (landed + quarantined + droppedCount !== reconciled.read + split) {
       throw new Error(
-        `${file}: ${reconciled.read} records read but ${landed} landed, ${quarantined} quarantined and ${droppedCount} dropped (a bug: nothing was landed)`,
+        `${file}: ${reconciled.read} records read${split ? ` (made ${split} more rows by splitting)` : ""} but ${landed} landed, ${quarantined} quarantined and ${droppedCount} dropped (a bug: nothing was landed)`,
       );
     }
     const result: LoadResult = {
@@ -181,6 +185,7 @@ export async function landFile(db: Warehouse, contract: Contract, from: Source, 
       quarantined,
       reasons: Object.fromEntries(counts.map((c) => [c.reason, c.n])),
       dropped: droppedRows,
+      split,
     };
     await record(result);
     return result;

@@ -31,6 +31,8 @@ export interface SourceReader {
 
 export interface Reconciled {
   read: number;
+  /** Rows a mapping made beyond the file's records (a Stripe item split where a coupon ends): read + split = landed + quarantined + dropped. */
+  split?: number;
   malformed: MalformedRecord[];
   /** Rows of `table` (by rowid) that stand for malformed records and must not land. */
   malformedRows: number[];

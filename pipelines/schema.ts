@@ -29,9 +29,9 @@ export async function ensureLandingTables(db: Warehouse, contract: Contract): Pr
     load_id VARCHAR PRIMARY KEY, table_name VARCHAR NOT NULL, file VARCHAR NOT NULL, content_hash VARCHAR,
     bytes BIGINT, rows_read BIGINT, rows_landed BIGINT, rows_quarantined BIGINT,
     status VARCHAR NOT NULL, message VARCHAR, started_at TIMESTAMP NOT NULL, seconds DOUBLE PRECISION,
-    rows_dropped BIGINT, dropped VARCHAR, mapping VARCHAR, file_stamp VARCHAR)`);
+    rows_dropped BIGINT, dropped VARCHAR, mapping VARCHAR, file_stamp VARCHAR, rows_split BIGINT)`);
   // Warehouses from before vendor mappings: the same columns, added at the end as CREATE puts them.
-  for (const column of ["rows_dropped BIGINT", "dropped VARCHAR", "mapping VARCHAR", "file_stamp VARCHAR"]) {
+  for (const column of ["rows_dropped BIGINT", "dropped VARCHAR", "mapping VARCHAR", "file_stamp VARCHAR", "rows_split BIGINT"]) {
     await db.run(`ALTER TABLE meta.loads ADD COLUMN IF NOT EXISTS ${column}`);
   }
 }

@@ -140,7 +140,8 @@ function headerEnd(bytes: Buffer): number {
   return -1;
 }
 
-function splitCsvRecord(record: string): string[] {
+/** One CSV record's fields (RFC 4180 quotes); a damaged record still gives its leading fields. */
+export function splitCsvRecord(record: string): string[] {
   const fields: string[] = [];
   let field = "";
   let quoted = false;

@@ -1,7 +1,10 @@
 import { appendFileSync, cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Warehouse } from "../core/warehouse.ts";
 import { query } from "../metrics/query.ts";
+import { ingest } from "../pipelines/ingest.ts";
+import { findSources } from "../pipelines/sources.ts";
 import { buildFixture, cli, FIXTURES, ROOT, tempDir } from "./helpers.ts";
 
 // One team's real situation: Salesforce is the CRM, Stripe bills, Zendesk supports, Segment tracks.
@@ -25,7 +28,11 @@ afterAll(() => fixture?.cleanup());
 
 const rows = (sql: string) => fixture.db.all<Record<string, unknown>>(sql);
 const loadOf = async (table: string) =>
-  (await rows(`SELECT rows_read, rows_landed, rows_quarantined, rows_dropped, dropped FROM meta.loads WHERE table_name = '${table}'`))[0];
+  (
+    await rows(
+      `SELECT rows_read, rows_split, rows_landed, rows_quarantined, rows_dropped, dropped FROM meta.loads WHERE table_name = '${table}'`,
+    )
+  )[0];
 
 describe("Salesforce accounts, contacts and opportunities", () => {
   it("lands live accounts with the owner's name, dropping the deleted one and the old version", async () => {
@@ -136,8 +143,14 @@ describe("Stripe subscriptions", () => {
   });
 
   it("drops test mode, one-time and metered prices and never-started subscriptions by reason, and quarantines the unresolved customer", async () => {
-    // 11 lines: 6 landed, si_X quarantined, 4 dropped.
-    expect(await loadOf("crm_subscriptions")).toMatchObject({ rows_read: 11, rows_landed: 6, rows_quarantined: 1, rows_dropped: 4 });
+    // 9 items make 11 lines (si_A at its seat increase, si_C where its coupon ends): 6 landed, si_X quarantined, 4 dropped.
+    expect(await loadOf("crm_subscriptions")).toMatchObject({
+      rows_read: 9,
+      rows_split: 2,
+      rows_landed: 6,
+      rows_quarantined: 1,
+      rows_dropped: 4,
+    });
     expect(JSON.parse(String((await loadOf("crm_subscriptions"))?.dropped))).toEqual({
       test_mode: 1,
       one_time_price: 1,
@@ -397,4 +410,51 @@ describe("a crosswalk is checked like a vendor file", () => {
       copy.cleanup();
     }
   }, 120_000);
+});
+
+describe("a lookup file's bad record (Salesforce user.csv)", () => {
+  const landSalesforce = async (users: string) => {
+    const copy = tempDir("bellwether-sf-lookup-");
+    cpSync(join(VENDORS, "salesforce"), join(copy.dir, "salesforce"), { recursive: true });
+    writeFileSync(join(copy.dir, "salesforce", "user.csv"), users);
+    const db = await Warehouse.open(join(copy.dir, "w.duckdb"));
+    const loads = await ingest(db, findSources(copy.dir));
+    return { copy, db, load: loads.find((l) => l.table === "crm_accounts") };
+  };
+
+  it("quarantines the accounts that look it up, naming its line, instead of landing the owner's id as the CSM", async () => {
+    // Line 2 has a stray quote after its name: Dana's record cannot be read, and all three live rows are hers.
+    const { copy, db, load } = await landSalesforce('id,name\n0055e00000UUUUUAAA,"Dana Reyes"x\n0055e00000UUUUUBBB,Lee Park\n');
+    try {
+      expect(load).toMatchObject({ status: "landed", read: 4, landed: 0, quarantined: 2 });
+      expect(await db.all("SELECT _source_line, reason, message FROM quarantine.crm_accounts ORDER BY 1")).toEqual([
+        {
+          _source_line: 2,
+          reason: "lookup_unreadable",
+          message: "this row looks up a record of user.csv that could not be read (line 2): fix it and ingest again",
+        },
+        { _source_line: 4, reason: "lookup_unreadable", message: expect.stringContaining("user.csv") },
+      ]);
+      expect(await db.all("SELECT count(*)::INTEGER AS n FROM raw.crm_accounts WHERE owner_csm = '0055e00000UUUUUAAA'")).toEqual([
+        { n: 0 },
+      ]);
+    } finally {
+      db.close();
+      copy.cleanup();
+    }
+  }, 60_000);
+
+  it("refuses the accounts when the bad record's key cannot be told, landing nothing", async () => {
+    // Three fields where the header has two, and no id among them.
+    const { copy, db, load } = await landSalesforce("id,name\n,Dana,Reyes\n0055e00000UUUUUBBB,Lee Park\n");
+    try {
+      expect(load?.status).toBe("refused");
+      expect(load?.message).toContain("user.csv line 2 could not be read");
+      expect(load?.message).toContain("its key cannot be told");
+      expect(await db.all("SELECT count(*)::INTEGER AS n FROM raw.crm_accounts")).toEqual([{ n: 0 }]);
+    } finally {
+      db.close();
+      copy.cleanup();
+    }
+  }, 60_000);
 });

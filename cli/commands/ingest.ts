@@ -138,7 +138,10 @@ export function printLoadSummary(results: readonly LoadResult[]): void {
         count(loads.length),
         count(loads.filter((r) => r.status === "skipped").length),
         count(loads.filter((r) => r.status === "refused").length),
-        count(sum((r) => r.read)),
+        // A splitting mapping makes more rows than the file has records: "9 → 11 rows".
+        sum((r) => r.split ?? 0)
+          ? `${count(sum((r) => r.read))} → ${count(sum((r) => r.read + (r.split ?? 0)))} rows`
+          : count(sum((r) => r.read)),
         count(sum((r) => r.landed)),
         count(sum((r) => r.quarantined)),
         [...reasons].map(([reason, n]) => `${reason} ${count(n)}`).join(", "),

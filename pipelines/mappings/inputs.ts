@@ -7,7 +7,7 @@ import type { Dialect } from "../../engines/dialect.ts";
 import { renderSql } from "../../engines/dialect.ts";
 import { openReader } from "../readers.ts";
 import type { MalformedRecord } from "../scan.ts";
-import { openSourceFile } from "../source-file.ts";
+import { openSourceFile, splitCsvRecord } from "../source-file.ts";
 import type { MappingInput } from "./manifest.ts";
 
 const VENDOR_FILE = /\.(csv|parquet)(\.gz)?$/i;
@@ -32,6 +32,8 @@ export interface InputStats {
   kept: number;
   dropped: Record<string, number>;
   malformed: MalformedRecord[];
+  /** The required columns' values a malformed record still shows (its key, for a lookup): the rows that would have found it. */
+  malformedKeys: string[];
 }
 
 /**
@@ -63,7 +65,7 @@ export async function readInput(
 ): Promise<InputStats> {
   const columns = [...input.required, ...input.optional];
   const table = `in_${name}`;
-  const stats: InputStats = { name, file, read: 0, kept: 0, dropped: {}, malformed: [] };
+  const stats: InputStats = { name, file, read: 0, kept: 0, dropped: {}, malformed: [], malformedKeys: [] };
   if (!file) {
     if (!input.missingOk) throw new InputError(`no file for the vendor table ${input.files.join(" or ")} (${name})`);
     const empty = [...columns.map((c) => `${ident(c)} VARCHAR`), "__line BIGINT"].join(", ");
@@ -91,7 +93,7 @@ export async function readInput(
     }
     // Optional columns the file does not have are empty on every row: say so, with the columns it has
     // that nothing read (a column named another way than the mapping knows is the usual reason).
-    const absent = input.optional.filter((c) => pick(c) === undefined);
+    const absent = input.optional.filter((c) => pick(c) === undefined && !c.startsWith("_fivetran"));
     if (absent.length) {
       const used = new Set(columns.map(pick));
       const unread = reader.columns.filter((c) => !used.has(c) && !c.startsWith("_fivetran"));
@@ -129,6 +131,10 @@ export async function readInput(
     }
     stats.read = reconciled.read;
     stats.malformed = reconciled.malformed;
+    const keyAt = input.required.map((c) => reader.columns.indexOf(pick(c) as string));
+    stats.malformedKeys = [
+      ...new Set(reconciled.malformed.flatMap((m) => keyAt.map((i) => splitCsvRecord(m.text)[i]?.trim() ?? "").filter(Boolean))),
+    ];
     if (reconciled.malformed.length) {
       warn(
         `${file}: ${reconciled.malformed.length} record(s) could not be read (first at line ${reconciled.malformed[0]?.line}: ${reconciled.malformed[0]?.message})`,

@@ -109,13 +109,20 @@ export async function openMappedReader(db: Warehouse, source: MappedSource, cont
     relation: `(SELECT ${texts.join(", ")}, CAST(__line AS BIGINT) AS __ordinal${has("__unresolved") ? ", __unresolved" : ""}
       FROM __mapped ${has("__drop") ? "WHERE __drop IS NULL" : ""})`,
     extraColumns: has("__unresolved") ? ["__unresolved"] : [],
-    extraChecks: has("__unresolved") ? [...(await ambiguousCheck(db, source)), unresolvedCheck(source)] : [],
+    extraChecks: [
+      ...(await unreadableLookupChecks(db, inputs, output.from, where)),
+      ...(has("__unresolved") ? [...(await ambiguousCheck(db, source)), unresolvedCheck(source)] : []),
+    ],
     singleThreaded: false,
     dropped,
     inputs,
     async reconcile() {
+      // Read is the driving file's records; a splitting mapping makes more rows than that, counted apart.
+      const rows = Number(produced) + inputDropped + malformed.length;
+      const read = driving?.file ? driving.read : rows;
       return {
-        read: Number(produced) + inputDropped + malformed.length,
+        read,
+        split: rows - read,
         malformed,
         malformedRows: [],
         lineJoin: "",
@@ -123,6 +130,35 @@ export async function openMappedReader(db: Warehouse, source: MappedSource, cont
       };
     },
   };
+}
+
+/**
+ * A lookup file (Salesforce's user.csv) with a record that could not be read would quietly give the
+ * rows that look it up a fallback (the owner's id as the CSM's name). The record's key is still
+ * legible in its text, so the driving rows carrying that key are quarantined naming the lookup's line;
+ * a record whose key cannot be told refuses the output, since any row might have looked it up.
+ */
+async function unreadableLookupChecks(db: Warehouse, inputs: InputStats[], from: string, where: string): Promise<Check[]> {
+  const checks: Check[] = [];
+  for (const lookup of inputs.filter((i) => i.name !== from && i.malformed.length > 0)) {
+    const file = basename(lookup.file ?? lookup.name);
+    if (lookup.malformedKeys.length === 0) {
+      const first = lookup.malformed[0] as NonNullable<(typeof lookup.malformed)[number]>;
+      throw new InputError(
+        `${where}: ${file} line ${first.line} could not be read (${first.message}) and its key cannot be told, so any row may have looked it up; fix that line and ingest again`,
+      );
+    }
+    const columns = (await db.all<{ column_name: string }>(`DESCRIBE in_${from}`)).map((c) => c.column_name).filter((c) => c !== "__line");
+    const keys = lookup.malformedKeys.map(literal).join(", ");
+    const lines = lookup.malformed.map((m) => m.line).join(", ");
+    checks.push({
+      reason: "lookup_unreadable",
+      column: "",
+      failsSql: `__ordinal IN (SELECT __line FROM in_${from} WHERE ${columns.map((c) => `${ident(c)} IN (${keys})`).join(" OR ")})`,
+      message: `this row looks up a record of ${file} that could not be read (line ${lines}): fix it and ingest again`,
+    });
+  }
+  return checks;
 }
 
 /** Rows whose key the crosswalk gives to more than one account: quarantined, the keys and accounts named. */
