@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -41,7 +41,7 @@ describe("a load interrupted while it commits", () => {
       const { readFileSync } = await import("node:fs");
       const hash = createHash("sha256").update(readFileSync(file)).digest("hex");
       await db.run(
-        "INSERT INTO meta.loads VALUES ('lost', 'usage_events', $1, $2, 0, 6, 6, 0, 'landed', NULL, now()::TIMESTAMP + INTERVAL 1 SECOND, 0, 0, NULL, NULL, NULL)",
+        "INSERT INTO meta.loads VALUES ('lost', 'usage_events', $1, $2, 0, 6, 6, 0, 'landed', NULL, now()::TIMESTAMP + INTERVAL 1 SECOND, 0, 0, NULL, NULL, NULL, 0)",
         [file, hash],
       );
       const again = await ingest(db, new Map([["usage_events", [file]]]));
@@ -115,4 +115,35 @@ describe("a load interrupted while it commits", () => {
       writeFileSync(file, events("v2", 60_000));
     }
   });
+
+  it("commits all of a transaction or none of it when killed inside the COMMIT (DuckDB's optimistic writes are off)", async () => {
+    // bench/duckdb-kill-commit.ts: with them on, a kill in the first ~10 ms of this COMMIT kept the rows and lost the load row.
+    const rows = 3_000_000;
+    for (const after of [2, 4, 6, 8, 10, 400]) {
+      const path = join(dir, `kill-${after}.duckdb`);
+      spawnSync(process.execPath, [
+        "--import",
+        "tsx",
+        join(ROOT, "test", "support", "kill-in-commit.ts"),
+        path,
+        String(rows),
+        String(after),
+      ]);
+      const db = await Warehouse.open(path);
+      try {
+        const [state] = await db.all<{ rows: number; loads: number }>(
+          "SELECT (SELECT count(*) FROM raw.t) AS rows, (SELECT count(*) FROM meta.loads) AS loads",
+        );
+        expect(
+          [
+            { rows: 0, loads: 0 },
+            { rows, loads: 1 },
+          ],
+          `killed ${after} ms into the COMMIT`,
+        ).toContainEqual(state);
+      } finally {
+        db.close();
+      }
+    }
+  }, 120_000);
 });
