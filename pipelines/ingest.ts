@@ -40,7 +40,8 @@ export async function ingest(
 /**
  * Lands one table's files, in order; with none, the table is created empty (or kept) with a warning.
  * A file landed before whose quarantined orphans now have their parent lands again, even when it is
- * unchanged and not among `files`: the row it held back belongs in raw now.
+ * unchanged and not among `files`: the row it held back belongs in raw now. Either way, landed files
+ * no longer on disk are named.
  */
 export async function landTable(
   db: Warehouse,
@@ -48,7 +49,12 @@ export async function landTable(
   files: readonly Source[],
   options: IngestOptions = {},
 ): Promise<LoadResult[]> {
-  if (!db.landsInPlace) return relayTable(db, table, files, options, landTable);
+  const results = db.landsInPlace ? await landInPlace(db, table, files, options) : await relayTable(db, table, files, options, landInPlace);
+  if (await db.tableExists("meta", "loads")) await nameVanishedFiles(db, table);
+  return results;
+}
+
+async function landInPlace(db: Warehouse, table: TableName, files: readonly Source[], options: IngestOptions): Promise<LoadResult[]> {
   await ensureLandingTables(db, contracts[table]);
   const damaged = await repairLoads(db, contracts[table]);
   const orphaned = await filesWithFoundOrphans(db, contracts[table]);
@@ -78,7 +84,6 @@ export async function landTable(
     info(`  ${table.padEnd(18)} ${result.status.padEnd(8)} ${file}${via}${orphaned.includes(file) ? " (orphans found their parent)" : ""}`);
     results.push(result);
   }
-  await nameVanishedFiles(db, table);
   return results;
 }
 

@@ -64,6 +64,20 @@ export async function relayTable(
       message: "unchanged since its last load",
     }));
   }
+  let results: LoadResult[] = [];
+  await relayThrough(db, contract, async (scratch) => {
+    results = await landTable(scratch, table, files, options);
+    return !results.every((r) => r.status === "skipped");
+  });
+  return results;
+}
+
+/**
+ * Copies one table's landing state into an embedded DuckDB, runs `work` there, and when it says it
+ * changed something copies the table's state back in one transaction.
+ */
+export async function relayThrough(db: Warehouse, contract: Contract, work: (scratch: Warehouse) => Promise<boolean>): Promise<void> {
+  const table = contract.table;
   const dir = mkdtempSync(join(tmpdir(), "bw-relay-"));
   const scratch = await Warehouse.open(":memory:");
   let step = 0;
@@ -80,8 +94,7 @@ export async function relayTable(
     }
     for (const schema of LANDING_SCHEMAS) await copy(db, scratch, `SELECT * FROM ${schema}.${ident(table)}`, `${schema}.${ident(table)}`);
     await copy(db, scratch, `SELECT * FROM meta.loads WHERE table_name = '${table}'`, "meta.loads");
-    const results = await landTable(scratch, table, files, options);
-    if (results.every((r) => r.status === "skipped")) return results;
+    if (!(await work(scratch))) return;
     await db.transaction(async () => {
       for (const schema of LANDING_SCHEMAS) {
         await db.run(`DELETE FROM ${schema}.${ident(table)}`);
@@ -90,7 +103,6 @@ export async function relayTable(
       await db.run("DELETE FROM meta.loads WHERE table_name = $1", [table]);
       await copy(scratch, db, `SELECT * FROM meta.loads WHERE table_name = '${table}'`, "meta.loads");
     });
-    return results;
   } finally {
     await scratch.close();
     rmSync(dir, { recursive: true, force: true });

@@ -57,7 +57,7 @@ async function strandedInShadow(db: Warehouse, contract: Contract): Promise<bool
 }
 
 /** Shadow holds only rows displaced by a row in raw: a key with no row in raw gets its newest shadow row back. */
-async function unshadow(db: Warehouse, contract: Contract): Promise<void> {
+export async function unshadow(db: Warehouse, contract: Contract): Promise<void> {
   const table = ident(contract.table);
   const same = sameKey(contract, "r", "s");
   await db.run(`CREATE OR REPLACE TEMP TABLE __unshadow AS

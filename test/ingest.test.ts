@@ -222,7 +222,7 @@ Nothing was landed.`);
     }
   });
 
-  it("names a landed file that is no longer in the folder, and says its rows stay", () => {
+  it("names a landed file that is no longer in the folder, and says its rows stay, until it is forgotten", async () => {
     write("src/crm_accounts.csv", ACCOUNTS);
     write("src/crm_subscriptions/2024-01.csv", csv(SUBSCRIPTIONS.slice(0, 2)));
     write("src/crm_subscriptions/2024-02.csv", csv(SUBSCRIPTIONS.slice(2)));
@@ -241,6 +241,53 @@ Nothing was landed.`);
     );
     expect(raw?.state).toBe("stale");
     expect(raw?.reasons).toContain(`landed file(s) no longer in their folder, their rows kept: ${gone}`);
+    // Forgotten on purpose: its two rows go, the other file's stay, and nobody names it again.
+    const forgot = cli(["ingest", "--forget", gone], dir);
+    expect(forgot.status).toBe(0);
+    expect(forgot.stderr).toContain(
+      `Forgot ${gone} in crm_subscriptions: 2 row(s) of raw.crm_subscriptions and 0 quarantined row(s) removed; its loads are marked forgotten.`,
+    );
+    const after = cli(["ingest", "--dir", join(dir, "src")], dir);
+    expect(after.stderr).not.toContain("no longer there");
+    const db = await Warehouse.openReadOnly(join(dir, "warehouse.duckdb"));
+    try {
+      expect(await db.all("SELECT DISTINCT _source_file AS file FROM raw.crm_subscriptions")).toEqual([
+        { file: join(dir, "src", "crm_subscriptions", "2024-02.csv") },
+      ]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("names a vanished file even when its table has no file left at all", () => {
+    const file = write("only/crm_accounts.csv", ACCOUNTS);
+    expect(cli(["ingest", "--dir", join(dir, "only")], dir).status).toBe(0);
+    rmSync(file);
+    const again = cli(["ingest", "--dir", join(dir, "only")], dir);
+    expect(again.stderr).toContain(`warning: crm_accounts: ${file} was landed and is no longer there`);
+  });
+
+  it("forgets a file that took a key from an older one: the older row comes back; an unknown file is refused", async () => {
+    write("a/crm_accounts.csv", "account_id,name\nA1,First\n");
+    write("b/crm_accounts.csv", "account_id,name\nA1,Second\nA2,Two\n");
+    expect(cli(["ingest", "--dir", join(dir, "a")], dir).status).toBe(0);
+    expect(cli(["ingest", "--dir", join(dir, "b")], dir).status).toBe(0);
+    const forgot = cli(["ingest", "--forget", join(dir, "b", "crm_accounts.csv")], dir);
+    expect(forgot.status).toBe(0);
+    expect(forgot.stderr).toContain("is still there: the next ingest of its folder lands it again");
+    const db = await Warehouse.openReadOnly(join(dir, "warehouse.duckdb"));
+    try {
+      expect(await db.all("SELECT account_id, name FROM raw.crm_accounts ORDER BY 1")).toEqual([{ account_id: "A1", name: "First" }]);
+      expect(await db.all("SELECT count(*) AS n FROM shadow.crm_accounts")).toEqual([{ n: 0 }]);
+      expect(await db.all("SELECT status FROM meta.loads WHERE file = $1", [join(dir, "b", "crm_accounts.csv")])).toEqual([
+        { status: "forgotten" },
+      ]);
+    } finally {
+      await db.close();
+    }
+    const unknown = cli(["ingest", "--forget", join(dir, "nowhere.csv")], dir);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain(`${join(dir, "nowhere.csv")}: no landed load of this file`);
   });
 
   it("lands a glob given with --source and refuses a file missing a required column with exit 1", () => {

@@ -11,6 +11,7 @@ import { landTable } from "../pipelines/ingest.ts";
 import { RENEWALS_CONFIG } from "./fixtures/renewals/config.ts";
 import { buildFixture, cli, FIXTURES, tempDir } from "./helpers.ts";
 import { type LocalPostgres, startPostgres } from "./support/postgres-server.ts";
+import { forgetLandedFile } from "../pipelines/forget.ts";
 import { rowDifferences } from "./support/same-rows.ts";
 
 // Issue 14: the same models and metric queries give the same rows on DuckDB and on a real PostgreSQL
@@ -304,6 +305,30 @@ describe("a PostgreSQL warehouse, used by people", () => {
       expect(loads).toEqual([
         { rows_landed: 1, rows_quarantined: 1, status: "landed" },
         { rows_landed: 3, rows_quarantined: 0, status: "landed" },
+      ]);
+    } finally {
+      await db.close();
+      sources.cleanup();
+    }
+  });
+
+  it("forgets a landed file through the relay: its rows go, a key it took comes back from the older file", async () => {
+    const sources = tempDir();
+    const older = join(sources.dir, "a.csv");
+    const newer = join(sources.dir, "b.csv");
+    const db = await PostgresWarehouse.connect(await freshWarehouse());
+    try {
+      writeFileSync(older, "account_id,name\nA1,First\n");
+      writeFileSync(newer, "account_id,name\nA1,Second\nA2,Two\n");
+      await landTable(db, "crm_accounts", [older, newer]);
+      expect(await forgetLandedFile(db, newer)).toEqual([{ table: "crm_accounts", rows: 2, quarantined: 0 }]);
+      expect(await db.all("SELECT account_id, name, _source_file FROM raw.crm_accounts")).toEqual([
+        { account_id: "A1", name: "First", _source_file: older },
+      ]);
+      expect(await db.all("SELECT count(*)::INTEGER AS n FROM shadow.crm_accounts")).toEqual([{ n: 0 }]);
+      expect(await db.all("SELECT file, status FROM meta.loads ORDER BY file")).toEqual([
+        { file: older, status: "landed" },
+        { file: newer, status: "forgotten" },
       ]);
     } finally {
       await db.close();

@@ -1,7 +1,10 @@
+import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { configPath } from "../../core/config.ts";
+import { type Config, configPath } from "../../core/config.ts";
 import { UsageError } from "../../core/errors.ts";
+import { printable, warn } from "../../core/log.ts";
 import { openWarehouse } from "../../core/open-warehouse.ts";
+import { forgetLandedFile } from "../../pipelines/forget.ts";
 import { type TableName, tableNames } from "../../pipelines/contracts/index.ts";
 import { ingest } from "../../pipelines/ingest.ts";
 import { claimOrigin, originOf } from "../../pipelines/origin.ts";
@@ -17,9 +20,11 @@ import { list } from "./flags.ts";
 export const ingestCommand: Command = {
   name: "ingest",
   summary: "land source files into raw.* with checks and quarantine",
-  usage: "bellwether ingest [--dir DIR] [--format FORMAT [--param KEY=VALUE ...]] [--source TABLE=PATH_OR_GLOB ...] [--dry-run] [--strict]",
+  usage:
+    "bellwether ingest [--dir DIR] [--format FORMAT [--param KEY=VALUE ...]] [--source TABLE=PATH_OR_GLOB ...] [--dry-run] [--strict]\n       bellwether ingest --forget FILE",
   description: `Reads each source file with DuckDB, checks every row against its table's contract (required values, types, accepted values, ranges, rules, orphans, duplicate keys) and lands the good rows in raw.<table>. A bad row is never dropped: it goes to quarantine.<table> with its file, line, column and reason. Each file lands in one transaction and is recorded in meta.loads; the same file again is skipped, a changed file replaces the rows it brought. A sources folder holds <table>.csv|.ndjson|.parquet (optionally .gz) or a <table>/ folder of such files; \`bellwether contracts [TABLE]\` lists each table's columns, types and rules (also in docs/contracts.md).
 Vendor exports (Salesforce, HubSpot, Stripe, Zendesk, Segment, Amplitude, Delighted, as Fivetran lands them) go through a declared mapping: a sub-folder named for its format (sources/stripe/…) is read that way, or one folder with --dir D --format FORMAT. Rows a mapping filters on purpose (deleted at source, test mode, a superseded version) are counted as dropped, by reason; \`bellwether mappings [FORMAT]\` lists the files each format reads. --dry-run lands into a scratch warehouse in memory and prints what would land, be quarantined and be dropped, writing nothing.
+A landed file that is no longer in its folder keeps its rows (exports are rotated), and every ingest, build and status names it; --forget FILE removes that file's rows from raw, shadow and quarantine on purpose (a key it had taken from an older file gets the older row back) and marks its loads forgotten.
 Exit status: 0 when everything was read (quarantined rows included, unless --strict), 1 when a file was refused.`,
   options: {
     dir: { type: "string", placeholder: "DIR", description: "sources folder (default: the config's `sources`)" },
@@ -42,14 +47,17 @@ Exit status: 0 when everything was read (quarantined rows included, unless --str
     },
     "dry-run": { type: "boolean", description: "print what would land, be quarantined and dropped; write nothing" },
     strict: { type: "boolean", description: "exit 1 when any row was quarantined" },
+    forget: { type: "string", placeholder: "FILE", description: "remove one landed file's rows and mark its loads forgotten" },
   },
   examples: [
     "bellwether ingest --dir ./exports",
     "bellwether ingest --dir ./exports/stripe --format stripe --param account_id=crosswalk --dry-run",
     "bellwether ingest --source usage_events='./drops/events-*.parquet' --source crm_accounts=./crm/accounts.csv",
+    "bellwether ingest --forget ./exports/crm_subscriptions/2023-12.csv",
   ],
   async run({ values, config: loadConfig }) {
     const config = await loadConfig();
+    if (typeof values.forget === "string") return forget(config, resolve(values.forget));
     const dir = typeof values.dir === "string" ? resolve(values.dir) : config.sources ? configPath(config, config.sources) : undefined;
     const format = typeof values.format === "string" ? values.format : undefined;
     if (format && !dir) throw new UsageError("--format reads one vendor folder: give it with --dir DIR");
@@ -94,6 +102,28 @@ Exit status: 0 when everything was read (quarantined rows included, unless --str
     }
   },
 };
+
+/** `--forget FILE`: one writer, like a landing; says what went and whether the next ingest would bring it back. */
+async function forget(config: Config, file: string): Promise<number> {
+  const db = await openWarehouse(config);
+  try {
+    const release = await db.holdForWriting("ingest --forget");
+    try {
+      for (const f of await forgetLandedFile(db, file)) {
+        process.stderr.write(
+          `Forgot ${printable(file)} in ${f.table}: ${f.rows.toLocaleString("en-US")} row(s) of raw.${f.table} and ${f.quarantined.toLocaleString("en-US")} quarantined row(s) removed; its loads are marked forgotten.\n`,
+        );
+      }
+      if (existsSync(file))
+        warn(`${printable(file)} is still there: the next ingest of its folder lands it again; move it away to keep it forgotten`);
+      return 0;
+    } finally {
+      await release();
+    }
+  } finally {
+    await db.close();
+  }
+}
 
 function paramsOf(items: string[], format: string | undefined): Record<string, string> {
   if (items.length && !format) throw new UsageError("--param sets a mapping's parameter: give --format too");
