@@ -163,20 +163,16 @@ export const configSchema = z
      */
     pools: z.array(z.string().min(1)).default(["Digital CS"]),
     /**
-     * What good looks like, drawn as reference lines and compared on tiles: a number, or a [low, high]
-     * range, per metric name (e.g. nrr: 1.15, cost_to_retain: [0.05, 0.15]).
+     * What good looks like for this team, drawn as reference lines and judged on tiles: a number, or a
+     * [low, high] range, per metric name (e.g. nrr: 1.15, cost_to_retain: [0.05, 0.15]). None by
+     * default: a built-in figure shown as "Target … not met" would read as the company's own.
      */
-    targets: z.record(z.string(), target).default({
-      nrr: 1.15,
-      grr: 0.9,
-      cost_to_retain: [0.05, 0.15],
-      arr_per_csm: 2_000_000,
-    }),
+    targets: z.record(z.string(), target).default({}),
     /**
      * Targets that depend on the segment, per metric and segment (an SMB book holds less ARR than an
      * Enterprise one): `{ arr_per_csm: { SMB: 600000 } }`. A segment not named takes `targets`.
      */
-    segmentTargets: z.record(z.string(), z.record(z.string(), target)).default({ arr_per_csm: { SMB: 600_000 } }),
+    segmentTargets: z.record(z.string(), z.record(z.string(), target)).default({}),
     /** Jobs `bellwether schedule` runs. */
     schedules: z
       .array(

@@ -27,6 +27,7 @@ describe("account, book and indicator pages (test/fixtures/renewals, as of 2025-
     fixture = await buildFixture(join(FIXTURES, "renewals"), {
       ...RENEWALS_CONFIG,
       pools: ["Ben"],
+      targets: { nrr: 1.15, grr: 0.9, arr_per_csm: 2_000_000 },
       segmentTargets: { arr_per_csm: { Enterprise: 40_000 } },
     });
     site = join(fixture.dir, "site");

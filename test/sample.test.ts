@@ -39,6 +39,10 @@ describe("bellwether build --sample", () => {
       expect(build.stdout).toContain(`Site:      ${join(dir, "site", "index.html")}`);
       const metrics = cli(["query", "arr,nrr,grr,logo_churn", "--by", "segment", "--grain", "quarter", "--format", "json"], dir);
       expect(metrics.status).toBe(0);
+      // No config sets a target: no page draws or judges one (DESIGN "Dashboards": its target).
+      for (const page of readdirSync(join(dir, "site")).filter((f) => f.endsWith(".html"))) {
+        expect(readFileSync(join(dir, "site", page), "utf8"), page).not.toMatch(/Target [^<]*(met|within|outside)|>target</);
+      }
       return { files: filesUnder(join(dir, ".bellwether", "sample")), metrics: metrics.stdout };
     });
     const [first, second] = runs as [(typeof runs)[0], (typeof runs)[0]];

@@ -126,8 +126,13 @@ async function renderBooks(db: Warehouse, config: Config, site: SiteWriter): Pro
     { name: "unscored", label: "Unscored", format: "count" },
     { name: "due_90d", label: "Due in 90 days", format: "currency" },
     { name: "open_alerts", label: "Open alerts", format: "count" },
-    { name: "target", label: "Target ARR per CSM", format: "currency" },
-    { name: "coverage", label: "ARR ÷ target", format: "percent" },
+    // Coverage only against a target the team set (config targets / segmentTargets).
+    ...(rows.some((r) => r.target !== null)
+      ? [
+          { name: "target", label: "Target ARR per CSM", format: "currency" } as const,
+          { name: "coverage", label: "ARR ÷ target", format: "percent" } as const,
+        ]
+      : []),
   ];
   return sortableTable("books", columns, rows, currency);
 }
@@ -146,7 +151,7 @@ export const booksPage = definePage({
   nav: "Books",
   title: "CSM books",
   intro:
-    "Each owner's book at the newest month end: paying accounts, ARR, health mix, renewals due in the next 90 days and open alerts. Pooled owners (config pools, e.g. a digital-CS queue) are shown as pools and left out of ARR and accounts per CSM; coverage compares a CSM's ARR with the target ARR per CSM of the segment holding most of the book (config targets.arr_per_csm, by segment in segmentTargets).",
+    "Each owner's book at the newest month end: paying accounts, ARR, health mix, renewals due in the next 90 days and open alerts. Pooled owners (config pools, e.g. a digital-CS queue) are shown as pools and left out of ARR and accounts per CSM; when the config sets a target ARR per CSM (targets.arr_per_csm, by segment in segmentTargets), coverage compares a CSM's ARR with the target of the segment holding most of the book.",
   sections: [
     {
       title: "Books",
