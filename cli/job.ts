@@ -115,6 +115,6 @@ async function reportAsOf(db: Warehouse, currency: string): Promise<void> {
   info(
     `As of ${notices.asOf.date}${notices.asOf.monthToDate ? " (its month to date)" : ""}: ${row?.from_config ? "from the config or --as-of" : "the newest day with activity in the data"}`,
   );
-  for (const note of notices.notes) info(note);
+  if (notices.schedule) info(notices.schedule);
   for (const sentence of notices.sentences) warn(sentence);
 }

@@ -9,13 +9,14 @@ export interface AsOf {
 
 /**
  * What the numbers on every page leave out (exports never landed, rows quarantined, lines without an
- * FX rate), in sentences shown at the top of each page as warnings; and `notes`, how to read them that
- * leaves nothing out (lines past the as-of date still count as ARR), shown quietly.
+ * FX rate), in sentences shown at the top of each page as warnings; and `schedule`, the book's normal
+ * state of term contracts running past the as-of date (they count as ARR until they end), which is not
+ * a warning: the renewals page says it in a line, and the build prints it.
  */
 export interface Notices {
   asOf: AsOf | null;
   sentences: string[];
-  notes: string[];
+  schedule: string | null;
 }
 
 /** What each landing table feeds, for the sentence saying it was never landed. */
@@ -31,7 +32,7 @@ const FEEDS: Record<string, string> = {
 
 export async function readNotices(db: Warehouse, currency: string): Promise<Notices> {
   const sentences: string[] = [];
-  const notes: string[] = [];
+  let schedule: string | null = null;
   let asOf: AsOf | null = null;
   if (await db.tableExists("marts", "as_of")) {
     const row = await db.one<{ date: string | null; mtd: boolean; lines: number; arr: number }>(
@@ -41,9 +42,7 @@ export async function readNotices(db: Warehouse, currency: string): Promise<Noti
     if (row?.date) {
       asOf = { date: row.date, monthToDate: row.mtd };
       if (row.lines > 0) {
-        notes.push(
-          `${row.lines.toLocaleString("en-US")} subscription line${row.lines === 1 ? " ends" : "s end"} after ${row.date}, carrying ${formatValue(Number(row.arr), "currency", { currency })} ARR: not churn until that date has passed (build with --as-of DATE to report later).`,
-        );
+        schedule = `Renewal schedule: ${row.lines.toLocaleString("en-US")} subscription line${row.lines === 1 ? " runs" : "s run"} past ${row.date}, carrying ${formatValue(Number(row.arr), "currency", { currency })} ARR; ${row.lines === 1 ? "it counts" : "they count"} as ARR until ${row.lines === 1 ? "its" : "their"} end date passes (build with --as-of DATE to report later).`;
       }
     }
   }
@@ -74,5 +73,5 @@ export async function readNotices(db: Warehouse, currency: string): Promise<Noti
       );
     }
   }
-  return { asOf, sentences, notes };
+  return { asOf, sentences, schedule };
 }

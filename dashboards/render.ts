@@ -183,7 +183,7 @@ async function renderPage(page: PageSpec, pages: readonly PageSpec[], notices: N
       in ${config.reportingCurrency}
     </p>
     ${notices.sentences.map((sentence) => html`<p class="notice">${sentence}</p>`)}
-    ${notices.notes.map((note) => html`<p class="note">${note}</p>`)}`;
+    ${page.file === "renewals.html" && notices.schedule ? html`<p class="note">${notices.schedule}</p>` : ""}`;
   return pageShell(
     page,
     pages,

@@ -81,15 +81,17 @@ describe("as of", () => {
     expect(built.stderr).toContain("As of 2024-01-20 (its month to date): the newest day with activity in the data");
     // How to read ARR, not a gap in it: said, but not as a warning.
     expect(built.stderr).toContain(
-      "1 subscription line ends after 2024-01-20, carrying $1,200 ARR: not churn until that date has passed (build with --as-of DATE to report later).",
+      "Renewal schedule: 1 subscription line runs past 2024-01-20, carrying $1,200 ARR; it counts as ARR until its end date passes (build with --as-of DATE to report later).",
     );
-    expect(built.stderr).not.toContain("warning: 1 subscription line");
+    expect(built.stderr).not.toContain("warning: Renewal schedule");
     const json = JSON.parse(cli(["query", "arr,churned_arr", "--format", "json"], home).stdout);
     expect(json).toEqual([{ period: "2024-01-31", arr: 1_800, churned_arr: 0 }]);
     const board = readFileSync(join(home, "site", "board.html"), "utf8").replace(/\s+/g, " ");
     expect(board).toContain("Data as of 2024-01-20 (FY2024 Q1, month to date)");
-    expect(board).toContain(
-      '<p class="note">1 subscription line ends after 2024-01-20, carrying $1,200 ARR: not churn until that date has passed',
+    // The normal state of term contracts, not a notice: a line on the renewals page only.
+    expect(board).not.toContain("Renewal schedule");
+    expect(readFileSync(join(home, "site", "renewals.html"), "utf8").replace(/\s+/g, " ")).toContain(
+      '<p class="note">Renewal schedule: 1 subscription line runs past 2024-01-20, carrying $1,200 ARR; it counts as ARR until its end date passes',
     );
   });
 
@@ -113,7 +115,7 @@ describe("as of", () => {
   it("shows the churn once --as-of is past the end date", () => {
     const built = cli(["build", "--sources", sources, "--as-of", "2024-02-29"], home);
     expect(built.status).toBe(0);
-    expect(built.stderr).not.toContain("end after");
+    expect(built.stderr).not.toContain("Renewal schedule");
     const json = JSON.parse(cli(["query", "arr,churned_arr", "--format", "json"], home).stdout);
     expect(json).toEqual([
       { period: "2024-01-31", arr: 1_800, churned_arr: 0 },
