@@ -21,7 +21,10 @@ export function landingOrder(): TableName[] {
   return dependencyOrder(tables, (t) => t, references, "contract references");
 }
 
-export type IngestOptions = Pick<LandOptions, "timeZone" | "reread">;
+export type IngestOptions = Pick<LandOptions, "timeZone" | "reread"> & {
+  /** A dry run lands into a scratch warehouse: its lines say what would happen, not what did. */
+  dryRun?: boolean;
+};
 
 /**
  * Lands every file of every table. Tables with no file are created empty with a warning, so
@@ -81,7 +84,8 @@ async function landInPlace(db: Warehouse, table: TableName, files: readonly Sour
       ...(big ? { onProgress: percent(`${table} ← ${basename(file)}`) } : {}),
     });
     const via = typeof source === "string" ? "" : ` (${source.mapping.manifest.format} mapping)`;
-    info(`  ${table.padEnd(18)} ${result.status.padEnd(8)} ${file}${via}${orphaned.includes(file) ? " (orphans found their parent)" : ""}`);
+    const status = options.dryRun ? { landed: "would land", skipped: "would skip", refused: "refused" }[result.status] : result.status;
+    info(`  ${table.padEnd(18)} ${status.padEnd(8)} ${file}${via}${orphaned.includes(file) ? " (orphans found their parent)" : ""}`);
     results.push(result);
   }
   return results;

@@ -182,4 +182,19 @@ it("ingest --format --dry-run prints what would land, be quarantined and dropped
   // 10 tickets: 2 deleted (dropped), 8 whose organization resolves to no account (orphans).
   expect(run.stderr).toMatch(/support_tickets\s+1\s+0\s+0\s+10\s+0\s+8\s+orphan 8\s+2\s+deleted 2/);
   expect(existsSync(join(work.dir, "warehouse.duckdb"))).toBe(false);
+  // It says what would happen, never that something landed or where to query it.
+  expect(run.stderr).toMatch(/support_tickets\s+would land\s/);
+  expect(run.stderr).toMatch(/would land\s+would quarantine/);
+  expect(run.stderr).not.toMatch(/\slanded\s|SELECT \* FROM quarantine/);
+});
+
+it("refuses a vendor folder with no file the mapping reads, naming the files it expected and found", () => {
+  const folder = join(work.dir, "not-stripe");
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, "customer_data.csv"), "id,email\ncus_1,a@example.com\n");
+  const run = cli(["ingest", "--dir", folder, "--format", "stripe"], work.dir);
+  expect(run.status).toBe(1);
+  expect(run.stderr).toContain(`${folder}: no file the stripe mapping reads (it looks for customer.csv, subscription_item.csv`);
+  expect(run.stderr).toContain("the folder has customer_data.csv. Nothing was landed.");
+  expect(existsSync(join(work.dir, "warehouse.duckdb"))).toBe(false);
 });

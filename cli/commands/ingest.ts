@@ -141,9 +141,9 @@ async function dryRun(sources: Map<TableName, Source[]>, overrides: (readonly [T
   const scratch = await Warehouse.open(":memory:");
   try {
     for (const [table, pattern] of overrides) sources.set(table, await expandGlob(scratch, pattern));
-    const results = await ingest(scratch, sources, { timeZone });
+    const results = await ingest(scratch, sources, { timeZone, dryRun: true });
     process.stderr.write("Dry run: nothing was written. Against an empty warehouse, these sources would give:\n");
-    printLoadSummary(results);
+    printLoadSummary(results, { dryRun: true });
     return results.some((r) => r.status === "refused") ? 1 : 0;
   } finally {
     await scratch.close();
@@ -151,11 +151,13 @@ async function dryRun(sources: Map<TableName, Source[]>, overrides: (readonly [T
 }
 
 /** One line per table: files (and how many were skipped as unchanged), read, landed, quarantined by reason. */
-export function printLoadSummary(results: readonly LoadResult[]): void {
+export function printLoadSummary(results: readonly LoadResult[], { dryRun = false } = {}): void {
   const tables = [...new Set(results.map((r) => r.table))];
   const count = (n: number) => n.toLocaleString("en-US");
   printTable(
-    ["table", "files", "skipped", "refused", "read", "landed", "quarantined", "by reason", "dropped", "why dropped"],
+    dryRun
+      ? ["table", "files", "skipped", "refused", "read", "would land", "would quarantine", "by reason", "would drop", "why dropped"]
+      : ["table", "files", "skipped", "refused", "read", "landed", "quarantined", "by reason", "dropped", "why dropped"],
     tables.map((table) => {
       const loads = results.filter((r) => r.table === table);
       const sum = (pick: (r: LoadResult) => number) => loads.reduce((total, r) => total + pick(r), 0);
@@ -182,7 +184,7 @@ export function printLoadSummary(results: readonly LoadResult[]): void {
     process.stderr,
   );
   for (const r of results.filter((x) => x.status === "refused")) process.stderr.write(`error: ${r.message}\n`);
-  if (results.some((r) => r.quarantined > 0)) {
+  if (results.some((r) => r.quarantined > 0) && !dryRun) {
     process.stderr.write("Quarantined rows keep their file, line, column and reason: SELECT * FROM quarantine.<table>\n");
   }
 }

@@ -38,6 +38,18 @@ export function mappedSources(
     const crosswalk = crosswalkIn(folder, resolve(root));
     out.push(crosswalk ? { ...source, crosswalk } : source);
   }
+  // A folder that gives nothing is a folder of other files (customer_data.csv), not an empty export.
+  if (out.length === 0) {
+    const expected = [
+      ...new Set(
+        Object.values(mapping.manifest.outputs).map((o) => `${(mapping.manifest.inputs[o.from]?.files ?? [o.from]).join(" or ")}.csv`),
+      ),
+    ];
+    const found = readdirSync(folder).sort();
+    throw new InputError(
+      `${dir}: no file the ${mapping.manifest.format} mapping reads (it looks for ${expected.join(", ")}, also .parquet or .gz, any case); the folder has ${found.length ? found.slice(0, 12).join(", ") + (found.length > 12 ? ", …" : "") : "no files"}. Nothing was landed.`,
+    );
+  }
   return out;
 }
 
