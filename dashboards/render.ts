@@ -5,11 +5,12 @@ import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
 import type { Config } from "../core/config.ts";
 import { spreadsheetLine } from "../core/csv.ts";
-import { fiscalMonthOffset, fiscalQuarterLabel, monthIndexOf } from "../core/dates.ts";
+import { fiscalQuarterLabel } from "../core/dates.ts";
 import { formatValue, groupLabel } from "../core/format.ts";
 import { Warehouse } from "../core/warehouse.ts";
 import { catalog } from "../metrics/catalog.ts";
-import type { Grain } from "../metrics/compile.ts";
+import type { Grain, MetricQuery } from "../metrics/compile.ts";
+import { type FigureWindow, figureWindow } from "../metrics/windows.ts";
 import { type MetricRow, type QueryResult, query, rowsToParquet } from "../metrics/query.ts";
 import { type Html, html, raw, withoutControls } from "./html.ts";
 import { type Notices, readNotices } from "./notices.ts";
@@ -17,6 +18,7 @@ import type { Block, ChartContext, ContentBlock, ListingBlock, PageSpec, SiteWri
 import { sitePages } from "./pages/index.ts";
 import { accountLink, bookLink } from "./pages/accounts.ts";
 import { inBandOrder } from "./pages/bands.ts";
+import { axisPeriodName, figureLabel, periodName } from "./period-names.ts";
 import { lastPeriods } from "./pages/periods.ts";
 import { dataTable } from "./pages/tables.ts";
 
@@ -165,7 +167,9 @@ async function renderPage(page: PageSpec, pages: readonly PageSpec[], notices: N
   const { db, config } = context;
   const tileResult = page.tiles ? await query(db, config, { ...page.tiles.query, metrics: page.tiles.metrics }) : undefined;
   const tiles = tileResult
-    ? (page.tiles?.metrics ?? []).map((metric) => renderTile(metric, tileResult, page.tiles?.query.grain ?? "month", context))
+    ? (page.tiles?.metrics ?? []).map((metric) =>
+        renderTile(metric, tileResult, page.tiles?.query.grain ?? "month", page.tiles?.query ?? {}, context),
+      )
     : [];
   const sections: Html[] = [];
   for (const section of page.sections) {
@@ -245,7 +249,7 @@ async function renderBlock(block: Block, pageContext: RenderContext): Promise<Ht
   if (block.kind === "content") return block.render(db, config, siteWriter(context));
   if (block.kind === "listing") return renderListing(block, await block.rows(db, config), context);
   const result = await query(db, config, block.query);
-  writeDownload(join(dir, "data", block.id), result, block.query.grain ?? "month", context);
+  writeDownload(join(dir, "data", block.id), result, rowLabeller(result, block.query, context));
   await rowsToParquet(await pageContext.scratch(), result.columns, result.rows, join(dir, "data", `${block.id}.parquet`));
   const downloads = html`<a href="data/${block.id}.csv" download>CSV</a><a href="data/${block.id}.parquet" download>Parquet</a>`;
   const last = String(result.rows.at(-1)?.period ?? "");
@@ -260,9 +264,10 @@ async function renderBlock(block: Block, pageContext: RenderContext): Promise<Ht
   if (block.kind === "chart" && allZero) {
     return figure(block, html`<p class="empty">Zero in every period shown.</p>`, asOf, downloads);
   }
+  const rowLabel = rowLabeller(result, block.query, context);
   if (block.kind === "metric_table") {
-    const headers = result.columns.map((c) => c.label);
     const metrics = result.columns.filter((c) => c.role === "metric").map((c) => c.name);
+    const headers = result.columns.map((c) => (c.role === "metric" ? rowLabel.header(c.name, c.label) : c.label));
     // A row with no metric value but zeros and blanks (a band nobody is in) says nothing: left out.
     const said = result.rows.filter((row) => metrics.some((m) => row[m] !== null && row[m] !== 0));
     const shown = inBandOrder(block.last ? lastPeriods(said, block.last) : said);
@@ -271,7 +276,7 @@ async function renderBlock(block: Block, pageContext: RenderContext): Promise<Ht
         c.role === "metric"
           ? formatValue(row[c.name] as number | null, c.format ?? "ratio", { currency: context.currency })
           : c.role === "period"
-            ? periodName(String(row[c.name]), block.query.grain ?? "month", context)
+            ? rowLabel.period(String(row[c.name]))
             : groupLabel(row[c.name]),
       ),
     );
@@ -290,54 +295,41 @@ async function renderBlock(block: Block, pageContext: RenderContext): Promise<Ht
   return figure(block, chartSvg(block.plot(result.rows, context), block, pageContext.forPrint), asOf, downloads);
 }
 
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+/** How a query's rows name their period, and a column whose window differs from its row's says so in its header. */
+interface RowLabeller {
+  period(period: string): string;
+  header(metric: string, label: string): string;
+}
 
-const SPAN: Record<Grain, number> = { month: 1, quarter: 3, year: 12 };
-
-/** How much of a period the data reaches: all of it, its first months only, its months so far, or none yet. */
-function coverage(period: string, grain: Grain, context: RenderContext): { months: number; toDate: boolean; toCome: boolean } {
-  const span = SPAN[grain];
-  if (grain === "month" || !context.firstMonth || !context.asOf) return { months: span, toDate: false, toCome: false };
-  const end = monthIndexOf(period);
-  const asOfMonth = monthIndexOf(context.asOf);
-  // A quarter or year not over yet ends at the as-of month (the compiler's to-date period).
-  const fiscalOffset = fiscalMonthOffset(period, context.config.fiscalYearStartMonth);
-  const intoPeriod = (grain === "year" ? fiscalOffset : fiscalOffset % 3) + 1;
-  const toDate = end === asOfMonth && intoPeriod < span;
-  const start = end - (toDate ? intoPeriod : span) + 1;
-  return {
-    months: end - Math.max(start, monthIndexOf(context.firstMonth)) + 1,
-    toDate,
-    toCome: start > asOfMonth,
-  };
+/** The window of one metric in one query: its kind, and the months a trailing window spans. */
+function windowOf(metric: string, query: Pick<MetricQuery, "window">, config: Config): { kind: FigureWindow; months: number } {
+  const { metrics } = catalog();
+  const definition = metrics.get(metric);
+  const own = definition?.type === "window_retention" ? definition.window : undefined;
+  return { kind: figureWindow(metric, metrics), months: query.window ?? own ?? config.retentionWindowMonths };
 }
 
 /**
- * A period as the page names it ("Aug 2026", "FY2026 Q3", "FY2026"), saying so when the data covers only
- * part of it (a first year of three months, a year to date) or none of it yet (to come).
+ * Rows whose figures all cover the same trailing window (a cost table by fiscal year with a 12-month
+ * window) are named by that window ("12 months to 2026-09-30"), never as the period to date they end in;
+ * a table mixing a period's own figures with windowed ones names the period, and the windowed columns
+ * say their window.
  */
-function periodName(period: string, grain: Grain, context: RenderContext): string {
-  const name =
-    grain === "month" ? `${MONTHS[Number(period.slice(5, 7)) - 1]} ${period.slice(0, 4)}` : shortPeriodName(period, grain, context);
-  const { months, toDate, toCome } = coverage(period, grain, context);
-  const of = `${months} of ${SPAN[grain]} months`;
-  if (toDate) return `${name} to date (${of})`;
-  if (months < SPAN[grain]) return `${name} (${of})`;
-  if (toCome) return `${name} (to come)`;
-  return context.asOf && period > context.asOf ? `${name} (to ${context.asOf})` : name;
-}
-
-function shortPeriodName(period: string, grain: Grain, context: RenderContext): string {
-  const quarter = fiscalQuarterLabel(period, context.config.fiscalYearStartMonth);
-  return grain === "year" ? quarter.replace(/ Q\d$/, "") : quarter;
-}
-
-/** A period on a chart's axis: short, but a part period says so ("FY2026 YTD", "FY2023 (3 mo)"). */
-function axisPeriodName(period: string, grain: Grain, context: RenderContext): string {
-  const name = shortPeriodName(period, grain, context);
-  const { months, toDate } = coverage(period, grain, context);
-  if (toDate) return `${name} ${grain === "year" ? "YTD" : "QTD"}`;
-  return months < SPAN[grain] ? `${name} (${months} mo)` : name;
+function rowLabeller(result: QueryResult, query: MetricQuery, context: RenderContext): RowLabeller {
+  const grain = query.grain ?? "month";
+  const windows = new Map(result.columns.filter((c) => c.role === "metric").map((c) => [c.name, windowOf(c.name, query, context.config)]));
+  const trailing = [...windows.values()].filter((w) => w.kind === "window");
+  const others = [...windows.values()].filter((w) => w.kind === "period" || w.kind === "to_date");
+  const months = new Set(trailing.map((w) => w.months));
+  const byWindow = trailing.length > 0 && others.length === 0 && months.size === 1;
+  return {
+    period: (period) =>
+      byWindow ? figureLabel(period, grain, "window", trailing[0]?.months ?? 12, context) : periodName(period, grain, context),
+    header: (metric, label) => {
+      const own = windows.get(metric);
+      return !byWindow && own?.kind === "window" && grain !== "month" ? `${label} (${own.months} months to the period end)` : label;
+    },
+  };
 }
 
 /**
@@ -345,14 +337,16 @@ function axisPeriodName(period: string, grain: Grain, context: RenderContext): s
  * as the page labels them (the column ids, formats and units in `<id>.columns.json` beside it), ratios
  * to 6 decimals and money to the cent.
  */
-function writeDownload(base: string, result: QueryResult, grain: Grain, context: RenderContext): void {
+function writeDownload(base: string, result: QueryResult, label: RowLabeller): void {
   const columns = [
     { name: "period", label: "Period end", role: "period" },
     { name: "period_label", label: "Period", role: "period" },
-    ...result.columns.filter((c) => c.role !== "period"),
+    ...result.columns
+      .filter((c) => c.role !== "period")
+      .map((c) => (c.role === "metric" ? { ...c, label: label.header(c.name, c.label) } : c)),
   ] as { name: string; label: string; role: string; format?: string; unit?: string }[];
   const value = (row: MetricRow, column: (typeof columns)[number]) => {
-    if (column.name === "period_label") return periodName(String(row.period), grain, context);
+    if (column.name === "period_label") return label.period(String(row.period));
     const v = row[column.name];
     if (typeof v !== "number" || column.role !== "metric") return v;
     if (column.format === "currency") return Math.round(v * 100) / 100;
@@ -452,7 +446,14 @@ function plotSvg(options: Plot.PlotOptions, block: { title: string; description:
   return raw(withoutControls((plot as unknown as { outerHTML: string }).outerHTML));
 }
 
-function renderTile(metric: string, result: QueryResult, grain: Grain, context: ChartContext): Html {
+/** What a tile's figure covers: "FY2026 Q3 to date (2 of 3 months)", "12 months to 2026-09-15", "at 2026-09-15". */
+function tileWindow(metric: string, period: string, grain: Grain, query: Pick<MetricQuery, "window">, context: RenderContext): string {
+  const { kind, months } = windowOf(metric, query, context.config);
+  const label = figureLabel(period, grain, kind, months, context);
+  return label.charAt(0).toUpperCase() + label.slice(1);
+}
+
+function renderTile(metric: string, result: QueryResult, grain: Grain, query: Pick<MetricQuery, "window">, context: RenderContext): Html {
   const column = result.columns.find((c) => c.name === metric);
   const format = column?.format ?? "count";
   const rows = result.rows.filter((r) => r[metric] !== null);
@@ -496,6 +497,6 @@ function renderTile(metric: string, result: QueryResult, grain: Grain, context: 
     <div class="label">${column?.label ?? metric}</div>
     <div class="value">${formatValue(value, format, { currency: context.currency, style: "compact" })}${unit}</div>
     ${change} ${versus}
-    <div class="tile-as-of">${last ? `As of ${String(last.period)}` : ""}</div>
+    <div class="tile-as-of">${last ? tileWindow(metric, String(last.period), grain, query, context) : ""}</div>
   </div>`;
 }

@@ -107,12 +107,25 @@ describe("bellwether build --sample", () => {
     // Most losses have a reason from the CRM.
     const total = reasons.reduce((sum, r) => sum + Number(r.churned_arr_by_reason), 0);
     expect(lost("unknown") / total).toBeLessThan(0.35);
-    // The sample's CRM starts in October 2019 and its data ends in September 2026: the first fiscal year
-    // and the one not over yet are flagged as part years wherever they show.
+    // The sample's CRM starts in October 2019 and its data ends in September 2026. The cost table's figures
+    // are the twelve months to each fiscal year end: a whole year is named as the year, the year not over
+    // yet as the trailing twelve months it is (never "FY2026 to date"), the first as the window it is.
     const costs = readFileSync(join(dir, "site", "data", "cost-table-by-segment.csv"), "utf8");
-    expect(costs).toContain(",FY2019 (3 of 12 months),");
+    expect(costs).toContain(",12 months to 2019-12-31,");
     expect(costs).toContain(",FY2025,");
-    expect(costs).toContain(",FY2026 to date (9 of 12 months),");
+    expect(costs).toContain(",12 months to 2026-09-30,");
+    expect(costs).not.toContain("FY2026 to date");
+    // What the label says is what the figure is: the row named "12 months to 2026-09-30" holds the trailing
+    // twelve months at that month, and the fiscal year to date is another, smaller figure.
+    const ttm = json(["retention_cost_window", "--by", "segment", "--grain", "month", "--window", "12", "--from", "2026-09-30"]);
+    const ytd = json(["retention_cost", "--by", "segment", "--grain", "year", "--from", "2026-09-30"]);
+    const row = costs.split("\n").find((l) => l.startsWith("2026-09-30,12 months to 2026-09-30,Enterprise,"));
+    const enterprise = (rows: Record<string, unknown>[], metric: string) => Number(rows.find((r) => r.segment === "Enterprise")?.[metric]);
+    expect(Number(row?.split(",")[3])).toBeCloseTo(enterprise(ttm, "retention_cost_window"), 2);
+    expect(enterprise(ytd, "retention_cost")).toBeLessThan(enterprise(ttm, "retention_cost_window"));
+    // A table of the period's own figures flags part years as they are.
+    const ttv = readFileSync(join(dir, "site", "data", "ttv-by-segment.csv"), "utf8");
+    expect(ttv).toContain(",FY2026 to date (9 of 12 months),");
     // "champion left" is given where a champion did leave: in the year before, far more often than elsewhere.
     const db = await Warehouse.openReadOnly(join(dir, "warehouse.duckdb"));
     try {

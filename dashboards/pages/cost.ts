@@ -11,7 +11,11 @@ export const costPage = definePage({
   title: "Cost to retain",
   intro:
     "Retention cost is the config's retention cost centres (by default CSM, support, onboarding, CS ops and renewals). A cost booked with no segment is shared between segments by their ARR that month. Ratios use the twelve months to each fiscal year end.",
-  tiles: { metrics: ["cost_to_retain", "cs_cost_pct_revenue", "arr_per_csm", "retention_cost"], query: { grain: "quarter", window: 12 } },
+  // Every money tile over the same twelve months as the ratios beside it (the quarter's cost is charted below).
+  tiles: {
+    metrics: ["cost_to_retain", "cs_cost_pct_revenue", "arr_per_csm", "retention_cost_window"],
+    query: { grain: "quarter", window: 12 },
+  },
   sections: [
     {
       title: "By segment",

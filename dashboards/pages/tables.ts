@@ -51,8 +51,8 @@ const SCRIPT = `(function () {
 })();`;
 
 /*
- * Numbers, a single short word (a date, a band, an id, "Manufacturing") and a short label ("FY2026 Q3")
- * never break; other text of short words breaks between them; text with a long token (a file path)
+ * Numbers, a single short word (a date, a band, an id, "Manufacturing"), a short label ("FY2026 Q3") and
+ * a window ("12 months to 2026-09-30") never break; other text of short words breaks between them; text with a long token (a file path)
  * breaks anywhere rather than widen the table past the page.
  */
 function cellClass(value: unknown, numeric: boolean): string {
@@ -60,7 +60,7 @@ function cellClass(value: unknown, numeric: boolean): string {
   const text = (value instanceof Html ? value.value.replace(/<[^>]*>/g, "") : typeof value === "string" ? value : "").trim();
   const words = text.split(/\s+/);
   if (words.some((w) => w.length > 24)) return "";
-  return words.length === 1 || text.length <= 12 ? "word" : "words";
+  return words.length === 1 || text.length <= 12 || /^\d+ months to \d{4}-\d\d-\d\d$/.test(text) ? "word" : "words";
 }
 
 /** A cell of a column: its link, its formatted number, or its text. */
