@@ -46,7 +46,7 @@ export function periodName(period: string, grain: Grain, context: PeriodContext)
   return context.asOf && period > context.asOf ? `${name} (to ${context.asOf})` : name;
 }
 
-function shortPeriodName(period: string, grain: Grain, context: PeriodContext): string {
+export function shortPeriodName(period: string, grain: Grain, context: PeriodContext): string {
   const quarter = fiscalQuarterLabel(period, context.config.fiscalYearStartMonth);
   return grain === "year" ? quarter.replace(/ Q\d$/, "") : quarter;
 }
@@ -76,3 +76,6 @@ export function figureLabel(period: string, grain: Grain, kind: FigureWindow, mo
   if (kind === "to_date") return `to ${end}`;
   return periodName(period, grain, context);
 }
+
+/** The period is not over at the as-of day: its figures are cut there. */
+export const isRunning = (period: string, grain: Grain, context: PeriodContext): boolean => coverage(period, grain, context).toDate;

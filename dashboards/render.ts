@@ -18,7 +18,7 @@ import type { Block, ChartContext, ContentBlock, ListingBlock, PageSpec, SiteWri
 import { sitePages } from "./pages/index.ts";
 import { accountLink, bookLink } from "./pages/accounts.ts";
 import { inBandOrder } from "./pages/bands.ts";
-import { axisPeriodName, figureLabel, periodName } from "./period-names.ts";
+import { axisPeriodName, figureLabel, isRunning, periodName, shortPeriodName } from "./period-names.ts";
 import { lastPeriods } from "./pages/periods.ts";
 import { dataTable } from "./pages/tables.ts";
 
@@ -249,7 +249,10 @@ async function renderBlock(block: Block, pageContext: RenderContext): Promise<Ht
   if (block.kind === "content") return block.render(db, config, siteWriter(context));
   if (block.kind === "listing") return renderListing(block, await block.rows(db, config), context);
   const result = await query(db, config, block.query);
-  writeDownload(join(dir, "data", block.id), result, rowLabeller(result, block.query, context));
+  const rowLabel = rowLabeller(result, block.query, context);
+  // A chart of trailing-window figures names its axis periods by the window too ("12 mo to 2026-09-30").
+  if (grain === "year" || grain === "quarter") context.periodLabel = rowLabel.axis;
+  writeDownload(join(dir, "data", block.id), result, rowLabel);
   await rowsToParquet(await pageContext.scratch(), result.columns, result.rows, join(dir, "data", `${block.id}.parquet`));
   const downloads = html`<a href="data/${block.id}.csv" download>CSV</a><a href="data/${block.id}.parquet" download>Parquet</a>`;
   const last = String(result.rows.at(-1)?.period ?? "");
@@ -264,7 +267,6 @@ async function renderBlock(block: Block, pageContext: RenderContext): Promise<Ht
   if (block.kind === "chart" && allZero) {
     return figure(block, html`<p class="empty">Zero in every period shown.</p>`, asOf, downloads);
   }
-  const rowLabel = rowLabeller(result, block.query, context);
   if (block.kind === "metric_table") {
     const metrics = result.columns.filter((c) => c.role === "metric").map((c) => c.name);
     const headers = result.columns.map((c) => (c.role === "metric" ? rowLabel.header(c.name, c.label) : c.label));
@@ -298,6 +300,8 @@ async function renderBlock(block: Block, pageContext: RenderContext): Promise<Ht
 /** How a query's rows name their period, and a column whose window differs from its row's says so in its header. */
 interface RowLabeller {
   period(period: string): string;
+  /** The short form a chart's axis takes. */
+  axis(period: string): string;
   header(metric: string, label: string): string;
 }
 
@@ -322,9 +326,19 @@ function rowLabeller(result: QueryResult, query: MetricQuery, context: RenderCon
   const others = [...windows.values()].filter((w) => w.kind === "period" || w.kind === "to_date");
   const months = new Set(trailing.map((w) => w.months));
   const byWindow = trailing.length > 0 && others.length === 0 && months.size === 1;
+  const windowName = (period: string) => figureLabel(period, grain, "window", trailing[0]?.months ?? 12, context);
+  const axisName = context.periodLabel;
   return {
-    period: (period) =>
-      byWindow ? figureLabel(period, grain, "window", trailing[0]?.months ?? 12, context) : periodName(period, grain, context),
+    period: (period) => (byWindow ? windowName(period) : periodName(period, grain, context)),
+    // An axis tick of a windowed chart is the window's end (the chart's title gives the window), but the
+    // period still running is never called "YTD": it is the window to the as-of day.
+    axis: (period) => {
+      if (grain === "month") return axisName(period);
+      if (!byWindow) return axisPeriodName(period, grain, context);
+      const label = windowName(period);
+      if (isRunning(period, grain, context) && label.includes(" months to ")) return label.replace(" months to ", " mo to ");
+      return shortPeriodName(period, grain, context);
+    },
     header: (metric, label) => {
       const own = windows.get(metric);
       return !byWindow && own?.kind === "window" && grain !== "month" ? `${label} (${own.months} months to the period end)` : label;
