@@ -170,7 +170,12 @@ const BRIDGE_STEPS = [
   ["arr", "Closing"],
 ] as const;
 
-/** The ARR bridge as a waterfall per period: opening, each movement from where the last left off, closing. */
+/**
+ * The ARR bridge as a waterfall per period: opening, each movement from where the last left off,
+ * closing, each step labelled with its amount. Movements are a few percent of the book, so the axis
+ * does not start at zero: it spans the levels the bridge passes through (with room for the labels),
+ * and the opening and closing bars run off its foot — the caption says where the axis starts.
+ */
 export function waterfall(rows: MetricRow[], context: ChartContext): Plot.PlotOptions {
   const x = periods(rows, context);
   const steps = rows.flatMap((r) => {
@@ -182,13 +187,20 @@ export function waterfall(rows: MetricRow[], context: ChartContext): Plot.PlotOp
       const to = total ? amount : level + amount;
       level = to;
       const kind = total ? "ARR" : amount >= 0 ? "Added" : "Lost";
-      return { period: x.label(r), step, from, to, kind, amount };
+      const text = total ? formatValue(amount, "currency", { currency: context.currency, style: "compact" }) : signedMoney(amount, context);
+      return { period: x.label(r), step, from, to, kind, amount, text, top: Math.max(from, to) };
     });
   });
+  const [low, high] = waterfallDomain(steps);
   return {
     fx: { domain: x.domain, label: null },
     x: { domain: BRIDGE_STEPS.map(([, s]) => s), label: null, tickRotate: -40 },
-    y: { grid: true, label: `ARR (${context.currency})`, ...axis("currency", context) },
+    y: {
+      grid: true,
+      label: `ARR (${context.currency}), axis from ${formatValue(low, "currency", { currency: context.currency, style: "compact" })}`,
+      domain: [low, high],
+      ...axis("currency", context),
+    },
     color: { domain: ["ARR", "Added", "Lost"], range: ["#8a94a6", "#1f8a4c", "#c2412d"], legend: true },
     marginBottom: 70,
     marginLeft: 70,
@@ -196,14 +208,46 @@ export function waterfall(rows: MetricRow[], context: ChartContext): Plot.PlotOp
       Plot.barY(steps, {
         fx: "period",
         x: "step",
-        y1: "from",
+        y1: (d: (typeof steps)[number]) => Math.max(d.from, low),
         y2: "to",
         fill: "kind",
+        clip: true,
         title: (d: (typeof steps)[number]) => `${d.period} · ${d.step}\n${formatMoney(d.amount, context.currency)}`,
       }),
-      Plot.ruleY([0]),
+      // Upright labels would collide at seven steps a quarter: each reads upwards from the top of its bar.
+      Plot.text(steps, {
+        fx: "period",
+        x: "step",
+        y: "top",
+        text: "text",
+        rotate: -90,
+        textAnchor: "start",
+        dy: -4,
+        fontSize: 10,
+        fill: "currentColor",
+      }),
     ],
   };
+}
+
+/** "+$1.2M" / "−$345K": a movement with its sign. */
+const signedMoney = (amount: number, context: ChartContext) =>
+  `${amount < 0 ? "−" : "+"}${formatValue(Math.abs(amount), "currency", { currency: context.currency, style: "compact" })}`;
+
+/**
+ * The y span of a waterfall: from a little below the lowest level any step starts or ends at (the
+ * totals excepted, which start at zero) to a little above the highest, so the movements fill the chart.
+ * When the book is small beside its movements, zero is in the span and nothing is cut.
+ */
+export function waterfallDomain(steps: readonly { from: number; to: number; kind: string }[]): [number, number] {
+  const levels = steps.flatMap((s) => (s.kind === "ARR" ? [s.to] : [s.from, s.to]));
+  if (levels.length === 0) return [0, 1];
+  const lowest = Math.min(...levels);
+  const highest = Math.max(...levels);
+  const pad = Math.max((highest - lowest) * 0.25, Math.abs(highest) * 0.01, 1);
+  const low = lowest - pad;
+  // Above: room for the upright labels.
+  return [low <= (highest - lowest) * 2 ? Math.min(0, low) : low, highest + pad * 1.6];
 }
 
 /** Relative luminance of an "rgb(r, g, b)" or "#rrggbb" colour (WCAG 2). */

@@ -10,6 +10,7 @@ import { renderSite } from "../dashboards/render.ts";
 import { catalog } from "../metrics/catalog.ts";
 import { compileMetricQuery } from "../metrics/compile.ts";
 import { buildFixture, FIXTURES } from "./helpers.ts";
+import { waterfallDomain } from "../dashboards/marks.ts";
 
 let fixture: Awaited<ReturnType<typeof buildFixture>>;
 let site: string;
@@ -222,5 +223,53 @@ describe("a chart's last periods", () => {
     const periods = (shown: typeof rows) => [...new Set(shown.map((r) => r.period))];
     expect(periods(lastPeriods(rows, 2) as typeof rows)).toEqual(["2024-12-31", "2025-12-31"]);
     expect(periods(lastPeriods(rows, 2, "rate") as typeof rows)).toEqual(["2023-12-31", "2024-12-31"]);
+  });
+});
+
+describe("the board's ARR bridge", () => {
+  it("has a table beside the waterfall whose every quarter foots: opening + movements = closing, to the cent", () => {
+    const [header = "", ...lines] = readFileSync(join(site, "data", "board-arr-bridge-table.csv"), "utf8")
+      .trim()
+      .split("\n");
+    expect(header).toBe("Period end,Period,Opening ARR,New ARR,Reactivation ARR,Expansion ARR,Contraction ARR,Churned ARR,ARR");
+    const board = readFileSync(join(site, "board.html"), "utf8");
+    expect(board).toContain('id="board-arr-bridge-table"');
+    for (const line of lines) {
+      const cents = line
+        .split(",")
+        .slice(2)
+        .map((v) => Math.round(Number(v) * 100));
+      const closing = cents.pop() as number;
+      expect(
+        cents.reduce((a, b) => a + b, 0),
+        line,
+      ).toBe(closing);
+    }
+  });
+
+  it("labels each step of the waterfall with its amount, and starts the axis where the movements show", () => {
+    const board = readFileSync(join(site, "board.html"), "utf8");
+    const chart = board.slice(board.indexOf('id="board-arr-bridge"'), board.indexOf('id="board-arr-bridge-table"'));
+    const screen = chart.slice(0, chart.indexOf('class="print-only"'));
+    // Seven steps in each of the last four quarters, each with a label that reads upwards.
+    const labels = screen.match(/<text[^>]*rotate\(-90\)[^>]*>[^<]*<\/text>/g) ?? [];
+    expect(labels.length).toBe(7 * 4);
+    for (const label of labels) expect(label).toMatch(/>[+−]?\$[\d.,]+[KM]?<\/text>$/);
+    expect(screen).toContain("axis from $");
+  });
+});
+
+describe("a waterfall's axis", () => {
+  it("spans the levels the bridge passes through, with zero in it only when the book is small beside its movements", () => {
+    // 1,000 opening, +100 new, −50 churn, 1,050 closing: levels 1,000 to 1,100, a quarter of that below.
+    const steps = (opening: number, moves: number[]) => {
+      let level = opening;
+      const out = [{ from: 0, to: opening, kind: "ARR" }];
+      for (const m of moves) out.push({ from: level, to: (level += m), kind: m >= 0 ? "Added" : "Lost" });
+      return [...out, { from: 0, to: level, kind: "ARR" }];
+    };
+    expect(waterfallDomain(steps(1_000, [100, -50]))).toEqual([975, 1_140]);
+    // 100 opening, +100: the span (100) is not small beside the book, so the axis starts at zero.
+    expect(waterfallDomain(steps(100, [100]))).toEqual([0, 240]);
   });
 });

@@ -49,6 +49,17 @@ export const boardPage = definePage({
           },
           plot: (rows, context) => ({ ...waterfall(lastPeriods(rows, 4), context), height: 360 }),
         },
+        {
+          kind: "metric_table",
+          id: "board-arr-bridge-table",
+          title: "ARR bridge, last four quarters, as a table",
+          description: "Opening ARR, each movement and closing ARR per fiscal quarter: opening + movements = closing, to the cent.",
+          query: {
+            metrics: ["opening_arr", "new_arr", "reactivation_arr", "expansion_arr", "contraction_arr", "churned_arr", "arr"],
+            grain: "quarter",
+          },
+          last: 4,
+        },
       ],
     },
     {

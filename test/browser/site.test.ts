@@ -328,6 +328,13 @@ describe("the board report in print", () => {
     });
     expect(text).not.toMatch(/\bCSV\b|\bParquet\b/);
     expect(text).toMatch(/Paying customers|Customers/);
+    // The bridge in the PDF: its table, and a value on each step of the waterfall (read upwards, so
+    // pdftotext gives them as text too), with the axis's start said.
+    expect(text).toContain("ARR bridge, last four quarters, as a table");
+    expect(text).toMatch(/Opening ARR\s+New ARR/);
+    expect(text).toContain("axis from $");
+    // No target the config did not set is judged in the pack (the sample sets none).
+    expect(text).not.toMatch(/Target .*(not met|met|within|outside)/);
     execFileSync("pdftoppm", ["-png", "-r", "60", file, join(ARTIFACTS, "board-pdf")]);
     expect(readdirSync(ARTIFACTS).filter((f) => f.startsWith("board-pdf")).length).toBe(pages.length);
   });
