@@ -223,7 +223,6 @@ export function waterfall(rows: MetricRow[], context: ChartContext): Plot.PlotOp
         rotate: -90,
         textAnchor: "start",
         dy: -4,
-        fontSize: 10,
         fill: "currentColor",
       }),
     ],
