@@ -204,6 +204,7 @@ export function waterfall(rows: MetricRow[], context: ChartContext): Plot.PlotOp
     color: { domain: ["ARR", "Added", "Lost"], range: ["#8a94a6", "#1f8a4c", "#c2412d"], legend: true },
     marginBottom: 70,
     marginLeft: 70,
+    marginTop: 40,
     marks: [
       Plot.barY(steps, {
         fx: "period",
@@ -246,7 +247,7 @@ export function waterfallDomain(steps: readonly { from: number; to: number; kind
   const pad = Math.max((highest - lowest) * 0.25, Math.abs(highest) * 0.01, 1);
   const low = lowest - pad;
   // Above: room for the upright labels.
-  return [low <= (highest - lowest) * 2 ? Math.min(0, low) : low, highest + pad * 1.6];
+  return [low <= (highest - lowest) * 2 ? Math.min(0, low) : low, highest + pad * 2.4];
 }
 
 /** Relative luminance of an "rgb(r, g, b)" or "#rrggbb" colour (WCAG 2). */

@@ -261,15 +261,16 @@ describe("the board's ARR bridge", () => {
 
 describe("a waterfall's axis", () => {
   it("spans the levels the bridge passes through, with zero in it only when the book is small beside its movements", () => {
-    // 1,000 opening, +100 new, −50 churn, 1,050 closing: levels 1,000 to 1,100, a quarter of that below.
+    // 1,000 opening, +100 new, −50 churn, 1,050 closing: levels 1,000 to 1,100, a quarter of that (25) below
+    // and 2.4 quarters above, for the labels.
     const steps = (opening: number, moves: number[]) => {
       let level = opening;
       const out = [{ from: 0, to: opening, kind: "ARR" }];
       for (const m of moves) out.push({ from: level, to: (level += m), kind: m >= 0 ? "Added" : "Lost" });
       return [...out, { from: 0, to: level, kind: "ARR" }];
     };
-    expect(waterfallDomain(steps(1_000, [100, -50]))).toEqual([975, 1_140]);
+    expect(waterfallDomain(steps(1_000, [100, -50]))).toEqual([975, 1_160]);
     // 100 opening, +100: the span (100) is not small beside the book, so the axis starts at zero.
-    expect(waterfallDomain(steps(100, [100]))).toEqual([0, 240]);
+    expect(waterfallDomain(steps(100, [100]))).toEqual([0, 260]);
   });
 });
