@@ -36,6 +36,12 @@ export async function deliverAlerts(
   runId: string,
   evaluation: Evaluation,
 ): Promise<{ deliveries: Delivery[]; outbox: Outbox | null }> {
+  const base = evaluation.baseline.filter((b) => b.subjects > 0);
+  if (evaluation.baseline.length) {
+    info(
+      `alerts: first evaluation of ${evaluation.baseline.length} rule(s) on this warehouse: ${base.reduce((n, b) => n + b.subjects, 0)} condition(s) already true recorded as the baseline, not sent${base.length ? ` (${base.map((b) => `${b.rule} ${b.subjects}`).join(", ")})` : ""}; later runs alert on what changes`,
+    );
+  }
   for (const alert of evaluation.opened) info(`alert [${alert.severity}] ${alert.message}`);
   if (evaluation.closed.length) info(`alerts closed: ${evaluation.closed.length} (their condition no longer holds)`);
   const deliveries: Delivery[] = [];

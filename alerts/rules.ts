@@ -9,6 +9,8 @@ const common = {
     .regex(/^[a-z][a-z0-9_-]*$/, "rule names are lower-case words, e.g. red_enterprise")
     .optional(),
   severity: severity.default("medium"),
+  /** Accounts with less ARR than this in the month evaluated raise nothing (a $720 account's renewal is not a CS alert). */
+  minArr: z.number().min(0).optional(),
 };
 
 /** The kinds of alert rule (DESIGN.md "React: alerts"), each with its parameters. */
@@ -62,7 +64,9 @@ export const DEFAULT_ALERT_RULES: z.input<typeof alertRuleSchema>[] = [
 /**
  * What a rule finds true in the month evaluated ($1, a month_index): one row per subject, the key an
  * episode is tracked by (an account, or an account and the contact, answer or renewal concerned), with
- * the account, the value now and before, and a detail in words. The same SQL on every engine.
+ * the account, the value now and before, and a detail in words. The same SQL on every engine. A rule
+ * of a transition (turned red) gives every subject in the state with `opens` true only where the month
+ * made the transition: an episode opens on the transition and stays open while the state holds.
  */
 export interface RuleQuery {
   sql: string;
@@ -79,8 +83,9 @@ export function ruleQuery(rule: AlertRule, monthIndex: number): RuleQuery {
   switch (rule.kind) {
     case "turned_red":
       return {
+        // Red is a state; turning red is from green or yellow the month before (never from unscored or no month).
         sql: `SELECT h.account_id AS subject, h.account_id, {{ float(h.score) }} AS value_now, {{ float(prev.score) }} AS value_before,
-          h.weakest_measure AS detail ${health} AND h.is_red`,
+          h.weakest_measure AS detail, coalesce(prev.health_band IN ('green', 'yellow') AND NOT prev.is_red, false) AS opens ${health} AND h.is_red`,
         parameters: [monthIndex],
         reads: ["marts.health_scores"],
       };
@@ -156,8 +161,23 @@ export function ruleQuery(rule: AlertRule, monthIndex: number): RuleQuery {
 export function alertMessage(
   rule: AlertRule,
   currency: string,
-  row: { account_id: string | null; name: string | null; value_now: number | null; value_before: number | null; detail: string | null },
+  row: {
+    account_id: string | null;
+    name: string | null;
+    owner_csm?: string | null;
+    arr?: number | null;
+    value_now: number | null;
+    value_before: number | null;
+    detail: string | null;
+  },
 ): string {
+  const what = eventOf(rule, currency, row);
+  if (!row.account_id) return what;
+  // Who acts on it, and what is at stake.
+  return `${what} — owner ${row.owner_csm ?? "none"}, ARR ${formatMoney(Number(row.arr ?? 0), currency)}`;
+}
+
+function eventOf(rule: AlertRule, currency: string, row: Parameters<typeof alertMessage>[2]): string {
   const who = row.account_id ? `${row.name ?? row.account_id} (${row.account_id})` : "The book";
   const score = (v: number | null) => (v === null ? "—" : v.toFixed(0));
   switch (rule.kind) {

@@ -66,8 +66,8 @@ describe("alert rules, month by month", () => {
       // (yellow) closes it; she leaves in August: a new episode.
       ["B1", "2025-04-30", "2025-06-30"],
       ["B1", "2025-08-31", null],
-      // B2 has only a user: red from the first month evaluated, and still open.
-      ["B2", "2025-02-28", null],
+      // B2 has only a user: red from the first month evaluated and never anything else. Turning red is a
+      // transition, so it never turned red here.
     ]);
   });
 
@@ -83,7 +83,8 @@ describe("alert rules, month by month", () => {
     expect(march).toEqual({
       value_now: 50,
       value_before: 100,
-      message: "Watched Ltd (B1) health fell 50 points in a month, to 50 (weakest: relationship)",
+      // Who acts on it and what is at stake: B1's owner and its ARR in March.
+      message: "Watched Ltd (B1) health fell 50 points in a month, to 50 (weakest: relationship) — owner Ana, ARR $12,000",
     });
   });
 
@@ -171,6 +172,60 @@ async function receiver(statuses: (number | "hang")[]) {
   };
 }
 
+describe("a rule's first evaluation on a warehouse", () => {
+  it("records what is already true as the baseline, sent nowhere, and alerts only on what changes after", async () => {
+    const fixture = await buildFixture(join(FIXTURES, "alerts"), { ...RULES, asOf: "2025-05-31" });
+    try {
+      // The first evaluation is May: B2's renewal of 1 July is already within 90 days while red.
+      const may = await runMonth(fixture, { ...RULES, alerts: { ...RULES.alerts, file: "alerts.json" } }, "2025-05-31");
+      expect(may.materializations.find((m) => m.asset === "alerts")?.checks).toContain("0 opened, 0 closed");
+      expect(JSON.parse(readFileSync(join(fixture.dir, "alerts.json"), "utf8")).opened).toEqual([]);
+      expect(
+        await fixture.db.all("SELECT rule, subject, baseline, {{ format_time(opened_month, '%Y-%m-%d') }} AS opened FROM meta.alerts"),
+      ).toEqual([{ rule: "renewal_at_risk", subject: "B2:2025-07-01", baseline: true, opened: "2025-05-31" }]);
+      // June: still true, so nothing; July: due, so the baseline episode closes like any other.
+      await runMonth(fixture, RULES, "2025-06-30");
+      await runMonth(fixture, RULES, "2025-07-31");
+      expect(
+        await fixture.db.all(
+          "SELECT subject, {{ format_time(closed_month, '%Y-%m-%d') }} AS closed, baseline FROM meta.alerts WHERE rule = 'renewal_at_risk'",
+        ),
+      ).toEqual([{ subject: "B2:2025-07-01", closed: "2025-07-31", baseline: true }]);
+      // What June brought is news: B1's usage fell, sent as an alert (not baseline).
+      expect(await fixture.db.all("SELECT rule, subject, baseline FROM meta.alerts WHERE rule <> 'renewal_at_risk'")).toEqual([
+        { rule: "usage_drop", subject: "B1", baseline: false },
+      ]);
+    } finally {
+      await fixture.cleanup();
+    }
+  }, 60_000);
+
+  it("prints one summary line for the baseline, and a rule's minimum ARR keeps small accounts out", async () => {
+    const dir = tempDir("bellwether-alert-baseline-");
+    try {
+      const { cpSync } = await import("node:fs");
+      cpSync(join(FIXTURES, "alerts"), join(dir.dir, "sources"), { recursive: true });
+      const rules = (minArr: number) =>
+        `export default { sources: "./sources", asOf: "2025-05-31", health: ${JSON.stringify(ALERTS_HEALTH)},
+          alerts: { rules: [{ kind: "renewal_at_risk", days: 90, minArr: ${minArr} }, { kind: "turned_red" }] } };\n`;
+      writeFileSync(join(dir.dir, "bellwether.config.ts"), rules(0));
+      const built = cli(["build"], dir.dir);
+      expect(built.status, built.stderr).toBe(0);
+      expect(built.stderr).toContain(
+        "alerts: first evaluation of 2 rule(s) on this warehouse: 1 condition(s) already true recorded as the baseline, not sent (renewal_at_risk 1); later runs alert on what changes",
+      );
+      expect(built.stderr).not.toContain("alert [");
+      // B2 holds 12,000 a year: a rule for accounts of 12,001 or more does not see it, and its episode closes.
+      writeFileSync(join(dir.dir, "bellwether.config.ts"), rules(12_001));
+      const again = cli(["build", "--full-refresh"], dir.dir);
+      expect(again.status, again.stderr).toBe(0);
+      expect(again.stderr).toContain("alerts closed: 1");
+    } finally {
+      dir.cleanup();
+    }
+  }, 120_000);
+});
+
 describe("the webhook outlet", () => {
   const webhookRun = async (statuses: (number | "hang")[], format: "json" | "slack" = "json") => {
     const hook = await receiver(statuses);
@@ -180,6 +235,8 @@ describe("the webhook outlet", () => {
         ...RULES,
         alerts: { ...RULES.alerts, webhook: { url: hook.url, format, timeoutSeconds: 0.5, retries: 2, backoffSeconds: 0 } },
       };
+      // February is the rules' first evaluation here: its state is the baseline, sent nowhere.
+      await runMonth(fixture, RULES, "2025-02-28");
       const run = await runMonth(fixture, input, "2025-03-31");
       const deliveries = await fixture.db.all("SELECT outlet, status, attempts, alerts, error FROM meta.alert_deliveries");
       await fixture.db.close();
@@ -194,18 +251,15 @@ describe("the webhook outlet", () => {
   it("POSTs the run's new alerts as JSON, trying again after a 500", async () => {
     const { run, deliveries, bodies } = await webhookRun([500, 200]);
     expect(run.status).toBe("succeeded");
-    // March opens B2 turned_red, B1 score_drop, B1:C1 champion_left and the book's share.
+    // March opens B1 score_drop, B1:C1 champion_left and the book's share (B2, red since February, did not turn red).
     expect(bodies).toHaveLength(2);
     const body = bodies[1] as { month: string; alerts: { rule: string; subject: string; severity: string; message: string }[] };
     expect(body.month).toBe("2025-03-31");
-    expect(body.alerts.map((a) => `${a.rule} ${a.subject}`).sort()).toEqual([
-      "book_at_risk book",
-      "champion_left B1:C1",
-      "score_drop B1",
-      "turned_red B2",
-    ]);
-    expect(body.alerts.find((a) => a.rule === "champion_left")?.message).toBe("Watched Ltd (B1) lost a champion: Head of Ops");
-    expect(deliveries).toEqual([{ outlet: "webhook", status: "delivered", attempts: 2, alerts: 4, error: null }]);
+    expect(body.alerts.map((a) => `${a.rule} ${a.subject}`).sort()).toEqual(["book_at_risk book", "champion_left B1:C1", "score_drop B1"]);
+    expect(body.alerts.find((a) => a.rule === "champion_left")?.message).toBe(
+      "Watched Ltd (B1) lost a champion: Head of Ops — owner Ana, ARR $12,000",
+    );
+    expect(deliveries).toEqual([{ outlet: "webhook", status: "delivered", attempts: 2, alerts: 3, error: null }]);
   }, 60_000);
 
   it("gives up after its retries when nobody answers in time; the run still succeeds and status says so", async () => {
@@ -213,7 +267,7 @@ describe("the webhook outlet", () => {
     expect(run.status).toBe("succeeded");
     expect(bodies).toHaveLength(3);
     expect(deliveries).toEqual([
-      { outlet: "webhook", status: "failed", attempts: 3, alerts: 4, error: "no answer within 0.5 s (after 3 attempts)" },
+      { outlet: "webhook", status: "failed", attempts: 3, alerts: 3, error: "no answer within 0.5 s (after 3 attempts)" },
     ]);
     expect(status.find((s) => s.asset === "alerts")?.checks).toContain("webhook FAILED: no answer within 0.5 s (after 3 attempts)");
   }, 60_000);
@@ -251,9 +305,9 @@ describe("the webhook outlet", () => {
     const { deliveries, bodies } = await webhookRun([404], "slack");
     expect(bodies).toHaveLength(1);
     const slack = bodies[0] as { text: string; blocks: { text: { text: string } }[] };
-    expect(slack.text).toBe("Bellwether: 4 new alerts");
-    expect(slack.blocks).toHaveLength(4);
-    expect(deliveries).toEqual([{ outlet: "webhook", status: "failed", attempts: 1, alerts: 4, error: "HTTP 404" }]);
+    expect(slack.text).toBe("Bellwether: 3 new alerts");
+    expect(slack.blocks).toHaveLength(3);
+    expect(deliveries).toEqual([{ outlet: "webhook", status: "failed", attempts: 1, alerts: 3, error: "HTTP 404" }]);
   }, 60_000);
 });
 

@@ -13,11 +13,14 @@ type AlertRow = {
   severity: string;
   account_id: string | null;
   account_name: string | null;
+  owner_csm: string | null;
+  arr: number | null;
   message: string;
   value_now: number | null;
   value_before: number | null;
   detail: string | null;
   opened_run: string;
+  baseline: boolean;
 };
 
 export const alertsCommand: Command = {
@@ -44,7 +47,8 @@ export const alertsCommand: Command = {
       const rows = (await db.tableExists("meta", "alerts"))
         ? await db.all<AlertRow>(
             `SELECT {{ format_time(opened_month, '%Y-%m-%d') }} AS opened_month, {{ format_time(closed_month, '%Y-%m-%d') }} AS closed_month,
-               rule, severity, account_id, account_name, message, value_now, value_before, detail, opened_run
+               rule, severity, account_id, account_name, owner_csm, {{ float(arr) }} AS arr, message, value_now, value_before, detail,
+               opened_run, coalesce(baseline, false) AS baseline
              FROM meta.alerts
              WHERE (CAST($1 AS DATE) IS NULL OR opened_month >= CAST($1 AS DATE)) AND (NOT $2 OR closed_month IS NULL)
              ORDER BY opened_month DESC, opened_at DESC, rule, subject`,
@@ -54,7 +58,15 @@ export const alertsCommand: Command = {
       if (format === "json") process.stdout.write(`${printable(JSON.stringify(rows, null, 2))}\n`);
       else if (rows.length === 0) process.stdout.write("No alerts.\n");
       else {
-        const shown = rows.map((r) => [r.opened_month, r.closed_month ?? "open", r.severity, r.rule, r.account_id ?? "—", r.message]);
+        // A baseline episode was already true at the rule's first evaluation: recorded, never sent.
+        const shown = rows.map((r) => [
+          r.baseline ? `${r.opened_month} (baseline)` : r.opened_month,
+          r.closed_month ?? "open",
+          r.severity,
+          r.rule,
+          r.account_id ?? "—",
+          r.message,
+        ]);
         process.stdout.write(`${renderTable(["opened", "closed", "severity", "rule", "account", "what"], shown)}\n`);
       }
       return 0;
