@@ -39,6 +39,8 @@ export type AccountRow = MetricRow & {
   weakest_measure: string | null;
   next_renewal: string | null;
   open_alerts: number;
+  /** paying (ARR now), churned (paid before, not now) or never paid. */
+  status: "paying" | "churned" | "never paid";
 };
 
 /** Every account that ever paid, as it stands in the newest month. */
@@ -61,13 +63,15 @@ export async function accountRows(db: Warehouse): Promise<AccountRow[]> {
     alerts AS (${alerts})
     SELECT am.account_id, a.name, am.segment, am.owner_csm, CASE WHEN am.owner_is_pool THEN 1 ELSE 0 END AS owner_is_pool, am.industry, am.region, am.plan,
       {{ float(am.arr) }} AS arr, h.health_band, h.score, h.weakest_measure,
-      {{ format_time(r.due_date, '%Y-%m-%d') }} AS next_renewal, coalesce(al.n, 0) AS open_alerts
+      {{ format_time(r.due_date, '%Y-%m-%d') }} AS next_renewal, coalesce(al.n, 0) AS open_alerts,
+      CASE WHEN am.arr > 0 THEN 'paying' WHEN ever.paid THEN 'churned' ELSE 'never paid' END AS status
     FROM marts.account_months AS am
     CROSS JOIN latest
     JOIN marts.accounts AS a ON a.account_id = am.account_id
     LEFT JOIN marts.health_scores AS h ON h.account_id = am.account_id AND h.month_index = am.month_index
     LEFT JOIN renewals AS r ON r.account_id = am.account_id
     LEFT JOIN alerts AS al ON al.account_id = am.account_id
+    LEFT JOIN (SELECT account_id, max(arr) > 0 AS paid FROM marts.account_months GROUP BY account_id) AS ever ON ever.account_id = am.account_id
     WHERE am.month_index = latest.m
     ORDER BY am.arr DESC, am.account_id`);
 }
@@ -78,6 +82,7 @@ const ACCOUNT_COLUMNS: TableColumn[] = [
   { name: "segment", label: "Segment" },
   { name: "owner_csm", label: "Owner", link: (r) => bookLink(r.owner_csm) },
   { name: "industry", label: "Industry" },
+  { name: "status", label: "Status" },
   { name: "arr", label: "ARR", format: "currency" },
   { name: "health_band", label: "Band" },
   { name: "score", label: "Score", format: "count" },
@@ -397,7 +402,16 @@ async function renderAccounts(db: Warehouse, config: Config, site: SiteWriter): 
       site.write(accountFile(id), account.name ?? id, body);
     }
   }
-  return sortableTable("accounts", ACCOUNT_COLUMNS, accounts, currency);
+  // Text searches names and ids only ("red" is a band, chosen below, not every "Redwood"); churned out until asked for.
+  return sortableTable("accounts", ACCOUNT_COLUMNS, accounts, currency, {
+    search: ["account_id", "name"],
+    filters: [
+      { column: "status", label: "Status", hide: "churned" },
+      { column: "health_band", label: "Band" },
+      { column: "segment", label: "Segment" },
+      { column: "owner_csm", label: "Owner" },
+    ],
+  });
 }
 
 /** Every account: a table to sort and filter in the page (no server), each row linking to the account's page. */
@@ -406,7 +420,7 @@ export const accountsPage = definePage({
   nav: "Accounts",
   title: "Accounts",
   intro:
-    "Every account that has paid, as it stands in the newest month: ARR, health, weakest measure, next renewal and open alerts. Type to filter; click a column to sort. Each account has a page of its own.",
+    "Every account that has paid, as it stands in the newest month: status, ARR, health, weakest measure, next renewal and open alerts. Type a name to find it; choose a status, band, segment or owner to narrow the list (churned accounts are left out until you choose them); click a column to sort. Each account has a page of its own.",
   sections: [
     {
       title: "All accounts",

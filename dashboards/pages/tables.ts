@@ -12,7 +12,9 @@ export interface TableColumn {
 
 /*
  * Filtering and sorting in the page itself, so it works opened from disk: every cell carries its raw
- * value in data-value; the filter hides rows whose text lacks what was typed.
+ * value in data-value. The text box matches the columns named in data-search (all, when none are);
+ * each select keeps the rows whose cell in its column has the chosen value ("!v": all but v).
+ * Sorting puts empty cells last whichever way it goes.
  */
 const SCRIPT = `(function () {
   var root = document.currentScript.parentElement;
@@ -21,15 +23,28 @@ const SCRIPT = `(function () {
   var table = root.querySelector("table");
   var body = table.tBodies[0];
   var rows = Array.prototype.slice.call(body.rows);
+  var search = (root.getAttribute("data-search") || "").split(",").filter(Boolean).map(Number);
+  var selects = Array.prototype.slice.call(root.querySelectorAll("select[data-column]"));
   function count() {
     var n = rows.filter(function (r) { return !r.hidden; }).length;
     shown.textContent = n + " of " + rows.length;
   }
-  input.addEventListener("input", function () {
+  function apply() {
     var q = input.value.trim().toLowerCase();
-    rows.forEach(function (r) { r.hidden = q !== "" && r.textContent.toLowerCase().indexOf(q) < 0; });
+    rows.forEach(function (r) {
+      var text = search.length ? search.map(function (i) { return r.cells[i].textContent; }).join(" ") : r.textContent;
+      var keep = q === "" || text.toLowerCase().indexOf(q) >= 0;
+      selects.forEach(function (s) {
+        var want = s.value, have = r.cells[Number(s.getAttribute("data-column"))].getAttribute("data-value");
+        if (want === "") return;
+        if (want.charAt(0) === "!" ? have === want.slice(1) : have !== want) keep = false;
+      });
+      r.hidden = !keep;
+    });
     count();
-  });
+  }
+  input.addEventListener("input", apply);
+  selects.forEach(function (s) { s.addEventListener("change", apply); });
   Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, i) {
     th.querySelector("button").addEventListener("click", function () {
       var numeric = th.classList.contains("num");
@@ -38,16 +53,17 @@ const SCRIPT = `(function () {
       th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
       var key = function (r) {
         var v = r.cells[i].getAttribute("data-value");
-        return numeric ? (v === "" ? -Infinity : Number(v)) : v.toLowerCase();
+        return v === "" ? null : numeric ? Number(v) : v.toLowerCase();
       };
       rows.sort(function (a, b) {
         var x = key(a), y = key(b);
+        if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
         return (x < y ? -1 : x > y ? 1 : 0) * (ascending ? 1 : -1);
       });
       rows.forEach(function (r) { body.appendChild(r); });
     });
   });
-  count();
+  apply();
 })();`;
 
 /*
@@ -124,11 +140,51 @@ export const tile = (label: string, value: string) =>
     <div class="value ${value.length > 8 ? "text" : ""}">${value}</div>
   </div>`;
 
-/** A table of rows with a filter box and sortable columns, in plain script on static data. */
-export function sortableTable(id: string, columns: readonly TableColumn[], rows: readonly MetricRow[], currency: string): Html {
-  return html`<div class="sortable" id="${id}">
+/** A select over one column's values; `hide` starts it at "all but" that value (churned accounts out by default). */
+export interface ColumnFilter {
+  column: string;
+  label: string;
+  hide?: string;
+}
+
+export interface SortableOptions {
+  /** The columns the text box searches (an account's id and name), instead of every cell. */
+  search?: readonly string[];
+  filters?: readonly ColumnFilter[];
+}
+
+/** A table of rows with a filter box, selects by column and sortable columns, in plain script on static data. */
+export function sortableTable(
+  id: string,
+  columns: readonly TableColumn[],
+  rows: readonly MetricRow[],
+  currency: string,
+  { search = [], filters = [] }: SortableOptions = {},
+): Html {
+  const at = (name: string) => columns.findIndex((c) => c.name === name);
+  const searched = search.map((n) => columns.find((c) => c.name === n)?.label.toLowerCase() ?? n).join(" or ");
+  const selects = filters.map((f) => {
+    const values = [
+      ...new Set(
+        rows
+          .map((r) => r[f.column])
+          .filter((v) => v !== null && v !== undefined && v !== "")
+          .map(String),
+      ),
+    ].sort();
+    return html`<label
+      >${f.label}
+      <select data-column="${at(f.column)}">
+        <option value="">all</option>
+        ${f.hide ? html`<option value="!${f.hide}" selected>all but ${f.hide}</option>` : ""}
+        ${values.map((v) => html`<option value="${v}">${v}</option>`)}
+      </select></label
+    >`;
+  });
+  return html`<div class="sortable" id="${id}" data-search="${search.map(at).join(",")}">
     <p class="filter">
-      <label>Filter <input type="search" placeholder="name, owner, segment, band…" /></label> <span class="shown"></span>
+      <label>Filter <input type="search" placeholder="${search.length ? `${searched}…` : "name, owner, segment, band…"}" /></label>
+      ${selects} <span class="shown"></span>
     </p>
     <div class="table-wrap">
       <table>

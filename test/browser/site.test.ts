@@ -171,29 +171,54 @@ describe("every page, opened from file:// in Chromium", () => {
 });
 
 describe("accounts, books and their pages", () => {
-  it("filters and sorts the accounts table in the page", async () => {
+  it("filters the accounts table by status, band, segment and owner, searches names and ids only, and sorts", async () => {
     const { page, errors } = await open("accounts.html");
     try {
       const rows = page.locator("#accounts tbody tr");
       const total = await rows.count();
       expect(total).toBeGreaterThan(100);
       const visible = () => page.locator("#accounts tbody tr:not([hidden])");
+      const column = async (n: number) => visible().locator(`td:nth-child(${n})`).allTextContents();
+      // Churned accounts are out until asked for: every row shown is paying (or never paid).
+      const statuses = await rows.evaluateAll((trs) => trs.map((tr) => (tr as HTMLTableRowElement).cells[5]?.getAttribute("data-value")));
+      const churned = statuses.filter((s) => s === "churned").length;
+      expect(churned).toBeGreaterThan(0);
+      expect(await visible().count()).toBe(total - churned);
+      expect(new Set(await column(6)).has("churned")).toBe(false);
+      expect(await page.locator("#accounts .shown").textContent()).toBe(`${total - churned} of ${total}`);
+      // Red accounts are a band, chosen from its list: exactly the red ones.
+      await page.selectOption('#accounts select[data-column="7"]', "red");
+      const red = await visible().count();
+      expect(red).toBeGreaterThan(0);
+      expect(new Set(await column(8))).toEqual(new Set(["red"]));
+      await page.selectOption('#accounts select[data-column="7"]', "");
+      await page.selectOption('#accounts select[data-column="5"]', "");
+      expect(await visible().count()).toBe(total);
+      await page.selectOption('#accounts select[data-column="2"]', "Enterprise");
+      expect(new Set(await column(3))).toEqual(new Set(["Enterprise"]));
+      await page.selectOption('#accounts select[data-column="2"]', "");
+      // The text box reads names and ids only: a segment's name typed there matches no account.
       await page.fill("#accounts input[type=search]", "Enterprise");
-      const enterprise = await visible().count();
-      expect(enterprise).toBeGreaterThan(0);
-      expect(enterprise).toBeLessThan(total);
-      for (const segment of await visible().locator("td:nth-child(3)").allTextContents()) expect(segment).toBe("Enterprise");
-      expect(await page.locator("#accounts .shown").textContent()).toBe(`${enterprise} of ${total}`);
+      expect(await visible().count()).toBe(0);
+      const firstId = (await rows.first().locator("td").first().textContent()) ?? "";
+      await page.fill("#accounts input[type=search]", firstId);
+      expect(await column(1)).toContain(firstId);
       await page.fill("#accounts input[type=search]", "");
       // ARR, largest first on the second click (ascending on the first).
-      const arrHeader = page.locator("#accounts th", { hasText: "ARR" }).locator("button");
+      const arrHeader = page.locator("#accounts th", { hasText: /^ARR$/ }).locator("button");
       await arrHeader.click();
       await arrHeader.click();
-      expect(await page.locator("#accounts th", { hasText: "ARR" }).getAttribute("aria-sort")).toBe("descending");
+      expect(await page.locator("#accounts th", { hasText: /^ARR$/ }).getAttribute("aria-sort")).toBe("descending");
       const values = (
-        await rows.evaluateAll((trs) => trs.map((tr) => Number((tr as HTMLTableRowElement).cells[5]?.getAttribute("data-value"))))
+        await rows.evaluateAll((trs) => trs.map((tr) => Number((tr as HTMLTableRowElement).cells[6]?.getAttribute("data-value"))))
       ).slice(0, 20);
       expect(values).toEqual([...values].sort((a, b) => b - a));
+      // Score, lowest first: accounts with no score come last, not first.
+      await page.locator("#accounts th", { hasText: "Score" }).locator("button").click();
+      const scores = await rows.evaluateAll((trs) => trs.map((tr) => (tr as HTMLTableRowElement).cells[8]?.getAttribute("data-value")));
+      const firstEmpty = scores.indexOf("");
+      expect(scores[0]).not.toBe("");
+      if (firstEmpty >= 0) expect(scores.slice(firstEmpty).every((v) => v === "")).toBe(true);
       expect(errors).toEqual([]);
     } finally {
       await page.close();
