@@ -1,6 +1,6 @@
 import { deliveryCheck, type Outbox, recordDeliveries } from "../alerts/outlets.ts";
 import type { Source } from "../pipelines/source.ts";
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../core/config.ts";
@@ -25,7 +25,7 @@ import {
   startRun,
 } from "./history.ts";
 import { selectAssets } from "./select.ts";
-import { runSignature } from "./signature.ts";
+import { assetFingerprint, runSignature } from "./signature.ts";
 
 export interface RunOptions {
   /** `NAME`, `NAME+`, `+NAME`; every asset when absent. */
@@ -93,11 +93,7 @@ export async function runAssets(db: Warehouse, config: Config, options: RunOptio
   // An asset whose inputs did not change since its last good build, made with the same code, project
   // and config, is left as it is (recorded "unchanged"). An explicit --select rebuilds what it names.
   const signature = runSignature(config, db.dialect.name);
-  // A model's own SQL too: the graph may hold a model that is not the file on disk.
-  const fingerprintOf = (asset: Asset) =>
-    asset.model
-      ? createHash("sha256").update(signature).update(asset.model.sql).update(JSON.stringify(asset.model.overrides)).digest("hex")
-      : signature;
+  const fingerprintOf = (asset: Asset) => assetFingerprint(asset, signature);
   const previous = await lastBuilds(db);
   const refreshed = new Set<string>();
   const upToDate = (asset: Asset) => {

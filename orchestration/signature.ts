@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../core/config.ts";
 import { PACKAGE_ROOT } from "../core/project.ts";
+import type { Asset } from "./asset.ts";
 
 const CODE = ["alerts", "cli", "core", "dashboards", "engines", "metrics", "models", "orchestration", "pipelines"];
 const PROJECT = ["models", "metrics", "pages", "mappings", "alerts"];
@@ -28,4 +29,11 @@ export function runSignature(config: Config, engine: string): string {
     hash.update(file).update(readFileSync(file));
   }
   return hash.digest("hex");
+}
+
+/** What one asset is made with: the run's signature, and a model's own SQL (the graph may hold a model that is not the file on disk). */
+export function assetFingerprint(asset: Pick<Asset, "model">, signature: string): string {
+  return asset.model
+    ? createHash("sha256").update(signature).update(asset.model.sql).update(JSON.stringify(asset.model.overrides)).digest("hex")
+    : signature;
 }

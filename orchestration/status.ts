@@ -5,7 +5,8 @@ import type { Config } from "../core/config.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import type { Asset } from "./asset.ts";
 import { newestDataSql, tableNames } from "../pipelines/contracts/index.ts";
-import { ensureHistoryTables } from "./history.ts";
+import { ensureHistoryTables, lastBuilds } from "./history.ts";
+import { assetFingerprint, runSignature } from "./signature.ts";
 
 export interface AssetStatus {
   asset: string;
@@ -92,6 +93,9 @@ export async function assetStatus(
       vanished.set(`raw.${table_name}`, [...(vanished.get(`raw.${table_name}`) ?? []), file]);
     }
   }
+  // A model or page built with other code, project files or config than now would be rebuilt by the next run.
+  const built = (await db.tableExists("meta", "materializations")) ? await lastBuilds(db) : new Map();
+  const signature = runSignature(config, db.dialect.name);
   return graph.map((asset) => {
     const good = lastGood.get(asset.name);
     const bad = lastBad.get(asset.name);
@@ -113,6 +117,12 @@ export async function assetStatus(
       const table = asset.name.slice("raw.".length);
       const waiting = (options.sources?.get(table) ?? []).flatMap(sourceFiles).filter((file) => statSync(file).mtimeMs > at);
       if (waiting.length) reasons.push(`newer file(s) waiting: ${waiting.join(", ")}`);
+    }
+    const fingerprint = built.get(asset.name)?.fingerprint;
+    if ((asset.kind === "model" || asset.kind === "page") && fingerprint && fingerprint !== assetFingerprint(asset, signature)) {
+      reasons.push(
+        asset.model ? "its SQL, the code or the config changed since it was built" : "the code or the config changed since it was built",
+      );
     }
     const gone = vanished.get(asset.name);
     if (gone) reasons.push(`landed file(s) no longer in their folder, their rows kept: ${gone.join(", ")}`);

@@ -39,7 +39,7 @@ export async function checkOrigin(db: Warehouse, origin: Origin, sourcesDir: str
     const fresh =
       origin === "sample"
         ? "bellwether build --sample --warehouse ./sample.duckdb --site ./sample-site"
-        : `bellwether build --sources ${sourcesDir} --warehouse ./mine.duckdb   (or: rm ${db.path} and build again)`;
+        : `bellwether build --sources ${sourcesDir} --warehouse ./mine.duckdb --site ./mine-site   (or: rm ${db.path} and build again)`;
     throw new InputError(
       `${db.path} holds ${held === "sample" ? "the sample data" : "your own files"}; landing ${origin === "sample" ? "the sample" : `your files from ${sourcesDir}`} into it would mix the two. Nothing was landed. Start a separate warehouse: ${fresh}`,
     );

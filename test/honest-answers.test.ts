@@ -159,7 +159,8 @@ describe("a warehouse knows what it was built from", () => {
         expect(refused.stderr).toContain(
           `${join(home, "warehouse.duckdb")} holds the sample data; landing your files from ${mine} into it would mix the two. Nothing was landed.`,
         );
-        expect(refused.stderr).toContain("bellwether build --sources");
+        // The command it suggests is whole: its own warehouse and its own site, so the sample's site stays.
+        expect(refused.stderr).toContain(`bellwether build --sources ${mine} --warehouse ./mine.duckdb --site ./mine-site`);
       }
       expect(loads()).toEqual(before);
       // The other way round: a warehouse of one's own files refuses the sample.
@@ -265,6 +266,11 @@ describe("every page on every build", () => {
       const quality = readFileSync(join(home, "site", "quality.html"), "utf8");
       expect(quality).not.toContain("This page has not been built yet");
       expect(quality).toContain("missing required columns start_date, interval_months");
+      // Paths from the project folder, never where the site was built: no page or download names the machine's folders.
+      expect(quality).toContain(">exports/crm_subscriptions.csv<");
+      expect(quality).toContain("exports/crm_subscriptions.csv: missing required columns");
+      expect(quality).not.toContain(home);
+      expect(readFileSync(join(home, "site", "data", "quality-loads.csv"), "utf8")).not.toContain(home);
     } finally {
       refusedWork.cleanup();
     }

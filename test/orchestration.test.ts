@@ -162,6 +162,13 @@ describe("a run", () => {
     const after = new Map((await assetStatus(fixture.db, fixture.config, assetGraph())).map((s) => [s.asset, s]));
     expect(after.get("marts.months")?.state).toBe("fresh");
     expect(after.get("marts.account_months")?.reasons).toEqual(["refreshed after it: marts.months"]);
+    // A model whose SQL changed since it was built is stale, though nothing ran: the next run rebuilds it.
+    const edited = assetGraph().map((a) =>
+      a.name === "marts.months" && a.model ? { ...a, model: { ...a.model, sql: `${a.model.sql}\n-- a changed line` } } : a,
+    );
+    const changed = new Map((await assetStatus(fixture.db, fixture.config, edited)).map((s) => [s.asset, s]));
+    expect(changed.get("marts.months")?.reasons).toEqual(["its SQL, the code or the config changed since it was built"]);
+    expect(changed.get("marts.calendar")?.state).toBe(after.get("marts.calendar")?.state);
     expect(readdirSync(fixture.dir).filter((f) => f.includes(".building-") || f.includes(".previous-"))).toEqual([]);
   });
 });

@@ -83,6 +83,10 @@ describe("bellwether init and a project's own models, metrics and pages", () => 
       expect(readFileSync(join(project, file), "utf8"), file).toBeDefined();
     }
     expect(cli(["init", project], work.dir).stderr).toContain("not empty");
+    // exports/ means one thing everywhere: the team's input files, as in the main README.
+    const readme = readFileSync(join(project, "README.md"), "utf8");
+    expect(readme).toContain("| `exports/` | your input files");
+    expect(readme).not.toMatch(/> exports\//);
   });
 
   it("puts the project's models in the graph and the warehouse, with their comments", async () => {

@@ -6,7 +6,7 @@ import { buildCatalog, catalog } from "../metrics/catalog.ts";
 import { query } from "../metrics/query.ts";
 import { ensureSampleFolder } from "../pipelines/sample/folder.ts";
 import { generateSample } from "../pipelines/sample/generate.ts";
-import { buildFixture, cli, tempDir } from "./helpers.ts";
+import { buildFixture, cli, ROOT, tempDir } from "./helpers.ts";
 
 const temps: { cleanup(): void }[] = [];
 afterAll(() => {
@@ -70,7 +70,7 @@ describe("bellwether build --sample", () => {
     expect(rows.filter((r) => r.nrr !== null).length).toBeGreaterThan(0);
   });
 
-  it("answers renewals, the forecast, its backtest and churn reasons, whose reasons follow their causes", async () => {
+  it("answers renewals, the forecast, its backtest and churn reasons, whose reasons follow their causes, and every README query", async () => {
     const dir = temp();
     expect(cli(["build", "--sample", "--quiet"], dir).status).toBe(0);
     const json = (args: string[]) => {
@@ -126,6 +126,20 @@ describe("bellwether build --sample", () => {
     // A table of the period's own figures flags part years as they are.
     const ttv = readFileSync(join(dir, "site", "data", "ttv-by-segment.csv"), "utf8");
     expect(ttv).toContain(",FY2026 to date (9 of 12 months),");
+    // Every query the README shows for the sample runs on it as printed (a project's own metrics and another
+    // warehouse aside), and so does every --where example of its prose.
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const commands = [...readme.matchAll(/^npx bellwether ((?:query|icp|values) [^#\n]*?)\s*(?:#.*)?$/gm)]
+      .map((m) => m[1] as string)
+      .filter((c) => !c.includes("--warehouse") && !c.includes("avg_tenure"));
+    const wheres = [...readme.matchAll(/`(--where "[^"]+")`/g)].map((m) => `query arr ${m[1]}`);
+    expect(commands.length).toBeGreaterThan(8);
+    expect(wheres.length).toBeGreaterThan(0);
+    for (const command of [...commands, ...wheres]) {
+      const args = [...command.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => (m[1] ?? m[2]) as string);
+      const run = cli(args, dir);
+      expect(run.status, `${command}: ${run.stderr}`).toBe(0);
+    }
     // "champion left" is given where a champion did leave: in the year before, far more often than elsewhere.
     const db = await Warehouse.openReadOnly(join(dir, "warehouse.duckdb"));
     try {

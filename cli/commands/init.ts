@@ -148,9 +148,9 @@ joined to them. Run every command here (\`npx bellwether build --sample\`, \`npx
 | \`models/\` | SQL models, one SELECT per file, named for what one row is; files here and in \`models/marts/\` are marts, \`models/staging/\` staging. Header lines: what a row is, \`-- @column name: meaning\` (the warehouse's column comments), \`-- @test …\` data tests |
 | \`metrics/\` | \`defineMetric\` and \`defineDimension\` exports: they join the catalog (\`bellwether metrics\`, \`query\`, pages) |
 | \`pages/\` | \`definePage\` exports: they join the site and its navigation |
-| \`mappings/\` | one folder per vendor format with a \`mapping.json\` (or \`mapping.ts\` with \`defineMapping\`): read a \`sources/<format>/\` folder or \`bellwether ingest --format <format>\` |
+| \`mappings/\` | one folder per vendor format with a \`mapping.json\` (or \`mapping.ts\` with \`defineMapping\`): read an \`exports/<format>/\` folder or \`bellwether ingest --format <format>\` |
 | \`alerts/\` | alert rules as SQL, one per file (\`-- @severity high\`; \`$1\` is the month evaluated) |
-| \`exports/\` | files you export (\`bellwether query … --format csv > exports/nrr.csv\`); not committed |
+| \`exports/\` | your input files: the CRM, billing, support, survey and usage exports Bellwether lands (\`npx bellwether build --sources ./exports\`, or \`sources: "./exports"\` in the config; a vendor's own folder inside, e.g. \`exports/stripe/\`); not committed |
 
 A name Bellwether already uses (a model \`marts.account_months\`, a metric \`nrr\`, a page \`board.html\`,
 a format \`stripe\`, a rule \`turned_red\`) must say it takes its place: \`replaces: "nrr"\` in a definition,

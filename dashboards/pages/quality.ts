@@ -1,3 +1,4 @@
+import { relative, sep } from "node:path";
 import { newestDataSql } from "../../pipelines/contracts/index.ts";
 import { definePage } from "../page.ts";
 
@@ -57,7 +58,7 @@ export const qualityPage = definePage({
           reads: ["meta.loads"],
           title: "Quarantined rows by table, column and reason",
           description: "Rows that broke a landing contract, counted by table, column and rule, with one example message.",
-          rows: async (db) => {
+          rows: async (db, config) => {
             const tables = await db.all<{ table_name: string }>(
               "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name",
               [db.schemaName("quarantine")],
@@ -70,11 +71,12 @@ export const qualityPage = definePage({
                   `SELECT '${table_name.replaceAll("'", "''")}' AS table_name, column_name, reason, message FROM quarantine."${table_name.replaceAll('"', '""')}"`,
               )
               .join(" UNION ALL ");
-            return db.all(
+            const rows = await db.all(
               `SELECT table_name, coalesce(column_name, '(record)') AS column_name, reason, count(*) AS quarantined, min(message) AS example
                FROM (${union}) AS q GROUP BY table_name, coalesce(column_name, '(record)'), reason
                ORDER BY quarantined DESC, table_name, column_name`,
             );
+            return rows.map((r) => ({ ...r, example: withinProject(String(r.example), config.root) }));
           },
           columns: [
             { name: "table_name", label: "Table" },
@@ -96,11 +98,18 @@ export const qualityPage = definePage({
           reads: ["meta.loads"],
           title: "Load history, newest first",
           description: "Every file landed, skipped (unchanged) or refused, with its row counts and time taken.",
-          rows: (db) =>
-            db.all(`
+          // Paths as the team knows them, from the project folder: a page or its CSV never shows where it was built.
+          rows: async (db, config) =>
+            (
+              await db.all(`
               SELECT {{ format_time(started_at, '%Y-%m-%d %H:%M:%S') }} AS started, table_name, file, status, rows_read, rows_landed, rows_quarantined, seconds,
                 coalesce(message, '') AS message
-              FROM meta.loads ORDER BY started_at DESC, table_name LIMIT 200`),
+              FROM meta.loads ORDER BY started_at DESC, table_name LIMIT 200`)
+            ).map((r) => ({
+              ...r,
+              file: relative(config.root, String(r.file)) || ".",
+              message: withinProject(String(r.message), config.root),
+            })),
           columns: [
             { name: "started", label: "Started (UTC)" },
             { name: "table_name", label: "Table" },
@@ -118,3 +127,8 @@ export const qualityPage = definePage({
     },
   ],
 });
+
+/** A message's paths under the project folder, written from it ("exports/crm_accounts.csv: …"). */
+function withinProject(text: string, root: string): string {
+  return text.replaceAll(`${root.replace(/\/+$/, "")}${sep}`, "");
+}
