@@ -45,7 +45,18 @@ export const snapshotMetric = z.object({
 export const windowRetentionMetric = z.object({
   ...common,
   type: z.literal("window_retention"),
-  numerator: z.enum(["arr_start", "arr_end", "arr_end_capped", "logos", "logos_retained", "logos_lost"]),
+  numerator: z.enum([
+    "arr_start",
+    "arr_end",
+    "arr_end_capped",
+    "logos",
+    "logos_retained",
+    "logos_lost",
+    // Second moments, for NRR's interval: Σ s², Σ e², Σ s·e over the base.
+    "arr_start_squared",
+    "arr_end_squared",
+    "arr_start_times_end",
+  ]),
   /** Without one, the metric is the sum itself (S, the ARR under management; |B|). */
   denominator: z.enum(["arr_start", "logos"]).optional(),
   /** Months in the window; the query's --window, then this, then the config's default. */

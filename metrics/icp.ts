@@ -10,6 +10,8 @@ const ICP_METRICS = [
   "retention_base_logos",
   "retention_base_arr",
   "nrr",
+  "nrr_low",
+  "nrr_high",
   "grr",
   "logo_retention",
   "logo_retention_low",
@@ -35,6 +37,9 @@ export interface IcpRow {
   health_score_avg: number | null;
   /** The group's NRR over the whole book's: above 1, the profile keeps and grows revenue better. */
   lift: number | null;
+  /** Lift's 95% interval: NRR's (the ratio estimator's) over the book's NRR. The one measure ICP ranks by. */
+  lift_low: number | null;
+  lift_high: number | null;
   /** Fewer base accounts than the config's `icp.minAccounts`: read its numbers as anecdotes. */
   too_small: boolean;
 }
@@ -87,6 +92,8 @@ export async function icpFit(db: Warehouse, config: Config, options: { at?: stri
       ttv_median_days: n("ttv_median_days_to_date"),
       health_score_avg: n("health_score_avg"),
       lift: nrr !== null && bookNrr ? nrr / bookNrr : null,
+      lift_low: n("nrr_low") !== null && bookNrr ? (n("nrr_low") as number) / bookNrr : null,
+      lift_high: n("nrr_high") !== null && bookNrr ? (n("nrr_high") as number) / bookNrr : null,
       too_small: accounts < minAccounts,
     };
   };

@@ -360,6 +360,14 @@ describe("ICP fit (March 2025, window 1 month)", () => {
     // Retail (H3, H4): 30,000 kept of 54,000.
     expect(retail?.lift).toBeCloseTo(30_000 / 54_000 / (120_000 / 144_000), 12);
     expect(retail?.ttv_median_days).toBeNull();
+    // Lift's 95% interval, NRR's over the book's. Software's two accounts each kept exactly their ARR: no
+    // spread, so [1.2, 1.2]. Retail: H3 kept 30,000 of 30,000, H4 0 of 24,000; R = 5/9, each e − R·s is
+    // ±40,000/3, so SE = √(2 · (40,000/3)² / 2) / 27,000 = 40/81; NRR 5/9 ± 1.96 · 40/81, the low end
+    // clamped at 0; lift high (5/9 + 1.96 · 40/81) / (5/6).
+    expect(software?.lift_low).toBeCloseTo(1.2, 9);
+    expect(software?.lift_high).toBeCloseTo(1.2, 9);
+    expect(retail?.lift_low).toBe(0);
+    expect(retail?.lift_high).toBeCloseTo((5 / 9 + (1.96 * 40) / 81) / (5 / 6), 9);
     // One-account groups (employee bands 50–99 and 250–999) are flagged and listed after the rest.
     const flagged = table.rows.filter((r) => r.too_small).map((r) => r.value);
     expect(flagged.sort()).toEqual(["250–999", "50–99"]);
@@ -406,7 +414,7 @@ describe("the command line on the fixture", () => {
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     // Software: n 2, 90,000 of S 144,000 = 62.5%, NRR 100%, lift 1.2.
-    expect(result.stdout).toMatch(/industry\s+Software\s+2\s+62\.5%\s+100\.0%\s+1\.20×/);
+    expect(result.stdout).toMatch(/industry\s+Software\s+2\s+62\.5%\s+100\.0%\s+1\.20×\s+1\.20–1\.20×/);
     expect(result.stdout).toContain("too small (n < 2)");
   });
 });

@@ -95,6 +95,42 @@ describe("window retention, 12 months to 2024-12-31", () => {
   });
 });
 
+describe("NRR's 95% interval", () => {
+  it("is the ratio estimator's: R ± 1.96 · √(Σ(e − R·s)² / (n(n − 1))) / s̄ (never below 0), from the base accounts' own ARR", async () => {
+    // Each base account's ARR at the window start (s) and at the end (e), read straight from the mart.
+    const pairs = await fixture.db.all<{ segment: string; s: number; e: number }>(`
+      SELECT b.segment, {{ float(b.arr) }} AS s, {{ float(coalesce(c.arr, 0)) }} AS e
+      FROM marts.account_months AS b
+      JOIN marts.months AS m ON m.month = DATE '2024-12-01'
+      LEFT JOIN marts.account_months AS c ON c.account_id = b.account_id AND c.month_index = m.month_index
+      WHERE b.month_index = m.month_index - 12 AND b.arr > 0`);
+    const rows = await run({
+      metrics: ["nrr", "nrr_low", "nrr_high"],
+      by: ["segment"],
+      grain: "quarter",
+      from: "2024-12-31",
+      to: "2024-12-31",
+    });
+    const segments = [...new Set(pairs.map((p) => p.segment))];
+    expect(segments.length).toBeGreaterThan(0);
+    for (const segment of segments) {
+      const base = pairs.filter((p) => p.segment === segment);
+      const n = base.length;
+      const r = base.reduce((a, p) => a + p.e, 0) / base.reduce((a, p) => a + p.s, 0);
+      const row = rows.find((x) => x.segment === segment);
+      expect(row?.nrr as number, segment).toBeCloseTo(r, 9);
+      if (n < 2) {
+        expect(row?.nrr_low, segment).toBeNull();
+        continue;
+      }
+      const meanS = base.reduce((a, p) => a + p.s, 0) / n;
+      const se = Math.sqrt(base.reduce((a, p) => a + (p.e - r * p.s) ** 2, 0) / (n * (n - 1))) / meanS;
+      expect(row?.nrr_low as number, segment).toBeCloseTo(Math.max(0, r - 1.96 * se), 9);
+      expect(row?.nrr_high as number, segment).toBeCloseTo(r + 1.96 * se, 9);
+    }
+  });
+});
+
 describe("the same numbers through the command line", () => {
   // The CLI is another process: it needs the warehouse file unlocked. These tests run last in this file.
   beforeAll(() => fixture.db.close());

@@ -16,7 +16,7 @@ export const icpCommand: Command = {
   name: "icp",
   summary: "ICP fit: which account profiles retain and expand, sorted by lift",
   usage: "bellwether icp [--at DATE] [--window MONTHS] [--format table|csv|json] [--out FILE]",
-  description: `For each value of ${ICP_DIMENSIONS.join(", ")}: the accounts that had that profile at the window start (n), their share of the ARR then, NRR, GRR, logo retention with its Wilson 95% interval, the median time to value of the profile's accounts so far, their average health now, and lift = the group's NRR over the whole book's. Sorted by lift; groups with fewer accounts than the config's icp.minAccounts (default 20) are listed last and flagged "too small". Every number is a catalog metric (bellwether metrics).`,
+  description: `For each value of ${ICP_DIMENSIONS.join(", ")}: the accounts that had that profile at the window start (n), their share of the ARR then, NRR, lift = the group's NRR over the whole book's with its 95% interval (NRR's, from how the group's accounts vary), GRR, logo retention, the median time to value of the profile's accounts so far, their average health now. Sorted by lift; groups with fewer accounts than the config's icp.minAccounts (default 20) are listed last and flagged "too small". Every number is a catalog metric (bellwether metrics).`,
   options: {
     ...waitOption,
     at: {
@@ -68,6 +68,8 @@ const COLUMNS: (keyof IcpRow)[] = [
   "arr_share",
   "nrr",
   "lift",
+  "lift_low",
+  "lift_high",
   "grr",
   "logo_retention",
   "logo_retention_low",
@@ -94,14 +96,14 @@ function renderIcp(table: IcpTable, currency: string): string {
     pct(r.arr_share),
     pct(r.nrr),
     r.lift === null ? "—" : `${r.lift.toFixed(2)}×`,
+    r.lift_low === null || r.lift_high === null ? "—" : `${r.lift_low.toFixed(2)}–${r.lift_high.toFixed(2)}×`,
     pct(r.grr),
     pct(r.logo_retention),
-    r.logo_retention_low === null ? "—" : `${pct(r.logo_retention_low)}–${pct(r.logo_retention_high)}`,
     formatValue(r.ttv_median_days, "days"),
     formatValue(r.health_score_avg, "ratio").replace(/\.\d+$/, ""),
     r.too_small ? `too small (n < ${table.minAccounts})` : "",
   ];
-  const headers = ["dimension", "value", "n", "ARR share", "NRR", "lift", "GRR", "logo ret.", "95% interval", "median TTV", "health", ""];
+  const headers = ["dimension", "value", "n", "ARR share", "NRR", "lift", "lift 95%", "GRR", "logo ret.", "median TTV", "health", ""];
   const heading = `ICP fit at ${table.period}: retention over the ${table.window} months before, by the profile accounts had ${table.window} months earlier (ARR in ${currency}; lift = NRR ÷ the book's NRR)\n\n`;
   return `${heading}${renderTable(headers, [line(table.book), ...table.rows.map(line)])}\n`;
 }

@@ -8,7 +8,7 @@ export const icpPage = definePage({
   nav: "ICP fit",
   title: "Ideal customer profile fit",
   intro:
-    "For each industry, employee band, region, acquisition channel and plan: the accounts that had that profile twelve months before the last month end, how they retained, and lift = their NRR over the whole book's. Groups smaller than the config's minimum are flagged; read them as anecdotes.",
+    "For each industry, employee band, region, acquisition channel and plan: the accounts that had that profile twelve months before the last month end, how they retained, and lift = their NRR over the whole book's, with its 95% interval. One measure ranks, draws and carries the interval: lift. Groups smaller than the config's minimum are flagged; read them as anecdotes.",
   sections: [
     {
       title: "Lift by profile",
@@ -17,9 +17,9 @@ export const icpPage = definePage({
           kind: "listing",
           id: "icp-fit",
           reads: ["marts.months", "marts.account_months", "marts.account_ttv", "marts.health_scores"],
-          title: "Profiles by logo retention, with its 95% interval; the table by NRR lift",
+          title: "Profiles by NRR lift, with its 95% interval",
           description:
-            "Chart: logo retention of each profile large enough to trust, sorted by it, with its Wilson 95% interval, against the whole book's (dashed). Table: every profile, sorted by NRR lift.",
+            "Chart: the NRR lift of each profile large enough to trust, sorted by it, with its 95% interval, against the whole book (1.0, dashed). Table: every profile in the same order, with GRR, logo retention, TTV and health beside.",
           rows: async (db, config) => {
             const table = await icpFit(db, config);
             if (!table) return [];
@@ -29,6 +29,8 @@ export const icpPage = definePage({
               arr_share: r.arr_share,
               nrr: r.nrr,
               lift: r.lift,
+              lift_low: r.lift_low,
+              lift_high: r.lift_high,
               grr: r.grr,
               logo_retention: r.logo_retention,
               logo_retention_low: r.logo_retention_low,
@@ -44,26 +46,26 @@ export const icpPage = definePage({
             { name: "arr_share", label: "ARR share", format: "percent" },
             { name: "nrr", label: "NRR", format: "percent" },
             { name: "lift", label: "Lift", format: "ratio" },
+            { name: "lift_low", label: "Lift 95% low", format: "ratio" },
+            { name: "lift_high", label: "Lift 95% high", format: "ratio" },
             { name: "grr", label: "GRR", format: "percent" },
             { name: "logo_retention", label: "Logo retention", format: "percent" },
-            { name: "logo_retention_low", label: "95% low", format: "percent" },
-            { name: "logo_retention_high", label: "95% high", format: "percent" },
             { name: "ttv_median_days", label: "Median TTV", format: "days" },
             { name: "health_score_avg", label: "Avg health", format: "score" },
             { name: "trust", label: "Trust" },
           ],
           plot: (rows, context) =>
             intervals(
-              // The chart is sorted by what it shows: logo retention, the measure with an interval.
-              rows.filter((r) => r.trust === "").sort((a, b) => Number(b.logo_retention ?? -1) - Number(a.logo_retention ?? -1)),
+              // Sorted as the table is, by the measure drawn: lift; the whole book is 1.0 by definition.
+              rows.filter((r) => r.trust === "" && r.profile !== "Whole book"),
               {
                 label: "profile",
-                value: "logo_retention",
-                low: "logo_retention_low",
-                high: "logo_retention_high",
-                format: "percent",
-                reference: (rows[0]?.logo_retention as number | undefined) ?? undefined,
-                axisLabel: "Logo retention, 12 months (%)",
+                value: "lift",
+                low: "lift_low",
+                high: "lift_high",
+                format: "ratio",
+                reference: 1,
+                axisLabel: "NRR lift over the whole book, 12 months (×)",
               },
               context,
             ),

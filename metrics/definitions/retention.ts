@@ -72,3 +72,47 @@ export const logoRetentionHigh = defineMetric({
   type: "derived",
   expression: wilson("+"),
 });
+
+/*
+ * NRR's 95% interval. NRR is a ratio of sums over the base's accounts, R = Σe / Σs, so its standard
+ * error is the ratio estimator's (the linearised variance over n accounts):
+ * SE(R) = √( Σ(e − R·s)² / (n(n − 1)) ) / s̄, with Σ(e − R·s)² = Σe² − 2R·Σse + R²·Σs².
+ */
+const moments = (name: string, label: string, numerator: "arr_start_squared" | "arr_end_squared" | "arr_start_times_end") =>
+  defineMetric({
+    name,
+    label,
+    description: `A term of NRR's interval: ${label.toLowerCase()} over the base accounts. ${base}`,
+    formula: { arr_start_squared: "Σ_B ARR(s)²", arr_end_squared: "Σ_B ARR(t)²", arr_start_times_end: "Σ_B ARR(s)·ARR(t)" }[numerator],
+    format: "count",
+    type: "window_retention",
+    numerator,
+  });
+export const nrrStartSquared = moments("nrr_term_start_squared", "Sum of squared ARR at the window start", "arr_start_squared");
+export const nrrEndSquared = moments("nrr_term_end_squared", "Sum of squared ARR at the period end", "arr_end_squared");
+export const nrrStartTimesEnd = moments("nrr_term_start_times_end", "Sum of ARR at the start times ARR at the end", "arr_start_times_end");
+
+const nrrStandardError = `sqrt(greatest(nrr_term_end_squared - 2 * nrr * nrr_term_start_times_end + nrr * nrr * nrr_term_start_squared, 0)
+  / nullif(retention_base_logos * (retention_base_logos - 1), 0)) / nullif(retention_base_arr / nullif(retention_base_logos, 0), 0)`;
+
+export const nrrLow = defineMetric({
+  name: "nrr_low",
+  label: "NRR, 95% low",
+  description: `Lower end of a 95% interval for NRR, from how the base accounts' own retention varies (the ratio estimator's standard error); null with fewer than two accounts. ${base}`,
+  formula: "max(0, R − 1.96 · √(Σ(e − R·s)² / (n(n − 1))) / s̄)",
+  format: "percent",
+  type: "derived",
+  // NRR is never below zero, whatever a small base's normal approximation says: max(L, 0) as (L + |L|) / 2,
+  // which stays null with the interval (greatest() would turn a null into 0).
+  expression: `((nrr - 1.96 * ${nrrStandardError}) + abs(nrr - 1.96 * ${nrrStandardError})) / 2`,
+});
+
+export const nrrHigh = defineMetric({
+  name: "nrr_high",
+  label: "NRR, 95% high",
+  description: `Upper end of a 95% interval for NRR (see nrr_low). ${base}`,
+  formula: "R + 1.96 · √(Σ(e − R·s)² / (n(n − 1))) / s̄",
+  format: "percent",
+  type: "derived",
+  expression: `nrr + 1.96 * ${nrrStandardError}`,
+});

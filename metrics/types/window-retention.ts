@@ -13,6 +13,10 @@ const terms: Record<WindowRetention["numerator"], string> = {
   logos: "1",
   logos_retained: "CASE WHEN coalesce(c.arr, 0) > 0 THEN 1 ELSE 0 END",
   logos_lost: "CASE WHEN coalesce(c.arr, 0) > 0 THEN 0 ELSE 1 END",
+  // In floating point: a sum of squared ARR is no money and would outgrow DECIMAL(18, 2).
+  arr_start_squared: "{{ float(b.arr) }} * {{ float(b.arr) }}",
+  arr_end_squared: "{{ float(coalesce(c.arr, 0)) }} * {{ float(coalesce(c.arr, 0)) }}",
+  arr_start_times_end: "{{ float(b.arr) }} * {{ float(coalesce(c.arr, 0)) }}",
 };
 
 /**
