@@ -14,6 +14,8 @@ export interface LineSeries {
   width?: number;
   /** Dots on the points, each with a tooltip. */
   title?: (point: { date: Date; value: number }) => string;
+  /** Points further apart than this are not joined: a month without data is a gap, never a line across it. */
+  gapDays?: number;
 }
 
 export interface LineChartOptions {
@@ -69,7 +71,13 @@ export function lineChart(options: LineChartOptions, label: { title: string; des
   }
   for (const s of series) {
     const points = [...s.points].sort((a, b) => a.date.getTime() - b.date.getTime());
-    const path = points.map((p, i) => `${i ? "L" : "M"}${n(x(p.date.getTime()))},${n(y(p.value))}`).join("");
+    const gap = (s.gapDays ?? 45) * 86_400_000;
+    const path = points
+      .map((p, i) => {
+        const joined = i > 0 && p.date.getTime() - (points[i - 1] as (typeof points)[number]).date.getTime() <= gap;
+        return `${joined ? "L" : "M"}${n(x(p.date.getTime()))},${n(y(p.value))}`;
+      })
+      .join("");
     out.push(
       `<path aria-label="line" d="${path}" fill="none" stroke="${attr(s.color)}" stroke-width="${s.width ?? 1.5}" stroke-linecap="round" stroke-linejoin="round"/>`,
     );

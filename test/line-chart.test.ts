@@ -17,6 +17,8 @@ describe("the account pages' line chart", () => {
               { date: day("2024-03-01"), value: 80 },
             ],
             title: (p) => `${p.value} <users>`,
+            // Two months apart, joined on purpose here (the default breaks a line after 45 days).
+            gapDays: 90,
           },
         ],
       },
@@ -39,6 +41,24 @@ describe("the account pages' line chart", () => {
     expect(svg).toContain("<title>80 &lt;users&gt;</title>");
     expect(svg).toContain('aria-label="Users each month"');
     expect(svg).not.toContain('class="legend"');
+  });
+
+  it("breaks a line at a month without data instead of drawing across it", () => {
+    const svg = lineChart(
+      {
+        y: { domain: [0, 100] },
+        series: [
+          {
+            color: "#000",
+            // January, February, then nothing until May: two runs, the second starting with a move.
+            points: ["2024-01-31", "2024-02-29", "2024-05-31", "2024-06-30"].map((d) => ({ date: day(d), value: 50 })),
+          },
+        ],
+      },
+      { title: "t", description: "d" },
+    ).toString();
+    const path = /<path aria-label="line" d="([^"]+)"/.exec(svg)?.[1] ?? "";
+    expect(path.match(/[ML]/g)).toEqual(["M", "L", "M", "L"]);
   });
 
   it("rounds the domain to 1, 2 or 5 × a power of ten, and ticks by month, quarter or year", () => {

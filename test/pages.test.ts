@@ -58,6 +58,11 @@ describe("account, book and indicator pages (test/fixtures/renewals, as of 2025-
     const churned = text(join(site, accountFile("A4")));
     expect(churned).toContain("2025-03-31 churn -$6,000 $0");
     expect(churned).toContain("2025-03-01 $6,000 $0 churned");
+    // It says when it churned, and its health is not "unscored" but churned.
+    expect(churned).toContain("Churned: last paid in Feb 2025");
+    expect(churned).toContain("Health churned");
+    // Contacts with their email and role.
+    expect(page).toMatch(/Contacts Contact Email Title Role Since Left/);
   });
 
   it("draws an account's ARR month by month from its first paid month", () => {

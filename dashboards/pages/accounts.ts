@@ -201,7 +201,7 @@ async function detailsFor(db: Warehouse, config: Config, ids: readonly string[])
        WHERE n <= 15 ORDER BY account_id, n`,
     ),
     contacts: await byAccount(
-      `SELECT account_id, contact_id, title, role, {{ format_time(started_at, '%Y-%m-%d') }} AS started,
+      `SELECT account_id, contact_id, email, title, role, {{ format_time(started_at, '%Y-%m-%d') }} AS started,
          {{ format_time(left_at, '%Y-%m-%d') }} AS left_on,
          CASE WHEN role = 'champion' AND left_at IS NOT NULL THEN 'champion who left' ELSE '' END AS note
        FROM staging.crm_contacts WHERE account_id IN ({{ ids }}) ORDER BY account_id, left_at IS NOT NULL, role, contact_id`,
@@ -238,12 +238,23 @@ async function renderAccounts(db: Warehouse, config: Config, site: SiteWriter): 
     );
     for (const account of batch) {
       const id = account.account_id;
-      const rows = monthly.get(id) ?? [];
-      const score = (measures.get(id) ?? []).map((r) => ({
-        label: String(r.label),
-        value: Number(r.score),
-        date: new Date(`${String(r.period)}T00:00:00Z`),
-      }));
+      // Health and usage describe a customer: months it was not paying are gaps in their lines, not values.
+      const all = monthly.get(id) ?? [];
+      const paying = new Set(all.filter((r) => Number(r.arr) > 0).map((r) => String(r.period)));
+      const rows = all.map((r) => (paying.has(String(r.period)) ? r : { ...r, health_score_avg: null, active_users_30d: null }));
+      const lastPaid = [...paying].sort().at(-1);
+      const allScores = (measures.get(id) ?? [])
+        .filter((r) => paying.has(String(r.period)))
+        .map((r) => ({ label: String(r.label), value: Number(r.score), date: new Date(`${String(r.period)}T00:00:00Z`) }));
+      // Four lines at most: the score and the three measures weakest at its latest month (the table of
+      // measures is the weakest measure tile; every measure is in marts.health_measure_scores).
+      const latest = allScores.reduce((m, r) => Math.max(m, r.date.getTime()), 0);
+      const weakest = allScores
+        .filter((r) => r.date.getTime() === latest)
+        .sort((a, b) => a.value - b.value || a.label.localeCompare(b.label))
+        .slice(0, 3)
+        .map((r) => r.label);
+      const score = allScores.filter((r) => weakest.includes(r.label));
       const scoreChart =
         score.length === 0
           ? html`<p class="empty">Unscored: no measure of the scorecard has data for this account.</p>`
@@ -270,17 +281,27 @@ async function renderAccounts(db: Warehouse, config: Config, site: SiteWriter): 
                 ],
               },
               {
-                title: "Health score and its measures",
-                description: "The score (thick) and each measure's 0–100 score, last twelve months; dashed: the band edges.",
+                title: "Health score and its three weakest measures",
+                description:
+                  "The score (thick) and the 0–100 scores of the three measures weakest in its latest month, over the last twelve months it paid; dashed: the band edges.",
               },
             );
+      const churned = account.status === "churned" && lastPaid ? `Churned: last paid in ${monthName(lastPaid)}` : "";
       const body = html`<p class="as-of">
           ${id} · ${account.segment} · ${account.industry ?? "—"} · ${account.region ?? "—"} · plan ${account.plan ?? "—"} · owner
           ${bookLink(account.owner_csm, "../")}${Number(account.owner_is_pool) === 1 ? " (pool)" : ""}
         </p>
+        ${churned ? html`<p class="notice">${churned}; its health and usage are shown for the months it paid.</p>` : ""}
         <section class="tiles" aria-label="Headline numbers">
           ${tile("ARR", formatValue(account.arr, "currency", { currency, style: "compact" }))}
-          ${tile("Health", account.score === null ? "unscored" : `${Math.round(account.score)} · ${account.health_band}`)}
+          ${tile(
+            "Health",
+            account.status === "churned"
+              ? "churned"
+              : account.score === null
+                ? "unscored"
+                : `${Math.round(account.score)} · ${account.health_band}`,
+          )}
           ${tile("Weakest measure", account.weakest_measure ?? "—")} ${tile("Next renewal", account.next_renewal ?? "—")}
           ${tile("Open alerts", String(account.open_alerts))}
         </section>
@@ -357,6 +378,7 @@ async function renderAccounts(db: Warehouse, config: Config, site: SiteWriter): 
             "Contacts",
             [
               { name: "contact_id", label: "Contact" },
+              { name: "email", label: "Email" },
               { name: "title", label: "Title" },
               { name: "role", label: "Role" },
               { name: "started", label: "Since" },
@@ -447,3 +469,8 @@ export const accountsPage = definePage({
     },
   ],
 });
+
+/** "Mar 2025" for a month's last day. */
+function monthName(period: string): string {
+  return new Date(`${period}T00:00:00Z`).toLocaleDateString("en-US", { month: "short", year: "numeric", timeZone: "UTC" });
+}
