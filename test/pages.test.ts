@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderSite } from "../dashboards/render.ts";
-import { accountFile } from "../dashboards/pages/accounts.ts";
+import { accountFile, bookFile } from "../dashboards/pages/accounts.ts";
 import { oldEnough } from "../dashboards/pages/ttv.ts";
 import { duckdb } from "../engines/duckdb.ts";
 import { inlineParameters } from "../engines/dialect.ts";
@@ -107,6 +107,16 @@ describe("account, book and indicator pages (test/fixtures/renewals, as of 2025-
     // $40,000 per CSM (segmentTargets), 37,000 / 40,000 = 92.5%. A pool has no target.
     expect(books).toMatch(/Ana CSM Enterprise 3 \$37,000 .* \$40,000 92\.5%/);
     expect(books).toMatch(/Ben pool Enterprise 1 \$24,000 .* — —/);
+    expect(books).toContain("Total: 4 paying accounts, $61,000 ARR");
+    // Ana's own page: its as-of, its NRR and GRR over the accounts she held in December 2024 (A1 12,000,
+    // A3 12,000, A5 10,000 = 34,000, now 18,000 + 12,000 + 7,000 = 37,000: NRR 108.8%; kept at most what
+    // each had, 12,000 + 12,000 + 7,000 = 31,000: GRR 91.2%), its ARR trend, and totals under its lists.
+    const ana = text(join(site, bookFile("Ana")));
+    expect(ana).toContain("Data as of 2025-12-31");
+    expect(ana).toContain("NRR, 12 months 108.8%");
+    expect(ana).toContain("GRR, 12 months 91.2%");
+    expect(readFileSync(join(site, bookFile("Ana")), "utf8")).toContain('aria-label="Book ARR each month"');
+    expect(ana).toContain("Total: 3 paying accounts, $37,000 ARR.");
   });
 
   it("lists health bands worst first and leaves out a row with nothing in it", async () => {

@@ -3,6 +3,7 @@ import { formatValue } from "../../core/format.ts";
 import type { Warehouse } from "../../core/warehouse.ts";
 import { type MetricRow, query } from "../../metrics/query.ts";
 import { type Html, html } from "../html.ts";
+import { lineChart } from "../line-chart.ts";
 import { definePage, type SiteWriter } from "../page.ts";
 import { type AccountRow, accountLink, accountRows, bookFile, bookLink } from "./accounts.ts";
 import { plainTable, sortableTable, type TableColumn, tile } from "./tables.ts";
@@ -17,7 +18,10 @@ async function books(db: Warehouse, config: Config) {
   const at = { from: latest?.period ?? undefined, to: latest?.period ?? undefined };
   const totals = await query(db, config, { metrics: ["arr", "customers"], by: ["owner_csm"], ...at });
   const mix = await query(db, config, { metrics: ["health_accounts"], by: ["owner_csm", "health_band"], ...at });
-  return { totals: totals.rows, mix: mix.rows };
+  // Each book's ARR month by month, and its NRR and GRR over the twelve months to each month end (the
+  // accounts the owner held at the window start).
+  const trend = await query(db, config, { metrics: ["arr", "nrr", "grr"], by: ["owner_csm"], grain: "month" });
+  return { totals: totals.rows, mix: mix.rows, trend: trend.rows };
 }
 
 async function renderBooks(db: Warehouse, config: Config, site: SiteWriter): Promise<Html> {
@@ -30,7 +34,7 @@ async function renderBooks(db: Warehouse, config: Config, site: SiteWriter): Pro
     return typeof value === "number" ? value : null;
   };
   const accounts = await accountRows(db);
-  const { totals, mix } = await books(db, config);
+  const { totals, mix, trend } = await books(db, config);
   const due = await db.all<MetricRow>(`
     SELECT r.account_id, a.name, am.owner_csm, {{ format_time(r.due_date, '%Y-%m-%d') }} AS due, {{ float(r.arr_due) }} AS arr_due,
       coalesce(h.health_band, 'unscored') AS health_band
@@ -82,20 +86,39 @@ async function renderBooks(db: Warehouse, config: Config, site: SiteWriter): Pro
     const owner = String(row.owner_csm);
     const own = accounts.filter((a) => a.owner_csm === owner && a.arr > 0);
     const renewals = due.filter((d) => d.owner_csm === owner);
+    const months = trend.filter((t) => t.owner_csm === owner).slice(-24);
+    const now = months.at(-1);
+    const rate = (metric: "nrr" | "grr") => (typeof now?.[metric] === "number" ? formatValue(now[metric] as number, "percent") : "—");
+    const totalArr = own.reduce((sum, a) => sum + Number(a.arr), 0);
+    const totalDue = renewals.reduce((sum, r) => sum + Number(r.arr_due), 0);
     const body = html`<p class="as-of">
+        ${site.context.asOf ? `Data as of ${site.context.asOf} · ` : ""}
         ${row.kind === "pool" ? "A pooled owner (config pools): left out of per-CSM ratios." : "A CSM's book."}
         <a href="../books.html">All books</a>
       </p>
       <section class="tiles" aria-label="Headline numbers">
         ${tile("Paying accounts", formatValue(Number(row.customers), "count"))}
-        ${tile("ARR", formatValue(Number(row.arr), "currency", { currency, style: "compact" }))}
-        ${tile("Red · yellow · green", `${row.red} · ${row.yellow} · ${row.green}`)}
+        ${tile("ARR", formatValue(Number(row.arr), "currency", { currency, style: "compact" }))} ${tile("NRR, 12 months", rate("nrr"))}
+        ${tile("GRR, 12 months", rate("grr"))} ${tile("Red · yellow · green", `${row.red} · ${row.yellow} · ${row.green}`)}
         ${tile("Due in 90 days", formatValue(Number(row.due_90d), "currency", { currency, style: "compact" }))}
         ${tile("Open alerts", String(row.open_alerts))}
       </section>
       <section class="section">
+        <h2>ARR</h2>
+        <figure class="block">
+          ${bookTrend(months, currency)}
+          <figcaption>
+            NRR and GRR above are the twelve months to ${String(now?.period ?? "—")}, over the accounts this owner held twelve months
+            before.
+          </figcaption>
+        </figure>
+      </section>
+      <section class="section">
         <h2>Accounts</h2>
         ${sortableTable("book-accounts", accountColumns, own, currency)}
+        <p class="total">
+          Total: ${formatValue(own.length, "count")} paying accounts, ${formatValue(totalArr, "currency", { currency })} ARR.
+        </p>
       </section>
       <section class="section">
         <h2>Renewals due in the next 90 days</h2>
@@ -111,6 +134,13 @@ async function renderBooks(db: Warehouse, config: Config, site: SiteWriter): Pro
           currency,
           "No renewal due in the next 90 days.",
         )}
+        ${
+          renewals.length
+            ? html`<p class="total">
+                Total: ${formatValue(renewals.length, "count")} renewals, ${formatValue(totalDue, "currency", { currency })} ARR due.
+              </p>`
+            : ""
+        }
       </section>`;
     site.write(bookFile(owner), `${owner}: book`, body);
   }
@@ -134,7 +164,12 @@ async function renderBooks(db: Warehouse, config: Config, site: SiteWriter): Pro
         ]
       : []),
   ];
-  return sortableTable("books", columns, rows, currency);
+  const sum = (key: string) => rows.reduce((total, r) => total + Number(r[key] ?? 0), 0);
+  return html`${sortableTable("books", columns, rows, currency)}
+    <p class="total">
+      Total: ${formatValue(sum("customers"), "count")} paying accounts, ${formatValue(sum("arr"), "currency", { currency })} ARR,
+      ${formatValue(sum("due_90d"), "currency", { currency })} due in 90 days, across ${formatValue(rows.length, "count")} owners.
+    </p>`;
 }
 
 /** The segment holding most of a book's ARR (ties: the name first in order). */
@@ -173,3 +208,25 @@ export const booksPage = definePage({
     },
   ],
 });
+
+/** A book's ARR each month, the last two years. */
+function bookTrend(months: readonly MetricRow[], currency: string): Html {
+  const points = months
+    .filter((m) => m.arr !== null)
+    .map((m) => ({ date: new Date(`${String(m.period)}T00:00:00Z`), value: Number(m.arr) }));
+  if (points.length === 0) return html`<p class="empty">No data for this yet.</p>`;
+  return lineChart(
+    {
+      marginLeft: 70,
+      y: { label: `ARR (${currency})`, tickFormat: (v) => formatValue(v, "currency", { currency, style: "compact" }) },
+      series: [
+        {
+          points,
+          color: "#3b6fb6",
+          title: (p) => `${p.date.toISOString().slice(0, 10)}\n${formatValue(p.value, "currency", { currency })}`,
+        },
+      ],
+    },
+    { title: "Book ARR each month", description: "The ARR of the accounts this owner holds, at each month end, the last two years" },
+  );
+}

@@ -57,10 +57,10 @@ export const healthPage = definePage({
           id: "health-red-accounts",
           reads: ["marts.health_scores", "marts.accounts", "marts.account_months"],
           title: "Red accounts and their weakest measures",
-          description: "Red accounts at the last month end: ARR, score, weakest measure, measures without data, and next renewal.",
+          description: "Red accounts at the last month end: owner, ARR, score, weakest measure, measures without data, and next renewal.",
           rows: (db) =>
             db.all(`
-              SELECT h.account_id, a.name, am.segment, h.arr, h.score, h.weakest_measure, h.weakest_score,
+              SELECT h.account_id, a.name, am.segment, am.owner_csm, h.arr, h.score, h.weakest_measure, h.weakest_score,
                 coalesce(h.missing_measures, '') AS missing_measures, {{ format_time(h.next_renewal_date, '%Y-%m-%d') }} AS next_renewal
               FROM marts.health_scores AS h
               JOIN marts.accounts AS a USING (account_id)
@@ -72,6 +72,7 @@ export const healthPage = definePage({
             { name: "account_id", label: "Account", link: "account" },
             { name: "name", label: "Name" },
             { name: "segment", label: "Segment" },
+            { name: "owner_csm", label: "Owner", link: "book" },
             { name: "arr", label: "ARR", format: "currency" },
             { name: "score", label: "Score", format: "score" },
             { name: "weakest_measure", label: "Weakest measure" },
