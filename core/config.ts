@@ -130,6 +130,13 @@ export const configSchema = z
         minAccounts: z.number().int().min(1).default(20),
       })
       .prefault({}),
+    /** How figures describe themselves on pages (DESIGN "Dashboards"). */
+    display: z
+      .object({
+        /** A rate, AUC or lift resting on fewer than this many (accounts, renewals, churners) carries a caution and its interval. */
+        minSample: z.number().int().min(1).default(30),
+      })
+      .prefault({}),
     /** What the React rules watch for, and where their alerts go (DESIGN.md "React: alerts"). */
     alerts: z
       .object({

@@ -6,7 +6,7 @@ import { parseHTML } from "linkedom";
 import type { Config } from "../core/config.ts";
 import { spreadsheetLine } from "../core/csv.ts";
 import { fiscalQuarterLabel } from "../core/dates.ts";
-import { formatValue, groupLabel } from "../core/format.ts";
+import { formatValue, groupLabel, type ValueFormat } from "../core/format.ts";
 import { Warehouse } from "../core/warehouse.ts";
 import { catalog } from "../metrics/catalog.ts";
 import type { Grain, MetricQuery } from "../metrics/compile.ts";
@@ -165,7 +165,12 @@ export function recoverSite(outDir: string): void {
 async function renderPage(page: PageSpec, pages: readonly PageSpec[], notices: Notices, context: RenderContext): Promise<string> {
   const { asOf } = notices;
   const { db, config } = context;
-  const tileResult = page.tiles ? await query(db, config, { ...page.tiles.query, metrics: page.tiles.metrics }) : undefined;
+  // Each tile's figure with what it says about itself: its n, its interval, the share of its base known.
+  const described = (page.tiles?.metrics ?? []).flatMap((m) => {
+    const definition = catalog().metrics.get(m);
+    return [m, definition?.sample, ...(definition?.interval ?? []), definition?.known].filter((n): n is string => n !== undefined);
+  });
+  const tileResult = page.tiles ? await query(db, config, { ...page.tiles.query, metrics: [...new Set(described)] }) : undefined;
   const tiles = tileResult
     ? (page.tiles?.metrics ?? []).map((metric) =>
         renderTile(metric, tileResult, page.tiles?.query.grain ?? "month", page.tiles?.query ?? {}, context),
@@ -460,6 +465,33 @@ function plotSvg(options: Plot.PlotOptions, block: { title: string; description:
   return raw(withoutControls((plot as unknown as { outerHTML: string }).outerHTML));
 }
 
+/**
+ * What a rate's tile says of its footing (DESIGN "Dashboards": small samples): its n; under the config's
+ * display.minSample a caution with its 95% interval; in a period the as-of cuts, the share of its base known.
+ */
+function sampleNote(metric: string, row: MetricRow, format: ValueFormat, context: RenderContext): Html | string {
+  const definition = catalog().metrics.get(metric);
+  if (!definition?.sample || row[metric] === null || row[metric] === undefined) return "";
+  const n = Number(row[definition.sample] ?? 0);
+  const minimum = context.config.display.minSample;
+  const [low, high] = (definition.interval ?? []).map((m) => row[m]);
+  const interval =
+    typeof low === "number" && typeof high === "number"
+      ? `, 95% ${formatValue(low, format, { currency: context.currency })}–${formatValue(high, format, { currency: context.currency })}`
+      : "";
+  const known = definition.known ? row[definition.known] : null;
+  const partial =
+    typeof known === "number" && known < 1
+      ? html`<div class="caution">partial: ${formatValue(known, "percent")} of its base known so far</div>`
+      : "";
+  const caution =
+    n < minimum
+      ? html`<div class="caution">small sample (n = ${formatValue(n, "count")} &lt; ${minimum})${interval}: read with care</div>`
+      : "";
+  return html`<div class="sample">n = ${formatValue(n, "count")}</div>
+    ${caution} ${partial}`;
+}
+
 /** What a tile's figure covers: "FY2026 Q3 to date (2 of 3 months)", "12 months to 2026-09-15", "at 2026-09-15". */
 function tileWindow(metric: string, period: string, grain: Grain, query: Pick<MetricQuery, "window">, context: RenderContext): string {
   const { kind, months } = windowOf(metric, query, context.config);
@@ -510,7 +542,7 @@ function renderTile(metric: string, result: QueryResult, grain: Grain, query: Pi
   return html`<div class="tile">
     <div class="label">${column?.label ?? metric}</div>
     <div class="value">${formatValue(value, format, { currency: context.currency, style: "compact" })}${unit}</div>
-    ${change} ${versus}
+    ${change} ${versus} ${last ? sampleNote(metric, last, format, context) : ""}
     <div class="tile-as-of">${last ? tileWindow(metric, String(last.period), grain, query, context) : ""}</div>
   </div>`;
 }

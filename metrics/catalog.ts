@@ -52,6 +52,17 @@ export function buildCatalog(
     const unknown = identifiersOf(metric.expression).filter((name) => !metrics.has(name));
     if (unknown.length) throw new Error(`metric ${metric.name}: its expression names ${unknown.join(", ")}, which are not metrics`);
   }
+  // What a figure says about itself (its n, interval, known share) names metrics of the catalog.
+  for (const metric of metrics.values()) {
+    for (const [key, names] of [
+      ["sample", [metric.sample]],
+      ["interval", metric.interval ?? []],
+      ["known", [metric.known]],
+    ] as const) {
+      const missing = names.filter((n): n is string => n !== undefined && !metrics.has(n));
+      if (missing.length) throw new Error(`metric ${metric.name}: its ${key} names ${missing.join(", ")}, which is not a metric`);
+    }
+  }
   for (const metric of metrics.values()) {
     if (metric.type === "change" && !metrics.has(metric.of))
       throw new Error(`metric ${metric.name}: changes "${metric.of}", which is not a metric`);

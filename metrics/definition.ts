@@ -16,6 +16,15 @@ const common = {
   unit: z.string().min(1).optional(),
   /** Which way is good news, for pages that colour a change (churn, tickets, response times: lower). */
   better: z.enum(["higher", "lower"]).default("higher"),
+  /**
+   * For a rate, AUC or lift: the metric counting what it rests on (its n), shown beside it; under the
+   * config's display.minSample the figure carries a caution (DESIGN "Dashboards": small samples).
+   */
+  sample: name.optional(),
+  /** Its 95% interval: the metrics of the low and high ends, shown with a small sample's caution. */
+  interval: z.tuple([name, name]).optional(),
+  /** The share of its base known by the as-of: below 1 the figure is partial and says so (a renewal rate mid-quarter). */
+  known: name.optional(),
 };
 
 /**

@@ -156,6 +156,17 @@ describe("health score", () => {
     expect(book?.health_churn_rate).toBe(0.25);
     // The one outcome (H4, 100) is above nobody and tied with H2: ½ of 3 pairs.
     expect(book?.health_auc).toBeCloseTo(0.5 / 3, 12);
+    // Its footing: 1 snapshot with the outcome, 3 without; Hanley and McNeil's interval, A = 1/6:
+    // Q1 = A/(2 − A) = 1/11, Q2 = 2A²/(1 + A) = 1/21; SE² = (A(1 − A) + 0 · (Q1 − A²) + 2 · (Q2 − A²)) / 3.
+    const [footing] = await run({
+      metrics: ["health_backtest_outcomes", "health_backtest_others", "health_auc_low", "health_auc_high"],
+      ...february,
+    });
+    expect(footing).toMatchObject({ health_backtest_outcomes: 1, health_backtest_others: 3 });
+    const a = 1 / 6;
+    const se = Math.sqrt((a * (1 - a) + 2 * ((2 * a * a) / (1 + a) - a * a)) / 3);
+    expect(footing?.health_auc_low).toBeCloseTo(Math.max(0, a - 1.96 * se), 12);
+    expect(footing?.health_auc_high).toBeCloseTo(Math.min(1, a + 1.96 * se), 12);
     const bands = byKey(await run({ metrics: ["health_churn_rate"], by: ["health_band"], ...february }), "health_band");
     expect(bands.green?.health_churn_rate).toBeCloseTo(1 / 3, 12);
     expect(bands.yellow?.health_churn_rate).toBe(0);

@@ -134,6 +134,16 @@ describe("derived metrics", () => {
     expect(result.rows).toEqual([{ period: "2024-12-31", arpa_thousands: 35.904 }]);
   });
 
+  it("refuses a rate whose sample, interval or known share names no metric", () => {
+    const rate = { label: "x", description: "x", formula: "x", format: "ratio" as const, type: "derived" as const, expression: "1" };
+    expect(() => buildCatalog([{ ...rate, name: "r", sample: "accounts_nowhere" }], [])).toThrow(
+      "metric r: its sample names accounts_nowhere, which is not a metric",
+    );
+    expect(() => buildCatalog([{ ...rate, name: "r", interval: ["r", "r_high"] }], [])).toThrow(
+      "metric r: its interval names r_high, which is not a metric",
+    );
+  });
+
   it("refuses a derived metric that names something other than metrics, or that refers back to itself", () => {
     const base = { label: "x", description: "x", formula: "x", format: "ratio" as const, type: "derived" as const };
     expect(() => buildCatalog([{ ...base, name: "bad", expression: "arr / seats" }], [])).toThrow(

@@ -177,6 +177,10 @@ describe("account, book and indicator pages (test/fixtures/renewals, as of 2025-
     // 61,000: NRR 83.6%, under 115%; GRR (12,000 + 24,000 + 12,000 + 7,000) / 73,000 = 75.3%, under 90%.
     expect(board).toContain("Net revenue retention 83.6%");
     expect(board).toContain("Target 115.0%: not met");
+    // Six accounts in NRR's base: the tile gives its n and, under the default minimum of 30, its interval and a caution.
+    expect(board).toMatch(
+      /Net revenue retention 83\.6% .*n = 6 small sample \(n = 6 (?:<|&lt;) 30\), 95% \d+\.\d%–\d+\.\d%: read with care/,
+    );
     expect(board).toContain("Target 90.0%: not met");
     const html = readFileSync(join(site, "board.html"), "utf8");
     const trend = html.slice(html.indexOf('id="board-nrr-grr-trend"'), html.indexOf('id="board-arr-bridge"'));

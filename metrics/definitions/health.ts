@@ -52,6 +52,49 @@ export const healthAuc = defineMetric({
   table: "health_backtest",
   score: "f.score",
   outcome: "f.churned_or_contracted",
+  sample: "health_backtest_outcomes",
+  interval: ["health_auc_low", "health_auc_high"],
+});
+
+/** The two sides an AUC compares: its n is the smaller, and its interval (Hanley and McNeil, 1982) needs both. */
+const backtestCount = (name: string, label: string, outcome: boolean) =>
+  defineMetric({
+    name,
+    label,
+    description: `Scored snapshots ${outcome ? "followed" : "not followed"} by a churn or contraction within the horizon: one side of the AUC's comparison. ${backtest}`,
+    formula: `|{scored snapshots ${outcome ? "with" : "without"} the outcome}|`,
+    format: "count",
+    type: "period_aggregate",
+    table: "health_backtest",
+    agg: "sum",
+    measure: `CASE WHEN f.score IS NOT NULL AND ${outcome ? "" : "NOT "}f.churned_or_contracted THEN 1 ELSE 0 END`,
+  });
+export const healthBacktestOutcomes = backtestCount("health_backtest_outcomes", "Snapshots that churned or contracted", true);
+export const healthBacktestOthers = backtestCount("health_backtest_others", "Snapshots that did not churn or contract", false);
+
+/** Hanley–McNeil: SE(A) = √((A(1−A) + (n₁−1)(Q₁−A²) + (n₂−1)(Q₂−A²)) / (n₁n₂)), Q₁ = A/(2−A), Q₂ = 2A²/(1+A). */
+const aucError = `sqrt((health_auc * (1 - health_auc)
+  + (health_backtest_outcomes - 1) * (health_auc / (2 - health_auc) - health_auc * health_auc)
+  + (health_backtest_others - 1) * (2 * health_auc * health_auc / (1 + health_auc) - health_auc * health_auc))
+  / nullif(health_backtest_outcomes * health_backtest_others, 0))`;
+export const healthAucLow = defineMetric({
+  name: "health_auc_low",
+  label: "Health score AUC, 95% low",
+  description: `Lower end of the AUC's 95% interval (Hanley and McNeil's standard error), never below 0. ${backtest}`,
+  formula: "max(0, A − 1.96 · SE(A))",
+  format: "ratio",
+  type: "derived",
+  expression: `((health_auc - 1.96 * ${aucError}) + abs(health_auc - 1.96 * ${aucError})) / 2`,
+});
+export const healthAucHigh = defineMetric({
+  name: "health_auc_high",
+  label: "Health score AUC, 95% high",
+  description: `Upper end of the AUC's 95% interval (Hanley and McNeil's standard error), never above 1. ${backtest}`,
+  formula: "min(1, A + 1.96 · SE(A))",
+  format: "ratio",
+  type: "derived",
+  // min(H, 1) as (H + 1 − |H − 1|) / 2, which stays null with the interval (least() would give 1).
+  expression: `((health_auc + 1.96 * ${aucError}) + 1 - abs(health_auc + 1.96 * ${aucError} - 1)) / 2`,
 });
 
 export const healthOutcomeRate = defineMetric({

@@ -77,6 +77,8 @@ export const grossRenewalRate = defineMetric({
   format: "percent",
   type: "derived",
   expression: "renewal_arr_retained / nullif(renewal_arr_due_known, 0)",
+  sample: "renewals_due",
+  known: "renewal_known_share",
 });
 
 export const netRenewalRate = defineMetric({
@@ -87,6 +89,8 @@ export const netRenewalRate = defineMetric({
   format: "percent",
   type: "derived",
   expression: "renewal_arr_outcome / nullif(renewal_arr_due_known, 0)",
+  sample: "renewals_due",
+  known: "renewal_known_share",
 });
 
 export const monthToMonthArr = defineMetric({

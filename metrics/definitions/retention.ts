@@ -12,6 +12,8 @@ export const nrr = defineMetric({
   type: "window_retention",
   numerator: "arr_end",
   denominator: "arr_start",
+  sample: "retention_base_logos",
+  interval: ["nrr_low", "nrr_high"],
 });
 
 export const grr = defineMetric({
@@ -23,6 +25,7 @@ export const grr = defineMetric({
   type: "window_retention",
   numerator: "arr_end_capped",
   denominator: "arr_start",
+  sample: "retention_base_logos",
 });
 
 export const logoRetention = defineMetric({
@@ -34,6 +37,8 @@ export const logoRetention = defineMetric({
   type: "window_retention",
   numerator: "logos_retained",
   denominator: "logos",
+  sample: "retention_base_logos",
+  interval: ["logo_retention_low", "logo_retention_high"],
 });
 
 export const logoChurn = defineMetric({
@@ -46,6 +51,7 @@ export const logoChurn = defineMetric({
   type: "window_retention",
   numerator: "logos_lost",
   denominator: "logos",
+  sample: "retention_base_logos",
 });
 
 // Wilson score interval for logo retention, 95% (z = 1.96): p̂ = retained / n over n base accounts.
