@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Warehouse } from "../core/warehouse.ts";
 import { buildCatalog, catalog } from "../metrics/catalog.ts";
+import { figureWindow } from "../metrics/windows.ts";
 import { query } from "../metrics/query.ts";
 import { ensureSampleFolder } from "../pipelines/sample/folder.ts";
 import { generateSample } from "../pipelines/sample/generate.ts";
@@ -70,7 +71,7 @@ describe("bellwether build --sample", () => {
     expect(rows.filter((r) => r.nrr !== null).length).toBeGreaterThan(0);
   });
 
-  it("answers renewals, the forecast, its backtest and churn reasons, whose reasons follow their causes, and every README query", async () => {
+  it("answers renewals, the forecast, its backtest and churn reasons, whose reasons follow their causes; every README query; windowed labels are their figures", async () => {
     const dir = temp();
     expect(cli(["build", "--sample", "--quiet"], dir).status).toBe(0);
     const json = (args: string[]) => {
@@ -126,6 +127,47 @@ describe("bellwether build --sample", () => {
     // A table of the period's own figures flags part years as they are.
     const ttv = readFileSync(join(dir, "site", "data", "ttv-by-segment.csv"), "utf8");
     expect(ttv).toContain(",FY2026 to date (9 of 12 months),");
+    // Every label saying "N months to D" is what the figure is: each windowed metric of that row equals the
+    // same metric asked for the N months to D directly (month grain, --window N), on every download of the site.
+    const { metrics: definitions } = catalog();
+    const checked: string[] = [];
+    for (const file of readdirSync(join(dir, "site", "data")).filter((f) => f.endsWith(".columns.json"))) {
+      const columns = JSON.parse(readFileSync(join(dir, "site", "data", file), "utf8")) as { column: string; role: string }[];
+      const [header = "", ...lines] = readFileSync(join(dir, "site", "data", file.replace(".columns.json", ".csv")), "utf8")
+        .trim()
+        .split("\n");
+      if (!header.includes(",Period,")) continue;
+      const rows = lines.map((l) => l.split(","));
+      const labelled = rows.filter((r) => /^\d+ months to \d{4}-\d\d-\d\d$/.test(r[1] ?? ""));
+      const last = labelled.at(-1);
+      if (!last) continue;
+      const [, months, day] = /^(\d+) months to (\S+)$/.exec(last[1] as string) as unknown as [string, string, string];
+      const dims = columns.filter((c) => c.role === "dimension").map((c) => c.column);
+      const windowed = columns.filter((c) => c.role === "metric" && figureWindow(c.column, definitions) === "window").map((c) => c.column);
+      const asked = json([
+        windowed.join(","),
+        ...dims.flatMap((d) => ["--by", d]),
+        "--grain",
+        "month",
+        "--window",
+        months,
+        "--from",
+        String(last[0]),
+        "--to",
+        String(last[0]),
+      ]);
+      for (const row of rows.filter((r) => r[0] === last[0])) {
+        const match = asked.find((a) => dims.every((d) => String(a[d]) === row[columns.findIndex((c) => c.column === d)]));
+        for (const metric of windowed) {
+          const shown = row[columns.findIndex((c) => c.column === metric)];
+          if (shown === "" || shown === undefined) continue;
+          expect(Number(shown), `${file} ${row.join(",")} ${metric}`).toBeCloseTo(Number(match?.[metric]), 4);
+          checked.push(`${file}:${metric}`);
+        }
+      }
+      expect(day <= "2026-09-30").toBe(true);
+    }
+    expect(new Set(checked.map((c) => c.split(":")[0])).size).toBeGreaterThanOrEqual(5);
     // Every query the README shows for the sample runs on it as printed (a project's own metrics and another
     // warehouse aside), and so does every --where example of its prose.
     const readme = readFileSync(join(ROOT, "README.md"), "utf8");
