@@ -60,7 +60,12 @@ export const ruleName = (rule: AlertRule) => rule.name ?? rule.kind;
  * open episodes marked baseline, sent nowhere, so a first build does not page anyone about the past.
  */
 export async function evaluateAlerts(db: Warehouse, rules: readonly AlertRule[], runId: string, currency: string): Promise<Evaluation> {
+  const upgrading = (await db.tableExists("meta", "alerts")) && !(await db.tableExists("meta", "alert_rules_evaluated"));
   await ensureAlertTables(db);
+  // A warehouse whose rules ran before baselines were kept: they have been evaluated, so what is new now is news.
+  if (upgrading) {
+    for (const rule of rules) await db.run("INSERT INTO meta.alert_rules_evaluated VALUES ($1, NULL, NULL)", [ruleName(rule)]);
+  }
   const month = await db.one<{ month_index: number; snapshot: string }>(
     "SELECT month_index, {{ format_time(snapshot_date, '%Y-%m-%d') }} AS snapshot FROM marts.months ORDER BY month_index DESC LIMIT 1",
   );

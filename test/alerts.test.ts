@@ -364,3 +364,19 @@ describe("a scheduled job on the sample's new month", () => {
     }
   }, 240_000);
 });
+
+describe("a warehouse whose rules ran before baselines were kept", () => {
+  it("takes its rules as evaluated: the next run's news is sent, not made a baseline", async () => {
+    const fixture = await buildFixture(join(FIXTURES, "alerts"), { ...RULES, asOf: "2025-02-28" });
+    try {
+      await runMonth(fixture, RULES, "2025-02-28");
+      // As an older Bellwether left it: alerts kept, no record of which rules were evaluated.
+      await fixture.db.run("DROP TABLE meta.alert_rules_evaluated");
+      const march = await runMonth(fixture, RULES, "2025-03-31");
+      expect(march.materializations.find((m) => m.asset === "alerts")?.checks).toContain("3 opened");
+      expect(await fixture.db.all("SELECT count(*)::INTEGER AS n FROM meta.alerts WHERE baseline")).toEqual([{ n: 0 }]);
+    } finally {
+      await fixture.cleanup();
+    }
+  }, 60_000);
+});
