@@ -488,7 +488,9 @@ function sampleNote(metric: string, row: MetricRow, format: ValueFormat, context
     n < minimum
       ? html`<div class="caution">small sample (n = ${formatValue(n, "count")} &lt; ${minimum})${interval}: read with care</div>`
       : "";
-  return html`<div class="sample">n = ${formatValue(n, "count")}</div>
+  // What n counts, in the sample metric's own words ("Base accounts", "Renewals due", "Snapshots that churned…").
+  const counted = (catalog().metrics.get(definition.sample)?.label ?? definition.sample).replace(/\s*\(.*\)$/, "").toLowerCase();
+  return html`<div class="sample">n = ${formatValue(n, "count")} ${counted}</div>
     ${caution} ${partial}`;
 }
 

@@ -179,7 +179,7 @@ describe("account, book and indicator pages (test/fixtures/renewals, as of 2025-
     expect(board).toContain("Target 115.0%: not met");
     // Six accounts in NRR's base: the tile gives its n and, under the default minimum of 30, its interval and a caution.
     expect(board).toMatch(
-      /Net revenue retention 83\.6% .*n = 6 small sample \(n = 6 (?:<|&lt;) 30\), 95% \d+\.\d%–\d+\.\d%: read with care/,
+      /Net revenue retention 83\.6% .*n = 6 base accounts small sample \(n = 6 (?:<|&lt;) 30\), 95% \d+\.\d%–\d+\.\d%: read with care/,
     );
     expect(board).toContain("Target 90.0%: not met");
     const html = readFileSync(join(site, "board.html"), "utf8");
