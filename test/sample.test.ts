@@ -170,7 +170,15 @@ describe("bellwether build --sample", () => {
     expect(new Set(checked.map((c) => c.split(":")[0])).size).toBeGreaterThanOrEqual(5);
     // Every query the README shows for the sample runs on it as printed (a project's own metrics and another
     // warehouse aside), and so does every --where example of its prose.
-    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    // The README's first screen and the reference pages in docs/.
+    const readme = [
+      join(ROOT, "README.md"),
+      ...readdirSync(join(ROOT, "docs"))
+        .filter((f) => f.endsWith(".md"))
+        .map((f) => join(ROOT, "docs", f)),
+    ]
+      .map((f) => readFileSync(f, "utf8"))
+      .join("\n");
     const commands = [...readme.matchAll(/^npx bellwether ((?:query|icp|values) [^#\n]*?)\s*(?:#.*)?$/gm)]
       .map((m) => m[1] as string)
       .filter((c) => !c.includes("--warehouse") && !c.includes("avg_tenure"));
