@@ -69,7 +69,7 @@ async function runHoldingWarehouse(config: Config, options: JobOptions, outboxes
     info(options.select ? `Materialising ${options.select}` : "Landing sources, building models, rendering the site");
     const run = await runAssets(db, config, {
       select: options.select,
-      sources: options.sourcesDir ? findSources(options.sourcesDir, config.mappings) : undefined,
+      sources: options.sourcesDir ? findSources(options.sourcesDir, config.mappings, config.project) : undefined,
       siteDir: options.siteDir,
       job: options.job,
       trigger: options.job ? "schedule" : "manual",

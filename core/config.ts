@@ -9,7 +9,7 @@ import { bandsSchema } from "./bands.ts";
 import { InputError } from "./errors.ts";
 import { alertRuleSchema, DEFAULT_ALERT_RULES } from "../alerts/rules.ts";
 import { healthSchema } from "./scorecard.ts";
-import { joinByName, loadProject, type Project, projectFile, useProject } from "./project.ts";
+import { joinByName, loadProject, type Project, projectFile } from "./project.ts";
 
 /** DuckDB's own default is 80% of RAM: too much to share a laptop with. */
 /**
@@ -224,7 +224,15 @@ export const configSchema = z
   .strict();
 
 export type ConfigInput = z.input<typeof configSchema>;
-export type Config = z.output<typeof configSchema> & { /** folder that relative paths resolve against */ root: string };
+export type Config = z.output<typeof configSchema> & {
+  /** folder that relative paths resolve against */
+  root: string;
+  /**
+   * The team's own project folder (the config's folder) when the config came from a file: its models,
+   * metrics, pages, mappings and alert rules join the built-in ones wherever this config is handed.
+   */
+  project?: Project;
+};
 
 /** Identity at run time; gives editors the types and defaults of every key. */
 export function defineConfig(config: ConfigInput): ConfigInput {
@@ -288,7 +296,6 @@ export async function loadConfig(file?: string, cwd = process.cwd()): Promise<Co
   if (!existsSync(path)) {
     if (file) throw new InputError(`${file}: config file not found`);
     // No config file, no project: only what Bellwether ships.
-    useProject(undefined);
     return parseConfig({}, cwd);
   }
   let loaded: unknown;
@@ -306,8 +313,7 @@ export async function loadConfig(file?: string, cwd = process.cwd()): Promise<Co
   const config = parseConfig(loaded, dirname(path), path);
   // The config's folder is the project: its models, metrics, pages, mappings and alert rules join the built-in ones.
   const project = await loadProject(config.root);
-  useProject(project);
-  return withProjectRules(config, project, path);
+  return { ...withProjectRules(config, project, path), project };
 }
 
 /** The project's alerts/*.sql rules after the config's: a name already taken must say it replaces it. */

@@ -39,16 +39,6 @@ export interface Project {
   alertRules: SqlRuleFile[];
 }
 
-let active: Project | undefined;
-
-/** The project the running command loaded with its config; none outside a project folder. */
-export const activeProject = (): Project | undefined => active;
-
-/** Makes a project (or none) the one every catalog, model list, page list and format list includes. */
-export function useProject(project: Project | undefined): void {
-  active = project;
-}
-
 /** The folder Bellwether is installed in. */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -223,9 +213,8 @@ export function joinByName<B, P>(
   return [...byName.values()];
 }
 
-/** The built-in models with the active project's joined (dbt's way: a file in the project is a model). */
-export function allModels(): Model[] {
-  const project = active;
+/** The built-in models with a project's joined (dbt's way: a file in the project is a model). */
+export function allModels(project?: Project): Model[] {
   if (!project) return readModels();
   return joinByName(readModels(), project.models, {
     kind: "model",

@@ -61,7 +61,7 @@ export async function renderPages(
   db: Warehouse,
   config: Config,
   outDir: string,
-  pages: readonly PageSpec[] = sitePages(),
+  pages: readonly PageSpec[] = sitePages(config.project),
   only?: ReadonlySet<string>,
   /** Pages not rendered this time, with why: each gets a page saying so when it has no earlier version. */
   unbuilt: ReadonlyMap<string, string> = new Map(),
@@ -73,7 +73,7 @@ export async function renderPages(
   let scratch: Promise<Warehouse> | undefined;
   try {
     writeFileSync(join(building, "style.css"), readFileSync(STYLESHEET));
-    const { metrics } = catalog();
+    const { metrics } = catalog(config.project);
     const context: RenderContext = {
       db,
       config,
@@ -129,7 +129,7 @@ export async function renderSite(
   db: Warehouse,
   config: Config,
   outDir: string,
-  pages: readonly PageSpec[] = sitePages(),
+  pages: readonly PageSpec[] = sitePages(config.project),
 ): Promise<RenderedSite> {
   const results = await renderPages(db, config, outDir, pages);
   const failed = results.filter((r) => r.status === "failed");
@@ -167,7 +167,7 @@ async function renderPage(page: PageSpec, pages: readonly PageSpec[], notices: N
   const { db, config } = context;
   // Each tile's figure with what it says about itself: its n, its interval, the share of its base known.
   const described = (page.tiles?.metrics ?? []).flatMap((m) => {
-    const definition = catalog().metrics.get(m);
+    const definition = catalog(config.project).metrics.get(m);
     return [m, definition?.sample, ...(definition?.interval ?? []), definition?.known].filter((n): n is string => n !== undefined);
   });
   const tileResult = page.tiles ? await query(db, config, { ...page.tiles.query, metrics: [...new Set(described)] }) : undefined;
@@ -312,7 +312,7 @@ interface RowLabeller {
 
 /** The window of one metric in one query: its kind, and the months a trailing window spans. */
 function windowOf(metric: string, query: Pick<MetricQuery, "window">, config: Config): { kind: FigureWindow; months: number } {
-  const { metrics } = catalog();
+  const { metrics } = catalog(config.project);
   const definition = metrics.get(metric);
   const own = definition?.type === "window_retention" ? definition.window : undefined;
   return { kind: figureWindow(metric, metrics), months: query.window ?? own ?? config.retentionWindowMonths };
@@ -470,7 +470,7 @@ function plotSvg(options: Plot.PlotOptions, block: { title: string; description:
  * display.minSample a caution with its 95% interval; in a period the as-of cuts, the share of its base known.
  */
 function sampleNote(metric: string, row: MetricRow, format: ValueFormat, context: RenderContext): Html | string {
-  const definition = catalog().metrics.get(metric);
+  const definition = catalog(context.config.project).metrics.get(metric);
   if (!definition?.sample || row[metric] === null || row[metric] === undefined) return "";
   const n = Number(row[definition.sample] ?? 0);
   const minimum = context.config.display.minSample;
@@ -489,7 +489,9 @@ function sampleNote(metric: string, row: MetricRow, format: ValueFormat, context
       ? html`<div class="caution">small sample (n = ${formatValue(n, "count")} &lt; ${minimum})${interval}: read with care</div>`
       : "";
   // What n counts, in the sample metric's own words ("Base accounts", "Renewals due", "Snapshots that churned…").
-  const counted = (catalog().metrics.get(definition.sample)?.label ?? definition.sample).replace(/\s*\(.*\)$/, "").toLowerCase();
+  const counted = (catalog(context.config.project).metrics.get(definition.sample)?.label ?? definition.sample)
+    .replace(/\s*\(.*\)$/, "")
+    .toLowerCase();
   return html`<div class="sample">n = ${formatValue(n, "count")} ${counted}</div>
     ${caution} ${partial}`;
 }

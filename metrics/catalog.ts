@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { InputError } from "../core/errors.ts";
 import type { DataTest } from "../models/model.ts";
-import { activeProject, allModels, builtInFile, type Declared, joinByName, type Project, projectFile } from "../core/project.ts";
+import { allModels, builtInFile, type Declared, joinByName, type Project, projectFile } from "../core/project.ts";
 import { type DimensionDefinition, dimensionDefinition, type MetricDefinition, type MetricInput, metricDefinition } from "./definition.ts";
 import { dependencyOrder } from "../core/graph.ts";
 import { identifiersOf } from "./compile.ts";
@@ -78,10 +78,10 @@ export function buildCatalog(
 }
 
 /** The marts a data test keeps to one row per account and month. */
-function accountMonthMarts(): Set<string> {
+function accountMonthMarts(project: Project | undefined): Set<string> {
   const keyed = (test: DataTest) => test.kind === "unique" && test.args.replace(/\s+/g, "") === "account_id,month_index";
   return new Set(
-    allModels()
+    allModels(project)
       .filter((m) => m.schema === "marts" && m.tests.some(keyed))
       .map((m) => m.name),
   );
@@ -104,15 +104,18 @@ const FAMILIES = {
 };
 const DEFINITIONS = join(dirname(fileURLToPath(import.meta.url)), "definitions");
 
-let cached: { project: Project | undefined; catalog: Catalog } | undefined;
+/** Catalogs already built, by the project they join (a pure cache: the same project gives the same catalog). */
+const BUILT = new WeakMap<object, Catalog>();
+const BUILT_INS = Object.freeze({});
 
 /**
  * The catalog of every metric shipped in metrics/definitions and every dimension in dimensions.ts,
- * with the active project's metrics and dimensions joined: the same validation, the same compiler.
+ * with a project's metrics and dimensions joined (none: the built-ins alone): the same validation, the
+ * same compiler. Two projects in one process get their own catalogs.
  */
-export function catalog(): Catalog {
-  const project = activeProject();
-  if (cached && cached.project === project) return cached.catalog;
+export function catalog(project?: Project): Catalog {
+  const known = BUILT.get(project ?? BUILT_INS);
+  if (known) return known;
   const builtIn = Object.entries(FAMILIES).flatMap(([file, family]) =>
     Object.values(family).map((value) => ({ file: join(DEFINITIONS, file), value: value as MetricInput })),
   );
@@ -131,7 +134,7 @@ export function catalog(): Catalog {
       return buildCatalog(
         metricInputs.map((m) => m.value),
         dimensionInputs.map((d) => d.value),
-        accountMonthMarts(),
+        accountMonthMarts(project),
       );
     } catch (error) {
       // A whole-catalog rule (a label taken, an expression naming no metric) broken by a project file.
@@ -139,7 +142,7 @@ export function catalog(): Catalog {
       throw own ? new InputError(`${projectFile(project as Project, own.file)}: ${(error as Error).message}`) : error;
     }
   })();
-  cached = { project, catalog: built };
+  BUILT.set(project ?? BUILT_INS, built);
   return built;
 }
 

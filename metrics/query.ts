@@ -18,7 +18,7 @@ export async function query(
   db: Warehouse,
   config: Config,
   request: MetricQuery,
-  catalog: Catalog = defaultCatalog(),
+  catalog: Catalog = defaultCatalog(config.project),
 ): Promise<QueryResult> {
   const compiled = compileMetricQuery(request, { catalog, defaultWindow: config.retentionWindowMonths, dialect: db.dialect });
   let rows: MetricRow[];

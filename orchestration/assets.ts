@@ -8,7 +8,7 @@ import { query } from "../metrics/query.ts";
 import { stageModel } from "../models/build.ts";
 import { planIncrementalBuild, recordFingerprints } from "../models/incremental.ts";
 import type { Model } from "../models/model.ts";
-import { allModels } from "../core/project.ts";
+import { allModels, type Project } from "../core/project.ts";
 import { type Contract } from "../pipelines/contract.ts";
 import { contracts, type TableName } from "../pipelines/contracts/index.ts";
 import { landTable } from "../pipelines/ingest.ts";
@@ -64,15 +64,15 @@ export function modelAssets(models: readonly Model[] = allModels()): Asset[] {
 }
 
 /** The marts and meta tables a metric query's compiled SQL reads. */
-function tablesRead(request: MetricQuery, defaultWindow: number): string[] {
-  const { sql } = compileMetricQuery(request, { catalog: catalog(), defaultWindow });
+function tablesRead(request: MetricQuery, defaultWindow: number, project?: Project): string[] {
+  const { sql } = compileMetricQuery(request, { catalog: catalog(project), defaultWindow });
   return [...sql.matchAll(/"(marts|meta)"\."([a-z_][a-z0-9_]*)"/g)].map(([, schema, table]) => `${schema}.${table}`);
 }
 
 /** Each page: its inputs are the marts its metric queries compile to, and the tables its listings say they read. */
-export function pageAssets(pages: readonly PageSpec[] = sitePages(), defaultWindow = 12): Asset[] {
+export function pageAssets(pages: readonly PageSpec[] = sitePages(), defaultWindow = 12, project?: Project): Asset[] {
   return pages.map((page) => {
-    const inputs = new Set(pageQueries(page).flatMap((q) => tablesRead(q, defaultWindow)));
+    const inputs = new Set(pageQueries(page).flatMap((q) => tablesRead(q, defaultWindow, project)));
     const blocks = page.sections.flatMap((s) => s.blocks);
     for (const block of blocks) {
       if (block.kind === "listing" || block.kind === "content") for (const table of block.reads ?? []) inputs.add(table);
@@ -101,9 +101,9 @@ export const SNAPSHOT_METRICS = [
  * segment, appended to meta.metric_snapshots with the time they were taken. Its inputs are the marts
  * those metrics read.
  */
-export function metricSnapshotAsset(defaultWindow = 12): Asset {
+export function metricSnapshotAsset(defaultWindow = 12, project?: Project): Asset {
   const request = { metrics: SNAPSHOT_METRICS, grain: "quarter" as const };
-  const inputs = [...new Set(tablesRead(request, defaultWindow))].sort();
+  const inputs = [...new Set(tablesRead(request, defaultWindow, project))].sort();
   return {
     name: "metrics.snapshot",
     kind: "metrics",
@@ -167,10 +167,18 @@ export function alertsAsset(): Asset {
   };
 }
 
-/** The whole graph, in dependency order; a cycle is refused with its path. */
-export function assetGraph(
-  assets: readonly Asset[] = [...rawAssets(), ...modelAssets(), metricSnapshotAsset(), alertsAsset(), ...pageAssets()],
-): Asset[] {
+/**
+ * The whole graph, in dependency order; a cycle is refused with its path. Without `assets`, every asset
+ * of the built-ins and `project` (a team's models and pages join the graph).
+ */
+export function assetGraph(assets?: readonly Asset[], project?: Project): Asset[] {
+  assets ??= [
+    ...rawAssets(),
+    ...modelAssets(allModels(project)),
+    metricSnapshotAsset(12, project),
+    alertsAsset(),
+    ...pageAssets(sitePages(project), 12, project),
+  ];
   const names = new Set<string>();
   for (const asset of assets) {
     if (names.has(asset.name)) throw new Error(`asset ${asset.name} is declared twice`);

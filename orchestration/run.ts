@@ -81,7 +81,7 @@ export async function sendOutboxes(outboxes: readonly Outbox[], open: () => Prom
  * good tables and site, and the next run cleans up after it.
  */
 export async function runAssets(db: Warehouse, config: Config, options: RunOptions): Promise<RunResult> {
-  const graph = assetGraph(options.assets);
+  const graph = assetGraph(options.assets, config.project);
   const selected = options.select ? selectAssets(graph, options.select) : new Set(graph.map((a) => a.name));
   await ensureHistoryTables(db);
   await recoverAbandonedRuns(db);

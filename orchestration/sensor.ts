@@ -3,6 +3,7 @@ import { statSync } from "node:fs";
 import { relative } from "node:path";
 import type { Warehouse } from "../core/warehouse.ts";
 import type { MappingChoice } from "../pipelines/mappings/sources.ts";
+import type { Project } from "../core/project.ts";
 import { sourceFiles } from "../pipelines/source.ts";
 import { findSources } from "../pipelines/sources.ts";
 import { ensureHistoryTables } from "./history.ts";
@@ -12,8 +13,8 @@ import { ensureHistoryTables } from "./history.ts";
  * or changed export changes it. (Landing itself compares content hashes; this only decides whether a
  * scheduled tick has anything to do.)
  */
-export function sourcesSignature(dir: string, mappings: Readonly<Record<string, MappingChoice>> = {}): string {
-  const files = [...new Set([...findSources(dir, mappings).values()].flat().flatMap(sourceFiles))].sort();
+export function sourcesSignature(dir: string, mappings: Readonly<Record<string, MappingChoice>> = {}, project?: Project): string {
+  const files = [...new Set([...findSources(dir, mappings, project).values()].flat().flatMap(sourceFiles))].sort();
   const hash = createHash("sha256");
   for (const file of files) {
     const { size, mtimeMs } = statSync(file);

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { closest, InputError } from "../core/errors.ts";
+import type { Project } from "../core/project.ts";
 import { warn } from "../core/log.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import { type TableName, tableNames } from "./contracts/index.ts";
@@ -16,16 +17,20 @@ export const FILE_PATTERN = /\.(csv|ndjson|jsonl|json|parquet)(\.gz)?$/i;
  * A table with no source maps to an empty list (a team with only a CRM export is a real user); a
  * table two places give is an error naming both, since which one is right is not ours to guess.
  */
-export function findSources(dir: string, mappings: Readonly<Record<string, MappingChoice>> = {}): Map<TableName, Source[]> {
+export function findSources(
+  dir: string,
+  mappings: Readonly<Record<string, MappingChoice>> = {},
+  project?: Project,
+): Map<TableName, Source[]> {
   const found = findTableFiles(dir);
-  const vendors = vendorFolders(resolve(dir), mappings);
+  const vendors = vendorFolders(resolve(dir), mappings, project);
   nameUnreadEntries(
     dir,
     vendors.map(([folder]) => basename(folder)),
-    Object.keys(mappings),
+    [...knownFormats(project).keys(), ...Object.keys(mappings)],
   );
   for (const [folder, mapping, choice] of vendors) {
-    for (const source of mappedSources(folder, mapping, choice.params, dir)) {
+    for (const source of mappedSources(folder, mapping, choice.params, dir, project)) {
       const other = found.get(source.table)?.[0];
       if (other !== undefined) {
         throw new InputError(
@@ -44,9 +49,9 @@ export function findSources(dir: string, mappings: Readonly<Record<string, Mappi
  * that would silently land nothing: refused, with the name meant. Any other data file or folder is named
  * in a warning. Hidden entries (.DS_Store, .git) and other files (a README beside) are not data.
  */
-function nameUnreadEntries(dir: string, vendorFolders: readonly string[], configuredFormats: readonly string[]): void {
+function nameUnreadEntries(dir: string, vendorFolders: readonly string[], knownAndConfigured: readonly string[]): void {
   const root = resolve(dir);
-  const formats = [...new Set([...knownFormats().keys(), ...configuredFormats])];
+  const formats = [...new Set(knownAndConfigured)];
   const read = (entry: string) =>
     (FILE_PATTERN.test(entry) && (tableNames as readonly string[]).includes(entry.replace(FILE_PATTERN, ""))) ||
     (tableNames as readonly string[]).includes(entry) ||

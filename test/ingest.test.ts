@@ -160,8 +160,8 @@ describe("a sources folder", () => {
     expect(build.status).toBe(0);
     expect(build.stderr).toContain("warning: no file for crm_subscriptions: it stays as it was (empty on a new warehouse)");
     expect(build.stderr.match(/warning: no file for/g)?.length).toBe(9);
-    // Board: the trend, the bridge, NRR by segment, the retention table, and ARR at risk (chart and table).
-    expect(readFileSync(join(dir, "site", "board.html"), "utf8").match(/No data for this yet/g)?.length).toBe(6);
+    // Board: the trend, the bridge and its table, NRR by segment, the retention table, and ARR at risk (chart and table).
+    expect(readFileSync(join(dir, "site", "board.html"), "utf8").match(/No data for this yet/g)?.length).toBe(7);
     expect(readFileSync(join(dir, "site", "icp.html"), "utf8")).toContain("No retention base yet");
     const query = cli(["query", "arr,nrr", "--format", "json"], dir);
     expect(query.status).toBe(0);

@@ -52,29 +52,35 @@ async function receiver(answer: number | "hang", location?: string) {
   };
 }
 
-/** Health by relationship alone, and the rule that fires on the alerts fixture in March (B2 turns red). */
+/** Health by relationship alone, and the rule that fires on the alerts fixture in March (B1's score falls 100 → 50). */
 const RULES: ConfigInput = {
   health: ALERTS_HEALTH,
-  alerts: { rules: [{ kind: "turned_red" }] },
+  alerts: { rules: [{ kind: "score_drop", points: 20 }] },
 };
 
-/** The alerts fixture with B2 renamed: text from the CRM that a careless outlet would obey. */
-function alertsBook(b2Name: string): { dir: string; cleanup(): void } {
+/** The alerts fixture with B1 renamed: text from the CRM that a careless outlet would obey. */
+function alertsBook(b1Name: string): { dir: string; cleanup(): void } {
   const folder = tempDir("bellwether-leaks-");
   for (const file of readdirSync(join(FIXTURES, "alerts")).filter((f) => f.endsWith(".csv"))) {
     copyFileSync(join(FIXTURES, "alerts", file), join(folder.dir, file));
   }
   writeFileSync(
     join(folder.dir, "crm_accounts.csv"),
-    `account_id,name,employee_count,owner_csm\nB1,Watched Ltd,500,Ana\nB2,"${b2Name.replaceAll('"', '""')}",500,Ben\nB3,Leaves Green,500,Ana\n`,
+    `account_id,name,employee_count,owner_csm\nB1,"${b1Name.replaceAll('"', '""')}",500,Ana\nB2,Renews Red,500,Ben\nB3,Leaves Green,500,Ana\n`,
   );
   return folder;
 }
 
-/** February, then March with the webhook: March opens B2's turned_red. Returns what the warehouse recorded. */
+/**
+ * February (the rule's first evaluation: its baseline, sent nowhere), then March with the webhook: March
+ * opens B1's score_drop. Returns what the warehouse recorded.
+ */
 async function marchWithWebhook(sources: string, webhook: Record<string, unknown>) {
   const fixture = await buildFixture(sources, { ...RULES, asOf: "2025-02-28" });
   try {
+    await runAssets(fixture.db, parseConfig({ ...RULES, warehouse: fixture.config.warehouse, asOf: "2025-02-28" }, fixture.dir), {
+      assets: [...modelAssets(), alertsAsset()],
+    });
     const config = parseConfig(
       { ...RULES, alerts: { ...RULES.alerts, webhook }, warehouse: fixture.config.warehouse, asOf: "2025-03-31" },
       fixture.dir,
@@ -142,7 +148,7 @@ describe("the webhook outlet", () => {
       expect(deliveries).toEqual([{ status: "delivered", attempts: 1, error: null }]);
       const body = hook.received[0]?.body as { blocks: { text: { text: string } }[] };
       const text = body.blocks.map((b) => b.text.text).join("\n");
-      expect(text).toContain("&lt;!channel&gt; &lt;https://evil.example|Renew now&gt; &amp; co (B2) turned red");
+      expect(text).toContain("&lt;!channel&gt; &lt;https://evil.example|Renew now&gt; &amp; co (B1) health fell 50 points");
       expect(text).not.toContain("<!channel>");
       expect(text).not.toContain("<https://");
     } finally {
@@ -164,8 +170,8 @@ describe("the webhook outlet", () => {
           ...RULES,
           sources: "./exports",
           asOf,
-          // Last night's build had no rules; tonight's opens B2's turned_red and posts it.
-          alerts: webhook ? { ...RULES.alerts, webhook: { url: hook.url, timeoutSeconds: 20, retries: 0 } } : { rules: [] },
+          // Last night's build took the rule's baseline; tonight's opens B1's score_drop and posts it.
+          alerts: webhook ? { ...RULES.alerts, webhook: { url: hook.url, timeoutSeconds: 20, retries: 0 } } : RULES.alerts,
         })};\n`;
       writeFileSync(join(work.dir, "bellwether.config.ts"), config("2025-02-28", false));
       expect(cli(["build", "--quiet"], work.dir).status).toBe(0);

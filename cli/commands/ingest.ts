@@ -65,8 +65,10 @@ Exit status: 0 when everything was read (quarantined rows included, unless --str
     const sources: Map<TableName, Source[]> = !dir
       ? new Map()
       : format
-        ? new Map(mappedSources(dir, format, { ...config.mappings[format]?.params, ...params }).map((s) => [s.table, [s]]))
-        : findSources(dir, config.mappings);
+        ? new Map(
+            mappedSources(dir, format, { ...config.mappings[format]?.params, ...params }, dir, config.project).map((s) => [s.table, [s]]),
+          )
+        : findSources(dir, config.mappings, config.project);
     const overrides = list(values.source).map((item) => {
       const [table, pattern] = item.split("=", 2);
       if (!table || !pattern || !tableNames.includes(table as TableName)) {

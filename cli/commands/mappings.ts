@@ -15,13 +15,13 @@ Formats: ${shippedFormats().join(", ")}.`,
   examples: ["bellwether mappings", "bellwether mappings stripe", "bellwether mappings ./my-mapping --format markdown"],
   async run({ values, positionals, config }) {
     // The project's own mappings are formats too.
-    await config();
+    const { project } = await config();
     const format = (values.format as string | undefined) ?? "table";
     if (format !== "table" && format !== "markdown") throw new UsageError(`--format must be table or markdown, got "${format}"`);
     const [name] = positionals;
     if (name === undefined) {
-      const rows = [...knownFormats().keys()].map((f) => {
-        const m = loadMapping(f).manifest;
+      const rows = [...knownFormats(project).keys()].map((f) => {
+        const m = loadMapping(f, project).manifest;
         return [
           f,
           m.vendor,
@@ -34,7 +34,7 @@ Formats: ${shippedFormats().join(", ")}.`,
       process.stdout.write(`${renderTable(["format", "vendor", "makes", "reads"], rows)}\nDetails: bellwether mappings FORMAT\n`);
       return 0;
     }
-    const mapping = loadMapping(name);
+    const mapping = loadMapping(name, project);
     if (format === "markdown") {
       process.stdout.write(mappingMarkdown(mapping));
       return 0;

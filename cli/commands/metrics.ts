@@ -14,8 +14,7 @@ export const metricsCommand: Command = {
   examples: ["bellwether metrics", "bellwether metrics --format json | jq '.metrics[].name'"],
   async run({ values, config }) {
     // The project's own metrics and dimensions are listed with the built-in ones.
-    await config();
-    const { metrics, dimensions } = catalog();
+    const { metrics, dimensions } = catalog((await config()).project);
     const format = (values.format as string | undefined) ?? "text";
     if (format === "json") {
       process.stdout.write(`${JSON.stringify({ metrics: [...metrics.values()], dimensions: [...dimensions.values()] }, null, 2)}\n`);

@@ -6,7 +6,7 @@ import { openWarehouseForReading } from "../../core/open-warehouse.ts";
 import { isPostgresUrl } from "../../core/postgres-warehouse.ts";
 import { type Warehouse } from "../../core/warehouse.ts";
 import { dialects, type EngineName, ENGINES } from "../../engines/index.ts";
-import { catalog } from "../../metrics/catalog.ts";
+import { type Catalog, catalog } from "../../metrics/catalog.ts";
 import { compileMetricQuery, GRAINS, type Grain, type MetricQuery } from "../../metrics/compile.ts";
 import { exportParquet, type QueryResult, query, toCsv } from "../../metrics/query.ts";
 import { closeValues, dimensionValues } from "../../metrics/values.ts";
@@ -95,7 +95,11 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
       if (!(ENGINES as readonly string[]).includes(engine))
         throw new UsageError(`--dialect must be one of ${ENGINES.join(", ")}, got "${engine}"`);
       const dialect = dialects[engine as EngineName];
-      const compiled = compileMetricQuery(request, { catalog: catalog(), defaultWindow: config.retentionWindowMonths, dialect });
+      const compiled = compileMetricQuery(request, {
+        catalog: catalog(config.project),
+        defaultWindow: config.retentionWindowMonths,
+        dialect,
+      });
       process.stdout.write(`${compiled.sql}\n-- parameters: ${JSON.stringify(compiled.parameters)}\n`);
       return 0;
     }
@@ -106,16 +110,16 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
       }
       if (format === "parquet") {
         if (!out) throw new UsageError("--format parquet writes a file: give --out FILE");
-        await checkAgainstData(db, request, asOf);
+        await checkAgainstData(db, request, catalog(config.project), asOf);
         const compiled = compileMetricQuery(request, {
-          catalog: catalog(),
+          catalog: catalog(config.project),
           defaultWindow: config.retentionWindowMonths,
           dialect: db.dialect,
         });
         await exportParquet(db, compiled, out);
         return 0;
       }
-      await checkAgainstData(db, request, asOf);
+      await checkAgainstData(db, request, catalog(config.project), asOf);
       const result = await query(db, config, request);
       const text = render(result, format as "table" | "csv" | "json", config.reportingCurrency);
       // A file holds the data as it is; the terminal shows a control character in a name, never obeys it.
@@ -132,7 +136,7 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
  * A filter that matches nothing, or a span with no period in it, is a mistake to say out loud (exit 1)
  * rather than an empty table: name the values there are, or the span the data covers.
  */
-async function checkAgainstData(db: Warehouse, request: MetricQuery, asOf?: string): Promise<void> {
+async function checkAgainstData(db: Warehouse, request: MetricQuery, known: Catalog, asOf?: string): Promise<void> {
   if (asOf && (await db.tableExists("marts", "as_of"))) {
     const built = (await db.one<{ d: string | null }>("SELECT {{ format_time(as_of, '%Y-%m-%d') }} AS d FROM marts.as_of"))?.d;
     if (built && asOf > built) {
@@ -158,16 +162,16 @@ async function checkAgainstData(db: Warehouse, request: MetricQuery, asOf?: stri
   if (from && span?.last && from > span.last) throw new InputError(`no period ends on or after --from ${from}: ${covers}`);
   if (to && span?.first && to < span.first) throw new InputError(`no period ends on or before --to ${to}: ${covers}`);
   for (const [name, wanted] of Object.entries(request.where ?? {})) {
-    const dimension = catalog().dimensions.get(name);
+    const dimension = known.dimensions.get(name);
     if (!dimension) continue; // the compiler refuses it, with the closest name
-    const known = (await dimensionValues(db, catalog(), dimension)).flatMap((v) => (v.value === null ? [] : [v.value]));
-    const missing = (typeof wanted === "string" ? [wanted] : wanted).filter((v) => !known.includes(v));
+    const values = (await dimensionValues(db, known, dimension)).flatMap((v) => (v.value === null ? [] : [v.value]));
+    const missing = (typeof wanted === "string" ? [wanted] : wanted).filter((v) => !values.includes(v));
     if (missing.length === 0) continue;
     const lines = missing.map((v) => {
-      const close = closeValues(v, known);
+      const close = closeValues(v, values);
       return `--where ${name}=${v} matches no value of ${name}${close.length ? `; did you mean ${close.map((c) => `"${c}"`).join(" or ")}?` : ""}`;
     });
-    const list = known.length > 12 ? `${known.slice(0, 12).join(", ")}, …` : known.join(", ");
+    const list = values.length > 12 ? `${values.slice(0, 12).join(", ")}, …` : values.join(", ");
     throw new InputError(`${lines.join("\n")}\n(values of ${name}: ${list || "none"}; all of them: bellwether values ${name})`);
   }
 }

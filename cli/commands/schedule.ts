@@ -55,7 +55,7 @@ ${EXAMPLE}`,
       lastTick: (job) => withWarehouse((db) => lastScheduledTick(db, job.job)).catch(() => null),
       async run(job, tick) {
         const sourcesDir = sourcesOf(job);
-        const signature = sourcesDir ? sourcesSignature(sourcesDir, config.mappings) : undefined;
+        const signature = sourcesDir ? sourcesSignature(sourcesDir, config.mappings, config.project) : undefined;
         if (job.when === "changed" && signature === (await withWarehouse((db) => lastLandedSignature(db, job.job)))) return "unchanged";
         const status = await runJob(config, {
           sourcesDir,

@@ -26,8 +26,8 @@ export const statusCommand: Command = {
     const config = await loadConfig();
     const db = await openWarehouseForReading(config, waitSeconds(values));
     try {
-      const sources = config.sources ? findSources(configPath(config, config.sources), config.mappings) : undefined;
-      let rows = await assetStatus(db, config, assetGraph(), { sources });
+      const sources = config.sources ? findSources(configPath(config, config.sources), config.mappings, config.project) : undefined;
+      let rows = await assetStatus(db, config, assetGraph(undefined, config.project), { sources });
       if (values.stale) rows = rows.filter((r) => r.state === "stale");
       if (format === "json") {
         process.stdout.write(`${printable(JSON.stringify(rows, null, 2))}\n`);

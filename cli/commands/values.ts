@@ -24,7 +24,8 @@ Dimensions: ${[...catalog().dimensions.keys()].join(", ")}.`,
     const format = (values.format as string | undefined) ?? "table";
     if (format !== "table" && format !== "json") throw new UsageError(`--format must be table or json, got "${format}"`);
     const [name] = positionals;
-    const dimensions = catalog().dimensions;
+    const config = await loadConfig();
+    const dimensions = catalog(config.project).dimensions;
     if (!name) throw new UsageError(`name a dimension, e.g. bellwether values segment (dimensions: ${[...dimensions.keys()].join(", ")})`);
     const dimension = dimensions.get(name);
     if (!dimension) {
@@ -33,13 +34,12 @@ Dimensions: ${[...catalog().dimensions.keys()].join(", ")}.`,
         `unknown dimension "${name}"${hint ? ` — did you mean "${hint}"?` : ""} (dimensions: ${[...dimensions.keys()].join(", ")})`,
       );
     }
-    const config = await loadConfig();
     const db = await openWarehouseForReading(config, waitSeconds(values));
     try {
       if (!(await db.tableExists("marts", "account_months"))) {
         throw new InputError(`${db.path}: no marts in this warehouse yet; run \`bellwether build\` first`);
       }
-      const rows = await dimensionValues(db, catalog(), dimension);
+      const rows = await dimensionValues(db, catalog(config.project), dimension);
       if (format === "json") process.stdout.write(`${printable(JSON.stringify(rows, null, 2))}\n`);
       else {
         const shown = rows.map((r) => [groupLabel(r.value), r.accounts === null ? "" : r.accounts.toLocaleString("en-US")]);

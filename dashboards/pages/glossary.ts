@@ -22,14 +22,14 @@ export const glossaryPage = definePage({
         {
           kind: "content",
           render: async (db, config) => {
-            const { metrics, dimensions } = catalog();
+            const { metrics, dimensions } = catalog(config.project);
             // A reader looks a metric up by what the pages call it: by label, the id beside it.
             const sorted = [...metrics.values()].sort((a, b) => a.label.localeCompare(b.label, "en") || a.name.localeCompare(b.name));
             const entries = sorted.map((m) => {
               const compiled = compileMetricQuery(
                 { metrics: [m.name], grain: "quarter" },
                 // The SQL this warehouse's engine runs.
-                { catalog: catalog(), defaultWindow: config.retentionWindowMonths, dialect: db.dialect },
+                { catalog: catalog(config.project), defaultWindow: config.retentionWindowMonths, dialect: db.dialect },
               );
               return html`<article class="metric" id="metric-${m.name}">
                 <h3>${m.label} <code>${m.name}</code></h3>

@@ -1,4 +1,4 @@
-import { activeProject, joinByName, projectFile } from "../../core/project.ts";
+import { joinByName, type Project, projectFile } from "../../core/project.ts";
 import { html } from "../html.ts";
 import { definePage, type PageSpec } from "../page.ts";
 import { accountsPage } from "./accounts.ts";
@@ -42,9 +42,9 @@ export const indexPage = definePage({
       blocks: [
         {
           kind: "content",
-          render: async () =>
+          render: async (_db, config) =>
             html`<ul class="cards">
-              ${sitePages()
+              ${sitePages(config.project)
                 .filter((p) => p.file !== "index.html")
                 .map(
                   (p) =>
@@ -62,9 +62,8 @@ export const indexPage = definePage({
 /** Every page Bellwether ships, in navigation order. */
 export const pages: PageSpec[] = [indexPage, ...reports];
 
-/** The site's pages: the built-in ones with the active project's joined by file name (after them in the navigation). */
-export function sitePages(): PageSpec[] {
-  const project = activeProject();
+/** The site's pages: the built-in ones with a project's joined by file name (after them in the navigation). */
+export function sitePages(project?: Project): PageSpec[] {
   if (!project) return pages;
   return joinByName(pages, project.pages, {
     kind: "page",

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { InputError } from "../../core/errors.ts";
-import { activeProject, builtInFile, joinByName, projectFile } from "../../core/project.ts";
+import { builtInFile, joinByName, type Project, projectFile } from "../../core/project.ts";
 import { type TableName, tableNames } from "../contracts/index.ts";
 
 const sqlText = z.string().min(1);
@@ -115,9 +115,8 @@ export function shippedFormats(): string[] {
  * Every format by name and its folder: the shipped ones, with the active project's `mappings/<format>/`
  * joined (one with a shipped name must say it `replaces` it).
  */
-export function knownFormats(): Map<string, string> {
+export function knownFormats(project?: Project): Map<string, string> {
   const shipped = shippedFormats().map((format) => ({ format, dir: join(SHIPPED, format) }));
-  const project = activeProject();
   if (!project) return new Map(shipped.map((f) => [f.format, f.dir]));
   const own = [...project.mappings].map(([format, d]) => ({ format, dir: d.value.dir, file: d.file, replaces: d.replaces }));
   const joined = joinByName(shipped, own, {
@@ -131,11 +130,11 @@ export function knownFormats(): Map<string, string> {
 }
 
 /** A format by name (shipped, or the project's), or a user's own mapping folder by path. */
-export function loadMapping(formatOrPath: string): Mapping {
-  const formats = knownFormats();
+export function loadMapping(formatOrPath: string, project?: Project): Mapping {
+  const formats = knownFormats(project);
   const dir = formats.get(formatOrPath) ?? resolve(formatOrPath);
   // A project's mapping.ts was loaded with the project; mapping.json is read here.
-  const declared = [...(activeProject()?.mappings.values() ?? [])].find((m) => m.value.dir === dir && m.value.manifest !== undefined);
+  const declared = [...(project?.mappings.values() ?? [])].find((m) => m.value.dir === dir && m.value.manifest !== undefined);
   const file = declared ? declared.file : join(dir, "mapping.json");
   if (!existsSync(file)) {
     throw new InputError(`${formatOrPath}: not a format (${[...formats.keys()].join(", ")}) nor a folder with a mapping.json`);

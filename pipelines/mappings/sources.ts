@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../../core/errors.ts";
+import type { Project } from "../../core/project.ts";
 import type { TableName } from "../contracts/index.ts";
 import { findInputFile } from "./inputs.ts";
 import { knownFormats, loadMapping, type Mapping, resolveParams } from "./manifest.ts";
@@ -21,10 +22,11 @@ export function mappedSources(
   formatOrPath: string,
   params: Readonly<Record<string, string>> = {},
   root = dir,
+  project?: Project,
 ): MappedSource[] {
   const folder = resolve(dir);
   if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new InputError(`${dir}: vendor folder not found`);
-  const mapping: Mapping = loadMapping(formatOrPath);
+  const mapping: Mapping = loadMapping(formatOrPath, project);
   const resolved = resolveParams(mapping, params);
   const out: MappedSource[] = [];
   for (const [table, output] of Object.entries(mapping.manifest.outputs) as [
@@ -54,8 +56,12 @@ export function mappedSources(
 }
 
 /** Sub-folders of a sources folder that a mapping reads: format names (shipped and the project's), and the config's own. */
-export function vendorFolders(root: string, choices: Readonly<Record<string, MappingChoice>>): [string, string, MappingChoice][] {
-  const formats = new Set(knownFormats().keys());
+export function vendorFolders(
+  root: string,
+  choices: Readonly<Record<string, MappingChoice>>,
+  project?: Project,
+): [string, string, MappingChoice][] {
+  const formats = new Set(knownFormats(project).keys());
   return readdirSync(root)
     .filter((entry) => statSync(join(root, entry)).isDirectory() && (formats.has(entry) || choices[entry]?.mapping))
     .sort()
