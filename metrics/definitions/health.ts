@@ -74,8 +74,8 @@ export const healthBacktestOthers = backtestCount("health_backtest_others", "Sna
 
 /** Hanley–McNeil: SE(A) = √((A(1−A) + (n₁−1)(Q₁−A²) + (n₂−1)(Q₂−A²)) / (n₁n₂)), Q₁ = A/(2−A), Q₂ = 2A²/(1+A). */
 const aucError = `sqrt((health_auc * (1 - health_auc)
-  + (health_backtest_outcomes - 1) * (health_auc / (2 - health_auc) - health_auc * health_auc)
-  + (health_backtest_others - 1) * (2 * health_auc * health_auc / (1 + health_auc) - health_auc * health_auc))
+  + (health_backtest_outcomes - 1) * (health_auc / nullif(2 - health_auc, 0) - health_auc * health_auc)
+  + (health_backtest_others - 1) * (2 * health_auc * health_auc / nullif(1 + health_auc, 0) - health_auc * health_auc))
   / nullif(health_backtest_outcomes * health_backtest_others, 0))`;
 export const healthAucLow = defineMetric({
   name: "health_auc_low",
