@@ -32,7 +32,7 @@ export interface InputStats {
   kept: number;
   dropped: Record<string, number>;
   malformed: MalformedRecord[];
-  /** The required columns' values a malformed record still shows (its key, for a lookup): the rows that would have found it. */
+  /** The id columns' values a malformed record still shows (its key, for a lookup): the rows that would have found it. */
   malformedKeys: string[];
 }
 
@@ -131,7 +131,8 @@ export async function readInput(
     }
     stats.read = reconciled.read;
     stats.malformed = reconciled.malformed;
-    const keyAt = input.required.map((c) => reader.columns.indexOf(pick(c) as string));
+    // Keys are the id columns (id, …_id): a status or a timestamp a bad record shows is no key to match rows by.
+    const keyAt = input.required.filter((c) => c === "id" || c.endsWith("_id")).map((c) => reader.columns.indexOf(pick(c) as string));
     stats.malformedKeys = [
       ...new Set(reconciled.malformed.flatMap((m) => keyAt.map((i) => splitCsvRecord(m.text)[i]?.trim() ?? "").filter(Boolean))),
     ];
