@@ -7,6 +7,8 @@ export default defineConfig({
     exclude: ["test/browser/**", "node_modules/**"],
     // CLI tests spawn the real executable and build warehouses; give them room on a 2-core machine.
     testTimeout: 120_000,
+    // No progress lines from the package's own functions (a CLI a test spawns says for itself: --quiet).
+    env: { BELLWETHER_QUIET: "1" },
     hookTimeout: 120_000,
   },
 });

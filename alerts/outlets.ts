@@ -1,5 +1,6 @@
 import { renameSync, writeFileSync } from "node:fs";
-import { type Config, configPath } from "../core/config.ts";
+import { configPath } from "../core/settings.ts";
+import type { AlertSettings } from "./settings.ts";
 import { info, warn } from "../core/log.ts";
 import { redactUrls } from "../core/secrets.ts";
 import type { Warehouse } from "../core/warehouse.ts";
@@ -12,7 +13,7 @@ export interface Delivery {
   error: string | null;
 }
 
-export type WebhookOutlet = NonNullable<Config["alerts"]["webhook"]>;
+export type WebhookOutlet = NonNullable<AlertSettings["alerts"]["webhook"]>;
 
 /**
  * What a run still has to send once the warehouse is released and the site published: a webhook that
@@ -32,7 +33,7 @@ export interface Outbox {
  */
 export async function deliverAlerts(
   db: Warehouse,
-  config: Config,
+  config: AlertSettings,
   runId: string,
   evaluation: Evaluation,
 ): Promise<{ deliveries: Delivery[]; outbox: Outbox | null }> {

@@ -1,8 +1,7 @@
 // Builds the large sample on each engine — embedded DuckDB and a private PostgreSQL server started
 // here — and times landing, the models, and a warm metric query on each. Prints one JSON line.
 import { rmSync } from "node:fs";
-import { parseConfig } from "../core/config.ts";
-import { setQuiet } from "../core/log.ts";
+import { parseConfig } from "../project/config.ts";
 import { openWarehouse } from "../core/open-warehouse.ts";
 import { query } from "../metrics/query.ts";
 import { modelAssets } from "../orchestration/assets.ts";
@@ -12,7 +11,7 @@ import { findSources } from "../pipelines/sources.ts";
 import { startPostgres } from "../test/support/postgres-server.ts";
 
 const [sources, duckdbFile] = process.argv.slice(2) as [string, string];
-setQuiet(true);
+process.env.BELLWETHER_QUIET ??= "1";
 
 async function timeBuild(warehouse: string) {
   const config = parseConfig({ warehouse }, process.cwd());

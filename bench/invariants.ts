@@ -4,8 +4,7 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseConfig } from "../core/config.ts";
-import { setQuiet } from "../core/log.ts";
+import { parseConfig } from "../project/config.ts";
 import { openWarehouse } from "../core/open-warehouse.ts";
 import { literal, Warehouse } from "../core/warehouse.ts";
 import { catalog } from "../metrics/catalog.ts";
@@ -18,7 +17,7 @@ import { asOfDifferences } from "../test/support/as-of-invariant.ts";
 import { groupsSumToTotals, periodsSumToLongerOnes, sameFiguresUpToAsOf } from "../test/support/catalog-invariants.ts";
 import { cutExports } from "../test/support/cut-exports.ts";
 
-setQuiet(true);
+process.env.BELLWETHER_QUIET ??= "1";
 const work = mkdtempSync(join(tmpdir(), "bellwether-invariants-"));
 
 async function build(sources: string, name: string, asOf?: string) {

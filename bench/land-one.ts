@@ -1,12 +1,11 @@
 // One measurement in its own process, so peak RSS belongs to it alone. Prints one JSON line.
 import { rmSync } from "node:fs";
-import { setQuiet } from "../core/log.ts";
 import { literal, Warehouse } from "../core/warehouse.ts";
 import { contracts } from "../pipelines/contracts/index.ts";
 import { landFile } from "../pipelines/land.ts";
 
 const [mode, file, warehouse, accounts] = process.argv.slice(2) as [string, string, string, string];
-setQuiet(true);
+process.env.BELLWETHER_QUIET ??= "1";
 rmSync(warehouse, { force: true });
 rmSync(`${warehouse}.wal`, { force: true });
 const db = await Warehouse.open(warehouse);

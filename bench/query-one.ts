@@ -3,8 +3,7 @@
 import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { renderSite } from "../dashboards/render.ts";
-import { parseConfig } from "../core/config.ts";
-import { setQuiet } from "../core/log.ts";
+import { parseConfig } from "../project/config.ts";
 import { type Row, Warehouse } from "../core/warehouse.ts";
 import { catalog } from "../metrics/catalog.ts";
 import { compileMetricQuery, type MetricQuery } from "../metrics/compile.ts";
@@ -16,7 +15,7 @@ import { findSources } from "../pipelines/sources.ts";
 import { HAND_WRITTEN_ARR_BY_SEGMENT, HAND_WRITTEN_NRR_GRR } from "./hand-written.ts";
 
 const [sources, warehouse] = process.argv.slice(2) as [string, string];
-setQuiet(true);
+process.env.BELLWETHER_QUIET ??= "1";
 rmSync(warehouse, { force: true });
 const config = parseConfig({ warehouse }, process.cwd());
 const db = await Warehouse.open(warehouse);

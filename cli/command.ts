@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { isPostgresUrl } from "../core/postgres-warehouse.ts";
 import { parseArgs } from "node:util";
-import { type Config, loadConfig } from "../core/config.ts";
+import { type Config, loadConfig } from "../project/config.ts";
 import { isIsoDate } from "../core/dates.ts";
 import { UsageError } from "../core/errors.ts";
 

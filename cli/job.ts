@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { Config } from "../core/config.ts";
+import type { Config } from "../project/config.ts";
 import { info, printable, warn } from "../core/log.ts";
 import { redactUrls } from "../core/secrets.ts";
 import { openWarehouse } from "../core/open-warehouse.ts";
@@ -69,7 +69,7 @@ async function runHoldingWarehouse(config: Config, options: JobOptions, outboxes
     info(options.select ? `Materialising ${options.select}` : "Landing sources, building models, rendering the site");
     const run = await runAssets(db, config, {
       select: options.select,
-      sources: options.sourcesDir ? findSources(options.sourcesDir, config.mappings, config.project) : undefined,
+      sources: options.sourcesDir ? findSources(options.sourcesDir, config.mappings, config.project.folder) : undefined,
       siteDir: options.siteDir,
       job: options.job,
       trigger: options.job ? "schedule" : "manual",

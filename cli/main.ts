@@ -1,5 +1,5 @@
 import { closest, InputError, UsageError } from "../core/errors.ts";
-import { printable, setQuiet } from "../core/log.ts";
+import { printable, quietly } from "../core/log.ts";
 import { redactUrls } from "../core/secrets.ts";
 import { type Command, helpText, parseCommandArgs } from "./command.ts";
 
@@ -70,8 +70,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const context = parseCommandArgs(command, rest);
-    setQuiet(context.values.quiet === true);
-    return await command.run(context);
+    return await quietly(context.values.quiet === true, () => command.run(context));
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`bellwether: ${say(error.message)}\n`);

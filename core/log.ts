@@ -1,8 +1,16 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+
 /**
  * Progress and status lines go to stderr so that stdout stays clean for data
  * (`bellwether query --format json | jq` must work).
  */
-let quiet = false;
+const settings = new AsyncLocalStorage<{ quiet: boolean }>();
+
+/**
+ * Whether the work running now asked for no progress lines (see `quietly`); outside any such work (a
+ * script, a test), BELLWETHER_QUIET=1 in the environment asks for none.
+ */
+const quiet = () => settings.getStore()?.quiet ?? process.env.BELLWETHER_QUIET === "1";
 
 /**
  * Text for a terminal: control characters (an escape sequence that sets the title, clears the screen or
@@ -15,12 +23,16 @@ export function printable(text: string): string {
   );
 }
 
-export function setQuiet(value: boolean): void {
-  quiet = value;
+/**
+ * Runs work with progress lines on or off. The choice belongs to that work (and whatever it starts,
+ * timers included), not to the process: two runs in one process keep their own.
+ */
+export function quietly<T>(value: boolean, work: () => T): T {
+  return settings.run({ quiet: value }, work);
 }
 
 export function info(message: string): void {
-  if (!quiet) process.stderr.write(`${printable(message)}\n`);
+  if (!quiet()) process.stderr.write(`${printable(message)}\n`);
 }
 
 export function warn(message: string): void {
@@ -44,7 +56,7 @@ export function progress(
 ): (done: number, total: number) => void {
   let lastTenth = -1;
   return (done, total) => {
-    if (quiet) return;
+    if (quiet()) return;
     const share = total > 0 ? done / total : 1;
     if (process.stderr.isTTY) {
       const width = 30;

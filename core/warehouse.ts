@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { type DuckDBConnection, DuckDBInstance, DuckDBPendingResultState, type DuckDBValue } from "@duckdb/node-api";
-import { DEFAULT_MEMORY_LIMIT } from "./config.ts";
+import { DEFAULT_MEMORY_LIMIT } from "./settings.ts";
 import { InputError } from "./errors.ts";
 import { describeRunner, noteRunner } from "./run-lock.ts";
 import { duckdb } from "../engines/duckdb.ts";

@@ -1,10 +1,22 @@
 import type { PlotOptions } from "@observablehq/plot";
-import type { Config } from "../core/config.ts";
 import type { ValueFormat } from "../core/format.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import type { MetricQuery } from "../metrics/compile.ts";
 import type { MetricRow } from "../metrics/query.ts";
+import type { Catalog } from "../metrics/catalog.ts";
+import type { MetricSettings } from "../metrics/settings.ts";
 import type { Html } from "./html.ts";
+import type { DashboardSlice } from "./settings.ts";
+
+/**
+ * What the pages read of the config: the metric layer's settings, their own slice, the owners that are
+ * pools, and the project's catalog and pages (DESIGN "The house": handed down, never looked up).
+ */
+export type DashboardSettings = MetricSettings &
+  DashboardSlice & {
+    pools: readonly string[];
+    project: { catalog: Catalog; pages: readonly PageSpec[] };
+  };
 
 /** What a chart needs to know beyond its rows. */
 export interface ChartContext {
@@ -57,7 +69,7 @@ export interface ListingColumn {
  */
 export interface ListingBlock extends BlockCommon {
   kind: "listing";
-  rows(db: Warehouse, config: Config): Promise<MetricRow[]>;
+  rows(db: Warehouse, config: DashboardSettings): Promise<MetricRow[]>;
   /** The tables `rows` reads (schema.table), so the page is rebuilt when they change. */
   reads: string[];
   columns: ListingColumn[];
@@ -83,7 +95,7 @@ export interface SiteWriter {
  */
 export interface ContentBlock {
   kind: "content";
-  render(db: Warehouse, config: Config, site: SiteWriter): Promise<Html>;
+  render(db: Warehouse, config: DashboardSettings, site: SiteWriter): Promise<Html>;
   /** The tables it reads (schema.table, or the `alerts` asset), so the page is rebuilt when they change. */
   reads?: string[];
 }

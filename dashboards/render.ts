@@ -3,19 +3,16 @@ import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
-import type { Config } from "../core/config.ts";
 import { spreadsheetLine } from "../core/csv.ts";
 import { fiscalQuarterLabel } from "../core/dates.ts";
 import { formatValue, groupLabel, type ValueFormat } from "../core/format.ts";
 import { Warehouse } from "../core/warehouse.ts";
-import { catalog } from "../metrics/catalog.ts";
 import type { Grain, MetricQuery } from "../metrics/compile.ts";
 import { type FigureWindow, figureWindow } from "../metrics/windows.ts";
 import { type MetricRow, type QueryResult, query, rowsToParquet } from "../metrics/query.ts";
 import { type Html, html, raw, withoutControls } from "./html.ts";
 import { type Notices, readNotices } from "./notices.ts";
-import type { Block, ChartContext, ContentBlock, ListingBlock, PageSpec, SiteWriter } from "./page.ts";
-import { sitePages } from "./pages/index.ts";
+import type { Block, ChartContext, ContentBlock, DashboardSettings, ListingBlock, PageSpec, SiteWriter } from "./page.ts";
 import { accountLink, bookLink } from "./pages/accounts.ts";
 import { inBandOrder } from "./pages/bands.ts";
 import { axisPeriodName, figureLabel, isRunning, periodName, shortPeriodName } from "./period-names.ts";
@@ -31,7 +28,7 @@ export interface RenderedSite {
 
 interface RenderContext extends ChartContext {
   db: Warehouse;
-  config: Config;
+  config: DashboardSettings;
   /** The folder being written. */
   dir: string;
   /** An in-memory DuckDB the downloads are written through, opened on first use, closed after the render. */
@@ -59,9 +56,9 @@ export interface PageResult {
  */
 export async function renderPages(
   db: Warehouse,
-  config: Config,
+  config: DashboardSettings,
   outDir: string,
-  pages: readonly PageSpec[] = sitePages(config.project),
+  pages: readonly PageSpec[] = config.project.pages,
   only?: ReadonlySet<string>,
   /** Pages not rendered this time, with why: each gets a page saying so when it has no earlier version. */
   unbuilt: ReadonlyMap<string, string> = new Map(),
@@ -73,7 +70,7 @@ export async function renderPages(
   let scratch: Promise<Warehouse> | undefined;
   try {
     writeFileSync(join(building, "style.css"), readFileSync(STYLESHEET));
-    const { metrics } = catalog(config.project);
+    const { metrics } = config.project.catalog;
     const context: RenderContext = {
       db,
       config,
@@ -127,9 +124,9 @@ export async function renderPages(
 /** Renders every page; throws (with the previous versions of failed pages kept) if any page failed. */
 export async function renderSite(
   db: Warehouse,
-  config: Config,
+  config: DashboardSettings,
   outDir: string,
-  pages: readonly PageSpec[] = sitePages(config.project),
+  pages: readonly PageSpec[] = config.project.pages,
 ): Promise<RenderedSite> {
   const results = await renderPages(db, config, outDir, pages);
   const failed = results.filter((r) => r.status === "failed");
@@ -167,7 +164,7 @@ async function renderPage(page: PageSpec, pages: readonly PageSpec[], notices: N
   const { db, config } = context;
   // Each tile's figure with what it says about itself: its n, its interval, the share of its base known.
   const described = (page.tiles?.metrics ?? []).flatMap((m) => {
-    const definition = catalog(config.project).metrics.get(m);
+    const definition = config.project.catalog.metrics.get(m);
     return [m, definition?.sample, ...(definition?.interval ?? []), definition?.known].filter((n): n is string => n !== undefined);
   });
   const tileResult = page.tiles ? await query(db, config, { ...page.tiles.query, metrics: [...new Set(described)] }) : undefined;
@@ -204,7 +201,13 @@ async function renderPage(page: PageSpec, pages: readonly PageSpec[], notices: N
 }
 
 /** The frame every page shares: title, navigation to every page, footer. `root` leads back from a sub-folder. */
-function pageShell(page: Pick<PageSpec, "file" | "title">, pages: readonly PageSpec[], config: Config, body: Html, root = ""): string {
+function pageShell(
+  page: Pick<PageSpec, "file" | "title">,
+  pages: readonly PageSpec[],
+  config: DashboardSettings,
+  body: Html,
+  root = "",
+): string {
   const nav = pages.map((p) => html`<a href="${root}${p.file}" ${p.file === page.file ? raw('aria-current="page"') : ""}>${p.nav}</a>`);
   return html`<!doctype html>
     <html lang="en">
@@ -233,7 +236,7 @@ function pageShell(page: Pick<PageSpec, "file" | "title">, pages: readonly PageS
 }
 
 /** A page that could not be built and had no earlier version: it says why, and keeps the navigation whole. */
-function unbuiltPage(page: PageSpec, pages: readonly PageSpec[], config: Config, reason: string): string {
+function unbuiltPage(page: PageSpec, pages: readonly PageSpec[], config: DashboardSettings, reason: string): string {
   return pageShell(
     page,
     pages,
@@ -311,8 +314,8 @@ interface RowLabeller {
 }
 
 /** The window of one metric in one query: its kind, and the months a trailing window spans. */
-function windowOf(metric: string, query: Pick<MetricQuery, "window">, config: Config): { kind: FigureWindow; months: number } {
-  const { metrics } = catalog(config.project);
+function windowOf(metric: string, query: Pick<MetricQuery, "window">, config: DashboardSettings): { kind: FigureWindow; months: number } {
+  const { metrics } = config.project.catalog;
   const definition = metrics.get(metric);
   const own = definition?.type === "window_retention" ? definition.window : undefined;
   return { kind: figureWindow(metric, metrics), months: query.window ?? own ?? config.retentionWindowMonths };
@@ -470,7 +473,7 @@ function plotSvg(options: Plot.PlotOptions, block: { title: string; description:
  * display.minSample a caution with its 95% interval; in a period the as-of cuts, the share of its base known.
  */
 function sampleNote(metric: string, row: MetricRow, format: ValueFormat, context: RenderContext): Html | string {
-  const definition = catalog(context.config.project).metrics.get(metric);
+  const definition = context.config.project.catalog.metrics.get(metric);
   if (!definition?.sample || row[metric] === null || row[metric] === undefined) return "";
   const n = Number(row[definition.sample] ?? 0);
   const minimum = context.config.display.minSample;
@@ -489,7 +492,7 @@ function sampleNote(metric: string, row: MetricRow, format: ValueFormat, context
       ? html`<div class="caution">small sample (n = ${formatValue(n, "count")} &lt; ${minimum})${interval}: read with care</div>`
       : "";
   // What n counts, in the sample metric's own words ("Base accounts", "Renewals due", "Snapshots that churned…").
-  const counted = (catalog(context.config.project).metrics.get(definition.sample)?.label ?? definition.sample)
+  const counted = (context.config.project.catalog.metrics.get(definition.sample)?.label ?? definition.sample)
     .replace(/\s*\(.*\)$/, "")
     .toLowerCase();
   return html`<div class="sample">n = ${formatValue(n, "count")} ${counted}</div>

@@ -2,11 +2,17 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { InputError } from "../core/errors.ts";
-import type { DataTest } from "../models/model.ts";
-import { allModels, builtInFile, type Declared, joinByName, type Project, projectFile } from "../core/project.ts";
-import { type DimensionDefinition, dimensionDefinition, type MetricDefinition, type MetricInput, metricDefinition } from "./definition.ts";
+import { builtInFile, type Declared, joinByName, ownFile } from "../core/declared.ts";
+import {
+  type DimensionDefinition,
+  dimensionDefinition,
+  type DimensionInput,
+  type MetricDefinition,
+  type MetricInput,
+  metricDefinition,
+} from "./definition.ts";
 import { dependencyOrder } from "../core/graph.ts";
-import { identifiersOf } from "./compile.ts";
+import { identifiersOf } from "./expression.ts";
 import * as adoption from "./definitions/adoption.ts";
 import * as arrFamily from "./definitions/arr.ts";
 import * as cohorts from "./definitions/cohorts.ts";
@@ -77,16 +83,6 @@ export function buildCatalog(
   return { metrics, dimensions: dims, accountMonthTables };
 }
 
-/** The marts a data test keeps to one row per account and month. */
-function accountMonthMarts(project: Project | undefined): Set<string> {
-  const keyed = (test: DataTest) => test.kind === "unique" && test.args.replace(/\s+/g, "") === "account_id,month_index";
-  return new Set(
-    allModels(project)
-      .filter((m) => m.schema === "marts" && m.tests.some(keyed))
-      .map((m) => m.name),
-  );
-}
-
 const FAMILIES = {
   "arr.ts": arrFamily,
   "movements.ts": movements,
@@ -104,61 +100,58 @@ const FAMILIES = {
 };
 const DEFINITIONS = join(dirname(fileURLToPath(import.meta.url)), "definitions");
 
-/** Catalogs already built, by the project they join (a pure cache: the same project gives the same catalog). */
-const BUILT = new WeakMap<object, Catalog>();
-const BUILT_INS = Object.freeze({});
+/** A team's own metrics and dimensions (its project folder's `metrics/*.ts`), and the folder they sit in. */
+export interface OwnDefinitions {
+  root: string;
+  metrics: readonly Declared<MetricInput>[];
+  dimensions: readonly Declared<DimensionInput>[];
+}
 
 /**
  * The catalog of every metric shipped in metrics/definitions and every dimension in dimensions.ts,
  * with a project's metrics and dimensions joined (none: the built-ins alone): the same validation, the
- * same compiler. Two projects in one process get their own catalogs.
+ * same compiler. `accountMonthTables` are the marts whose data tests keep one row per account and month.
  */
-export function catalog(project?: Project): Catalog {
-  const known = BUILT.get(project ?? BUILT_INS);
-  if (known) return known;
+export function catalog(own?: OwnDefinitions, accountMonthTables: ReadonlySet<string> = new Set()): Catalog {
   const builtIn = Object.entries(FAMILIES).flatMap(([file, family]) =>
     Object.values(family).map((value) => ({ file: join(DEFINITIONS, file), value: value as MetricInput })),
   );
   const builtInDimensions = dimensions.map((value) => ({ file: fileURLToPath(new URL("./dimensions.ts", import.meta.url)), value }));
-  const metricInputs = joinDefinitions("metric", builtIn, project?.metrics, project);
-  const dimensionInputs = joinDefinitions("dimension", builtInDimensions, project?.dimensions, project);
+  const metricInputs = joinDefinitions("metric", builtIn, own?.metrics, own?.root);
+  const dimensionInputs = joinDefinitions("dimension", builtInDimensions, own?.dimensions, own?.root);
   // A project's definition is checked on its own first, so its error names its file and key.
-  if (project) {
-    for (const { file, value } of project.metrics)
-      checked(metricDefinition, value, `${projectFile(project, file)}: metric ${value.name ?? "(unnamed)"}`);
-    for (const { file, value } of project.dimensions)
-      checked(dimensionDefinition, value, `${projectFile(project, file)}: dimension ${value.name ?? "(unnamed)"}`);
+  if (own) {
+    for (const { file, value } of own.metrics)
+      checked(metricDefinition, value, `${ownFile(own.root, file)}: metric ${value.name ?? "(unnamed)"}`);
+    for (const { file, value } of own.dimensions)
+      checked(dimensionDefinition, value, `${ownFile(own.root, file)}: dimension ${value.name ?? "(unnamed)"}`);
   }
-  const built = (() => {
-    try {
-      return buildCatalog(
-        metricInputs.map((m) => m.value),
-        dimensionInputs.map((d) => d.value),
-        accountMonthMarts(project),
-      );
-    } catch (error) {
-      // A whole-catalog rule (a label taken, an expression naming no metric) broken by a project file.
-      const own = project?.metrics.find((m) => (error as Error).message.startsWith(`metric ${m.value.name}:`));
-      throw own ? new InputError(`${projectFile(project as Project, own.file)}: ${(error as Error).message}`) : error;
-    }
-  })();
-  BUILT.set(project ?? BUILT_INS, built);
-  return built;
+  try {
+    return buildCatalog(
+      metricInputs.map((m) => m.value),
+      dimensionInputs.map((d) => d.value),
+      accountMonthTables,
+    );
+  } catch (error) {
+    // A whole-catalog rule (a label taken, an expression naming no metric) broken by a project file.
+    const mine = own?.metrics.find((m) => (error as Error).message.startsWith(`metric ${m.value.name}:`));
+    throw own && mine ? new InputError(`${ownFile(own.root, mine.file)}: ${(error as Error).message}`) : error;
+  }
 }
 
 /** Built-in definitions with a project's joined by name (see joinByName). */
 function joinDefinitions<T extends { name: string }>(
   kind: string,
   builtIn: { file: string; value: T }[],
-  own: Declared<T>[] | undefined,
-  project: Project | undefined,
+  own: readonly Declared<T>[] | undefined,
+  root: string | undefined,
 ): { file: string; value: T }[] {
-  if (!project || !own) return builtIn;
+  if (root === undefined || !own) return builtIn;
   return joinByName(builtIn, own, {
     kind,
     nameOf: (d) => d.value.name,
     builtInFile: (d) => builtInFile(d.file),
-    ownFile: (d) => projectFile(project, d.file),
+    ownFile: (d) => ownFile(root, d.file),
     replaces: (d) => d.replaces,
   });
 }

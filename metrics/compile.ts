@@ -4,30 +4,18 @@ import { type Dialect, renderIdentifiers, renderPlaceholders, renderSql } from "
 import { closest, UsageError } from "../core/errors.ts";
 import type { Catalog } from "./catalog.ts";
 import type { DimensionDefinition, MetricDefinition } from "./definition.ts";
+import { identifiersOf, substituteMetrics } from "./expression.ts";
 import { builder, type Db, sameValue, sql } from "./sql.ts";
 import type { MetricContext, MetricRows } from "./types/context.ts";
 import { withDimensions } from "./types/dimensions.ts";
 import { type BaseMetric, metricType } from "./types/index.ts";
 
-/** Months in one period of each grain. */
 /** The months a period covers: a whole one, or the months so far of one not over yet (to date). */
 const SPAN_MONTHS: Record<Grain, string> = {
   month: "1",
   quarter: "CASE WHEN is_quarter_end THEN 3 ELSE mod(fiscal_month - 1, 3) + 1 END",
   year: "CASE WHEN is_year_end THEN 12 ELSE fiscal_month END",
 };
-
-/** Identifiers in a derived expression that are not metrics: the SQL functions a definition may use. */
-export const EXPRESSION_FUNCTIONS = new Set(["nullif", "coalesce", "abs", "least", "greatest", "round", "sqrt"]);
-
-export function identifiersOf(expression: string): string[] {
-  return [...new Set(expression.match(/\b[a-z_][a-z0-9_]*\b/g) ?? [])].filter((w) => !EXPRESSION_FUNCTIONS.has(w));
-}
-
-/** The expression with each metric name replaced by that metric's SQL value (derived ones too, recursively). */
-function substituteMetrics(expression: string, valueOf: (name: string) => string): string {
-  return expression.replace(/\b[a-z_][a-z0-9_]*\b/g, (word) => (EXPRESSION_FUNCTIONS.has(word) ? word : `(${valueOf(word)})`));
-}
 
 /** The base (non-derived) metrics needed for these metrics, each once, in first-needed order. */
 function baseMetricsOf(metrics: readonly MetricDefinition[], catalog: Catalog): BaseMetric[] {

@@ -1,4 +1,4 @@
-import type { Config } from "../core/config.ts";
+import type { MetricSettings } from "./settings.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import { type MetricRow, query } from "./query.ts";
 
@@ -58,7 +58,11 @@ export interface IcpTable {
  * had that profile at the window start, with a Wilson 95% interval on logo retention, median TTV and
  * average health, and NRR lift over the whole book. Null when no month of data ends by then.
  */
-export async function icpFit(db: Warehouse, config: Config, options: { at?: string; window?: number } = {}): Promise<IcpTable | null> {
+export async function icpFit(
+  db: Warehouse,
+  config: MetricSettings,
+  options: { at?: string; window?: number } = {},
+): Promise<IcpTable | null> {
   const last = await db.one<{ period: string | null }>(
     "SELECT {{ format_time(max(month_end), '%Y-%m-%d') }} AS period FROM marts.months WHERE $1::DATE IS NULL OR month_end <= $1::DATE",
     [options.at ?? null],

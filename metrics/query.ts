@@ -1,8 +1,8 @@
-import type { Config } from "../core/config.ts";
+import type { MetricSettings } from "./settings.ts";
 import { spreadsheetLine } from "../core/csv.ts";
 import { InputError } from "../core/errors.ts";
 import { ident, literal, type Params, Warehouse } from "../core/warehouse.ts";
-import { type Catalog, catalog as defaultCatalog } from "./catalog.ts";
+import type { Catalog } from "./catalog.ts";
 import { type CompiledQuery, compileMetricQuery, type MetricQuery, type OutputColumn } from "./compile.ts";
 
 export type MetricRow = Record<string, string | number | null>;
@@ -16,9 +16,9 @@ export interface QueryResult {
 /** The one way numbers leave the warehouse: pages, exports and `bellwether query` all come through here. */
 export async function query(
   db: Warehouse,
-  config: Config,
+  config: MetricSettings,
   request: MetricQuery,
-  catalog: Catalog = defaultCatalog(config.project),
+  catalog: Catalog = config.project.catalog,
 ): Promise<QueryResult> {
   const compiled = compileMetricQuery(request, { catalog, defaultWindow: config.retentionWindowMonths, dialect: db.dialect });
   let rows: MetricRow[];

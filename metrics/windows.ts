@@ -1,4 +1,4 @@
-import { identifiersOf } from "./compile.ts";
+import { identifiersOf } from "./expression.ts";
 import type { MetricDefinition } from "./definition.ts";
 
 /**

@@ -1,13 +1,13 @@
-import type { Config } from "../core/config.ts";
+import type { ModelSettings } from "./settings.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 
-type Bands = Config["segments"];
+type Bands = ModelSettings["segments"];
 
 /**
  * The config's settings and bands as tables in `config.*`, so models stay plain SQL and a changed
  * band or fiscal-year start shows up in the model graph as an input like any other.
  */
-export async function writeConfigTables(db: Warehouse, config: Config): Promise<void> {
+export async function writeConfigTables(db: Warehouse, config: ModelSettings): Promise<void> {
   await db.run("CREATE SCHEMA IF NOT EXISTS config");
   const { health, timeToValue, costs, renewals, forecast } = config;
   await replaceTable(

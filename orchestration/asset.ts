@@ -1,6 +1,6 @@
 import type { Outbox } from "../alerts/outlets.ts";
 import type { Source } from "../pipelines/source.ts";
-import type { Config } from "../core/config.ts";
+import type { Config } from "../project/config.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import type { Model } from "../models/model.ts";
 

@@ -2,13 +2,13 @@ import { basename } from "node:path";
 import { dependencyOrder } from "../core/graph.ts";
 import { type PageSpec, pageQueries } from "../dashboards/page.ts";
 import { sitePages } from "../dashboards/pages/index.ts";
-import { catalog } from "../metrics/catalog.ts";
+import { type Catalog, catalog } from "../metrics/catalog.ts";
 import { compileMetricQuery, type MetricQuery } from "../metrics/compile.ts";
 import { query } from "../metrics/query.ts";
 import { stageModel } from "../models/build.ts";
 import { planIncrementalBuild, recordFingerprints } from "../models/incremental.ts";
-import type { Model } from "../models/model.ts";
-import { allModels, type Project } from "../core/project.ts";
+import { type Model, readModels } from "../models/model.ts";
+import { assembleProject, type Project } from "../project/project.ts";
 import { type Contract } from "../pipelines/contract.ts";
 import { contracts, type TableName } from "../pipelines/contracts/index.ts";
 import { landTable } from "../pipelines/ingest.ts";
@@ -45,7 +45,7 @@ export function rawAssets(): Asset[] {
 }
 
 /** Each model file: its inputs are the schema-qualified tables its SQL reads. */
-export function modelAssets(models: readonly Model[] = allModels()): Asset[] {
+export function modelAssets(models: readonly Model[] = readModels()): Asset[] {
   return models.map((model) => ({
     name: model.id,
     kind: "model",
@@ -64,15 +64,15 @@ export function modelAssets(models: readonly Model[] = allModels()): Asset[] {
 }
 
 /** The marts and meta tables a metric query's compiled SQL reads. */
-function tablesRead(request: MetricQuery, defaultWindow: number, project?: Project): string[] {
-  const { sql } = compileMetricQuery(request, { catalog: catalog(project), defaultWindow });
+function tablesRead(request: MetricQuery, defaultWindow: number, metrics: Catalog): string[] {
+  const { sql } = compileMetricQuery(request, { catalog: metrics, defaultWindow });
   return [...sql.matchAll(/"(marts|meta)"\."([a-z_][a-z0-9_]*)"/g)].map(([, schema, table]) => `${schema}.${table}`);
 }
 
 /** Each page: its inputs are the marts its metric queries compile to, and the tables its listings say they read. */
-export function pageAssets(pages: readonly PageSpec[] = sitePages(), defaultWindow = 12, project?: Project): Asset[] {
+export function pageAssets(pages: readonly PageSpec[] = sitePages(), defaultWindow = 12, metrics: Catalog = catalog()): Asset[] {
   return pages.map((page) => {
-    const inputs = new Set(pageQueries(page).flatMap((q) => tablesRead(q, defaultWindow, project)));
+    const inputs = new Set(pageQueries(page).flatMap((q) => tablesRead(q, defaultWindow, metrics)));
     const blocks = page.sections.flatMap((s) => s.blocks);
     for (const block of blocks) {
       if (block.kind === "listing" || block.kind === "content") for (const table of block.reads ?? []) inputs.add(table);
@@ -101,9 +101,9 @@ export const SNAPSHOT_METRICS = [
  * segment, appended to meta.metric_snapshots with the time they were taken. Its inputs are the marts
  * those metrics read.
  */
-export function metricSnapshotAsset(defaultWindow = 12, project?: Project): Asset {
+export function metricSnapshotAsset(defaultWindow = 12, metrics: Catalog = catalog()): Asset {
   const request = { metrics: SNAPSHOT_METRICS, grain: "quarter" as const };
-  const inputs = [...new Set(tablesRead(request, defaultWindow, project))].sort();
+  const inputs = [...new Set(tablesRead(request, defaultWindow, metrics))].sort();
   return {
     name: "metrics.snapshot",
     kind: "metrics",
@@ -172,13 +172,7 @@ export function alertsAsset(): Asset {
  * of the built-ins and `project` (a team's models and pages join the graph).
  */
 export function assetGraph(assets?: readonly Asset[], project?: Project): Asset[] {
-  assets ??= [
-    ...rawAssets(),
-    ...modelAssets(allModels(project)),
-    metricSnapshotAsset(12, project),
-    alertsAsset(),
-    ...pageAssets(sitePages(project), 12, project),
-  ];
+  assets ??= projectAssets(project ?? assembleProject());
   const names = new Set<string>();
   for (const asset of assets) {
     if (names.has(asset.name)) throw new Error(`asset ${asset.name} is declared twice`);
@@ -194,3 +188,8 @@ export function assetGraph(assets?: readonly Asset[], project?: Project): Asset[
 
 /** The page file an asset named `site.<page>` renders. */
 export const pageFile = (asset: Asset) => `${asset.name.slice("site.".length)}.html`;
+
+/** Every asset of a project: its raw tables, models, metric snapshot, alerts and pages. */
+function projectAssets({ models, catalog: metrics, pages }: Project): Asset[] {
+  return [...rawAssets(), ...modelAssets(models), metricSnapshotAsset(12, metrics), alertsAsset(), ...pageAssets(pages, 12, metrics)];
+}

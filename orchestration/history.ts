@@ -76,33 +76,64 @@ export async function appendChecks(db: Warehouse, runId: string, asset: string, 
   );
 }
 
+/** What the history says of one asset: its last good build, the last run that confirmed it, its last failure. */
+export interface AssetHistory {
+  built?: { at: number; finishedAt: string; rows: number | null; checks: string | null; fingerprint: string | null };
+  /** The last run that found its inputs unchanged, or (a landing table) the last load that found its file unchanged. */
+  confirmedAt?: number;
+  failed?: { at: number; finishedAt: string; status: "failed" | "skipped"; error: string | null };
+}
+
 /**
- * The last good build of every asset, from the run history and, for landing tables, the files
- * `bellwether ingest` landed outside a run (a landing after a model was built makes the model out of date).
+ * Every asset's history, from the run history and, for landing tables, the files `bellwether ingest`
+ * landed outside a run: a landed file builds its table, a file skipped as unchanged confirms it. The one
+ * reading of the history that runs (what to rebuild) and `status` (what is stale) share.
  */
+export async function assetHistory(db: Warehouse): Promise<Map<string, AssetHistory>> {
+  const parts = [
+    (await db.tableExists("meta", "materializations")) &&
+      "SELECT asset, status, rows, checks, error, finished_at, fingerprint FROM meta.materializations WHERE finished_at IS NOT NULL",
+    (await db.tableExists("meta", "loads")) &&
+      `SELECT 'raw.' || table_name, CASE status WHEN 'landed' THEN 'built' ELSE 'unchanged' END, NULL,
+         'landed by bellwether ingest', NULL, started_at, NULL
+       FROM meta.loads WHERE status IN ('landed', 'skipped')`,
+  ].filter((part): part is string => typeof part === "string");
+  if (parts.length === 0) return new Map();
+  const rows = await db.all<{
+    asset: string;
+    status: string;
+    rows: number | null;
+    checks: string | null;
+    error: string | null;
+    finished_at: string;
+    fingerprint: string | null;
+  }>(`
+    SELECT asset, status, rows, checks, error, {{ format_time(finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') }} AS finished_at, fingerprint
+    FROM (
+      SELECT h.*, row_number() OVER (PARTITION BY asset, status ORDER BY finished_at DESC) AS n
+      FROM (${parts.join(" UNION ALL ")}) AS h(asset, status, rows, checks, error, finished_at, fingerprint)
+    ) AS latest
+    WHERE n = 1`);
+  const history = new Map<string, AssetHistory>();
+  for (const r of rows) {
+    const entry = history.get(r.asset) ?? {};
+    const at = Date.parse(r.finished_at);
+    if (r.status === "built") entry.built = { at, finishedAt: r.finished_at, rows: r.rows, checks: r.checks, fingerprint: r.fingerprint };
+    else if (r.status === "unchanged") entry.confirmedAt = at;
+    else if ((r.status === "failed" || r.status === "skipped") && !(entry.failed && entry.failed.at >= at))
+      entry.failed = { at, finishedAt: r.finished_at, status: r.status, error: r.error };
+    history.set(r.asset, entry);
+  }
+  return history;
+}
+
+/** The last good build of every asset (see assetHistory), and meta.loads's: the last file landed or refused. */
 export async function lastBuilds(db: Warehouse): Promise<Map<string, LastBuild>> {
-  const loads = (await db.tableExists("meta", "loads"))
-    ? "UNION ALL SELECT 'raw.' || table_name, 'built', started_at, NULL FROM meta.loads WHERE status = 'landed'"
-    : "";
-  const rows = await db.all<{ asset: string; built: string | null; fingerprint: string | null; failed: string | null }>(`
-    WITH history AS (
-      SELECT asset, status, finished_at, fingerprint FROM meta.materializations WHERE finished_at IS NOT NULL ${loads}
-    ),
-    good AS (
-      SELECT asset, finished_at, fingerprint, row_number() OVER (PARTITION BY asset ORDER BY finished_at DESC) AS n
-      FROM history WHERE status = 'built'
-    ),
-    bad AS (SELECT asset, max(finished_at) AS failed_at FROM history WHERE status IN ('failed', 'skipped') GROUP BY asset)
-    SELECT g.asset, {{ format_time(g.finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') }} AS built, g.fingerprint,
-      {{ format_time(b.failed_at, '%Y-%m-%dT%H:%M:%S.%gZ') }} AS failed
-    FROM good AS g LEFT JOIN bad AS b ON b.asset = g.asset
-    WHERE g.n = 1`);
-  const builds = new Map(
-    rows.map((r) => {
-      const builtAt = Date.parse(r.built ?? "");
-      return [r.asset, { builtAt, fingerprint: r.fingerprint, failedSince: r.failed !== null && Date.parse(r.failed) >= builtAt }];
-    }),
-  );
+  const builds = new Map<string, LastBuild>();
+  for (const [asset, { built, failed }] of await assetHistory(db)) {
+    if (built)
+      builds.set(asset, { builtAt: built.at, fingerprint: built.fingerprint, failedSince: failed !== undefined && failed.at >= built.at });
+  }
   // meta.loads, which the quality page reads, changes with every file landed or refused.
   if (await db.tableExists("meta", "loads")) {
     const last = await db.one<{ at: string | null }>(

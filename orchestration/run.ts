@@ -3,13 +3,13 @@ import type { Source } from "../pipelines/source.ts";
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { Config } from "../core/config.ts";
+import type { Config } from "../project/config.ts";
 import { step } from "../core/log.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import { recoverSite, renderPages } from "../dashboards/render.ts";
 import { writeConfigTables } from "../models/config-tables.ts";
 import { contracts } from "../pipelines/contracts/index.ts";
-import { ensureLandingTables } from "../pipelines/schema.ts";
+import { ensureFreshnessView, ensureLandingTables } from "../pipelines/schema.ts";
 import { discardStaged, publishModels } from "../models/build.ts";
 import type { Model } from "../models/model.ts";
 import type { Asset, Materialized } from "./asset.ts";
@@ -89,6 +89,7 @@ export async function runAssets(db: Warehouse, config: Config, options: RunOptio
   await writeConfigTables(db, config);
   // Models read every landing table; on a new warehouse they exist, empty, before anything lands.
   for (const contract of Object.values(contracts)) await ensureLandingTables(db, contract);
+  await ensureFreshnessView(db);
   await db.run("CREATE SCHEMA IF NOT EXISTS staging; CREATE SCHEMA IF NOT EXISTS marts");
   // An asset whose inputs did not change since its last good build, made with the same code, project
   // and config, is left as it is (recorded "unchanged"). An explicit --select rebuilds what it names.

@@ -1,5 +1,5 @@
 import cron, { type ScheduledTask } from "node-cron";
-import type { Config } from "../core/config.ts";
+import type { Config } from "../project/config.ts";
 
 export type ScheduledJob = Config["schedules"][number];
 

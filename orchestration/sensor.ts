@@ -3,7 +3,7 @@ import { statSync } from "node:fs";
 import { relative } from "node:path";
 import type { Warehouse } from "../core/warehouse.ts";
 import type { MappingChoice } from "../pipelines/mappings/sources.ts";
-import type { Project } from "../core/project.ts";
+import type { OwnMappings } from "../pipelines/mappings/manifest.ts";
 import { sourceFiles } from "../pipelines/source.ts";
 import { findSources } from "../pipelines/sources.ts";
 import { ensureHistoryTables } from "./history.ts";
@@ -13,7 +13,7 @@ import { ensureHistoryTables } from "./history.ts";
  * or changed export changes it. (Landing itself compares content hashes; this only decides whether a
  * scheduled tick has anything to do.)
  */
-export function sourcesSignature(dir: string, mappings: Readonly<Record<string, MappingChoice>> = {}, project?: Project): string {
+export function sourcesSignature(dir: string, mappings: Readonly<Record<string, MappingChoice>> = {}, project?: OwnMappings): string {
   const files = [...new Set([...findSources(dir, mappings, project).values()].flat().flatMap(sourceFiles))].sort();
   const hash = createHash("sha256");
   for (const file of files) {

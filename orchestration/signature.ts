@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { Config } from "../core/config.ts";
-import { PACKAGE_ROOT } from "../core/project.ts";
+import type { Config } from "../project/config.ts";
+import { PACKAGE_ROOT } from "../core/declared.ts";
 import type { Asset } from "./asset.ts";
 
 const CODE = ["alerts", "cli", "core", "dashboards", "engines", "metrics", "models", "orchestration", "pipelines"];

@@ -1,11 +1,11 @@
 import { type Source, sourceFiles } from "../pipelines/source.ts";
 import { statSync } from "node:fs";
 import { latestLandedFiles, vanishedFiles } from "../pipelines/loads.ts";
-import type { Config } from "../core/config.ts";
+import type { Config } from "../project/config.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import type { Asset } from "./asset.ts";
 import { newestDataSql, tableNames } from "../pipelines/contracts/index.ts";
-import { ensureHistoryTables, lastBuilds } from "./history.ts";
+import { assetHistory, ensureHistoryTables } from "./history.ts";
 import { assetFingerprint, runSignature } from "./signature.ts";
 
 export interface AssetStatus {
@@ -27,16 +27,6 @@ export interface AssetStatus {
   reasons: string[];
 }
 
-type LastRow = {
-  asset: string;
-  status: string;
-  rows: number | null;
-  checks: string | null;
-  error: string | null;
-  finished_at: string;
-  run_id: string;
-};
-
 /**
  * Every asset with its last materialisation and why it is stale, if it is: never built, its last
  * attempt failed, older than its max age, an input refreshed after it, or (raw tables) a newer file
@@ -50,34 +40,8 @@ export async function assetStatus(
 ): Promise<AssetStatus[]> {
   if (!db.readOnly) await ensureHistoryTables(db);
   const now = options.now ?? new Date();
-  // Files landed by `bellwether ingest` (outside a run) count as materialisations of their landing table.
-  const landed = (await db.tableExists("meta", "loads"))
-    ? `UNION ALL SELECT 'raw.' || table_name, 'built', NULL, 'landed by bellwether ingest', NULL, started_at, NULL
-       FROM meta.loads WHERE status IN ('landed', 'skipped')`
-    : "";
-  // A warehouse opened read-only before any run has no history tables: nothing was materialised.
-  const history = (await db.tableExists("meta", "materializations"))
-    ? "SELECT asset, status, rows, checks, error, finished_at, run_id FROM meta.materializations"
-    : "SELECT NULL::VARCHAR, NULL::VARCHAR, NULL::BIGINT, NULL::VARCHAR, NULL::VARCHAR, NULL::TIMESTAMP, NULL::VARCHAR WHERE false";
-  const rows = await db.all<LastRow>(`
-    SELECT asset, status, rows, checks, error, {{ format_time(finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') }} AS finished_at, run_id
-    FROM (
-      SELECT h.*, row_number() OVER (PARTITION BY asset, status ORDER BY finished_at DESC) AS n
-      FROM (${history} ${landed}) AS h(asset, status, rows, checks, error, finished_at, run_id)
-    ) AS latest
-    WHERE n = 1`);
-  const lastGood = new Map(rows.filter((r) => r.status === "built").map((r) => [r.asset, r]));
-  // A run that found an asset's inputs unchanged confirmed it current then: its age counts from there.
-  const lastConfirmed = new Map(rows.filter((r) => r.status === "unchanged").map((r) => [r.asset, Date.parse(r.finished_at)]));
-  const lastBad = new Map<string, LastRow>();
-  for (const r of rows.filter((r) => r.status === "failed" || r.status === "skipped")) {
-    const other = lastBad.get(r.asset);
-    if (!other || Date.parse(r.finished_at) > Date.parse(other.finished_at)) lastBad.set(r.asset, r);
-  }
-  const builtAt = (name: string) => {
-    const row = lastGood.get(name);
-    return row ? Date.parse(row.finished_at) : undefined;
-  };
+  const history = await assetHistory(db);
+  const builtAt = (name: string) => history.get(name)?.built?.at;
   const newest = new Map<string, string>();
   const allLanded = await Promise.all(tableNames.map((t) => db.tableExists("raw", t)));
   if (allLanded.every(Boolean)) {
@@ -94,18 +58,16 @@ export async function assetStatus(
     }
   }
   // A model or page built with other code, project files or config than now would be rebuilt by the next run.
-  const built = (await db.tableExists("meta", "materializations")) ? await lastBuilds(db) : new Map();
   const signature = runSignature(config, db.dialect.name);
   return graph.map((asset) => {
-    const good = lastGood.get(asset.name);
-    const bad = lastBad.get(asset.name);
+    const { built: good, confirmedAt, failed: bad } = history.get(asset.name) ?? {};
     const maxAge = config.freshness.assets[asset.name] ?? config.freshness.maxAgeHours;
     const reasons: string[] = [];
     const at = builtAt(asset.name);
-    const confirmed = Math.max(at ?? 0, lastConfirmed.get(asset.name) ?? 0);
+    const confirmed = Math.max(at ?? 0, confirmedAt ?? 0);
     const age = at === undefined ? null : (now.getTime() - confirmed) / 3_600_000;
     if (at === undefined) reasons.push("never materialised");
-    const failedLater = bad && (at === undefined || Date.parse(bad.finished_at) > at);
+    const failedLater = bad && (at === undefined || bad.at > at);
     if (failedLater)
       reasons.push(bad.status === "skipped" ? `last run skipped it: ${bad.error}` : `last attempt failed: ${firstLine(bad.error)}`);
     if (age !== null && age > maxAge) reasons.push(`older than its max age (${age.toFixed(1)} h > ${maxAge} h)`);
@@ -115,10 +77,11 @@ export async function assetStatus(
     }
     if (asset.kind === "raw" && at !== undefined) {
       const table = asset.name.slice("raw.".length);
-      const waiting = (options.sources?.get(table) ?? []).flatMap(sourceFiles).filter((file) => statSync(file).mtimeMs > at);
+      // A file looked at since (landed, or found unchanged) is not waiting.
+      const waiting = (options.sources?.get(table) ?? []).flatMap(sourceFiles).filter((file) => statSync(file).mtimeMs > confirmed);
       if (waiting.length) reasons.push(`newer file(s) waiting: ${waiting.join(", ")}`);
     }
-    const fingerprint = built.get(asset.name)?.fingerprint;
+    const fingerprint = good?.fingerprint;
     if ((asset.kind === "model" || asset.kind === "page") && fingerprint && fingerprint !== assetFingerprint(asset, signature)) {
       reasons.push(
         asset.model ? "its SQL, the code or the config changed since it was built" : "the code or the config changed since it was built",
@@ -130,7 +93,7 @@ export async function assetStatus(
       asset: asset.name,
       kind: asset.kind,
       state: reasons.length ? "stale" : "fresh",
-      last_built: good?.finished_at ?? null,
+      last_built: good?.finishedAt ?? null,
       age_hours: age === null ? null : Math.round(age * 100) / 100,
       max_age_hours: maxAge,
       rows: good?.rows ?? null,

@@ -9,6 +9,7 @@ import { openMappedReader } from "./mappings/reader.ts";
 import { openReader, type Reconciled, type SourceReader } from "./readers.ts";
 import { fileStamp, type Source, sourceHash, sourcePath } from "./source.ts";
 import { ensureLandingTables } from "./schema.ts";
+import { latestLandedLoadsSql } from "./loads.ts";
 import { openSourceFile, type SourceFile } from "./source-file.ts";
 
 export interface LoadResult {
@@ -57,7 +58,7 @@ export async function landFile(db: Warehouse, contract: Contract, from: Source, 
   // Stamped before it is read: a file that changes while it lands is read again next time.
   const stamp = fileStamp(from);
   const previous = await db.one<{ content_hash: string; file_stamp: string | null }>(
-    "SELECT content_hash, file_stamp FROM meta.loads WHERE table_name = $1 AND file = $2 AND status = 'landed' ORDER BY started_at DESC, load_id DESC LIMIT 1",
+    `SELECT content_hash, file_stamp FROM (${latestLandedLoadsSql("table_name = $1 AND file = $2")}) AS l`,
     [contract.table, file],
   );
   const hash = await sourceHash(from, options.force || options.reread ? undefined : previous);

@@ -11,13 +11,21 @@ export type LandedFile = {
   mapping: string | null;
 };
 
-/** The latest landed load of every file (of one table, or of all), newest by start time then load id. */
+/**
+ * The rows of meta.loads that are each file's latest landed load (newest by start time, then load id),
+ * among those `where` keeps: the one query landing, relaying, repairing and `status` share.
+ */
+export const latestLandedLoadsSql = (where?: string) =>
+  `SELECT * FROM (
+     SELECT *, row_number() OVER (PARTITION BY table_name, file ORDER BY started_at DESC, load_id DESC) AS n
+     FROM meta.loads WHERE status = 'landed'${where ? ` AND ${where}` : ""}) AS latest_loads
+   WHERE n = 1`;
+
+/** The latest landed load of every file (of one table, or of all). */
 export async function latestLandedFiles(db: Warehouse, table?: string): Promise<LandedFile[]> {
   return db.all<LandedFile>(
-    `SELECT table_name, file, content_hash, file_stamp, rows_landed, mapping FROM (
-       SELECT *, row_number() OVER (PARTITION BY table_name, file ORDER BY started_at DESC, load_id DESC) AS n
-       FROM meta.loads WHERE status = 'landed' ${table ? "AND table_name = $1" : ""}) AS l
-     WHERE n = 1 ORDER BY table_name, file`,
+    `SELECT table_name, file, content_hash, file_stamp, rows_landed, mapping FROM (${latestLandedLoadsSql(table ? "table_name = $1" : undefined)}) AS l
+     ORDER BY table_name, file`,
     table ? [table] : [],
   );
 }

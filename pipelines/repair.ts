@@ -1,6 +1,7 @@
 import { warn } from "../core/log.ts";
 import { ident, type Warehouse } from "../core/warehouse.ts";
 import { type Contract, keyTermsOf, sameKey } from "./contract.ts";
+import { latestLandedLoadsSql } from "./loads.ts";
 
 /**
  * Checks that raw, shadow and quarantine hold exactly what meta.loads says each file's last load
@@ -15,9 +16,7 @@ export async function repairLoads(db: Warehouse, contract: Contract): Promise<st
     `SELECT _source_file AS file, _load_id AS load_id, count(*) AS n FROM ${schema}.${table} GROUP BY _source_file, _load_id`;
   const damaged = await db.all<{ file: string }>(
     `WITH latest AS (
-       SELECT file, load_id, rows_landed, rows_quarantined FROM meta.loads
-       WHERE table_name = $1 AND status = 'landed'
-       QUALIFY row_number() OVER (PARTITION BY file ORDER BY started_at DESC, load_id DESC) = 1
+       SELECT file, load_id, rows_landed, rows_quarantined FROM (${latestLandedLoadsSql("table_name = $1")}) AS l
      ),
      kept AS (SELECT file, load_id, sum(n) AS n FROM (${counts("raw")} UNION ALL ${counts("shadow")}) GROUP BY file, load_id),
      held AS (${counts("quarantine")}),

@@ -1,6 +1,7 @@
 import type { Warehouse } from "../core/warehouse.ts";
 import { ident } from "../core/warehouse.ts";
 import type { Contract } from "./contract.ts";
+import { newestDataSql } from "./contracts/index.ts";
 
 /** Columns every raw row carries so a changed file can replace exactly the rows it brought. */
 export const lineageColumns = "_source_file VARCHAR NOT NULL, _source_line BIGINT NOT NULL, _load_id VARCHAR NOT NULL";
@@ -34,4 +35,13 @@ export async function ensureLandingTables(db: Warehouse, contract: Contract): Pr
   for (const column of ["rows_dropped BIGINT", "dropped VARCHAR", "mapping VARCHAR", "file_stamp VARCHAR", "rows_split BIGINT"]) {
     await db.run(`ALTER TABLE meta.loads ADD COLUMN IF NOT EXISTS ${column}`);
   }
+}
+
+/**
+ * `meta.raw_freshness`: each landing table's newest moment that has happened (table_name, newest), for
+ * the pages that show freshness; the contracts say which column dates a row, and the pages read the view.
+ */
+export async function ensureFreshnessView(db: Warehouse): Promise<void> {
+  await db.run("CREATE SCHEMA IF NOT EXISTS meta");
+  await db.run(`CREATE OR REPLACE VIEW meta.raw_freshness AS ${newestDataSql()}`);
 }

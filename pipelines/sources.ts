@@ -1,11 +1,10 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { closest, InputError } from "../core/errors.ts";
-import type { Project } from "../core/project.ts";
 import { warn } from "../core/log.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import { type TableName, tableNames } from "./contracts/index.ts";
-import { knownFormats } from "./mappings/manifest.ts";
+import { knownFormats, type OwnMappings } from "./mappings/manifest.ts";
 import { type MappingChoice, mappedSources, vendorFolders } from "./mappings/sources.ts";
 import { type Source, sourcePath } from "./source.ts";
 
@@ -20,7 +19,7 @@ export const FILE_PATTERN = /\.(csv|ndjson|jsonl|json|parquet)(\.gz)?$/i;
 export function findSources(
   dir: string,
   mappings: Readonly<Record<string, MappingChoice>> = {},
-  project?: Project,
+  project?: OwnMappings,
 ): Map<TableName, Source[]> {
   const found = findTableFiles(dir);
   const vendors = vendorFolders(resolve(dir), mappings, project);

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ConfigInput, parseConfig } from "../core/config.ts";
+import { type ConfigInput, parseConfig } from "../project/config.ts";
 import { alertsAsset, modelAssets } from "../orchestration/assets.ts";
 import { runAssets } from "../orchestration/run.ts";
 import { Warehouse } from "../core/warehouse.ts";

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadConfig, parseConfig } from "../core/config.ts";
+import { loadConfig, parseConfig } from "../project/config.ts";
 import { InputError } from "../core/errors.ts";
 import { tempDir } from "./helpers.ts";
 
@@ -32,7 +32,7 @@ describe("config", () => {
   it("loads bellwether.config.ts written with defineConfig", async () => {
     const { dir, cleanup } = tempDir();
     try {
-      const core = join(process.cwd(), "core", "config.ts");
+      const core = join(process.cwd(), "project", "config.ts");
       writeFileSync(
         join(dir, "bellwether.config.ts"),
         `import { defineConfig } from ${JSON.stringify(core)};\nexport default defineConfig({ reportingCurrency: "EUR", fiscalYearStartMonth: 2 });\n`,

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConfig } from "../core/config.ts";
+import { parseConfig } from "../project/config.ts";
 import { Warehouse } from "../core/warehouse.ts";
 import { modelAssets } from "../orchestration/assets.ts";
 import { runAssets } from "../orchestration/run.ts";

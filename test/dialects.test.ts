@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from "node:path";
 import parser from "node-sql-parser";
 import { describe, expect, it } from "vitest";
-import { HEALTH_INPUTS } from "../core/scorecard.ts";
+import { HEALTH_INPUTS } from "../models/scorecard.ts";
 import { type Dialect, dialects, renderSql } from "../engines/index.ts";
 import { catalog } from "../metrics/catalog.ts";
 import { compileMetricQuery, type MetricQuery } from "../metrics/compile.ts";

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ConfigInput } from "../core/config.ts";
+import type { ConfigInput } from "../project/config.ts";
 import { buildCatalog, catalog } from "../metrics/catalog.ts";
 import { icpFit } from "../metrics/icp.ts";
 import { type MetricRow, query } from "../metrics/query.ts";

@@ -3,8 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Config, type ConfigInput, parseConfig } from "../core/config.ts";
-import { setQuiet } from "../core/log.ts";
+import { type Config, type ConfigInput, parseConfig } from "../project/config.ts";
 import { openWarehouse } from "../core/open-warehouse.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import { modelAssets } from "../orchestration/assets.ts";
@@ -15,8 +14,6 @@ import { findSources } from "../pipelines/sources.ts";
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const FIXTURES = join(ROOT, "test", "fixtures");
 const BIN = join(ROOT, "bin", "bellwether.js");
-
-setQuiet(true);
 
 export function tempDir(prefix = "bellwether-test-"): { dir: string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));

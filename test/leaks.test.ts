@@ -4,9 +4,9 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { type ConfigInput, parseConfig } from "../core/config.ts";
+import { type ConfigInput, parseConfig } from "../project/config.ts";
 import { printable } from "../core/log.ts";
-import { loadProject } from "../core/project.ts";
+import { loadProjectFolder } from "../project/folder.ts";
 import { parsePostgresUrl } from "../core/postgres-warehouse.ts";
 import { redactUrls } from "../core/secrets.ts";
 import { Warehouse } from "../core/warehouse.ts";
@@ -263,7 +263,7 @@ describe("project files stay in their room", () => {
     try {
       mkdirSync(join(project.dir, path, ".."), { recursive: true });
       writeFileSync(join(project.dir, path), text);
-      await loadProject(project.dir);
+      await loadProjectFolder(project.dir);
       return "loaded";
     } catch (error) {
       return (error as Error).message.replace(project.dir, "PROJECT");

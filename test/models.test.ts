@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { parseConfig } from "../core/config.ts";
+import { parseConfig } from "../project/config.ts";
 import { Warehouse } from "../core/warehouse.ts";
 import { readModels } from "../models/model.ts";
 import { assetGraph, modelAssets } from "../orchestration/assets.ts";

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConfig } from "../core/config.ts";
+import { parseConfig } from "../project/config.ts";
 import { PostgresWarehouse } from "../core/postgres-warehouse.ts";
 import { type Row, Warehouse } from "../core/warehouse.ts";
 import type { MetricQuery } from "../metrics/compile.ts";

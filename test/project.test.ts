@@ -256,25 +256,23 @@ export const bad = defineMetric({ name: "bad_one", label: "Bad", description: "B
 
 describe("a project is a value, not a global", () => {
   it("opens two projects side by side in one process, each with its own catalog, pages and models", async () => {
-    const { loadConfig } = await import("../core/config.ts");
+    const { loadConfig } = await import("../project/config.ts");
     const { catalog } = await import("../metrics/catalog.ts");
-    const { sitePages } = await import("../dashboards/pages/index.ts");
-    const { allModels } = await import("../core/project.ts");
     const acme = await loadConfig(join(project, "bellwether.config.ts"));
     const other = tempDir("bellwether-other-project-");
     try {
       writeFileSync(join(other.dir, "bellwether.config.ts"), "export default {};\n");
       const plain = await loadConfig(join(other.dir, "bellwether.config.ts"));
       // Acme's metric, page and model are in acme's project; loading it changed nothing for the other.
-      expect(catalog(acme.project).metrics.has("avg_tenure_months")).toBe(true);
-      expect(catalog(plain.project).metrics.has("avg_tenure_months")).toBe(false);
+      expect(acme.project.catalog.metrics.has("avg_tenure_months")).toBe(true);
+      expect(plain.project.catalog.metrics.has("avg_tenure_months")).toBe(false);
       expect(catalog().metrics.has("avg_tenure_months")).toBe(false);
-      expect(sitePages(acme.project).some((p) => p.file === "tenure.html")).toBe(true);
-      expect(sitePages(plain.project).some((p) => p.file === "tenure.html")).toBe(false);
-      expect(allModels(acme.project).some((m) => m.name === "account_tenure")).toBe(true);
-      expect(allModels(plain.project).some((m) => m.name === "account_tenure")).toBe(false);
-      // Asked again, acme's catalog is still its own.
-      expect(catalog(acme.project).metrics.has("avg_tenure_months")).toBe(true);
+      expect(acme.project.pages.some((p) => p.file === "tenure.html")).toBe(true);
+      expect(plain.project.pages.some((p) => p.file === "tenure.html")).toBe(false);
+      expect(acme.project.models.some((m) => m.name === "account_tenure")).toBe(true);
+      expect(plain.project.models.some((m) => m.name === "account_tenure")).toBe(false);
+      // Loading the other project after it changed nothing in acme's.
+      expect(acme.project.catalog.metrics.has("avg_tenure_months")).toBe(true);
     } finally {
       other.cleanup();
     }

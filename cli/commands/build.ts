@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { configPath } from "../../core/config.ts";
+import { configPath } from "../../core/settings.ts";
 import { openWarehouseForReading, warehouseLocation } from "../../core/open-warehouse.ts";
 import { isPostgresUrl } from "../../core/postgres-warehouse.ts";
 import { InputError, UsageError } from "../../core/errors.ts";

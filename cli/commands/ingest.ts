@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { type Config, configPath } from "../../core/config.ts";
+import { type Config } from "../../project/config.ts";
+import { configPath } from "../../core/settings.ts";
 import { UsageError } from "../../core/errors.ts";
 import { printable, warn } from "../../core/log.ts";
 import { openWarehouse } from "../../core/open-warehouse.ts";
@@ -66,9 +67,12 @@ Exit status: 0 when everything was read (quarantined rows included, unless --str
       ? new Map()
       : format
         ? new Map(
-            mappedSources(dir, format, { ...config.mappings[format]?.params, ...params }, dir, config.project).map((s) => [s.table, [s]]),
+            mappedSources(dir, format, { ...config.mappings[format]?.params, ...params }, dir, config.project.folder).map((s) => [
+              s.table,
+              [s],
+            ]),
           )
-        : findSources(dir, config.mappings, config.project);
+        : findSources(dir, config.mappings, config.project.folder);
     const overrides = list(values.source).map((item) => {
       const [table, pattern] = item.split("=", 2);
       if (!table || !pattern || !tableNames.includes(table as TableName)) {

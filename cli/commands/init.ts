@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { InputError, UsageError } from "../../core/errors.ts";
-import { PACKAGE_ROOT } from "../../core/project.ts";
+import { PACKAGE_ROOT } from "../../core/declared.ts";
 import { info } from "../../core/log.ts";
 import type { Command } from "../command.ts";
 

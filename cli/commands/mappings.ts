@@ -15,7 +15,7 @@ Formats: ${shippedFormats().join(", ")}.`,
   examples: ["bellwether mappings", "bellwether mappings stripe", "bellwether mappings ./my-mapping --format markdown"],
   async run({ values, positionals, config }) {
     // The project's own mappings are formats too.
-    const { project } = await config();
+    const project = (await config()).project.folder;
     const format = (values.format as string | undefined) ?? "table";
     if (format !== "table" && format !== "markdown") throw new UsageError(`--format must be table or markdown, got "${format}"`);
     const [name] = positionals;

@@ -1,4 +1,3 @@
-import { catalog } from "../../metrics/catalog.ts";
 import type { Command } from "../command.ts";
 import { UsageError } from "../../core/errors.ts";
 
@@ -14,7 +13,7 @@ export const metricsCommand: Command = {
   examples: ["bellwether metrics", "bellwether metrics --format json | jq '.metrics[].name'"],
   async run({ values, config }) {
     // The project's own metrics and dimensions are listed with the built-in ones.
-    const { metrics, dimensions } = catalog((await config()).project);
+    const { metrics, dimensions } = (await config()).project.catalog;
     const format = (values.format as string | undefined) ?? "text";
     if (format === "json") {
       process.stdout.write(`${JSON.stringify({ metrics: [...metrics.values()], dimensions: [...dimensions.values()] }, null, 2)}\n`);

@@ -96,7 +96,7 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
         throw new UsageError(`--dialect must be one of ${ENGINES.join(", ")}, got "${engine}"`);
       const dialect = dialects[engine as EngineName];
       const compiled = compileMetricQuery(request, {
-        catalog: catalog(config.project),
+        catalog: config.project.catalog,
         defaultWindow: config.retentionWindowMonths,
         dialect,
       });
@@ -110,16 +110,16 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
       }
       if (format === "parquet") {
         if (!out) throw new UsageError("--format parquet writes a file: give --out FILE");
-        await checkAgainstData(db, request, catalog(config.project), asOf);
+        await checkAgainstData(db, request, config.project.catalog, asOf);
         const compiled = compileMetricQuery(request, {
-          catalog: catalog(config.project),
+          catalog: config.project.catalog,
           defaultWindow: config.retentionWindowMonths,
           dialect: db.dialect,
         });
         await exportParquet(db, compiled, out);
         return 0;
       }
-      await checkAgainstData(db, request, catalog(config.project), asOf);
+      await checkAgainstData(db, request, config.project.catalog, asOf);
       const result = await query(db, config, request);
       const text = render(result, format as "table" | "csv" | "json", config.reportingCurrency);
       // A file holds the data as it is; the terminal shows a control character in a name, never obeys it.

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { configPath } from "../../core/config.ts";
+import { configPath } from "../../core/settings.ts";
 import type { Command } from "../command.ts";
 import { asOfOption } from "./flags.ts";
 import { runJob } from "../job.ts";

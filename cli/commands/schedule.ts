@@ -1,6 +1,6 @@
-import { configPath } from "../../core/config.ts";
+import { configPath } from "../../core/settings.ts";
 import { InputError, UsageError } from "../../core/errors.ts";
-import { printable, setQuiet } from "../../core/log.ts";
+import { printable, quietly } from "../../core/log.ts";
 import { openWarehouse } from "../../core/open-warehouse.ts";
 import { type ScheduledJob, Scheduler } from "../../orchestration/schedule.ts";
 import { lastLandedSignature, lastScheduledTick, sourcesSignature } from "../../orchestration/sensor.ts";
@@ -29,61 +29,63 @@ ${EXAMPLE}`,
   async run({ values, config: loadConfig }) {
     const config = await loadConfig();
     if (config.schedules.length === 0) throw new UsageError(`the config has no schedules; add some, e.g.\n${EXAMPLE}`);
-    setQuiet(values.verbose !== true);
-    const siteDir = configPath(config, config.site.outDir);
-    const sourcesOf = (job: ScheduledJob) => {
-      const dir = job.sources ?? config.sources;
-      return dir ? configPath(config, dir) : undefined;
-    };
-    for (const job of config.schedules) {
-      if (job.when === "changed" && !sourcesOf(job))
-        throw new InputError(`schedule ${job.job}: when "changed" needs a sources folder (the job's \`sources\` or the config's)`);
-    }
-    const log = (line: string) => process.stdout.write(`${printable(line)}\n`);
-    const withWarehouse = async <T>(work: (db: Awaited<ReturnType<typeof openWarehouse>>) => Promise<T>): Promise<T> => {
-      const db = await openWarehouse(config);
-      try {
-        return await work(db);
-      } finally {
-        await db.close();
-      }
-    };
-    const scheduler = new Scheduler(config.schedules, {
-      now: () => new Date(),
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-      log,
-      lastTick: (job) => withWarehouse((db) => lastScheduledTick(db, job.job)).catch(() => null),
-      async run(job, tick) {
-        const sourcesDir = sourcesOf(job);
-        const signature = sourcesDir ? sourcesSignature(sourcesDir, config.mappings, config.project) : undefined;
-        if (job.when === "changed" && signature === (await withWarehouse((db) => lastLandedSignature(db, job.job)))) return "unchanged";
-        const status = await runJob(config, {
-          sourcesDir,
-          select: job.select,
-          siteDir,
-          job: job.job,
-          scheduledFor: tick,
-          sourcesSignature: signature,
-        });
-        return status === 0 ? "succeeded" : "failed";
-      },
-    });
-    log(
-      `bellwether schedule: ${config.schedules.map((j) => `${j.job} (${j.cron}${j.when === "changed" ? ", when files change" : ""})`).join(", ")}`,
-    );
-    const stopped = new Promise<void>((resolve) => {
-      const stop = (signal: string) => {
-        log(`${signal}: stopping; waiting for runs in flight`);
-        void scheduler.stop().then(() => {
-          log("stopped");
-          resolve();
-        });
+    // Each run prints one line; its progress lines only with --verbose.
+    return quietly(values.verbose !== true, async () => {
+      const siteDir = configPath(config, config.site.outDir);
+      const sourcesOf = (job: ScheduledJob) => {
+        const dir = job.sources ?? config.sources;
+        return dir ? configPath(config, dir) : undefined;
       };
-      process.once("SIGINT", () => stop("SIGINT"));
-      process.once("SIGTERM", () => stop("SIGTERM"));
+      for (const job of config.schedules) {
+        if (job.when === "changed" && !sourcesOf(job))
+          throw new InputError(`schedule ${job.job}: when "changed" needs a sources folder (the job's \`sources\` or the config's)`);
+      }
+      const log = (line: string) => process.stdout.write(`${printable(line)}\n`);
+      const withWarehouse = async <T>(work: (db: Awaited<ReturnType<typeof openWarehouse>>) => Promise<T>): Promise<T> => {
+        const db = await openWarehouse(config);
+        try {
+          return await work(db);
+        } finally {
+          await db.close();
+        }
+      };
+      const scheduler = new Scheduler(config.schedules, {
+        now: () => new Date(),
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        log,
+        lastTick: (job) => withWarehouse((db) => lastScheduledTick(db, job.job)).catch(() => null),
+        async run(job, tick) {
+          const sourcesDir = sourcesOf(job);
+          const signature = sourcesDir ? sourcesSignature(sourcesDir, config.mappings, config.project.folder) : undefined;
+          if (job.when === "changed" && signature === (await withWarehouse((db) => lastLandedSignature(db, job.job)))) return "unchanged";
+          const status = await runJob(config, {
+            sourcesDir,
+            select: job.select,
+            siteDir,
+            job: job.job,
+            scheduledFor: tick,
+            sourcesSignature: signature,
+          });
+          return status === 0 ? "succeeded" : "failed";
+        },
+      });
+      log(
+        `bellwether schedule: ${config.schedules.map((j) => `${j.job} (${j.cron}${j.when === "changed" ? ", when files change" : ""})`).join(", ")}`,
+      );
+      const stopped = new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          log(`${signal}: stopping; waiting for runs in flight`);
+          void scheduler.stop().then(() => {
+            log("stopped");
+            resolve();
+          });
+        };
+        process.once("SIGINT", () => stop("SIGINT"));
+        process.once("SIGTERM", () => stop("SIGTERM"));
+      });
+      await scheduler.start();
+      await stopped;
+      return 0;
     });
-    await scheduler.start();
-    await stopped;
-    return 0;
   },
 };

@@ -1,5 +1,5 @@
 import { printable } from "../../core/log.ts";
-import { configPath } from "../../core/config.ts";
+import { configPath } from "../../core/settings.ts";
 import { UsageError } from "../../core/errors.ts";
 import { openWarehouseForReading } from "../../core/open-warehouse.ts";
 import { assetGraph } from "../../orchestration/assets.ts";
@@ -26,7 +26,7 @@ export const statusCommand: Command = {
     const config = await loadConfig();
     const db = await openWarehouseForReading(config, waitSeconds(values));
     try {
-      const sources = config.sources ? findSources(configPath(config, config.sources), config.mappings, config.project) : undefined;
+      const sources = config.sources ? findSources(configPath(config, config.sources), config.mappings, config.project.folder) : undefined;
       let rows = await assetStatus(db, config, assetGraph(undefined, config.project), { sources });
       if (values.stale) rows = rows.filter((r) => r.state === "stale");
       if (format === "json") {

@@ -25,7 +25,7 @@ Dimensions: ${[...catalog().dimensions.keys()].join(", ")}.`,
     if (format !== "table" && format !== "json") throw new UsageError(`--format must be table or json, got "${format}"`);
     const [name] = positionals;
     const config = await loadConfig();
-    const dimensions = catalog(config.project).dimensions;
+    const dimensions = config.project.catalog.dimensions;
     if (!name) throw new UsageError(`name a dimension, e.g. bellwether values segment (dimensions: ${[...dimensions.keys()].join(", ")})`);
     const dimension = dimensions.get(name);
     if (!dimension) {
@@ -39,7 +39,7 @@ Dimensions: ${[...catalog().dimensions.keys()].join(", ")}.`,
       if (!(await db.tableExists("marts", "account_months"))) {
         throw new InputError(`${db.path}: no marts in this warehouse yet; run \`bellwether build\` first`);
       }
-      const rows = await dimensionValues(db, catalog(config.project), dimension);
+      const rows = await dimensionValues(db, config.project.catalog, dimension);
       if (format === "json") process.stdout.write(`${printable(JSON.stringify(rows, null, 2))}\n`);
       else {
         const shown = rows.map((r) => [groupLabel(r.value), r.accounts === null ? "" : r.accounts.toLocaleString("en-US")]);

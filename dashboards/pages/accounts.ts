@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import type { Config } from "../../core/config.ts";
 import { formatValue } from "../../core/format.ts";
 import type { Warehouse } from "../../core/warehouse.ts";
 import { type MetricRow, query } from "../../metrics/query.ts";
@@ -7,7 +6,7 @@ import { type Html, html } from "../html.ts";
 import * as Plot from "@observablehq/plot";
 import { lineChart } from "../line-chart.ts";
 import { axis } from "../marks.ts";
-import { definePage, type SiteWriter } from "../page.ts";
+import { type DashboardSettings, definePage, type SiteWriter } from "../page.ts";
 import { plainTable, sortableTable, type TableColumn, tile } from "./tables.ts";
 
 /** An account's page, relative to the site: its id when that is a safe file name, else a stable hash of it. */
@@ -144,7 +143,7 @@ function measureColors(names: readonly string[]): { name: string; color: string 
 
 /** Everything the account pages show, for one batch of accounts: read a batch at a time, so a book of
  * 10,000 accounts never holds every ticket and measure in memory at once. */
-async function detailsFor(db: Warehouse, config: Config, ids: readonly string[]) {
+async function detailsFor(db: Warehouse, config: DashboardSettings, ids: readonly string[]) {
   const list = ids.map((_, i) => `$${i + 1}`).join(", ");
   const byAccount = async (sql: string): Promise<Map<string, MetricRow[]>> => {
     const out = new Map<string, MetricRow[]>();
@@ -225,7 +224,7 @@ async function detailsFor(db: Warehouse, config: Config, ids: readonly string[])
 const BATCH = 500;
 
 /** Writes accounts/<id>.html for every account that ever paid, and returns the table of all of them. */
-async function renderAccounts(db: Warehouse, config: Config, site: SiteWriter): Promise<Html> {
+async function renderAccounts(db: Warehouse, config: DashboardSettings, site: SiteWriter): Promise<Html> {
   if (!(await db.tableExists("marts", "account_months"))) return html`<p class="empty">No data for this yet.</p>`;
   const accounts = await accountRows(db);
   const { currency } = site.context;

@@ -1,17 +1,16 @@
-import type { Config } from "../../core/config.ts";
 import { formatValue } from "../../core/format.ts";
 import type { Warehouse } from "../../core/warehouse.ts";
 import { type MetricRow, query } from "../../metrics/query.ts";
 import { type Html, html } from "../html.ts";
 import { lineChart } from "../line-chart.ts";
-import { definePage, type SiteWriter } from "../page.ts";
+import { type DashboardSettings, definePage, type SiteWriter } from "../page.ts";
 import { type AccountRow, accountLink, accountRows, bookFile, bookLink } from "./accounts.ts";
 import { plainTable, sortableTable, type TableColumn, tile } from "./tables.ts";
 
 const BANDS = ["red", "yellow", "green", "unscored"];
 
 /** The book of each owner at the newest month end: the metrics by owner, and the health mix. */
-async function books(db: Warehouse, config: Config) {
+async function books(db: Warehouse, config: DashboardSettings) {
   const latest = await db.one<{ period: string | null }>(
     "SELECT {{ format_time(max(month_end), '%Y-%m-%d') }} AS period FROM marts.months",
   );
@@ -24,7 +23,7 @@ async function books(db: Warehouse, config: Config) {
   return { totals: totals.rows, mix: mix.rows, trend: trend.rows };
 }
 
-async function renderBooks(db: Warehouse, config: Config, site: SiteWriter): Promise<Html> {
+async function renderBooks(db: Warehouse, config: DashboardSettings, site: SiteWriter): Promise<Html> {
   if (!(await db.tableExists("marts", "account_months"))) return html`<p class="empty">No data for this yet.</p>`;
   const { currency } = site.context;
   const pools = new Set(config.pools);

@@ -1,4 +1,3 @@
-import { catalog } from "../../metrics/catalog.ts";
 import { inlineParameters } from "../../engines/dialect.ts";
 import { compileMetricQuery } from "../../metrics/compile.ts";
 import { html } from "../html.ts";
@@ -22,14 +21,14 @@ export const glossaryPage = definePage({
         {
           kind: "content",
           render: async (db, config) => {
-            const { metrics, dimensions } = catalog(config.project);
+            const { metrics, dimensions } = config.project.catalog;
             // A reader looks a metric up by what the pages call it: by label, the id beside it.
             const sorted = [...metrics.values()].sort((a, b) => a.label.localeCompare(b.label, "en") || a.name.localeCompare(b.name));
             const entries = sorted.map((m) => {
               const compiled = compileMetricQuery(
                 { metrics: [m.name], grain: "quarter" },
                 // The SQL this warehouse's engine runs.
-                { catalog: catalog(config.project), defaultWindow: config.retentionWindowMonths, dialect: db.dialect },
+                { catalog: config.project.catalog, defaultWindow: config.retentionWindowMonths, dialect: db.dialect },
               );
               return html`<article class="metric" id="metric-${m.name}">
                 <h3>${m.label} <code>${m.name}</code></h3>

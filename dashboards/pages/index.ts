@@ -1,4 +1,4 @@
-import { joinByName, type Project, projectFile } from "../../core/project.ts";
+import { type Declared, joinByName, ownFile } from "../../core/declared.ts";
 import { html } from "../html.ts";
 import { definePage, type PageSpec } from "../page.ts";
 import { accountsPage } from "./accounts.ts";
@@ -44,7 +44,7 @@ export const indexPage = definePage({
           kind: "content",
           render: async (_db, config) =>
             html`<ul class="cards">
-              ${sitePages(config.project)
+              ${config.project.pages
                 .filter((p) => p.file !== "index.html")
                 .map(
                   (p) =>
@@ -63,13 +63,13 @@ export const indexPage = definePage({
 export const pages: PageSpec[] = [indexPage, ...reports];
 
 /** The site's pages: the built-in ones with a project's joined by file name (after them in the navigation). */
-export function sitePages(project?: Project): PageSpec[] {
-  if (!project) return pages;
-  return joinByName(pages, project.pages, {
+export function sitePages(own?: { root: string; pages: readonly Declared<PageSpec>[] }): PageSpec[] {
+  if (!own) return pages;
+  return joinByName(pages, own.pages, {
     kind: "page",
     nameOf: (p) => ("value" in p ? p.value.file : p.file),
     builtInFile: (p) => `bellwether/dashboards/pages (${p.file})`,
-    ownFile: (p) => projectFile(project, p.file),
+    ownFile: (p) => ownFile(own.root, p.file),
     replaces: (p) => p.replaces,
   }).map((p) => ("value" in p ? p.value : p));
 }

@@ -1,5 +1,4 @@
 import { relative, sep } from "node:path";
-import { newestDataSql } from "../../pipelines/contracts/index.ts";
 import { definePage } from "../page.ts";
 
 /** Data quality: what landed, what was quarantined and why, and how fresh each table is. */
@@ -29,7 +28,7 @@ export const qualityPage = definePage({
                   max(started_at) AS last_load
                 FROM meta.loads WHERE status IN ('landed', 'skipped') GROUP BY table_name
               ),
-              newest AS (${newestDataSql()})
+              newest AS (SELECT table_name, newest FROM meta.raw_freshness)
               SELECT n.table_name, {{ format_time(n.newest, '%Y-%m-%d') }} AS newest_data,
                 {{ days_between(n.newest, now()) }} AS days_old,
                 coalesce(l.loads, 0) AS loads, coalesce(l.rows_landed, 0) AS rows_landed, coalesce(l.rows_quarantined, 0) AS rows_quarantined,

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { InputError } from "../../core/errors.ts";
-import { builtInFile, joinByName, type Project, projectFile } from "../../core/project.ts";
+import { builtInFile, type Declared, joinByName, ownFile } from "../../core/declared.ts";
 import { type TableName, tableNames } from "../contracts/index.ts";
 
 const sqlText = z.string().min(1);
@@ -111,11 +111,18 @@ export function shippedFormats(): string[] {
     .sort();
 }
 
+/** A team's own mappings (its project folder's `mappings/<format>/`), by format, and the folder they sit in. */
+export interface OwnMappings {
+  root: string;
+  /** Format name → its folder, and the manifest when a mapping.ts declared it (else mapping.json is read). */
+  mappings: Map<string, Declared<{ dir: string; manifest?: unknown }>>;
+}
+
 /**
- * Every format by name and its folder: the shipped ones, with the active project's `mappings/<format>/`
+ * Every format by name and its folder: the shipped ones, with a project's `mappings/<format>/`
  * joined (one with a shipped name must say it `replaces` it).
  */
-export function knownFormats(project?: Project): Map<string, string> {
+export function knownFormats(project?: OwnMappings): Map<string, string> {
   const shipped = shippedFormats().map((format) => ({ format, dir: join(SHIPPED, format) }));
   if (!project) return new Map(shipped.map((f) => [f.format, f.dir]));
   const own = [...project.mappings].map(([format, d]) => ({ format, dir: d.value.dir, file: d.file, replaces: d.replaces }));
@@ -123,14 +130,14 @@ export function knownFormats(project?: Project): Map<string, string> {
     kind: "mapping",
     nameOf: (f) => f.format,
     builtInFile: (f) => builtInFile(join(f.dir, "mapping.json")),
-    ownFile: (f) => projectFile(project, (f as (typeof own)[number]).file),
+    ownFile: (f) => ownFile(project.root, (f as (typeof own)[number]).file),
     replaces: (f) => f.replaces,
   });
   return new Map(joined.map((f) => [f.format, f.dir]));
 }
 
 /** A format by name (shipped, or the project's), or a user's own mapping folder by path. */
-export function loadMapping(formatOrPath: string, project?: Project): Mapping {
+export function loadMapping(formatOrPath: string, project?: OwnMappings): Mapping {
   const formats = knownFormats(project);
   const dir = formats.get(formatOrPath) ?? resolve(formatOrPath);
   // A project's mapping.ts was loaded with the project; mapping.json is read here.

@@ -1,10 +1,9 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../../core/errors.ts";
-import type { Project } from "../../core/project.ts";
 import type { TableName } from "../contracts/index.ts";
 import { findInputFile } from "./inputs.ts";
-import { knownFormats, loadMapping, type Mapping, resolveParams } from "./manifest.ts";
+import { knownFormats, loadMapping, type Mapping, type OwnMappings, resolveParams } from "./manifest.ts";
 import { crosswalkIn, inputsOf, type MappedSource } from "./reader.ts";
 
 export interface MappingChoice {
@@ -22,7 +21,7 @@ export function mappedSources(
   formatOrPath: string,
   params: Readonly<Record<string, string>> = {},
   root = dir,
-  project?: Project,
+  project?: OwnMappings,
 ): MappedSource[] {
   const folder = resolve(dir);
   if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new InputError(`${dir}: vendor folder not found`);
@@ -59,7 +58,7 @@ export function mappedSources(
 export function vendorFolders(
   root: string,
   choices: Readonly<Record<string, MappingChoice>>,
-  project?: Project,
+  project?: OwnMappings,
 ): [string, string, MappingChoice][] {
   const formats = new Set(knownFormats(project).keys());
   return readdirSync(root)

@@ -1,4 +1,4 @@
-import type { Config } from "../../core/config.ts";
+import type { Config } from "../../project/config.ts";
 import type { Warehouse } from "../../core/warehouse.ts";
 import type { Catalog } from "../../metrics/catalog.ts";
 import type { Grain } from "../../metrics/compile.ts";

@@ -1,19 +1,14 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { basename, dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { basename, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { tsImport } from "tsx/esm/api";
 import type { PageSpec } from "../dashboards/page.ts";
 import type { DimensionInput, MetricInput } from "../metrics/definition.ts";
-import { assertOneSelect, bodyOf, type Model, readModel, readModels } from "../models/model.ts";
+import { assertOneSelect, bodyOf, type Model, readModel } from "../models/model.ts";
 import { ENGINES } from "../engines/index.ts";
-import { InputError } from "./errors.ts";
-
-/** A definition from a project file, with the built-in it says it takes the place of. */
-export interface Declared<T> {
-  file: string;
-  value: T;
-  replaces?: string;
-}
+import type { OwnMappings } from "../pipelines/mappings/manifest.ts";
+import type { Declared } from "../core/declared.ts";
+import { InputError } from "../core/errors.ts";
 
 /** An alert rule written as SQL in the project's alerts/ folder. */
 export interface SqlRuleFile {
@@ -28,25 +23,16 @@ export interface SqlRuleFile {
  * What a team's own project folder adds to Bellwether (DESIGN.md "Your own project"): models, metrics
  * and dimensions, pages, mappings and alert rules, each joining the built-in ones by name.
  */
-export interface Project {
+export interface ProjectFolder {
   root: string;
   models: Model[];
   metrics: Declared<MetricInput>[];
   dimensions: Declared<DimensionInput>[];
   pages: Declared<PageSpec>[];
   /** Format name → its folder, and the manifest when a mapping.ts declared it (else mapping.json is read). */
-  mappings: Map<string, Declared<{ dir: string; manifest?: unknown }>>;
+  mappings: OwnMappings["mappings"];
   alertRules: SqlRuleFile[];
 }
-
-/** The folder Bellwether is installed in. */
-export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-
-/** A built-in file's path as a message names it: inside the bellwether package. */
-export const builtInFile = (file: string) => `bellwether/${relative(PACKAGE_ROOT, file)}`;
-
-/** A project file's path as the user knows it: from the project folder. */
-export const projectFile = (project: Project, file: string) => relative(project.root, file) || file;
 
 const listed = (dir: string, pattern: RegExp) =>
   existsSync(dir)
@@ -100,7 +86,7 @@ const SEVERITIES = ["info", "low", "medium", "high", "critical"] as const;
  * exporting defineMetric/defineDimension values, `pages/*.ts` exporting definePage values,
  * `mappings/<format>/mapping.json` and `alerts/*.sql`. Errors name the file.
  */
-export async function loadProject(root: string): Promise<Project> {
+export async function loadProjectFolder(root: string): Promise<ProjectFolder> {
   // A `<name>.<engine>.sql` beside a model is that model's version for one engine, not a model.
   const modelFile = new RegExp(`^(?!.*\\.(${ENGINES.join("|")})\\.sql$).*\\.sql$`);
   const models = [
@@ -133,7 +119,7 @@ export async function loadProject(root: string): Promise<Project> {
       pages.push(declared(file, value));
     }
   }
-  const mappings: Project["mappings"] = new Map();
+  const mappings: ProjectFolder["mappings"] = new Map();
   const mappingsDir = join(root, "mappings");
   for (const entry of existsSync(mappingsDir) ? readdirSync(mappingsDir).sort() : []) {
     const dir = join(mappingsDir, entry);
@@ -174,53 +160,4 @@ export async function loadProject(root: string): Promise<Project> {
     };
   });
   return { root, models, metrics, dimensions, pages, mappings, alertRules };
-}
-
-/**
- * Built-in items with a project's joined by name: a project item with a built-in's name must say it
- * `replaces` it, and then takes its place; otherwise the clash is an error naming both files.
- */
-export function joinByName<B, P>(
-  builtIn: readonly B[],
-  own: readonly P[],
-  parts: {
-    kind: string;
-    nameOf: (item: B | P) => string;
-    builtInFile: (item: B) => string;
-    ownFile: (item: P) => string;
-    replaces: (item: P) => string | undefined;
-  },
-): (B | P)[] {
-  const { kind, nameOf, builtInFile, ownFile, replaces } = parts;
-  const byName = new Map<string, B | P>(builtIn.map((item) => [nameOf(item), item]));
-  const ownNames = new Map<string, P>();
-  for (const item of own) {
-    const name = nameOf(item);
-    const twice = ownNames.get(name);
-    if (twice) throw new InputError(`${kind} "${name}" is declared twice: in ${ownFile(twice)} and in ${ownFile(item)}`);
-    ownNames.set(name, item);
-    const said = replaces(item);
-    const existing = builtIn.find((b) => nameOf(b) === name);
-    if (existing && said !== name)
-      throw new InputError(
-        `${ownFile(item)}: ${kind} "${name}" has the name of the built-in one in ${builtInFile(existing)}; ` +
-          `add replaces: "${name}" to take its place, or give it a name of its own`,
-      );
-    if (!existing && said !== undefined)
-      throw new InputError(`${ownFile(item)}: ${kind} "${name}" says it replaces "${said}", which is not a built-in ${kind} of that name`);
-    byName.set(name, item);
-  }
-  return [...byName.values()];
-}
-
-/** The built-in models with a project's joined (dbt's way: a file in the project is a model). */
-export function allModels(project?: Project): Model[] {
-  if (!project) return readModels();
-  return joinByName(readModels(), project.models, {
-    kind: "model",
-    nameOf: (m) => m.id,
-    builtInFile: (m) => builtInFile(m.file),
-    ownFile: (m) => projectFile(project, m.file),
-    replaces: (m) => m.replaces,
-  });
 }
