@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { RELATIONSHIP_MEASURE } from "./support/relationship-measure.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ConfigInput } from "../project/config.ts";
 import { buildCatalog, catalog } from "../metrics/catalog.ts";
@@ -21,14 +22,7 @@ const SCORECARD: ConfigInput = {
   health: {
     horizonMonths: 1,
     measures: [
-      {
-        input: "relationship",
-        weight: 1,
-        thresholds: [
-          [0, 0],
-          [2, 100],
-        ],
-      },
+      RELATIONSHIP_MEASURE,
       {
         input: "open_urgent_tickets",
         weight: 1,
