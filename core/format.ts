@@ -29,6 +29,37 @@ export function formatValue(value: number | null | undefined, format: ValueForma
   }
 }
 
+/**
+ * A change as a reader takes it: points for a share, an NPS or a score, the difference for a ratio, and
+ * for money, counts and days the amount with its percentage of the value compared with ("+$1.2M (+4.3%)").
+ * "no change" when it rounds to nothing at the precision shown.
+ */
+export function formatChange(
+  change: number | null | undefined,
+  compared: number | null | undefined,
+  format: ValueFormat,
+  options: FormatOptions = {},
+): string {
+  if (change === null || change === undefined || !Number.isFinite(change)) return "—";
+  const sign = (x: number) => (x > 0 ? "+" : "−");
+  const points = (x: number) => (Number(x.toFixed(1)) === 0 ? "no change" : `${sign(x)}${Math.abs(x).toFixed(1)} pts`);
+  switch (format) {
+    case "percent":
+    case "nps":
+      return points(change * 100);
+    case "score":
+      return points(change);
+    case "ratio":
+      return Number(change.toFixed(2)) === 0 ? "no change" : `${sign(change)}${Math.abs(change).toFixed(2)}`;
+    default: {
+      const amount = formatValue(Math.abs(change), format, options);
+      if (amount === formatValue(0, format, options)) return "no change";
+      const share = compared ? ` (${sign(change)}${Math.abs((change / compared) * 100).toFixed(1)}%)` : "";
+      return `${sign(change)}${amount}${share}`;
+    }
+  }
+}
+
 // Building an Intl.NumberFormat costs far more than formatting with one: a site formats millions of amounts.
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 

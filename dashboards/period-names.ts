@@ -1,5 +1,5 @@
-import { fiscalMonthOffset, fiscalQuarterLabel, monthIndexOf } from "../core/dates.ts";
-import type { Grain } from "../metrics/compile.ts";
+import { daysInMonth, fiscalMonthOffset, fiscalQuarterLabel, isoDate, monthIndexOf } from "../core/dates.ts";
+import type { Comparison, Grain } from "../metrics/compile.ts";
 import type { FigureWindow } from "../metrics/windows.ts";
 
 /** What naming a period needs: the fiscal calendar, the as-of day and the first month of data. */
@@ -79,3 +79,19 @@ export function figureLabel(period: string, grain: Grain, kind: FigureWindow, mo
 
 /** The period is not over at the as-of day: its figures are cut there. */
 export const isRunning = (period: string, grain: Grain, context: PeriodContext): boolean => coverage(period, grain, context).toDate;
+
+/**
+ * The period a figure is compared with (`query` with `compare`), as a tile names it: "FY2026 Q2", or for
+ * a period the as-of cuts, "the same 2 months of FY2026 Q2". A month the as-of cuts is compared with the
+ * whole month before (the marts hold months, not days), and the name says so.
+ */
+export function comparedPeriodName(period: string, grain: Grain, compare: Comparison, context: PeriodContext): string {
+  const index = monthIndexOf(period) - (compare === "year" ? 12 : SPAN[grain]);
+  const earlier = isoDate(index, daysInMonth(index));
+  const name =
+    grain === "month" ? `${MONTHS[Number(earlier.slice(5, 7)) - 1]} ${earlier.slice(0, 4)}` : shortPeriodName(earlier, grain, context);
+  const { months, toDate } = coverage(period, grain, context);
+  if (toDate) return `the same ${months} months of ${name}`;
+  if (grain === "month" && context.asOf && period > context.asOf) return `the whole of ${name}`;
+  return name;
+}

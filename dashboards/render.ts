@@ -5,7 +5,7 @@ import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
 import { spreadsheetLine } from "../core/csv.ts";
 import { fiscalQuarterLabel } from "../core/dates.ts";
-import { formatValue, groupLabel, type ValueFormat } from "../core/format.ts";
+import { formatChange, formatValue, groupLabel, type ValueFormat } from "../core/format.ts";
 import { Warehouse } from "../core/warehouse.ts";
 import type { Grain, MetricQuery } from "../metrics/compile.ts";
 import { type FigureWindow, figureWindow } from "../metrics/windows.ts";
@@ -15,7 +15,7 @@ import { type Notices, readNotices } from "./notices.ts";
 import type { Block, ChartContext, ContentBlock, DashboardSettings, ListingBlock, PageSpec, SiteWriter } from "./page.ts";
 import { accountLink, bookLink } from "./pages/accounts.ts";
 import { inBandOrder } from "./pages/bands.ts";
-import { axisPeriodName, figureLabel, isRunning, periodName, shortPeriodName } from "./period-names.ts";
+import { axisPeriodName, comparedPeriodName, figureLabel, isRunning, periodName, shortPeriodName } from "./period-names.ts";
 import { lastPeriods } from "./pages/periods.ts";
 import { dataTable } from "./pages/tables.ts";
 
@@ -167,7 +167,10 @@ async function renderPage(page: PageSpec, pages: readonly PageSpec[], notices: N
     const definition = config.project.catalog.metrics.get(m);
     return [m, definition?.sample, ...(definition?.interval ?? []), definition?.known].filter((n): n is string => n !== undefined);
   });
-  const tileResult = page.tiles ? await query(db, config, { ...page.tiles.query, metrics: [...new Set(described)] }) : undefined;
+  // Each tile compares with the period before, as the query layer reads it (a quarter to date with the same months).
+  const tileResult = page.tiles
+    ? await query(db, config, { ...page.tiles.query, metrics: [...new Set(described)], compare: "previous" })
+    : undefined;
   const tiles = tileResult
     ? (page.tiles?.metrics ?? []).map((metric) =>
         renderTile(metric, tileResult, page.tiles?.query.grain ?? "month", page.tiles?.query ?? {}, context),
@@ -511,28 +514,23 @@ function renderTile(metric: string, result: QueryResult, grain: Grain, query: Pi
   const format = column?.format ?? "count";
   const rows = result.rows.filter((r) => r[metric] !== null);
   const last = rows.at(-1);
-  const prior = rows.at(-2);
   const value = (last?.[metric] as number | undefined) ?? null;
-  const before = (prior?.[metric] as number | undefined) ?? null;
+  const before = (last?.[`${metric}_compare`] as number | undefined) ?? null;
+  const delta = (last?.[`${metric}_change`] as number | undefined) ?? null;
   let change: Html = html`<div class="change">no earlier period</div>`;
-  if (value !== null && before !== null) {
+  if (last && value !== null && before !== null && delta !== null) {
+    const against = comparedPeriodName(String(last.period), grain, "previous", context);
     // One convention: shares and scores change by points, ratios by their difference, amounts by a percentage.
-    const delta = value - before;
-    const [amount, suffix] =
-      format === "percent" || format === "nps"
-        ? [delta * 100, " pts"]
-        : format === "score"
-          ? [delta, " pts"]
-          : format === "ratio"
-            ? [delta, ""]
-            : [before !== 0 ? (delta / before) * 100 : null, "%"];
-    const digits = format === "ratio" ? 2 : 1;
-    const shown = amount === null ? null : Number(amount.toFixed(digits));
-    if (shown === 0 || (shown === null && delta === 0)) change = html`<div class="change">no change vs prior ${grain}</div>`;
-    else if (shown !== null) {
+    const text =
+      format === "percent" || format === "nps" || format === "score" || format === "ratio"
+        ? formatChange(delta, before, format)
+        : before !== 0
+          ? percentChange(delta / before)
+          : formatChange(delta, null, format, { currency: context.currency, style: "compact" });
+    if (text === "no change") change = html`<div class="change">no change vs ${against}</div>`;
+    else {
       const good = column?.better === "lower" ? delta < 0 : delta > 0;
-      const text = `${shown > 0 ? "+" : "−"}${Math.abs(shown).toFixed(digits)}${suffix}`;
-      change = html`<div class="change ${good ? "up" : "down"}">${text} vs prior ${grain}</div>`;
+      change = html`<div class="change ${good ? "up" : "down"}">${text} vs ${against}</div>`;
     }
   }
   const unit = column?.unit ? html`<span class="unit">${column.unit.replaceAll("{currency}", context.currency)}</span>` : "";
@@ -552,4 +550,10 @@ function renderTile(metric: string, result: QueryResult, grain: Grain, query: Pi
     ${change} ${versus} ${last ? sampleNote(metric, last, format, context) : ""}
     <div class="tile-as-of">${last ? tileWindow(metric, String(last.period), grain, query, context) : ""}</div>
   </div>`;
+}
+
+/** A relative change to one decimal, "no change" when it rounds to nothing. */
+function percentChange(share: number): string {
+  const shown = Number((share * 100).toFixed(1));
+  return shown === 0 ? "no change" : `${shown > 0 ? "+" : "−"}${Math.abs(shown).toFixed(1)}%`;
 }

@@ -54,11 +54,28 @@ export interface MetricQuery {
   where?: Readonly<Record<string, string | readonly string[]>>;
   /** Months in the retention window. */
   window?: number;
+  /**
+   * Adds, for each metric m, `m_compare` (its value over the period before, or the same period a year
+   * before) and `m_change` (the difference: points for a rate, an amount for money). A period the as-of
+   * cuts compares with the same months of the period before (a quarter's first two with a quarter's first two).
+   */
+  compare?: Comparison;
 }
+
+export const COMPARISONS = ["previous", "year"] as const;
+export type Comparison = (typeof COMPARISONS)[number];
+
+/** Months between a period and the one it is compared with. */
+const COMPARE_SHIFT: Record<Comparison, Record<Grain, number>> = {
+  previous: { month: 1, quarter: 3, year: 12 },
+  year: { month: 12, quarter: 12, year: 12 },
+};
 
 export interface OutputColumn {
   name: string;
+  /** A metric's compared value and change are metric columns too, naming the metric they belong to in `of`. */
   role: "period" | "dimension" | "metric";
+  of?: { metric: string; kind: "compare" | "change" };
   label: string;
   format?: MetricDefinition["format"];
   better?: MetricDefinition["better"];
@@ -102,6 +119,12 @@ export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow,
   if (query.window !== undefined && (!Number.isInteger(query.window) || query.window < 1)) {
     throw new UsageError(`--window must be a whole number of months, at least 1, got ${query.window}`);
   }
+  if (query.compare !== undefined && !COMPARISONS.includes(query.compare))
+    throw new UsageError(`--compare must be one of ${COMPARISONS.join(", ")}, got "${query.compare}"`);
+  const changes = metrics.find((m) => m.type === "change");
+  if (query.compare && changes)
+    throw new UsageError(`metric ${changes.name} is itself a change between periods; --compare compares values, so ask for ${changes.of}`);
+  const shift = query.compare ? COMPARE_SHIFT[query.compare][grain] : 0;
 
   const db: Db = builder;
   // Each base metric a requested metric needs is built once; metrics of one type that read the same
@@ -139,6 +162,19 @@ export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow,
         .where(sql.raw<boolean>(`month_index - span_months + 1 <= ${lastMonthOfData}`)),
     );
   }
+  // The compared periods: each period's label, its last month moved back, the same months covered.
+  if (query.compare) {
+    for (const [name, from] of future
+      ? [
+          ["compare_periods", "periods"],
+          ["compare_periods_to_date", "periods_to_date"],
+        ]
+      : [["compare_periods", "periods"]]) {
+      ctes = ctes.with(name as string, (qc) =>
+        qc.selectFrom(from as string).select(["period", sql.raw<number>(`month_index - ${shift}`).as("month_index"), "span_months"]),
+      );
+    }
+  }
   const windowOf = (metric: BaseMetric) =>
     query.window ?? (metric.type === "window_retention" ? metric.window : undefined) ?? defaultWindow;
   const groups = new Map<string, BaseMetric[]>();
@@ -162,6 +198,10 @@ export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow,
   shared.forEach(({ members, context }, i) => {
     const first = members[0] as BaseMetric;
     ctes = ctes.with(`m${i}`, (qc) => metricType(first).build(members, { ...context, db: qc as unknown as Db }));
+    if (query.compare)
+      ctes = ctes.with(`c${i}`, (qc) =>
+        metricType(first).build(members, { ...context, periods: `compare_${context.periods ?? "periods"}`, db: qc as unknown as Db }),
+      );
   });
   // The groups a row can belong to. With a filter but no grouping it is one row or none, so that a
   // filter matching nothing gives no rows rather than a column of zeros.
@@ -171,34 +211,47 @@ export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow,
   let spine = ctes.selectFrom("periods as p").select("p.period");
   if (grouped) spine = spine.crossJoin("groups as g").select(by.map((d) => `g.${d.name}`));
   const valueOf = new Map<string, string>();
+  const compareOf = new Map<string, string>();
+  const firstMonthOfData = "(SELECT min(month_index) FROM marts.months)";
   shared.forEach(({ members, context }, i) => {
-    spine = spine.leftJoin(`m${i}`, (join) => {
-      let on = join.onRef(`m${i}.period`, "=", "p.period");
-      // A metric not grouped by a dimension (S by cost centre) has the same value for each of its values.
-      for (const d of context.by) on = on.on(sameValue(`m${i}.${d.name}`, `g.${d.name}`));
-      return on;
-    });
+    for (const alias of query.compare ? [`m${i}`, `c${i}`] : [`m${i}`]) {
+      spine = spine.leftJoin(alias, (join) => {
+        let on = join.onRef(`${alias}.period`, "=", "p.period");
+        // A metric not grouped by a dimension (S by cost centre) has the same value for each of its values.
+        for (const d of context.by) on = on.on(sameValue(`${alias}.${d.name}`, `g.${d.name}`));
+        return on;
+      });
+    }
     members.forEach((metric, k) => {
       const empty = metricType(metric).empty(metric);
-      // In floating point before any derived arithmetic: a ratio of two counts is not integer division on any engine.
-      // A group with no rows is empty (0 for a sum); one whose rows hold no value is no data (null, "—").
-      let value = `{{ float(${empty === null ? `m${i}.value_${k}` : `CASE WHEN m${i}.period IS NULL THEN ${empty} ELSE m${i}.value_${k} END`}) }}`;
-      // A trailing window reaching back before the first month of data is unknown, not the sum of the
-      // months it has (a 12-month cost to retain from 3 months of costs).
-      if ("over" in metric && metric.over === "window") {
-        value = `CASE WHEN p.month_index - ${context.window} + 1 < (SELECT min(month_index) FROM marts.months) THEN NULL ELSE ${value} END`;
-      }
-      // ARR or NRR of a period not begun by the as-of is unknown, not 0; one the as-of cuts is to date.
-      const beyondData = `p.month_index - p.span_months + 1 > ${lastMonthOfData}`;
-      valueOf.set(metric.name, future && !reachesFuture(metric) ? `CASE WHEN ${beyondData} THEN NULL ELSE ${value} END` : value);
+      /** The metric's value in the CTE `alias`, whose periods end `back` months before the spine's. */
+      const valueIn = (alias: string, back: number) => {
+        const end = back ? `p.month_index - ${back}` : "p.month_index";
+        // In floating point before any derived arithmetic: a ratio of two counts is not integer division on any engine.
+        // A group with no rows is empty (0 for a sum); one whose rows hold no value is no data (null, "—").
+        let value = `{{ float(${empty === null ? `${alias}.value_${k}` : `CASE WHEN ${alias}.period IS NULL THEN ${empty} ELSE ${alias}.value_${k} END`}) }}`;
+        // A trailing window reaching back before the first month of data is unknown, not the sum of the
+        // months it has (a 12-month cost to retain from 3 months of costs).
+        if ("over" in metric && metric.over === "window") {
+          value = `CASE WHEN ${end} - ${context.window} + 1 < ${firstMonthOfData} THEN NULL ELSE ${value} END`;
+        }
+        // A compared period that ends before the data begins has no value, not an empty one.
+        if (back) value = `CASE WHEN ${end} < ${firstMonthOfData} THEN NULL ELSE ${value} END`;
+        // ARR or NRR of a period not begun by the as-of is unknown, not 0, and so is what it compares with;
+        // one the as-of cuts is to date, and compares with the same months of the period before.
+        const beyondData = `p.month_index - p.span_months + 1 > ${lastMonthOfData}`;
+        return future && !reachesFuture(metric) ? `CASE WHEN ${beyondData} THEN NULL ELSE ${value} END` : value;
+      };
+      valueOf.set(metric.name, valueIn(`m${i}`, 0));
+      if (query.compare) compareOf.set(metric.name, valueIn(`c${i}`, shift));
     });
   });
-  const valueOfMetric = (metric: MetricDefinition): string => {
+  const valueOfMetric = (metric: MetricDefinition, values = valueOf): string => {
     // Definitions are reviewed code; the only names in a derived expression are metrics (checked by the catalog).
     if (metric.type === "derived") {
       return substituteMetrics(metric.expression, (name) => {
         const named = catalog.metrics.get(name);
-        return named ? valueOfMetric(named) : "NULL";
+        return named ? valueOfMetric(named, values) : "NULL";
       });
     }
     if (metric.type === "change") {
@@ -207,13 +260,21 @@ export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow,
       const partition = by.length ? `PARTITION BY ${by.map((d) => `g."${d.name}"`).join(", ")} ` : "";
       return `${current} / nullif(lag(${current}) OVER (${partition}ORDER BY p.period), 0) - 1`;
     }
-    return valueOf.get(metric.name) ?? "NULL";
+    return values.get(metric.name) ?? "NULL";
   };
+  // Money is reported to the cent; ratios keep their precision (they were computed from unrounded sums).
+  const shown = (metric: MetricDefinition, value: string) =>
+    metric.format === "currency" ? `{{ round_float({{ float(${value}) }}, 2) }}` : `{{ float(${value}) }}`;
   for (const metric of metrics) {
     const value = valueOfMetric(metric);
-    // Money is reported to the cent; ratios keep their precision (they were computed from unrounded sums).
-    const output = metric.format === "currency" ? `{{ round_float({{ float(${value}) }}, 2) }}` : `{{ float(${value}) }}`;
-    spine = spine.select(sql.raw(output).as(metric.name));
+    spine = spine.select(sql.raw(shown(metric, value)).as(metric.name));
+    if (query.compare) {
+      const compared = valueOfMetric(metric, compareOf);
+      spine = spine
+        .select(sql.raw(shown(metric, compared)).as(`${metric.name}_compare`))
+        // The change is between the figures shown: money to the cent on both sides, so it foots with them.
+        .select(sql.raw(shown(metric, `(${shown(metric, value)}) - (${shown(metric, compared)})`)).as(`${metric.name}_change`));
+    }
   }
   spine = spine.orderBy("p.period");
   for (const d of by) spine = spine.orderBy(`g.${d.name}`);
@@ -226,7 +287,16 @@ export function compileMetricQuery(query: MetricQuery, { catalog, defaultWindow,
     columns: [
       { name: "period", role: "period", label: "Period" },
       ...by.map((d) => ({ name: d.name, role: "dimension" as const, label: d.label })),
-      ...metrics.map((m) => ({ name: m.name, role: "metric" as const, label: m.label, format: m.format, better: m.better, unit: m.unit })),
+      ...metrics.flatMap((m): OutputColumn[] => {
+        const column = { name: m.name, role: "metric" as const, label: m.label, format: m.format, better: m.better, unit: m.unit };
+        if (!query.compare) return [column];
+        const against = query.compare === "year" ? "a year before" : `the ${grain} before`;
+        return [
+          column,
+          { ...column, name: `${m.name}_compare`, label: `${m.label}, ${against}`, of: { metric: m.name, kind: "compare" } },
+          { ...column, name: `${m.name}_change`, label: `${m.label}, change on ${against}`, of: { metric: m.name, kind: "change" } },
+        ];
+      }),
     ],
   };
 }

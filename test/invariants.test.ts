@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { catalog } from "../metrics/catalog.ts";
 import { generateSample } from "../pipelines/sample/generate.ts";
 import { asOfDifferences } from "./support/as-of-invariant.ts";
-import { groupsSumToTotals, periodsSumToLongerOnes, sameFiguresUpToAsOf } from "./support/catalog-invariants.ts";
+import {
+  comparedWithEarlierPeriods,
+  groupsSumToTotals,
+  periodsSumToLongerOnes,
+  sameFiguresUpToAsOf,
+} from "./support/catalog-invariants.ts";
 import { cutExports } from "./support/cut-exports.ts";
 import { buildFixture, FIXTURES, tempDir } from "./helpers.ts";
 
@@ -40,6 +45,9 @@ function invariants(pair: Required<{ full: Built; cut: Built }>) {
   });
   it("a year's flows are the sum of its quarters, a quarter's of its months (to date where the as-of cuts)", async () => {
     expect(await periodsSumToLongerOnes(pair.full.db, pair.full.config, catalog())).toEqual([]);
+  });
+  it("--compare reads the period before (and the year before) as the query reads it: every metric, at each grain", async () => {
+    expect(await comparedWithEarlierPeriods(pair.full.db, pair.full.config, catalog())).toEqual([]);
   });
   it("a build as of the day over complete exports equals one over the exports cut at it: every mart", async () => {
     expect(await asOfDifferences(pair.full.db, pair.cut.db)).toEqual([]);

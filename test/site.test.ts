@@ -64,8 +64,8 @@ describe("the rendered site", () => {
     expect(page).toContain("Data as of 2024-12-31 (FY2024 Q4)");
     // Prior quarter (2024-09-30): the 12-month base is A4 alone, gone by then: NRR 0, logo churn 100%.
     // Both moves are good news, one up and one down: a metric says which way is better.
-    expect(page).toContain('<div class="change up">+68.1 pts vs prior quarter</div>');
-    expect(page).toContain('<div class="change up">−75.0 pts vs prior quarter</div>');
+    expect(page).toContain('<div class="change up">+68.1 pts vs FY2024 Q3</div>');
+    expect(page).toContain('<div class="change up">−75.0 pts vs FY2024 Q3</div>');
   });
 
   it("draws each chart as inline SVG with a label, a description and native tooltips", () => {
@@ -150,7 +150,7 @@ describe("the rendered site", () => {
     });
     const out = join(fixture.dir, "monthly-site");
     await renderSite(fixture.db, fixture.config, out, [monthly]);
-    expect(readFileSync(join(out, "index.html"), "utf8")).toMatch(/<div class="change[^"]*">[^<]* vs prior month<\/div>/);
+    expect(readFileSync(join(out, "index.html"), "utf8")).toMatch(/<div class="change[^"]*">[^<]* vs Nov 2024<\/div>/);
   });
 
   it("lists every metric in the glossary with its compiled SQL", () => {

@@ -1,13 +1,13 @@
 import { writeFileSync } from "node:fs";
 import { InputError, UsageError } from "../../core/errors.ts";
-import { formatValue, groupLabel } from "../../core/format.ts";
+import { formatChange, formatValue, groupLabel } from "../../core/format.ts";
 import { printable } from "../../core/log.ts";
 import { openWarehouseForReading } from "../../core/open-warehouse.ts";
 import { isPostgresUrl } from "../../core/postgres-warehouse.ts";
 import { type Warehouse } from "../../core/warehouse.ts";
 import { dialects, type EngineName, ENGINES } from "../../engines/index.ts";
 import { type Catalog, catalog } from "../../metrics/catalog.ts";
-import { compileMetricQuery, GRAINS, type Grain, type MetricQuery } from "../../metrics/compile.ts";
+import { type Comparison, compileMetricQuery, GRAINS, type Grain, type MetricQuery } from "../../metrics/compile.ts";
 import { exportParquet, type QueryResult, query, toCsv } from "../../metrics/query.ts";
 import { closeValues, dimensionValues } from "../../metrics/values.ts";
 import type { Command } from "../command.ts";
@@ -20,7 +20,7 @@ export const queryCommand: Command = {
   name: "query",
   summary: "compute metrics by period and dimension",
   usage:
-    "bellwether query METRIC[,METRIC...] [--by DIM[,DIM]] [--grain month|quarter|year] [--from DATE] [--to DATE] [--window MONTHS] [--where DIM=VALUE ...] [--format table|csv|json|parquet] [--out FILE] [--sql]",
+    "bellwether query METRIC[,METRIC...] [--by DIM[,DIM]] [--grain month|quarter|year] [--from DATE] [--to DATE] [--window MONTHS] [--where DIM=VALUE ...] [--compare previous|year] [--format table|csv|json|parquet] [--out FILE] [--sql]",
   description: `Computes metrics from the warehouse's marts through the metrics catalog: one row per period (the ISO date of its last day) and per value of each --by dimension. Quarters and years are fiscal (config fiscalYearStartMonth); a quarter or year not over yet ends on the last month of data and covers its months so far (year to date: sums from the fiscal year's start, opening figures at the previous year end). Retention metrics (nrr, grr, logo_retention, logo_churn) look back --window months (default 12) and group each account by its dimension at the window start. --format json prints one JSON array with keys period, each dimension and each metric; money is in the reporting currency, ratios are fractions (1.07, not 107%), and a metric that is undefined (an empty base) is null. --sql prints the compiled SQL and its parameters instead of running it, for the warehouse's engine or the one --dialect names (snowflake and bigquery SQL is what Bellwether would run there).
 Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog().dimensions.keys()].join(", ")}.`,
   positionals: "one-or-more",
@@ -42,6 +42,12 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
       description:
         "keep rows whose dimension has this value; repeat it: values of one dimension are OR'd, dimensions AND'd (a value may hold commas)",
     },
+    compare: {
+      type: "string",
+      placeholder: "WITH",
+      description:
+        "previous (the period before) or year (the same period a year before): adds METRIC_compare and METRIC_change (points for a rate, an amount for money); a period the as-of cuts compares with the same months of the other",
+    },
     format: { type: "string", placeholder: "FORMAT", description: "table (default), csv, json or parquet (parquet needs --out)" },
     out: { type: "string", placeholder: "FILE", description: "write to FILE instead of stdout" },
     sql: { type: "boolean", description: "print the compiled SQL and parameters; do not run" },
@@ -57,6 +63,8 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
     "bellwether query arr --grain year --where segment=Enterprise",
     'bellwether query arr --where segment=SMB --where segment=Mid-Market --where "owner_csm=Kowalski, Alex"',
     "bellwether query nrr --window 6 --from 2025-01-01 --format csv --out nrr.csv",
+    "bellwether query arr,nrr --grain quarter --compare previous",
+    "bellwether query new_arr,churned_arr --grain year --compare year --by segment",
     "bellwether query arr,new_arr,churned_arr --by plan --grain quarter --format parquet --out bridge.parquet",
     "bellwether query nrr,grr --by segment --grain quarter --sql --dialect snowflake",
     "bellwether query nrr,grr --by segment --grain quarter --warehouse postgres://me@localhost/cs?schema=bellwether",
@@ -88,6 +96,7 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
       to: values.to as string | undefined,
       where,
       window: values.window === undefined ? undefined : wholeNumber("window", values.window, 1, 600),
+      compare: values.compare as Comparison | undefined,
     };
     const config = await loadConfig();
     if (values.sql) {
@@ -182,11 +191,13 @@ function render(result: QueryResult, format: "table" | "csv" | "json", currency:
   const headers = result.columns.map((c) => c.name);
   const rows = result.rows.map((row) =>
     result.columns.map((c) =>
-      c.role === "metric"
-        ? formatValue(row[c.name] as number | null, c.format ?? "ratio", { currency })
-        : c.role === "dimension"
-          ? groupLabel(row[c.name])
-          : String(row[c.name]),
+      c.of?.kind === "change"
+        ? formatChange(row[c.name] as number | null, row[`${c.of.metric}_compare`] as number | null, c.format ?? "ratio", { currency })
+        : c.role === "metric"
+          ? formatValue(row[c.name] as number | null, c.format ?? "ratio", { currency })
+          : c.role === "dimension"
+            ? groupLabel(row[c.name])
+            : String(row[c.name]),
     ),
   );
   return `${renderTable(headers, rows)}\n`;

@@ -122,3 +122,50 @@ export async function sameFiguresUpToAsOf(full: Warehouse, cut: Warehouse, confi
   }
   return failures;
 }
+
+/**
+ * `--compare` reads the period before as the query would read it itself: for every metric of the catalog
+ * (a change between periods aside) at each grain, a whole period's `m_compare` is the value of the
+ * period `back` months before it and `m_change` their difference (to the cent for money); with
+ * `compare: "year"`, the period a year before. A period the as-of cuts compares with the same months of
+ * the one before, which no row of the plain query shows: it is checked by hand in test/compare.test.ts.
+ */
+export async function comparedWithEarlierPeriods(db: Warehouse, config: Config, catalog: Catalog): Promise<string[]> {
+  const metrics = [...catalog.metrics.values()].filter((m) => m.type !== "change").map((m) => m.name);
+  const asOf = await db.one<{ d: string }>("SELECT {{ format_time(as_of, '%Y-%m-%d') }} AS d FROM marts.as_of");
+  const failures: string[] = [];
+  let checked = 0;
+  // The same SQL over the same rows: equal but for the order floating-point sums ran in (and a cent's float noise).
+  const same = (p: unknown, q: unknown) =>
+    p === q || (typeof p === "number" && typeof q === "number" && Math.abs(p - q) <= 1e-9 * Math.max(1, Math.abs(p), Math.abs(q)) + 1e-6);
+  for (const [grain, compare, back] of [
+    ["month", "previous", 1],
+    ["quarter", "previous", 1],
+    ["month", "year", 12],
+  ] as const) {
+    const plain = (await query(db, config, { metrics, grain }, catalog)).rows;
+    // Twenty metrics a query: a query of a hundred metrics and their comparisons passes DuckDB's expression depth.
+    const compared = new Map<string, MetricRow>();
+    for (let i = 0; i < metrics.length; i += 20) {
+      for (const row of (await query(db, config, { metrics: metrics.slice(i, i + 20), grain, compare }, catalog)).rows)
+        compared.set(String(row.period), { ...compared.get(String(row.period)), ...row });
+    }
+    // Whole periods before the as-of's month: the one the as-of cuts, and those after it, are not rows' neighbours.
+    plain.forEach((row, k) => {
+      const before = plain[k - back];
+      if (!before || String(row.period).slice(0, 7) >= String(asOf?.d).slice(0, 7)) return;
+      const that = compared.get(String(row.period)) ?? {};
+      checked += 1;
+      for (const name of metrics) {
+        const [value, was, change] = [that[name], that[`${name}_compare`], that[`${name}_change`]];
+        if (!same(was, before[name]))
+          failures.push(`${name}, ${grain} ${row.period} compared ${compare}: ${was}, but ${before.period} is ${before[name]}`);
+        const expected = typeof value === "number" && typeof was === "number" ? value - was : null;
+        if (!same(change, expected))
+          failures.push(`${name}, ${grain} ${row.period}: change ${change}, but ${value} − ${was} = ${expected}`);
+      }
+    });
+  }
+  if (checked === 0) failures.push("no whole period before the as-of to compare");
+  return failures;
+}
