@@ -12,4 +12,4 @@ export { toArrow } from "./metrics/arrow.ts";
 export type { MetricQuery } from "./metrics/compile.ts";
 export { openWarehouse, openWarehouseForReading } from "./core/open-warehouse.ts";
 export { catalog } from "./metrics/catalog.ts";
-export type { Project } from "./project/project.ts";
+export { assembleProject, type Project } from "./project/project.ts";

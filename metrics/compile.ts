@@ -60,6 +60,8 @@ export interface MetricQuery {
    * cuts compares with the same months of the period before (a quarter's first two with a quarter's first two).
    */
   compare?: Comparison;
+  /** The accounts behind each figure instead of the figures (metrics/accounts.ts; through `query`). */
+  accounts?: boolean;
 }
 
 export const COMPARISONS = ["previous", "year"] as const;
@@ -75,7 +77,7 @@ export interface OutputColumn {
   name: string;
   /** A metric's compared value and change are metric columns too, naming the metric they belong to in `of`. */
   role: "period" | "dimension" | "metric";
-  of?: { metric: string; kind: "compare" | "change" };
+  of?: { metric: string; kind: "compare" | "change" | "value" | "numerator" | "denominator" };
   label: string;
   format?: MetricDefinition["format"];
   better?: MetricDefinition["better"];

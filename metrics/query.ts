@@ -3,7 +3,8 @@ import { spreadsheetLine } from "../core/csv.ts";
 import { InputError } from "../core/errors.ts";
 import { ident, literal, type Params, Warehouse } from "../core/warehouse.ts";
 import type { Catalog } from "./catalog.ts";
-import { type CompiledQuery, compileMetricQuery, type MetricQuery, type OutputColumn } from "./compile.ts";
+import { compileAccountsQuery } from "./accounts.ts";
+import { type CompiledQuery, type CompileOptions, compileMetricQuery, type MetricQuery, type OutputColumn } from "./compile.ts";
 
 export type MetricRow = Record<string, string | number | null>;
 
@@ -20,7 +21,7 @@ export async function query(
   request: MetricQuery,
   catalog: Catalog = config.project.catalog,
 ): Promise<QueryResult> {
-  const compiled = compileMetricQuery(request, { catalog, defaultWindow: config.retentionWindowMonths, dialect: db.dialect });
+  const compiled = compileQuery(request, { catalog, defaultWindow: config.retentionWindowMonths, dialect: db.dialect });
   let rows: MetricRow[];
   try {
     rows = await db.all<MetricRow>(compiled.sql, compiled.parameters as Params);
@@ -45,6 +46,10 @@ export async function query(
   }
   return { columns: compiled.columns, rows, compiled };
 }
+
+/** A query's SQL: its figures, or with `accounts` the accounts behind them. */
+export const compileQuery = (request: MetricQuery, options: CompileOptions): CompiledQuery =>
+  request.accounts ? compileAccountsQuery(request, options) : compileMetricQuery(request, options);
 
 /**
  * Writes the query's rows to a Parquet file through DuckDB's writer: straight from the query on DuckDB;

@@ -4,10 +4,13 @@ import parser from "node-sql-parser";
 import { describe, expect, it } from "vitest";
 import { HEALTH_INPUTS } from "../models/scorecard.ts";
 import { type Dialect, dialects, renderSql } from "../engines/index.ts";
-import { catalog } from "../metrics/catalog.ts";
+import { assembleProject } from "../project/project.ts";
 import { compileMetricQuery, type MetricQuery } from "../metrics/compile.ts";
 import { modelSql, readModels } from "../models/model.ts";
 import { ROOT, tempDir } from "./helpers.ts";
+
+/** The built-in catalog as a project has it: with the marts its models keep to one row per account and month. */
+const catalog = () => assembleProject().catalog;
 
 // Issue 14: SQL is written once, for every engine. Portable files may not use one engine's syntax;
 // each engine's rendering is checked (PostgreSQL runs for real in postgres.test.ts; Snowflake and

@@ -4,6 +4,7 @@ import { catalog } from "../metrics/catalog.ts";
 import { generateSample } from "../pipelines/sample/generate.ts";
 import { asOfDifferences } from "./support/as-of-invariant.ts";
 import {
+  accountsAddUp,
   comparedWithEarlierPeriods,
   groupsSumToTotals,
   periodsSumToLongerOnes,
@@ -48,6 +49,9 @@ function invariants(pair: Required<{ full: Built; cut: Built }>) {
   });
   it("--compare reads the period before (and the year before) as the query reads it: every metric, at each grain", async () => {
     expect(await comparedWithEarlierPeriods(pair.full.db, pair.full.config, catalog())).toEqual([]);
+  });
+  it("the accounts behind every figure add up to it (a ratio: their numerator and denominator), every month and quarter", async () => {
+    expect(await accountsAddUp(pair.full.db, pair.full.config, catalog())).toEqual([]);
   });
   it("a build as of the day over complete exports equals one over the exports cut at it: every mart", async () => {
     expect(await asOfDifferences(pair.full.db, pair.cut.db)).toEqual([]);

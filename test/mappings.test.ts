@@ -302,7 +302,7 @@ describe("bellwether build --sources on a folder of vendor sub-folders", () => {
     try {
       writeFileSync(
         join(dir, "bellwether.config.ts"),
-        `import { defineConfig } from ${JSON.stringify(join(ROOT, "core", "config.ts"))};
+        `import { defineConfig } from ${JSON.stringify(join(ROOT, "project", "config.ts"))};
 export default defineConfig({ asOf: "2024-06-30", mappings: {
   stripe: { params: { account_id: "metadata" } }, zendesk: { params: { account_id: "crosswalk" } }, segment: { params: { account_id: "crosswalk" } } } });\n`,
       );

@@ -1,11 +1,15 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Warehouse } from "../core/warehouse.ts";
-import { buildCatalog, catalog } from "../metrics/catalog.ts";
+import { buildCatalog } from "../metrics/catalog.ts";
+import { assembleProject } from "../project/project.ts";
 import { compileMetricQuery, type MetricQuery } from "../metrics/compile.ts";
 import { toArrow } from "../metrics/arrow.ts";
 import { type MetricRow, query } from "../metrics/query.ts";
 import { buildFixture, cli, FIXTURES } from "./helpers.ts";
+
+/** The built-in catalog as a project has it: with the marts its models keep to one row per account and month. */
+const catalog = () => assembleProject().catalog;
 
 /*
  * test/fixtures/movements (see test/movements.test.ts for every account). By fiscal quarter:

@@ -7,8 +7,8 @@ import { isPostgresUrl } from "../../core/postgres-warehouse.ts";
 import { type Warehouse } from "../../core/warehouse.ts";
 import { dialects, type EngineName, ENGINES } from "../../engines/index.ts";
 import { type Catalog, catalog } from "../../metrics/catalog.ts";
-import { type Comparison, compileMetricQuery, GRAINS, type Grain, type MetricQuery } from "../../metrics/compile.ts";
-import { exportParquet, type QueryResult, query, toCsv } from "../../metrics/query.ts";
+import { type Comparison, GRAINS, type Grain, type MetricQuery } from "../../metrics/compile.ts";
+import { compileQuery, exportParquet, type QueryResult, query, toCsv } from "../../metrics/query.ts";
 import { closeValues, dimensionValues } from "../../metrics/values.ts";
 import type { Command } from "../command.ts";
 import { renderTable } from "../table.ts";
@@ -20,7 +20,7 @@ export const queryCommand: Command = {
   name: "query",
   summary: "compute metrics by period and dimension",
   usage:
-    "bellwether query METRIC[,METRIC...] [--by DIM[,DIM]] [--grain month|quarter|year] [--from DATE] [--to DATE] [--window MONTHS] [--where DIM=VALUE ...] [--compare previous|year] [--format table|csv|json|parquet] [--out FILE] [--sql]",
+    "bellwether query METRIC[,METRIC...] [--by DIM[,DIM]] [--grain month|quarter|year] [--from DATE] [--to DATE] [--window MONTHS] [--where DIM=VALUE ...] [--compare previous|year] [--accounts] [--format table|csv|json|parquet] [--out FILE] [--sql]",
   description: `Computes metrics from the warehouse's marts through the metrics catalog: one row per period (the ISO date of its last day) and per value of each --by dimension. Quarters and years are fiscal (config fiscalYearStartMonth); a quarter or year not over yet ends on the last month of data and covers its months so far (year to date: sums from the fiscal year's start, opening figures at the previous year end). Retention metrics (nrr, grr, logo_retention, logo_churn) look back --window months (default 12) and group each account by its dimension at the window start. --format json prints one JSON array with keys period, each dimension and each metric; money is in the reporting currency, ratios are fractions (1.07, not 107%), and a metric that is undefined (an empty base) is null. --sql prints the compiled SQL and its parameters instead of running it, for the warehouse's engine or the one --dialect names (snowflake and bigquery SQL is what Bellwether would run there).
 Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog().dimensions.keys()].join(", ")}.`,
   positionals: "one-or-more",
@@ -48,6 +48,11 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
       description:
         "previous (the period before) or year (the same period a year before): adds METRIC_compare and METRIC_change (points for a rate, an amount for money); a period the as-of cuts compares with the same months of the other",
     },
+    accounts: {
+      type: "boolean",
+      description:
+        "the accounts behind each figure: a row per account and period with what it adds (a ratio's numerator and denominator), adding up to the figure",
+    },
     format: { type: "string", placeholder: "FORMAT", description: "table (default), csv, json or parquet (parquet needs --out)" },
     out: { type: "string", placeholder: "FILE", description: "write to FILE instead of stdout" },
     sql: { type: "boolean", description: "print the compiled SQL and parameters; do not run" },
@@ -65,6 +70,7 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
     "bellwether query nrr --window 6 --from 2025-01-01 --format csv --out nrr.csv",
     "bellwether query arr,nrr --grain quarter --compare previous",
     "bellwether query new_arr,churned_arr --grain year --compare year --by segment",
+    "bellwether query nrr,churned_arr --grain quarter --from 2026-09-30 --accounts",
     "bellwether query arr,new_arr,churned_arr --by plan --grain quarter --format parquet --out bridge.parquet",
     "bellwether query nrr,grr --by segment --grain quarter --sql --dialect snowflake",
     "bellwether query nrr,grr --by segment --grain quarter --warehouse postgres://me@localhost/cs?schema=bellwether",
@@ -97,6 +103,7 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
       where,
       window: values.window === undefined ? undefined : wholeNumber("window", values.window, 1, 600),
       compare: values.compare as Comparison | undefined,
+      accounts: values.accounts === true,
     };
     const config = await loadConfig();
     if (values.sql) {
@@ -104,7 +111,7 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
       if (!(ENGINES as readonly string[]).includes(engine))
         throw new UsageError(`--dialect must be one of ${ENGINES.join(", ")}, got "${engine}"`);
       const dialect = dialects[engine as EngineName];
-      const compiled = compileMetricQuery(request, {
+      const compiled = compileQuery(request, {
         catalog: config.project.catalog,
         defaultWindow: config.retentionWindowMonths,
         dialect,
@@ -120,7 +127,7 @@ Metrics: ${[...catalog().metrics.keys()].join(", ")}. Dimensions: ${[...catalog(
       if (format === "parquet") {
         if (!out) throw new UsageError("--format parquet writes a file: give --out FILE");
         await checkAgainstData(db, request, config.project.catalog, asOf);
-        const compiled = compileMetricQuery(request, {
+        const compiled = compileQuery(request, {
           catalog: config.project.catalog,
           defaultWindow: config.retentionWindowMonths,
           dialect: db.dialect,

@@ -41,4 +41,13 @@ export interface MetricType<M extends MetricDefinition> {
   build(metrics: readonly M[], context: MetricContext): MetricRows;
   /** The value for a group with no rows at all: 0 for sums and counts, null for ratios. */
   empty(metric: M): 0 | null;
+  /**
+   * The sums a figure is made of, for the accounts behind it (`--accounts`): grouped by account, each
+   * part's values add up to the part's total. One part for a sum or a count (the metric itself); a
+   * numerator and a denominator for a ratio, whose quotient is the figure. Undefined when the accounts do
+   * not add up to it (a median, an AUC) or its rows are not accounts'.
+   */
+  parts?(metric: M): MetricParts<M> | undefined;
 }
+
+export type MetricParts<M> = { value: M } | { numerator: M; denominator: M };

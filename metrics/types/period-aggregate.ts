@@ -38,4 +38,13 @@ export const periodAggregate: MetricType<PeriodAggregate> = {
   },
   // A sum or count over no rows is 0; an average or median of nothing is undefined.
   empty: (metric) => (metric.agg === "sum" || metric.agg === "count" ? 0 : null),
+  parts(metric) {
+    if (!metric.accounts) return undefined;
+    if (metric.agg === "sum" || metric.agg === "count") return { value: metric };
+    if (metric.agg !== "avg") return undefined;
+    return {
+      numerator: { ...metric, name: `${metric.name}_numerator`, label: `${metric.label}: sum`, agg: "sum" },
+      denominator: { ...metric, name: `${metric.name}_denominator`, label: `${metric.label}: rows`, agg: "count", format: "count" },
+    };
+  },
 };

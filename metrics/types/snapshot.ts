@@ -42,4 +42,23 @@ export const snapshot: MetricType<Snapshot> = {
     return query.groupBy(["p.period", ...groupBy]);
   },
   empty: (metric) => (metric.agg === "avg" ? null : 0),
+  parts(metric) {
+    const accounts = metric.measure.trim() === "am.account_id";
+    if (metric.agg === "sum" || (metric.agg === "count_distinct" && accounts)) return { value: metric };
+    if (metric.agg === "count_distinct") return undefined;
+    // An average over an account-month mart's rows: the sum over the accounts that have a value, and how many they are.
+    const filter = metric.filter ? `(${metric.filter}) AND (${metric.measure}) IS NOT NULL` : `(${metric.measure}) IS NOT NULL`;
+    return {
+      numerator: { ...metric, name: `${metric.name}_numerator`, label: `${metric.label}: sum`, agg: "sum" },
+      denominator: {
+        ...metric,
+        name: `${metric.name}_denominator`,
+        label: `${metric.label}: accounts`,
+        agg: "count_distinct",
+        measure: "am.account_id",
+        filter,
+        format: "count",
+      },
+    };
+  },
 };

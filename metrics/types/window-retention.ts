@@ -50,4 +50,35 @@ export const windowRetention: MetricType<WindowRetention> = {
   },
   // A ratio over an empty base is undefined; a sum over it (S, |B|) is 0.
   empty: (metric) => (metric.denominator ? null : 0),
+  parts(metric) {
+    if (!metric.denominator) return { value: metric };
+    const sum = (term: WindowRetention["numerator"], role: string) => ({
+      ...metric,
+      name: `${metric.name}_${role}`,
+      label: `${metric.label}: ${TERM_LABELS[term]}`,
+      numerator: term,
+      denominator: undefined,
+      format: term.startsWith("logos")
+        ? ("count" as const)
+        : term.includes("squared") || term.includes("times")
+          ? ("ratio" as const)
+          : ("currency" as const),
+      interval: undefined,
+      sample: undefined,
+    });
+    return { numerator: sum(metric.numerator, "numerator"), denominator: sum(metric.denominator, "denominator") };
+  },
+};
+
+/** What each term is, as a column of the accounts behind a rate names it. */
+const TERM_LABELS: Record<WindowRetention["numerator"], string> = {
+  arr_start: "ARR at the window start",
+  arr_end: "ARR at the period end",
+  arr_end_capped: "ARR at the period end, at most the start's",
+  logos: "base accounts",
+  logos_retained: "accounts retained",
+  logos_lost: "accounts lost",
+  arr_start_squared: "ARR at the start, squared",
+  arr_end_squared: "ARR at the end, squared",
+  arr_start_times_end: "ARR at the start times at the end",
 };

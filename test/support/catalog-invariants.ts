@@ -169,3 +169,59 @@ export async function comparedWithEarlierPeriods(db: Warehouse, config: Config, 
   if (checked === 0) failures.push("no whole period before the as-of to compare");
   return failures;
 }
+
+/**
+ * The accounts behind a figure add up to it (`--accounts`): for every metric of the catalog made of
+ * accounts' rows — a sum or a count, or a ratio of two — in every month and quarter, its per-account
+ * contributions sum to the figure, or their numerator and denominator sums divide to it. A metric made
+ * from others (ARPA) lists their parts, checked as theirs.
+ */
+export async function accountsAddUp(db: Warehouse, config: Config, catalog: Catalog): Promise<string[]> {
+  const decomposable = [...catalog.metrics.values()].filter((m): m is BaseMetric => {
+    if (m.type === "derived" || m.type === "change") return false;
+    const type = metricType(m as BaseMetric);
+    return type.dimensions(m as BaseMetric).accounts && type.parts?.(m as BaseMetric) !== undefined;
+  });
+  const failures: string[] = [];
+  let checked = 0;
+  for (const grain of ["month", "quarter"] as const) {
+    for (let i = 0; i < decomposable.length; i += 15) {
+      const names = decomposable.slice(i, i + 15).map((m) => m.name);
+      const figures = (await query(db, config, { metrics: names, grain }, catalog)).rows;
+      const accounts = await query(db, config, { metrics: names, grain, accounts: true }, catalog);
+      const sums = new Map<string, Map<string, number>>();
+      for (const row of accounts.rows) {
+        const period = sums.get(String(row.period)) ?? new Map<string, number>();
+        for (const c of accounts.columns) if (c.role === "metric") period.set(c.name, (period.get(c.name) ?? 0) + num(row[c.name]));
+        sums.set(String(row.period), period);
+      }
+      for (const row of figures) {
+        const period = sums.get(String(row.period)) ?? new Map<string, number>();
+        const rows = accounts.rows.filter((r) => r.period === row.period).length;
+        for (const name of names) {
+          const figure = row[name];
+          const value = period.get(name);
+          const [numerator, denominator] = [period.get(`${name}_numerator`) ?? 0, period.get(`${name}_denominator`) ?? 0];
+          checked += 1;
+          if (accounts.columns.some((c) => c.name === name)) {
+            if (!agree(value ?? 0, num(figure), rows + 1))
+              failures.push(`${name}, ${grain} ${row.period}: its accounts sum to ${value ?? 0}, the figure is ${figure}`);
+          } else if (denominator === 0 ? figure !== null : !sameFigure(numerator / denominator, figure, catalog.metrics.get(name))) {
+            failures.push(`${name}, ${grain} ${row.period}: its accounts give ${numerator} / ${denominator}, the figure is ${figure}`);
+          }
+        }
+      }
+    }
+  }
+  if (checked === 0) failures.push("no figure made of accounts to check");
+  return failures;
+}
+
+/** A quotient and the figure shown: money is shown to the cent. */
+const sameFigure = (quotient: number, figure: unknown, metric: MetricDefinition | undefined) =>
+  metric?.format === "currency" ? typeof figure === "number" && agree(quotient, figure) : same(quotient, figure);
+
+/** Two values of the same figure computed two ways: equal but for floating-point order. */
+function same(p: unknown, q: unknown): boolean {
+  return p === q || (typeof p === "number" && typeof q === "number" && Math.abs(p - q) <= 1e-9 * Math.max(1, Math.abs(p), Math.abs(q)));
+}
