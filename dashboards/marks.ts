@@ -23,6 +23,10 @@ interface SeriesOptions {
  */
 const series = (column: string) => ({ value: column, scale: "color" as const });
 
+/** Each mark links to the accounts behind its figure: the row's own metric (a series of several), else the chart's. */
+const drill = (context: ChartContext, metric: string) =>
+  context.drillHref ? { href: (r: MetricRow) => context.drillHref?.(r, typeof r.metric === "string" ? r.metric : metric) } : {};
+
 const show = (value: unknown, format: ValueFormat, context: ChartContext) =>
   formatValue(typeof value === "number" ? value : null, format, { currency: context.currency });
 
@@ -54,7 +58,7 @@ function frame(x: ReturnType<typeof periods>, type: "band" | "point", options: S
 
 /** Several metrics of the same rows as one long series column, labelled from the catalog. */
 export function metricSeries(rows: readonly MetricRow[], metrics: readonly string[], context: ChartContext): MetricRow[] {
-  return rows.flatMap((r) => metrics.map((m) => ({ ...r, series: context.labelOf(m), value: r[m] ?? null })));
+  return rows.flatMap((r) => metrics.map((m) => ({ ...r, series: context.labelOf(m), metric: m, value: r[m] ?? null })));
 }
 
 /**
@@ -88,6 +92,7 @@ export function stackedBars(
         // Plot orders the stack by z; the fill's {value, scale} form does not give it one.
         ...(options.order ? { z: options.by, order: [...options.order] } : {}),
         title: (r: MetricRow) => `${r[options.by]} · ${x.label(r)}\n${show(r[options.y], options.format, context)}`,
+        ...drill(context, options.y),
       }),
       Plot.ruleY([0]),
     ],
@@ -128,6 +133,7 @@ export function lines(
         fill: series(options.by),
         r: 2.5,
         title: (r: MetricRow) => `${r[options.by]} · ${x.label(r)}\n${options.label}: ${show(r[options.y], options.format, context)}`,
+        ...drill(context, options.y),
       }),
     ],
   };
@@ -153,6 +159,7 @@ export function groupedBars(
         y: options.y,
         fill: series(options.by),
         title: (r: MetricRow) => `${r[options.by]} · ${x.label(r)}\n${options.label}: ${show(r[options.y], options.format, context)}`,
+        ...drill(context, options.y),
       }),
       Plot.ruleY([0]),
       ...(options.targets?.length ? [Plot.ruleY(options.targets, { stroke: "#1f8a4c", strokeDasharray: "6,3" })] : []),
@@ -188,7 +195,7 @@ export function waterfall(rows: MetricRow[], context: ChartContext): Plot.PlotOp
       level = to;
       const kind = total ? "ARR" : amount >= 0 ? "Added" : "Lost";
       const text = total ? formatValue(amount, "currency", { currency: context.currency, style: "compact" }) : signedMoney(amount, context);
-      return { period: x.label(r), step, from, to, kind, amount, text, top: Math.max(from, to) };
+      return { period: x.label(r), step, from, to, kind, amount, text, top: Math.max(from, to), row: r, metric };
     });
   });
   const [low, high] = waterfallDomain(steps);
@@ -214,6 +221,7 @@ export function waterfall(rows: MetricRow[], context: ChartContext): Plot.PlotOp
         fill: "kind",
         clip: true,
         title: (d: (typeof steps)[number]) => `${d.period} · ${d.step}\n${formatMoney(d.amount, context.currency)}`,
+        ...(context.drillHref ? { href: (d: (typeof steps)[number]) => context.drillHref?.(d.row, d.metric) } : {}),
       }),
       // Upright labels would collide at seven steps a quarter: each reads upwards from the top of its bar.
       Plot.text(steps, {

@@ -29,6 +29,8 @@ export interface ChartContext {
   targetOf(metric: string): number[] | undefined;
   /** The build's as-of date, when there is data. */
   asOf?: string;
+  /** The link from a mark (a row's metric) to the accounts behind its figure; none when no account adds up to it. */
+  drillHref?(row: MetricRow, metric: string): string | undefined;
 }
 
 interface BlockCommon {

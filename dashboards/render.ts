@@ -15,6 +15,8 @@ import { type Notices, readNotices } from "./notices.ts";
 import type { Block, ChartContext, ContentBlock, DashboardSettings, ListingBlock, PageSpec, SiteWriter } from "./page.ts";
 import { accountLink, bookLink } from "./pages/accounts.ts";
 import { inBandOrder } from "./pages/bands.ts";
+import { DrillLinks, writeDrillSets } from "./drill.ts";
+import { drillBody } from "./drill-page.ts";
 import { axisPeriodName, comparedPeriodName, figureLabel, isRunning, periodName, shortPeriodName } from "./period-names.ts";
 import { lastPeriods } from "./pages/periods.ts";
 import { dataTable } from "./pages/tables.ts";
@@ -39,6 +41,8 @@ interface RenderContext extends ChartContext {
   pages: readonly PageSpec[];
   /** The page is printed (the board's PDF): its charts come in a print size too. */
   forPrint?: boolean;
+  /** The figures linked to the accounts behind them, whose data the render writes at its end. */
+  drill: DrillLinks;
 }
 
 export interface PageResult {
@@ -84,6 +88,7 @@ export async function renderPages(
       },
       pages,
       scratch: () => (scratch ??= Warehouse.open(":memory:")),
+      drill: new DrillLinks(config),
     };
     const notices = await readNotices(db, config.reportingCurrency);
     context.asOf = notices.asOf?.date;
@@ -101,6 +106,15 @@ export async function renderPages(
         results.push({ file: page.file, status: "failed", seconds: (performance.now() - started) / 1000, error: (error as Error).message });
       }
     }
+    // The accounts behind the figures linked: one data file per question the pages asked, and the page that lists them.
+    await writeDrillSets(db, config, context.drill, building, (metric, period, request) => {
+      const { kind, months } = windowOf(metric, request, config);
+      return figureLabel(period, request.grain ?? "month", kind, months, context);
+    });
+    writeFileSync(
+      join(building, "drill.html"),
+      pageShell({ file: "drill.html", title: "The accounts behind a figure" }, pages, config, drillBody()),
+    );
     // Pages not rendered now, or failed, keep their previous files: what this render did not write is
     // copied from the site as it was (after, not before: 10,000 account pages are not copied to be overwritten).
     if (existsSync(outDir)) cpSync(outDir, building, { recursive: true, force: false });
@@ -287,7 +301,10 @@ async function renderBlock(block: Block, pageContext: RenderContext): Promise<Ht
     const rows = shown.map((row) =>
       result.columns.map((c) =>
         c.role === "metric"
-          ? formatValue(row[c.name] as number | null, c.format ?? "ratio", { currency: context.currency })
+          ? drillLink(
+              formatValue(row[c.name] as number | null, c.format ?? "ratio", { currency: context.currency }),
+              row[c.name] === null ? undefined : pageContext.drill.href(block.query, c.name, row),
+            )
           : c.role === "period"
             ? rowLabel.period(String(row[c.name]))
             : groupLabel(row[c.name]),
@@ -305,7 +322,9 @@ async function renderBlock(block: Block, pageContext: RenderContext): Promise<Ht
       downloads,
     );
   }
-  return figure(block, chartSvg(block.plot(result.rows, context), block, pageContext.forPrint), asOf, downloads);
+  // Each mark of an account metric links to the accounts behind it.
+  const linked = { ...context, drillHref: (row: MetricRow, metric: string) => pageContext.drill.href(block.query, metric, row) };
+  return figure(block, chartSvg(block.plot(result.rows, linked), block, pageContext.forPrint), asOf, downloads);
 }
 
 /** How a query's rows name their period, and a column whose window differs from its row's says so in its header. */
@@ -533,6 +552,7 @@ function renderTile(metric: string, result: QueryResult, grain: Grain, query: Pi
       change = html`<div class="change ${good ? "up" : "down"}">${text} vs ${against}</div>`;
     }
   }
+  const tileHref = last && value !== null ? context.drill.href({ ...query, grain, metrics: [metric] }, metric, last) : undefined;
   const unit = column?.unit ? html`<span class="unit">${column.unit.replaceAll("{currency}", context.currency)}</span>` : "";
   const target = context.targetOf(metric);
   let versus: Html | string = "";
@@ -546,7 +566,7 @@ function renderTile(metric: string, result: QueryResult, grain: Grain, query: Pi
   }
   return html`<div class="tile">
     <div class="label">${column?.label ?? metric}</div>
-    <div class="value">${formatValue(value, format, { currency: context.currency, style: "compact" })}${unit}</div>
+    <div class="value">${drillLink(formatValue(value, format, { currency: context.currency, style: "compact" }), tileHref)}${unit}</div>
     ${change} ${versus} ${last ? sampleNote(metric, last, format, context) : ""}
     <div class="tile-as-of">${last ? tileWindow(metric, String(last.period), grain, query, context) : ""}</div>
   </div>`;
@@ -556,4 +576,9 @@ function renderTile(metric: string, result: QueryResult, grain: Grain, query: Pi
 function percentChange(share: number): string {
   const shown = Number((share * 100).toFixed(1));
   return shown === 0 ? "no change" : `${shown > 0 ? "+" : "−"}${Math.abs(shown).toFixed(1)}%`;
+}
+
+/** A figure as a link to the accounts behind it, when it has them. */
+function drillLink(text: string, href: string | undefined): Html | string {
+  return href ? html`<a class="drill" href="${href}" title="The accounts behind this figure">${text}</a>` : text;
 }

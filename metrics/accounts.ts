@@ -83,3 +83,14 @@ function partsOf(name: string, catalog: Catalog, of: string): Part[] {
     { metric: parts.denominator, role: "denominator", of },
   ];
 }
+
+/** The columns `--accounts` gives a metric (its parts, by name and role), or undefined when accounts do not add up to it. */
+export function accountColumns(name: string, catalog: Catalog): { name: string; role: Part["role"] }[] | undefined {
+  try {
+    const parts = partsOf(name, catalog, name);
+    return parts.length ? parts.map((p) => ({ name: p.metric.name, role: p.role })) : undefined;
+  } catch (error) {
+    if (error instanceof UsageError) return undefined;
+    throw error;
+  }
+}

@@ -1,5 +1,9 @@
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DrillData } from "../dashboards/drill.ts";
+import { definePage } from "../dashboards/page.ts";
+import { renderSite } from "../dashboards/render.ts";
 import { type MetricRow, query } from "../metrics/query.ts";
 import { buildFixture, cli, FIXTURES } from "./helpers.ts";
 
@@ -66,6 +70,44 @@ describe("--accounts", () => {
     await expect(query(fixture.db, fixture.config, { metrics: ["arr"], accounts: true, compare: "previous" })).rejects.toThrow(
       "ask for --compare separately",
     );
+  });
+});
+
+describe("the accounts behind a figure, on the site", () => {
+  it("links a tile to its accounts, whose data adds up to it: NRR's numerator and denominator", async () => {
+    const board = definePage({
+      file: "index.html",
+      nav: "Board",
+      title: "Board",
+      intro: "",
+      tiles: { metrics: ["arr", "nrr", "ttv_median_days"], query: { grain: "quarter" } },
+      sections: [],
+    });
+    const out = join(fixture.dir, "drill-site");
+    await renderSite(fixture.db, fixture.config, out, [board]);
+    const page = readFileSync(join(out, "index.html"), "utf8");
+    const links = [...page.matchAll(/<a class="drill" href="drill\.html\?([^"]+)"/g)].map(
+      (m) => new URLSearchParams(m[1]?.replaceAll("&amp;", "&")),
+    );
+    // ARR and NRR link to their accounts; a median of days to value has none that add up to it.
+    expect(links.map((l) => [l.get("m"), l.get("p")])).toEqual([
+      ["arr", "2024-12-31"],
+      ["nrr", "2024-12-31"],
+    ]);
+    const set = links[1]?.get("s") as string;
+    expect(existsSync(join(out, "drill.html"))).toBe(true);
+    const script = readFileSync(join(out, "data", `drill-${set}.js`), "utf8");
+    const data = JSON.parse(script.slice(script.indexOf("(") + 1, script.lastIndexOf(")"))) as DrillData;
+    const at = (name: string) => data.columns.findIndex((c) => c.name === name);
+    const rows = data.rows.filter((r) => r[at("period")] === "2024-12-31");
+    const sum = (name: string) => rows.reduce((s, r) => s + Number(r[at(name)]), 0);
+    expect([sum("arr"), sum("nrr_numerator"), sum("nrr_denominator")]).toEqual([52_080, 22_080, 32_400]);
+    expect(data.metrics.nrr?.parts.map((p) => p.name)).toEqual(["nrr_numerator", "nrr_denominator"]);
+    expect(data.metrics.nrr?.windows["2024-12-31"]).toBe("12 months to 2024-12-31");
+    // An account's name is data in a script: "<" is escaped, so no name can end the script or start markup.
+    expect(script).not.toContain("<img");
+    expect(rows.find((r) => r[at("account")] === "A6")?.[at("account_name")]).toBe("<img src=x onerror=alert(1)>");
+    expect(rows.find((r) => r[at("account")] === "A6")?.[at("account_file")]).toBe("accounts/A6.html");
   });
 });
 

@@ -32,6 +32,7 @@ describe("the rendered site", () => {
       "cohorts.html",
       "cost.html",
       "data",
+      "drill.html",
       "glossary.html",
       "health.html",
       "icp.html",
@@ -57,10 +58,14 @@ describe("the rendered site", () => {
   it("shows the headline numbers of the fixture as people read them", () => {
     const page = readFileSync(join(site, "index.html"), "utf8");
     // ARR at 2024-12-31 = 52,080; NRR 22,080 / 32,400; GRR 16,080 / 32,400; logo churn 1 / 4 (test/retention.test.ts).
-    expect(page).toContain('<div class="value">$52.1K</div>');
-    expect(page).toContain('<div class="value">68.1%</div>');
-    expect(page).toContain('<div class="value">49.6%</div>');
-    expect(page).toContain('<div class="value">25.0%</div>');
+    // Each figure links to the accounts behind it (drill.html, with its query, metric and period).
+    const tile = (metric: string, text: string) =>
+      `<div class="value"><a class="drill" href="drill.html?s=${set}&amp;m=${metric}&amp;p=2024-12-31" title="The accounts behind this figure">${text}</a></div>`;
+    const set = /drill\.html\?s=([0-9a-f]{12})&amp;m=arr&amp;/.exec(page)?.[1];
+    expect(page).toContain(tile("arr", "$52.1K"));
+    expect(page).toContain(tile("nrr", "68.1%"));
+    expect(page).toContain(tile("grr", "49.6%"));
+    expect(page).toContain(tile("logo_churn", "25.0%"));
     expect(page).toContain("Data as of 2024-12-31 (FY2024 Q4)");
     // Prior quarter (2024-09-30): the 12-month base is A4 alone, gone by then: NRR 0, logo churn 100%.
     // Both moves are good news, one up and one down: a metric says which way is better.
@@ -107,7 +112,9 @@ describe("the rendered site", () => {
     expect(columns.map((c) => c.column)).toEqual(["period", "period_label", "segment", "arr", "customers", "nrr", "grr", "logo_churn"]);
     const page = readFileSync(join(site, "board.html"), "utf8");
     // A short label and a word never break (class "word"): a period label, a segment.
-    expect(page).toMatch(/<td class="word">12 months to 2024-12-31<\/td>\s*<td class="word">SMB<\/td>\s*<td class="num">\$22,080<\/td>/);
+    expect(page).toMatch(
+      /<td class="word">12 months to 2024-12-31<\/td>\s*<td class="word">SMB<\/td>\s*<td class="num"><a class="drill" href="drill\.html\?[^"]*m=arr&amp;p=2024-12-31&amp;d\.segment=SMB"[^>]*>\$22,080<\/a><\/td>/,
+    );
     expect(page).not.toContain(">12 months to 2024-09-30</td>");
   });
 

@@ -155,7 +155,9 @@ describe("every page, opened from file:// in Chromium", () => {
         expect(links.length).toBeGreaterThan(0);
         for (const href of links) {
           expect(href, `${spec.file} links off the site`).not.toMatch(/^[a-z]+:/i);
-          const [path, anchor] = href.split("#");
+          // A figure's link to its accounts carries its question after "?": the file is what must exist.
+          const [file, anchor] = href.split("#");
+          const path = file?.split("?")[0];
           const target = path ? resolve(site, path) : join(site, spec.file);
           expect(existsSync(target), `${spec.file} → ${href}`).toBe(true);
           if (anchor) {
@@ -163,6 +165,51 @@ describe("every page, opened from file:// in Chromium", () => {
             expect(html.includes(`id="${anchor}"`), `${spec.file} → ${href}`).toBe(true);
           }
         }
+      } finally {
+        await page.close();
+      }
+    }
+  });
+});
+
+describe("the accounts behind a figure", () => {
+  it("follows the board's ARR and NRR tiles to their accounts, which add up to the figures", async () => {
+    const warehouse = join(work.dir, "warehouse.duckdb");
+    const answer = cli(["query", "arr,nrr", "--grain", "quarter", "--format", "json", "--warehouse", warehouse], work.dir);
+    const last = (JSON.parse(answer.stdout) as Record<string, number>[]).at(-1) as Record<string, number>;
+    for (const [metric, check] of [
+      ["arr", (total: number) => expect(total).toBeCloseTo(last.arr as number, 2)],
+      ["nrr", (quotient: number) => expect(quotient).toBeCloseTo(last.nrr as number, 12)],
+    ] as const) {
+      const { page, errors, failed } = await open("board.html");
+      try {
+        const tile = page.locator(`.tile a.drill[href*="m=${metric}&"]`).first();
+        const shown = (await tile.textContent())?.trim();
+        await tile.click();
+        await page.waitForSelector("#drill-accounts tbody tr");
+        await page.screenshot({ path: join(ARTIFACTS, `drill-${metric}.png`), fullPage: false });
+        expect(errors).toEqual([]);
+        expect(failed).toEqual([]);
+        // Each column of the list adds up to its total row, and the totals give the figure.
+        const sums = await page.evaluate(() => {
+          const rows = Array.from(document.querySelectorAll("#drill-accounts tbody tr"));
+          const columns = rows[0]?.querySelectorAll("td[data-value]").length ?? 0;
+          return Array.from({ length: columns }, (_, k) =>
+            rows.reduce((s, tr) => s + Number(tr.querySelectorAll("td[data-value]")[k]?.getAttribute("data-value") || 0), 0),
+          );
+        });
+        const summary = (await page.locator(".drill-summary").textContent()) ?? "";
+        if (metric === "arr") {
+          check(sums[0] as number);
+          expect(summary).toMatch(/^\d+ accounts add up to \$[\d,]+\.\d{2}\.$/);
+        } else {
+          check((sums[0] as number) / (sums[1] as number));
+          // The list's quotient is the figure on the tile, as the tile shows it.
+          expect(summary.endsWith(`= ${shown}.`)).toBe(true);
+        }
+        // An account's name is a link to its page, and the page exists.
+        const href = await page.locator("#drill-accounts tbody a").first().getAttribute("href");
+        expect(existsSync(join(site, href ?? "missing"))).toBe(true);
       } finally {
         await page.close();
       }
