@@ -151,6 +151,17 @@ export const kaplanMeierMetric = z.object({
 });
 
 /**
+ * ARR that moved between the groups of a query (an account whose touch tier or plan changed): into the
+ * group it moved to ("in", its ARR the month before) or out of the one it left ("out", negative), so a
+ * bridge grouped by a dimension foots in every group. Zero without a grouping: nothing moves in a total.
+ */
+export const transferMetric = z.object({
+  ...common,
+  type: z.literal("transfer"),
+  direction: z.enum(["in", "out"]),
+});
+
+/**
  * An SQL expression over other metrics of the same period and group, e.g. `arr / nullif(customers, 0)`.
  * Metric names in it are replaced by their values; guard divisions with nullif.
  */
@@ -173,6 +184,7 @@ export const metricDefinition = z.discriminatedUnion("type", [
   periodAggregateMetric,
   aucMetric,
   kaplanMeierMetric,
+  transferMetric,
   derivedMetric,
   changeMetric,
 ]);

@@ -21,6 +21,8 @@ export function figureWindow(name: string, metrics: ReadonlyMap<string, MetricDe
       return "at_end";
     case "window_retention":
       return "window";
+    case "transfer":
+      return "period";
     case "change":
       return figureWindow(metric.of, metrics, seen);
     case "derived": {

@@ -85,7 +85,8 @@ describe("the portable-SQL lint", () => {
     const found: string[] = [];
     for (const file of readdirSync(dir)) {
       // The SQL in a metric type is in its string and template literals.
-      const literals = readFileSync(join(dir, file), "utf8").match(/`[^`]*`|"[^"\n]*"/g) ?? [];
+      const code = readFileSync(join(dir, file), "utf8").replace(/^import .*$/gm, ""); // a module path is no SQL
+      const literals = code.match(/`[^`]*`|"[^"\n]*"/g) ?? [];
       for (const literal of literals)
         for (const why of violations(literal.slice(1, -1).replace(/\$\{[^}]*\}/g, "x"))) found.push(`${file}: ${why}`);
     }

@@ -5,6 +5,7 @@ import { generateSample } from "../pipelines/sample/generate.ts";
 import { asOfDifferences } from "./support/as-of-invariant.ts";
 import {
   accountsAddUp,
+  bridgesFootByGroup,
   comparedWithEarlierPeriods,
   groupsSumToTotals,
   periodsSumToLongerOnes,
@@ -52,6 +53,9 @@ function invariants(pair: Required<{ full: Built; cut: Built }>) {
   });
   it("the accounts behind every figure add up to it (a ratio: their numerator and denominator), every month and quarter", async () => {
     expect(await accountsAddUp(pair.full.db, pair.full.config, catalog())).toEqual([]);
+  });
+  it("the ARR bridge foots in every group of every account dimension, moves between groups included", async () => {
+    expect(await bridgesFootByGroup(pair.full.db, pair.full.config, catalog())).toEqual([]);
   });
   it("a build as of the day over complete exports equals one over the exports cut at it: every mart", async () => {
     expect(await asOfDifferences(pair.full.db, pair.cut.db)).toEqual([]);

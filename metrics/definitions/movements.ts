@@ -30,6 +30,31 @@ export const contractionArr = movement(
 );
 export const churnedArr = movement("churned_arr", "churn", "Churned ARR", "ARR lost by accounts that stopped paying (negative).");
 
+const moved = (direction: "in" | "out", label: string, description: string) =>
+  defineMetric({
+    name: `moved_${direction}_arr`,
+    label,
+    description: `${description} Zero in a total: an account moves between groups, not out of the book. Over the months of the period, for dimensions of account_months (touch tier, plan, segment, owner).`,
+    formula:
+      direction === "in"
+        ? "Σ_months Σ_accounts ARR(m−1) where the account's group at m is this one and at m−1 was another"
+        : "−Σ_months Σ_accounts ARR(m−1) where the account's group at m−1 was this one and at m is another",
+    format: "currency",
+    type: "transfer",
+    direction,
+  });
+
+export const movedInArr = moved(
+  "in",
+  "Moved-in ARR",
+  "ARR brought into a group by accounts that moved to it from another (their ARR the month before), so that a bridge by a dimension foots in every group.",
+);
+export const movedOutArr = moved(
+  "out",
+  "Moved-out ARR",
+  "ARR taken out of a group by accounts that moved to another (negative: their ARR the month before).",
+);
+
 export const openingArr = defineMetric({
   name: "opening_arr",
   label: "Opening ARR",

@@ -4,6 +4,7 @@ import { auc } from "./auc.ts";
 import { kaplanMeier } from "./kaplan-meier.ts";
 import { periodAggregate } from "./period-aggregate.ts";
 import { snapshot } from "./snapshot.ts";
+import { transfer } from "./transfer.ts";
 import { windowRetention } from "./window-retention.ts";
 
 type BaseType = Exclude<TypeName, "derived" | "change">;
@@ -19,6 +20,7 @@ export const metricTypes: { [T in BaseType]: MetricType<Extract<MetricDefinition
   period_aggregate: periodAggregate,
   auc,
   kaplan_meier: kaplanMeier,
+  transfer,
 };
 
 export function metricType(metric: BaseMetric): MetricType<BaseMetric> {

@@ -225,3 +225,29 @@ const sameFigure = (quotient: number, figure: unknown, metric: MetricDefinition 
 function same(p: unknown, q: unknown): boolean {
   return p === q || (typeof p === "number" && typeof q === "number" && Math.abs(p - q) <= 1e-9 * Math.max(1, Math.abs(p), Math.abs(q)));
 }
+
+/**
+ * The ARR bridge foots in every group (DESIGN "Dashboards"): grouped by any dimension of account_months,
+ * each group's opening ARR, its movements and what moved in and out of it add up to its closing ARR, in
+ * every month and quarter — an account that changed group carries its ARR from one to the other.
+ */
+export async function bridgesFootByGroup(db: Warehouse, config: Config, catalog: Catalog): Promise<string[]> {
+  const flows = ["new_arr", "reactivation_arr", "expansion_arr", "contraction_arr", "churned_arr", "moved_in_arr", "moved_out_arr"];
+  const failures: string[] = [];
+  let checked = 0;
+  for (const dimension of [...catalog.dimensions.values()].filter((d) => d.table === "account_months")) {
+    for (const grain of ["month", "quarter"] as const) {
+      const rows = (await query(db, config, { metrics: ["opening_arr", ...flows, "arr"], by: [dimension.name], grain }, catalog)).rows;
+      for (const row of rows) {
+        checked += 1;
+        const sum = ["opening_arr", ...flows].reduce((s, m) => s + num(row[m]), 0);
+        if (!agree(sum, num(row.arr), flows.length + 1))
+          failures.push(
+            `bridge by ${dimension.name}, ${grain} ${row.period}, ${row[dimension.name]}: opening and movements ${sum}, closing ${row.arr}`,
+          );
+      }
+    }
+  }
+  if (checked === 0) failures.push("no bridge to foot");
+  return failures;
+}
