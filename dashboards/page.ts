@@ -89,6 +89,8 @@ export interface SiteWriter {
   /** Plot options as inline SVG, as every chart of the site is drawn. */
   chart(options: PlotOptions, label: { title: string; description: string }): Html;
   context: ChartContext;
+  /** The link from a figure (a metric of a row of `request`) to the accounts behind it, as tiles and tables have. */
+  drill(request: MetricQuery, metric: string, row: MetricRow): string | undefined;
 }
 
 /**

@@ -449,6 +449,7 @@ function siteWriter(context: RenderContext): SiteWriter {
   return {
     context,
     chart: plotSvg,
+    drill: (request, metric, row) => context.drill.href(request, metric, row),
     write(file, title, body) {
       const depth = file.split("/").length - 1;
       if (depth > 1 || file.includes("..")) throw new Error(`${file}: pages go one folder deep at most`);

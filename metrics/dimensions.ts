@@ -69,6 +69,20 @@ export const dimensions = [
     table: "health_scores",
   }),
   defineDimension({
+    name: "band_from",
+    label: "Band a quarter before",
+    description: "The account's health band at the quarter end before (band movement: marts.health_band_moves).",
+    column: "band_from",
+    table: null,
+  }),
+  defineDimension({
+    name: "band_to",
+    label: "Band now",
+    description: "The account's health band at the quarter end, or the as-of month (band movement: marts.health_band_moves).",
+    column: "band_to",
+    table: null,
+  }),
+  defineDimension({
     name: "churn_reason",
     label: "Churn reason",
     description:

@@ -42,6 +42,7 @@ describe("the shipped model graph", () => {
       "marts.cost_allocations",
       "marts.forecast_backtest",
       "marts.health_backtest",
+      "marts.health_band_moves",
       "marts.health_churn_leads",
       "marts.health_inputs",
       "marts.health_measure_scores",

@@ -1,4 +1,7 @@
-import type { MetricRow } from "../../metrics/query.ts";
+import { formatValue } from "../../core/format.ts";
+import type { MetricQuery } from "../../metrics/compile.ts";
+import { type MetricRow, query } from "../../metrics/query.ts";
+import { html } from "../html.ts";
 import { groupedBars, lines } from "../marks.ts";
 import type { ChartContext } from "../page.ts";
 import { definePage } from "../page.ts";
@@ -81,6 +84,70 @@ export const healthPage = definePage({
             { name: "next_renewal", label: "Next renewal" },
           ],
           empty: "No account is red.",
+        },
+      ],
+    },
+    {
+      title: "Band movement",
+      intro:
+        "Where the accounts scored at the last quarter end (or the as-of month) stood a quarter before: each cell is the accounts that went from the row's band to the column's, with their ARR now. Each count links to its accounts.",
+      blocks: [
+        {
+          kind: "content",
+          reads: ["marts.health_band_moves", "marts.account_months", "marts.months"],
+          render: async (db, config, site) => {
+            const request: MetricQuery = {
+              metrics: ["band_move_accounts", "band_move_arr"],
+              by: ["band_from", "band_to"],
+              grain: "quarter",
+            };
+            const { rows } = await query(db, config, request);
+            const last = rows.filter((r) => r.period === rows.at(-1)?.period && Number(r.band_move_accounts) > 0);
+            if (last.length === 0) return html`<p class="empty">No account was scored at two quarter ends yet.</p>`;
+            const period = String(last[0]?.period);
+            const bands = bandOrder(
+              last.flatMap((r): MetricRow[] => [{ health_band: r.band_from ?? null }, { health_band: r.band_to ?? null }]),
+            );
+            const cell = (from: string, to: string) => last.find((r) => r.band_from === from && r.band_to === to);
+            const total = last.reduce((s, r) => s + Number(r.band_move_accounts), 0);
+            return html`<figure class="block" id="health-band-moves" data-kind="table">
+              <figcaption>
+                <strong>Accounts by health band a quarter before (rows) and at ${period} (columns)</strong>
+                <span>${total} accounts scored at both ends; a cell gives the accounts and their ARR at ${period}.</span>
+              </figcaption>
+              <div class="table-wrap">
+                <table class="matrix">
+                  <thead>
+                    <tr>
+                      <th scope="col">From ↓ · to →</th>
+                      ${bands.map((b) => html`<th scope="col" class="num">${b}</th>`)}
+                    </tr>
+                  </thead>
+                  <tbody>
+                    ${bands.map(
+                      (from) =>
+                        html`<tr>
+                          <th scope="row">${from}</th>
+                          ${bands.map((to) => {
+                            const found = cell(from, to);
+                            if (!found) return html`<td class="num">—</td>`;
+                            const count = formatValue(Number(found.band_move_accounts), "count");
+                            const href = site.drill(request, "band_move_accounts", found);
+                            const money = formatValue(Number(found.band_move_arr), "currency", {
+                              currency: config.reportingCurrency,
+                              style: "compact",
+                            });
+                            return html`<td class="num ${from === to ? "stayed" : ""}">
+                              ${href ? html`<a class="drill" href="${href}">${count}</a>` : count}<br /><small>${money}</small>
+                            </td>`;
+                          })}
+                        </tr>`,
+                    )}
+                  </tbody>
+                </table>
+              </div>
+            </figure>`;
+          },
         },
       ],
     },

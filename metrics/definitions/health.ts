@@ -166,3 +166,32 @@ export const atRiskAccounts = defineMetric({
   agg: "count_distinct",
   measure: "am.account_id",
 });
+
+const bandMoves =
+  "Accounts scored at a quarter end (or the as-of month) and at the quarter end before, by their band then (band_from) and now (band_to); grouped by the other dimensions as of now.";
+
+export const bandMoveAccounts = defineMetric({
+  name: "band_move_accounts",
+  label: "Accounts by band move",
+  description: `How many accounts went from one health band to another (or stayed) over the quarter. ${bandMoves}`,
+  formula: "|{a : band_a(previous quarter end) = from, band_a(quarter end) = to}|",
+  format: "count",
+  type: "period_aggregate",
+  table: "health_band_moves",
+  agg: "count",
+  measure: "f.account_id",
+  carries: ["band_from", "band_to"],
+});
+
+export const bandMoveArr = defineMetric({
+  name: "band_move_arr",
+  label: "ARR by band move",
+  description: `The ARR now of the accounts that went from one health band to another (or stayed) over the quarter. ${bandMoves}`,
+  formula: "Σ ARR_a(quarter end) over {a : band_a(previous quarter end) = from, band_a(quarter end) = to}",
+  format: "currency",
+  type: "period_aggregate",
+  table: "health_band_moves",
+  agg: "sum",
+  measure: "f.arr",
+  carries: ["band_from", "band_to"],
+});
