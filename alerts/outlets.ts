@@ -7,7 +7,7 @@ import type { Warehouse } from "../core/warehouse.ts";
 import type { Alert, Evaluation } from "./evaluate.ts";
 
 export interface Delivery {
-  outlet: "file" | "webhook";
+  outlet: "file" | "webhook" | "email";
   status: "delivered" | "failed";
   attempts: number;
   error: string | null;
@@ -129,6 +129,11 @@ function webhookRequest(url: string): { target: string; headers: Record<string, 
 export async function postAlerts(webhook: WebhookOutlet, runId: string, evaluation: Evaluation): Promise<Delivery> {
   const body =
     webhook.format === "slack" ? slackPayload(evaluation.opened) : { run_id: runId, month: evaluation.month, alerts: evaluation.opened };
+  return postWebhook(webhook, body);
+}
+
+/** POSTs a JSON body to a webhook, with postAlerts's retries, timeout and refusal to follow a redirect. */
+export async function postWebhook(webhook: WebhookOutlet, body: unknown): Promise<Delivery> {
   let error = "";
   const { target, headers } = webhookRequest(webhook.url);
   for (let attempt = 1; attempt <= webhook.retries + 1; attempt++) {

@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   schedule: async () => (await import("./commands/schedule.ts")).scheduleCommand,
   status: async () => (await import("./commands/status.ts")).statusCommand,
   alerts: async () => (await import("./commands/alerts.ts")).alertsCommand,
+  digest: async () => (await import("./commands/digest.ts")).digestCommand,
   values: async () => (await import("./commands/values.ts")).valuesCommand,
   contracts: async () => (await import("./commands/contracts.ts")).contractsCommand,
   mappings: async () => (await import("./commands/mappings.ts")).mappingsCommand,

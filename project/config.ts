@@ -45,6 +45,8 @@ export const configSchema = z
           /** Attempts after a failure, waiting `backoff` seconds, then twice that, and so on. */
           retries: z.number().int().min(0).max(10).default(2),
           backoff: z.number().positive().default(30),
+          /** After a run that succeeds, send the digest (what moved since the last one) to the config's digest outlets. */
+          digest: z.boolean().default(false),
         }),
       )
       .default([])

@@ -225,7 +225,7 @@ describe("a run with nothing new", () => {
 });
 
 describe("the scheduler, on a fake clock", () => {
-  const job: ScheduledJob = { job: "refresh", cron: "*/5 * * * *", when: "always", retries: 2, backoff: 30 };
+  const job: ScheduledJob = { job: "refresh", cron: "*/5 * * * *", when: "always", retries: 2, backoff: 30, digest: false };
   function harness(outcomes: Outcome[], lastTick: Date | null = null) {
     let clock = new Date("2026-11-22T10:00:00Z").getTime();
     const runs: string[] = [];

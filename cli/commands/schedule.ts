@@ -1,4 +1,5 @@
 import { configPath } from "../../core/settings.ts";
+import { digestAndSend } from "./digest.ts";
 import { InputError, UsageError } from "../../core/errors.ts";
 import { printable, quietly } from "../../core/log.ts";
 import { openWarehouse } from "../../core/open-warehouse.ts";
@@ -66,6 +67,8 @@ ${EXAMPLE}`,
             scheduledFor: tick,
             sourcesSignature: signature,
           });
+          // The digest follows a run that succeeded; one an outlet refused is sent again, from the same day, next time.
+          if (status === 0 && job.digest) await digestAndSend(config).catch((error: Error) => log(`digest: ${error.message}`));
           return status === 0 ? "succeeded" : "failed";
         },
       });
