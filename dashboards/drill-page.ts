@@ -64,7 +64,7 @@ const SCRIPT = String.raw`(function () {
       return p.column.format === "currency" ? Math.round(sum * 100) / 100 : sum;
     };
     var sums = parts.map(total);
-    var where = groups.filter(function (g) { return g.value !== undefined; }).map(function (g) { return g.name + " " + (g.value === "" ? "(none)" : g.value); });
+    var where = groups.filter(function (g) { return g.value !== undefined; }).map(function (g) { return (data.labels[g.name] || g.name) + " " + (g.value === "" ? "(none)" : g.value); });
     root.replaceChildren();
     root.appendChild(el("h2", info.label + " · " + (info.windows[period] || period) + (where.length ? " · " + where.join(", ") : "")));
     root.appendChild(el("p", info.description, "intro"));

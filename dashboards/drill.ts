@@ -73,6 +73,8 @@ export interface DrillData {
   >;
   columns: { name: string; label: string; format?: string }[];
   by: string[];
+  /** Each grouping dimension's label ("Cohort quarter"). */
+  labels: Record<string, string>;
   rows: (string | number | null)[][];
 }
 
@@ -116,6 +118,7 @@ export async function writeDrillSets(
         { name: "account_file", label: "Page" },
       ],
       by: set.query.by ? [...set.query.by] : [],
+      labels: Object.fromEntries((set.query.by ?? []).map((d) => [d, config.project.catalog.dimensions.get(d)?.label ?? d])),
       rows: result.rows.map((r) => [...result.columns.map((c) => r[c.name] ?? null), accountFile(String(r.account))]),
     };
     // JSON in a script: "</script>" or a line separator in an account's name must not end or break it.

@@ -312,6 +312,7 @@ export function heatmap(
         fill: options.value,
         inset: 0.5,
         title: (r: MetricRow) => `${rowName(r)} · ${options.xLabel} ${r[options.x]}\n${show(r[options.value], options.format, context)}`,
+        ...drill(context, options.value),
       }),
       Plot.text(defined, {
         x: options.x,

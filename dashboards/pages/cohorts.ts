@@ -28,6 +28,8 @@ function curves(rows: MetricRow[], metric: string, context: ChartContext): Plot.
         fill: "cohort_quarter",
         r: 2,
         title: (r: MetricRow) => `${r.cohort_quarter} · quarter ${r.age}\n${formatValue(r[metric] as number, "percent")}`,
+        // Each point links to the accounts behind it, as every chart mark does.
+        ...(context.drillHref ? { href: (r: MetricRow) => context.drillHref?.(r, metric) } : {}),
       }),
     ],
   };
