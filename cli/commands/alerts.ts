@@ -1,10 +1,8 @@
 import { printable } from "../../core/log.ts";
-import { isIsoDate } from "../../core/dates.ts";
-import { UsageError } from "../../core/errors.ts";
 import { openWarehouseForReading } from "../../core/open-warehouse.ts";
 import type { Command } from "../command.ts";
 import { renderTable } from "../table.ts";
-import { waitOption, waitSeconds } from "./flags.ts";
+import { isoDateFlag, oneOf, waitOption, waitSeconds } from "./flags.ts";
 
 type AlertRow = {
   opened_month: string;
@@ -37,10 +35,8 @@ export const alertsCommand: Command = {
   },
   examples: ["bellwether alerts", "bellwether alerts --since 2026-09-01 --format json", "bellwether alerts --open"],
   async run({ values, config: loadConfig }) {
-    const format = (values.format as string | undefined) ?? "table";
-    if (format !== "table" && format !== "json") throw new UsageError(`--format must be table or json, got "${format}"`);
-    const since = values.since as string | undefined;
-    if (since !== undefined && !isIsoDate(since)) throw new UsageError(`--since must be an ISO date (YYYY-MM-DD), got "${since}"`);
+    const format = oneOf("format", values.format, ["table", "json"]);
+    const since = isoDateFlag("since", values.since);
     const config = await loadConfig();
     const db = await openWarehouseForReading(config, waitSeconds(values));
     try {

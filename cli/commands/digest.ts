@@ -1,12 +1,12 @@
 import { buildDigest, digestText, recordDigest } from "../../alerts/digest.ts";
 import { sendDigest } from "../../alerts/digest-outlets.ts";
-import { isIsoDate } from "../../core/dates.ts";
-import { InputError, UsageError } from "../../core/errors.ts";
+import { InputError } from "../../core/errors.ts";
 import { printable, warn } from "../../core/log.ts";
 import { openWarehouse } from "../../core/open-warehouse.ts";
 import { accountFile } from "../../dashboards/pages/accounts.ts";
 import type { Config } from "../../project/config.ts";
 import type { Command } from "../command.ts";
+import { isoDateFlag, oneOf } from "./flags.ts";
 
 export const digestCommand: Command = {
   name: "digest",
@@ -21,10 +21,8 @@ export const digestCommand: Command = {
   },
   examples: ["bellwether digest", "bellwether digest --since 2026-09-01 --dry-run", "bellwether digest --format json"],
   async run({ values, config: loadConfig }) {
-    const format = (values.format as string | undefined) ?? "text";
-    if (format !== "text" && format !== "json") throw new UsageError(`--format must be text or json, got "${format}"`);
-    const since = values.since as string | undefined;
-    if (since !== undefined && !isIsoDate(since)) throw new UsageError(`--since must be an ISO date (YYYY-MM-DD), got "${since}"`);
+    const format = oneOf("format", values.format, ["text", "json"]);
+    const since = isoDateFlag("since", values.since);
     return digestAndSend(await loadConfig(), { since, format, dryRun: values["dry-run"] === true });
   },
 };

@@ -1,3 +1,4 @@
+import { isIsoDate } from "../../core/dates.ts";
 import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { UsageError } from "../../core/errors.ts";
@@ -54,3 +55,19 @@ export const asOfOption = {
       "report as of this day (YYYY-MM-DD): months run to it and nothing after it is a movement; default: the newest day with activity in the data, capped at today",
   },
 } as const;
+
+/** A flag's value among the ones it takes (the first is the default), or a usage error naming them. */
+export function oneOf<T extends string>(flag: string, value: unknown, allowed: readonly [T, ...T[]]): T {
+  const chosen = (value as string | undefined) ?? allowed[0];
+  if (!(allowed as readonly string[]).includes(chosen))
+    throw new UsageError(`--${flag} must be ${allowed.slice(0, -1).join(", ")} or ${allowed.at(-1)}, got "${chosen}"`);
+  return chosen as T;
+}
+
+/** A flag's ISO date, when given, or a usage error. */
+export function isoDateFlag(flag: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || !isIsoDate(value))
+    throw new UsageError(`--${flag} must be an ISO date (YYYY-MM-DD), got "${String(value)}"`);
+  return value;
+}
