@@ -1,6 +1,6 @@
 // Builds the large sample's warehouse, then times the compiler and a warm query against hand-written SQL
 // for the same numbers, in this one process. Prints one JSON line.
-import { readdirSync, rmSync } from "node:fs";
+import { readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { renderSite } from "../dashboards/render.ts";
 import { parseConfig } from "../project/config.ts";
@@ -97,6 +97,11 @@ const renderStart = performance.now();
 await renderSite(db, config, site);
 const siteSeconds = (performance.now() - renderStart) / 1000;
 const accountPages = readdirSync(join(site, "accounts")).length;
+// The accounts behind the figures (drill.html's data): what the drill-down adds to the site.
+const sizeOf = (files: string[]) => files.reduce((n, f) => n + statSync(join(site, "data", f)).size, 0) / 2 ** 20;
+const data = readdirSync(join(site, "data"));
+const drillMiB = sizeOf(data.filter((f) => f.startsWith("drill-")));
+const dataMiB = sizeOf(data);
 rmSync(site, { recursive: true, force: true });
 db.close();
 process.stdout.write(
@@ -110,6 +115,8 @@ process.stdout.write(
     siteSeconds,
     siteQuerySeconds: querySeconds,
     accountPages,
+    drillMiB,
+    dataMiB,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
   })}\n`,
 );
