@@ -21,6 +21,8 @@ interface DrillSet {
   id: string;
   query: MetricQuery;
   metrics: Set<string>;
+  /** The periods a figure links to: only their accounts are written (a chart shows its last quarters, not all). */
+  periods: Set<string>;
 }
 
 /** Collects the figures a render links to their accounts; the render writes their sets at its end. */
@@ -45,8 +47,14 @@ export class DrillLinks {
       to: request.to ?? null,
     };
     const id = createHash("sha1").update(JSON.stringify(question)).digest("hex").slice(0, 12);
-    const set = this.sets.get(id) ?? { id, query: { ...request, metrics: [], compare: undefined, accounts: true }, metrics: new Set() };
+    const set = this.sets.get(id) ?? {
+      id,
+      query: { ...request, metrics: [], compare: undefined, accounts: true },
+      metrics: new Set<string>(),
+      periods: new Set<string>(),
+    };
     set.metrics.add(metric);
+    set.periods.add(String(row.period));
     this.sets.set(id, set);
     const params = new URLSearchParams({ s: id, m: metric, p: String(row.period) });
     // A group with no value of a dimension ("(none)") is an empty value: the page matches it to null.
@@ -91,7 +99,10 @@ export async function writeDrillSets(
 ): Promise<void> {
   const { metrics } = config.project.catalog;
   for (const set of links.sets.values()) {
-    const result = await query(db, config, { ...set.query, metrics: [...set.metrics] });
+    // The periods linked to, and only those: the query from the first of them, its rows kept for them.
+    const linked = [...set.periods].sort();
+    const result = await query(db, config, { ...set.query, metrics: [...set.metrics], from: linked[0] ?? set.query.from });
+    result.rows = result.rows.filter((r) => set.periods.has(String(r.period)));
     const grain = set.query.grain ?? "month";
     const periods = [...new Set(result.rows.map((r) => String(r.period)))];
     const data: DrillData = {
