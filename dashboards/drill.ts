@@ -29,6 +29,9 @@ interface DrillSet {
 export class DrillLinks {
   readonly sets = new Map<string, DrillSet>();
 
+  /** Whether accounts add up to each metric, worked out once a render (a chart links every mark). */
+  private readonly drillable = new Map<string, boolean>();
+
   constructor(private readonly config: DashboardSettings) {}
 
   /**
@@ -36,7 +39,8 @@ export class DrillLinks {
    * root; undefined when no account adds up to it (a median, an AUC, costs by cost centre).
    */
   href(request: MetricQuery, metric: string, row: MetricRow): string | undefined {
-    if (!accountColumns(metric, this.config.project.catalog)) return undefined;
+    if (!this.drillable.has(metric)) this.drillable.set(metric, accountColumns(metric, this.config.project.catalog) !== undefined);
+    if (!this.drillable.get(metric)) return undefined;
     const by = request.by ?? [];
     const question = {
       grain: request.grain ?? "month",

@@ -44,6 +44,11 @@ const QUERIES: MetricQuery[] = [
   { metrics: ["renewal_arr_due", "gross_renewal_rate", "net_renewal_rate", "month_to_month_arr"], by: ["segment"], grain: "quarter" },
   { metrics: ["forecast_grr", "forecast_lost_arr", "risk_weighted_arr", "p_loss"], by: ["health_band"], grain: "quarter" },
   { metrics: ["forecast_grr_error"], by: ["forecast_horizon"] },
+  // Comparisons, the accounts behind figures, moves between groups and band movement: their SQL too.
+  { metrics: ["arr", "nrr", "new_arr", "arpa"], by: ["segment"], grain: "quarter", compare: "previous" },
+  { metrics: ["arr", "nrr", "arpa", "churned_arr"], grain: "quarter", accounts: true },
+  { metrics: ["opening_arr", "expansion_arr", "moved_in_arr", "moved_out_arr", "arr"], by: ["touch_tier"], grain: "quarter" },
+  { metrics: ["band_move_accounts", "band_move_arr"], by: ["band_from", "band_to"], grain: "quarter" },
   { metrics: ["churned_arr_by_reason"], by: ["churn_reason"], grain: "year" },
 ];
 

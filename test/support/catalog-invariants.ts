@@ -135,9 +135,6 @@ export async function comparedWithEarlierPeriods(db: Warehouse, config: Config, 
   const asOf = await db.one<{ d: string }>("SELECT {{ format_time(as_of, '%Y-%m-%d') }} AS d FROM marts.as_of");
   const failures: string[] = [];
   let checked = 0;
-  // The same SQL over the same rows: equal but for the order floating-point sums ran in (and a cent's float noise).
-  const same = (p: unknown, q: unknown) =>
-    p === q || (typeof p === "number" && typeof q === "number" && Math.abs(p - q) <= 1e-9 * Math.max(1, Math.abs(p), Math.abs(q)) + 1e-6);
   for (const [grain, compare, back] of [
     ["month", "previous", 1],
     ["quarter", "previous", 1],
@@ -158,10 +155,10 @@ export async function comparedWithEarlierPeriods(db: Warehouse, config: Config, 
       checked += 1;
       for (const name of metrics) {
         const [value, was, change] = [that[name], that[`${name}_compare`], that[`${name}_change`]];
-        if (!same(was, before[name]))
+        if (!same(was, before[name], 1e-6))
           failures.push(`${name}, ${grain} ${row.period} compared ${compare}: ${was}, but ${before.period} is ${before[name]}`);
         const expected = typeof value === "number" && typeof was === "number" ? value - was : null;
-        if (!same(change, expected))
+        if (!same(change, expected, 1e-6))
           failures.push(`${name}, ${grain} ${row.period}: change ${change}, but ${value} − ${was} = ${expected}`);
       }
     });
@@ -221,9 +218,14 @@ export async function accountsAddUp(db: Warehouse, config: Config, catalog: Cata
 const sameFigure = (quotient: number, figure: unknown, metric: MetricDefinition | undefined) =>
   metric?.format === "currency" ? typeof figure === "number" && agree(quotient, figure) : same(quotient, figure);
 
-/** Two values of the same figure computed two ways: equal but for floating-point order. */
-function same(p: unknown, q: unknown): boolean {
-  return p === q || (typeof p === "number" && typeof q === "number" && Math.abs(p - q) <= 1e-9 * Math.max(1, Math.abs(p), Math.abs(q)));
+/**
+ * Two values of the same figure computed two ways: equal but for the order floating-point sums ran in,
+ * and `slack` more (a difference of two figures rounded to the cent carries a cent's float noise).
+ */
+function same(p: unknown, q: unknown, slack = 0): boolean {
+  return (
+    p === q || (typeof p === "number" && typeof q === "number" && Math.abs(p - q) <= 1e-9 * Math.max(1, Math.abs(p), Math.abs(q)) + slack)
+  );
 }
 
 /**
